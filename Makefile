@@ -1,0 +1,43 @@
+# The two commands that matter: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python$(PYTHON_VERSION))
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: setup demo test lint test-sqlite test-postgres bench system-deps messages clean
+
+$(BIN)/hotich: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Cần Python $(PYTHON_VERSION) (pyenv hoặc python$(PYTHON_VERSION))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/hotich system-deps messages
+
+# Debian packages the product and its tests use: gettext (compiled translations) and
+# Chromium (page tests). Installed only when missing.
+system-deps:
+	@scripts/system-deps.sh
+
+messages: $(BIN)/hotich
+	@cd hotich && ../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
+
+demo: setup
+	PORT=$(PORT) $(BIN)/hotich demo --serve --port $(PORT)
+
+lint: $(BIN)/hotich
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup lint
+	scripts/test.sh
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .mypy_cache

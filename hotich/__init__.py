@@ -1,0 +1,1 @@
+"""hotich: digitise civil-status books (sổ hộ tịch) and reconcile them with the population registry."""

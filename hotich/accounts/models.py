@@ -1,0 +1,74 @@
+"""Personal accounts (tài khoản cá nhân) with a role and the unit they work in."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Vai trò: what a person does in the campaign."""
+
+    JUSTICE_OFFICER = "justice_officer", _("Công chức tư pháp – hộ tịch")
+    POLICE_OFFICER = "police_officer", _("Công an xã")
+    HELPER = "helper", _("Cộng tác viên nhập liệu")
+    TEAM_LEADER = "team_leader", _("Tổ trưởng tổ nhập liệu")
+    SUPERVISOR = "supervisor", _("Giám sát cấp huyện/tỉnh")
+    INSPECTOR = "inspector", _("Thanh tra (chỉ xem)")
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+
+
+#: Roles that work inside one commune and see only its books.
+COMMUNE_ROLES = frozenset(
+    {Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.HELPER, Role.TEAM_LEADER}
+)
+#: Roles that may change books and entries (always within their scope).
+WRITE_ROLES = COMMUNE_ROLES | {Role.ADMINISTRATOR}
+#: Roles that may read the audit log.
+AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INSPECTOR})
+
+
+class User(AbstractUser):
+    """Tài khoản: one person. Shared logins are not allowed (docs/deployment.md).
+
+    ``unit`` is the scope: a current commune for commune roles; a province (current) or a
+    historical district for supervisors and inspectors; empty for administrators.
+    """
+
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "places.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            # A commune role without a commune would see nothing or, worse, be
+            # mistaken for a province-wide account.
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[r.value for r in COMMUNE_ROLES])
+                | models.Q(unit__isnull=False),
+                name="commune_role_needs_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_commune_user(self) -> bool:
+        return self.role in COMMUNE_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_active and self.role in WRITE_ROLES
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role in AUDIT_ROLES

@@ -1,0 +1,118 @@
+"""The one permission layer: what a user may see and change.
+
+Every view, export and API gets books, entries and citizens through these functions; no view
+calls ``Model.objects.get()`` on them directly. Refusals are audited.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from hotich.accounts.models import Role, User
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.places.models import AdministrativeUnit
+from hotich.registers.models import Entry, RegisterBook
+from hotich.registry.models import Citizen
+
+REFUSED = "Bạn không có quyền truy cập dữ liệu này: dữ liệu thuộc đơn vị khác."
+READ_ONLY = "Tài khoản của bạn chỉ có quyền xem, không được thay đổi dữ liệu."
+
+
+def book_scope(user: User, prefix: str = "") -> Q:
+    """Return the filter selecting the books USER may see (PREFIX for related lookups)."""
+    if not user.is_authenticated or not user.is_active or not user.role:
+        return Q(pk__in=[])
+    if user.role == Role.ADMINISTRATOR:
+        return Q()
+    unit: AdministrativeUnit | None = user.unit
+    if unit is None:
+        # Supervisors and inspectors without a unit have a national view.
+        if user.role in (Role.SUPERVISOR, Role.INSPECTOR):
+            return Q()
+        return Q(pk__in=[])
+    if unit.level == AdministrativeUnit.Level.COMMUNE:
+        return Q(**{f"{prefix}commune": unit})
+    if unit.level == AdministrativeUnit.Level.PROVINCE:
+        return Q(**{f"{prefix}commune__province_code": unit.province_code})
+    # A historical district: the books registered by its communes at the time.
+    return Q(**{f"{prefix}historical_unit__parent": unit})
+
+
+def books_for_user(user: User) -> QuerySet[RegisterBook]:
+    """Return the books USER may see."""
+    return RegisterBook.objects.filter(book_scope(user)).select_related("commune")
+
+
+def entries_for_user(user: User) -> QuerySet[Entry]:
+    """Return the entries USER may see."""
+    return Entry.objects.filter(book_scope(user, "book__")).select_related("book__commune")
+
+
+def _refuse(request: HttpRequest, *, object_type: str, object_id: object, message: str) -> None:
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.DENIED,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    raise PermissionDenied(message)
+
+
+def _check_write(request: HttpRequest, *, object_type: str, object_id: object) -> None:
+    if not request.user.can_write:
+        _refuse(request, object_type=object_type, object_id=object_id, message=READ_ONLY)
+
+
+def get_book_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> RegisterBook:
+    """Return book PK if the request's user may see it (and change it, with WRITE).
+
+    Raise PermissionDenied (audited) for a book of another unit, for a missing book too, so
+    that probing IDs tells an outsider nothing.
+    """
+    book = books_for_user(request.user).filter(pk=pk).first()
+    if book is None:
+        _refuse(request, object_type="registerbook", object_id=pk, message=REFUSED)
+    if write:
+        _check_write(request, object_type="registerbook", object_id=pk)
+    return book
+
+
+def get_entry_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Entry:
+    """Return entry PK under the same rules as :func:`get_book_for_user`."""
+    entry = entries_for_user(request.user).filter(pk=pk).first()
+    if entry is None:
+        _refuse(request, object_type="entry", object_id=pk, message=REFUSED)
+    if write:
+        _check_write(request, object_type="entry", object_id=pk)
+    return entry
+
+
+def citizens_for_user(user: User) -> QuerySet[Citizen]:
+    """Return the registry citizens USER may look up.
+
+    The registry is national: a person born elsewhere must still be found, so every role
+    that keys, checks or supervises may look up any citizen; each view is audited.
+    """
+    if not user.is_authenticated or not user.is_active or not user.role:
+        return Citizen.objects.none()
+    return Citizen.objects.all()
+
+
+def get_citizen_for_user(request: HttpRequest, personal_id: str) -> Citizen:
+    """Return the citizen with PERSONAL_ID if the user may look it up."""
+    citizen = citizens_for_user(request.user).filter(personal_id=personal_id).first()
+    if citizen is None:
+        _refuse(request, object_type="citizen", object_id=personal_id, message=REFUSED)
+    return citizen
+
+
+def require_audit_reader(request: HttpRequest) -> None:
+    """Raise PermissionDenied unless the user may read the audit log."""
+    if not request.user.can_read_audit:
+        _refuse(
+            request,
+            object_type="auditevent",
+            object_id="",
+            message="Chỉ quản trị viên và thanh tra được xem nhật ký truy cập.",
+        )

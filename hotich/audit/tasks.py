@@ -1,0 +1,41 @@
+"""Background tasks of the audit app."""
+
+import uuid
+from typing import Any
+
+from django.tasks import task
+from django.utils import timezone
+from openpyxl import Workbook
+
+from hotich.audit.selectors import audit_events_filtered
+from hotich.jobs.services import exports_dir
+
+COLUMNS = ("Thời điểm", "Người dùng", "Thao tác", "Đối tượng", "Mã", "Mô tả", "Xã/phường", "Địa chỉ IP", "Thay đổi")
+
+
+@task(queue_name="default")
+def audit_export(*, filters: dict[str, Any]) -> dict[str, Any]:
+    """Write the audit events matching FILTERS to an Excel file; return its name and row count."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhật ký")
+    sheet.append(list(COLUMNS))
+    rows = 0
+    for event in audit_events_filtered(filters).iterator(chunk_size=2000):
+        changes = "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in event.changes.items()) if event.changes else ""
+        sheet.append(
+            [
+                timezone.localtime(event.at).replace(tzinfo=None),
+                event.username,
+                event.get_action_display(),
+                event.object_type,
+                event.object_id,
+                event.object_repr,
+                event.commune.full_name if event.commune_id else "",
+                event.ip_address or "",
+                changes,
+            ]
+        )
+        rows += 1
+    name = f"nhat-ky-{uuid.uuid4().hex[:12]}.xlsx"
+    workbook.save(exports_dir() / name)
+    return {"file": name, "rows": rows, "summary": f"{rows} dòng"}

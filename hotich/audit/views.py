@@ -1,0 +1,42 @@
+"""Searching the audit log (administrators and inspectors) and exporting it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hotich.accounts.scope import require_audit_reader
+from hotich.audit.models import AuditEvent
+from hotich.audit.selectors import audit_events_filtered
+from hotich.audit.tasks import audit_export
+from hotich.jobs.services import job_enqueue
+
+FILTERS = ("user", "commune", "entry", "citizen", "action", "date_from", "date_to")
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    source = request.POST if request.method == "POST" else request.GET
+    return {key: source.get(key, "") for key in FILTERS}
+
+
+@require_GET
+def audit_search(request: HttpRequest) -> HttpResponse:
+    require_audit_reader(request)
+    filters = _filters(request)
+    page = Paginator(audit_events_filtered(filters), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices}
+    template = "audit/_event_rows.html" if request.htmx else "audit/search.html"
+    return render(request, template, context)
+
+
+@require_POST
+def audit_export_start(request: HttpRequest) -> HttpResponse:
+    """Queue an Excel export of the filtered log; the job page offers the file when done."""
+    require_audit_reader(request)
+    filters = _filters(request)
+    job_enqueue(task=audit_export, user=request.user, label="Xuất nhật ký truy cập ra Excel", filters=filters)
+    messages.success(request, "Đã đưa vào hàng đợi. Tệp sẽ có ở trang Tác vụ nền khi xong.")
+    return redirect("job_list")

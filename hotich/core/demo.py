@@ -1,0 +1,233 @@
+"""Demo data: one province, several communes, books of every type, a synthetic registry, users.
+
+Everything is generated from a fixed seed, so two runs give the same demo; running again on
+a database that already has the demo changes nothing.
+"""
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+
+from hotich.accounts.models import Role, User
+from hotich.accounts.services import user_create
+from hotich.lib.dates import PartialDate, date_to_words
+from hotich.places.models import AdministrativeUnit
+from hotich.places.services import units_load
+from hotich.registers.models import EntryStatus, RegisterBook
+from hotich.registers.services import entry_create
+from hotich.registers.spec import REGISTER_TYPES, FieldType, PersonRole
+from hotich.registry.models import Citizen
+from hotich.registry.services import citizens_synthesise
+
+DEMO_PASSWORD = "hotich-demo-2026"  # noqa: S105 - printed for the demo, documented as such
+
+#: (username, role, full name, which unit: "commune" = first commune, "commune2", "province")
+DEMO_USERS = (
+    ("tuphap", Role.JUSTICE_OFFICER, "Lê Thị Hồng Nhung", "commune"),
+    ("congan", Role.POLICE_OFFICER, "Trịnh Văn Dũng", "commune"),
+    ("nhaplieu", Role.HELPER, "Nguyễn Thị Thu Trang", "commune"),
+    ("totruong", Role.TEAM_LEADER, "Hoàng Văn Thắng", "commune"),
+    ("giamsat", Role.SUPERVISOR, "Phạm Quang Huy", "province"),
+    ("thanhtra", Role.INSPECTOR, "Đỗ Thị Lan", "province"),
+    ("quantri", Role.ADMINISTRATOR, "Vũ Minh Tuấn", None),
+    ("tuphap2", Role.JUSTICE_OFFICER, "Bùi Thị Hạnh", "commune2"),
+)
+
+
+@dataclass
+class DemoResult:
+    communes: list[AdministrativeUnit]
+    users: list[tuple[str, str, str]]
+    citizens: int
+    books: int
+    entries: int
+
+
+def demo_communes(province_code: str, count: int = 4) -> list[AdministrativeUnit]:
+    """Return COUNT current communes of the province that merged several old communes."""
+    return list(
+        AdministrativeUnit.objects.filter(
+            period=AdministrativeUnit.Period.CURRENT,
+            level=AdministrativeUnit.Level.COMMUNE,
+            province_code=province_code,
+        )
+        .annotate(n_old=Count("predecessors"))
+        .filter(n_old__gte=2)
+        .order_by("code")[:count]
+    )
+
+
+def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = None) -> DemoResult:
+    """Load the demo into the database (idempotent) and return what it holds."""
+    units_load()
+    communes = demo_communes(province_code)
+    if not communes:
+        raise ValueError(f"Không có xã/phường hiện hành nào cho tỉnh {province_code}.")
+    province = AdministrativeUnit.objects.get(
+        period=AdministrativeUnit.Period.CURRENT, level=AdministrativeUnit.Level.PROVINCE, province_code=province_code
+    )
+    users = _demo_users(communes, province)
+    have = Citizen.objects.filter(birthplace_unit__province_code=province_code).count()
+    if have < citizens:
+        citizens_synthesise(count=citizens - have, province_code=province_code, seed=2026 + have, progress=progress)
+    if not RegisterBook.objects.filter(commune__in=communes).exists():
+        _demo_books(communes, users)
+    return DemoResult(
+        communes=communes,
+        users=[(u.username, u.get_role_display(), u.unit.full_name if u.unit else "toàn quốc") for u in users],
+        citizens=Citizen.objects.count(),
+        books=RegisterBook.objects.filter(commune__in=communes).count(),
+        entries=sum(b.entries.count() for b in RegisterBook.objects.filter(commune__in=communes)),
+    )
+
+
+def _demo_users(communes: list[AdministrativeUnit], province: AdministrativeUnit) -> list[User]:
+    units = {"commune": communes[0], "commune2": communes[1] if len(communes) > 1 else communes[0], "province": province}
+    users = []
+    for username, role, name, where in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            unit = units.get(where) if where else None
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                unit_code=unit.code if unit else None,
+                full_name=name,
+                check_password=False,
+            )
+        users.append(user)
+    return users
+
+
+# Books of each commune: (register type, year, condition, reason, already electronic).
+BOOK_PLAN = (
+    ("KS", 2008, "usable", "", False),
+    ("KS", 2009, "damaged", "Sổ bị ẩm mốc, rách một số trang cuối", False),
+    ("KH", 2008, "usable", "", False),
+    ("KT", 2008, "usable", "", False),
+    ("HN", 2012, "usable", "", False),
+    ("CMC", 2010, "usable", "", False),
+    ("NCN", 2005, "usable", "", False),
+    ("KS", 1995, "lost", "Bị mất do lũ lụt năm 2007", False),
+    ("KS", 2018, "usable", "", True),
+)
+STATUS_MIX = (
+    (EntryStatus.EXPORTED, 0.10),
+    (EntryStatus.APPROVED, 0.15),
+    (EntryStatus.REVIEWED, 0.10),
+    (EntryStatus.RECONCILED, 0.20),
+    (EntryStatus.VERIFIED, 0.10),
+    (EntryStatus.KEYED, 0.20),
+    (EntryStatus.DRAFT, 0.15),
+)
+
+
+@transaction.atomic
+def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
+    rng = random.Random(1292)
+    by_name = {u.username: u for u in users}
+    pool = list(
+        Citizen.objects.order_by("id").values(
+            "personal_id", "full_name", "sex", "birth_date", "birthplace", "ethnicity", "father_name", "mother_name", "alive", "death_date"
+        )[:20000]
+    )
+    for n, commune in enumerate(communes):
+        old = list(commune.predecessors.select_related("parent").order_by("code"))
+        historical = old[0] if old else None
+        keyer = by_name["tuphap"] if n == 0 else by_name["tuphap2"] if n == 1 else None
+        place = f"UBND {historical.full_name.lower()}" if historical else f"UBND {commune.full_name}"
+        for register_type, year, condition, reason, electronic in BOOK_PLAN:
+            book = RegisterBook.objects.create(
+                commune=commune,
+                historical_unit=historical,
+                register_type=register_type,
+                year_from=year,
+                year_to=year,
+                volume=f"01/{year}",
+                pages=200,
+                expected_cases=rng.randint(40, 120) if condition != "lost" else None,
+                condition=condition,
+                condition_reason=reason,
+                already_electronic=electronic,
+            )
+            if condition == "lost" or electronic:
+                continue
+            for number in range(1, rng.randint(25, 45)):
+                status = rng.choices([s for s, _ in STATUS_MIX], [w for _, w in STATUS_MIX])[0]
+                values = _entry_values(register_type, year, number, place, pool, rng)
+                entry_create(
+                    book=book,
+                    user=keyer,
+                    year=year,
+                    number=number,
+                    page=(number + 1) // 2,
+                    registration_date=values.get("ngayDangKy"),
+                    values=values,
+                    marks={"nksNoiSinhDVHC": "blank"} if register_type == "KS" and number % 7 == 0 else {},
+                    status=status,
+                )
+
+
+def _fmt(d: PartialDate | None) -> str:
+    return d.display() if d else ""
+
+
+def _entry_values(
+    register_type: str, year: int, number: int, place: str, pool: list[dict[str, Any]], rng: random.Random
+) -> dict[str, str]:
+    """Return values for one entry as an officer would key them from the book."""
+    register = REGISTER_TYPES[register_type]
+    month = min(12, 1 + (number * 12) // 45)
+    reg_date = PartialDate(year, month, rng.randint(1, 28))
+    values: dict[str, str] = {
+        "so": f"{number:02d}",
+        "quyenSo": f"01/{year}",
+        "trangSo": str((number + 1) // 2),
+        "ngayDangKy": reg_date.display(),
+        "noiDangKy": place,
+        "noiCap": place,
+        "nguoiKy": rng.choice(["Nguyễn Văn Hòa", "Lê Đình Thành", "Trịnh Xuân Mạnh"]),
+        "chucVuNguoiKy": "Chủ tịch UBND",
+        "nguoiThucHien": rng.choice(["Lê Thị Hồng Nhung", "Phạm Văn Toàn"]),
+        "loaiDangKy": "1",
+        "loaiXacNhan": str(rng.randint(1, 4)),
+    }
+    for role in register.persons:
+        person = rng.choice(pool)
+        if register_type == "KT" and role == PersonRole.DECEASED:
+            person = rng.choice([p for p in pool[:3000] if not p["alive"]] or pool)
+        # About one in six entries differs from the registry the way books do.
+        name = person["full_name"]
+        birth = person["birth_date"]
+        if rng.random() < 0.16:
+            parts = name.split()
+            if len(parts) > 2 and parts[1] in ("Văn", "Thị"):
+                name = " ".join([parts[0], *parts[2:]])
+            elif birth and birth.day and birth.day <= 12:
+                birth = PartialDate(birth.year, birth.day, birth.month)
+        for field in register.fields_for(role):
+            suffix = field.name
+            if field.type == FieldType.NAME and "HoTen" in suffix:
+                values[field.name] = name
+            elif suffix.endswith("NgaySinh") and field.type == FieldType.PARTIAL_DATE:
+                values[field.name] = _fmt(birth)
+            elif suffix.endswith("NgaySinhBangChu") and birth:
+                values[field.name] = date_to_words(birth)
+            elif suffix.endswith("GioiTinh"):
+                values[field.name] = person["sex"]
+            elif suffix.endswith("DanToc"):
+                values[field.name] = person["ethnicity"] or "Kinh"
+            elif suffix.endswith("QuocTich") and field.type != FieldType.CODE:
+                values[field.name] = "Việt Nam"
+            elif suffix.endswith(("NoiSinh", "QueQuan")):
+                values[field.name] = person["birthplace"]
+            elif suffix.endswith("NgayChet") and person["death_date"]:
+                values[field.name] = _fmt(person["death_date"])
+            elif suffix.endswith("QuanHe"):
+                values[field.name] = rng.choice(["Cha", "Mẹ", "Ông", "Bà"])
+    known = {f.name for f in register.fields}
+    return {k: v for k, v in values.items() if v and k in known}

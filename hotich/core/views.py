@@ -1,0 +1,85 @@
+"""The interface shell: login, logout, the home page of each role, errors."""
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hotich.accounts.models import Role
+from hotich.accounts.scope import books_for_user, entries_for_user
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.models import EntryStatus
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for deployments."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class AuditedLoginView(LoginView):
+    """Django's login, recording successes and failures in the audit log."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):  # noqa: ANN001, ANN201
+        response = super().form_valid(form)
+        audit_record(request=self.request, action=AuditEvent.Action.LOGIN, object_type="user",
+                     object_id=str(self.request.user.pk))
+        return response
+
+    def form_invalid(self, form):  # noqa: ANN001, ANN201
+        audit_record(request=self.request, action=AuditEvent.Action.LOGIN_FAILED,
+                     object_type="user", object_repr=form.data.get("username", "")[:150])
+        return super().form_invalid(form)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    audit_record(request=request, action=AuditEvent.Action.LOGOUT, object_type="user",
+                 object_id=str(request.user.pk))
+    logout(request)
+    return redirect("login")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Home page: what this role does next."""
+    user = request.user
+    books = books_for_user(user).filter(already_electronic=False)
+    entries = entries_for_user(user)
+    counts = dict(entries.values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = [(s.value, s.label, counts.get(s.value, 0)) for s in EntryStatus]
+    context = {
+        "role": user.role,
+        "books": books.annotate(
+            n_entries=Count("entries"),
+            n_drafts=Count("entries", filter=Q(entries__status=EntryStatus.DRAFT)),
+        ).order_by("register_type", "year_from")[:12],
+        "book_count": books.count(),
+        "status_counts": status_counts,
+        "drafts": entries.filter(status=EntryStatus.DRAFT, updated_by=user)[:10],
+        "to_approve": counts.get(EntryStatus.REVIEWED, 0),
+        "to_review": counts.get(EntryStatus.RECONCILED, 0),
+        "Role": Role,
+    }
+    if user.role in (Role.SUPERVISOR, Role.INSPECTOR, Role.ADMINISTRATOR):
+        context["communes"] = (
+            books.values("commune__code", "commune__name", "commune__type_name")
+            .annotate(
+                n_books=Count("id", distinct=True),
+                n_entries=Count("entries"),
+                n_approved=Count("entries", filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED])),
+            )
+            .order_by("commune__name")
+        )
+    return render(request, "core/home.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "Bạn không có quyền thực hiện thao tác này."
+    return render(request, "403.html", {"message": message}, status=403)

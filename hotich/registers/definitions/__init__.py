@@ -1,0 +1,40 @@
+"""The register types, one module each, defined once and declaratively.
+
+``REGISTER_TYPES`` maps a register code (``"KS"``, ``"KH"``, ``"KT"``, ``"HN"``, ``"CMC"``,
+``"NCN"``) to its :class:`~hotich.registers.spec.RegisterType`, in campaign work order.
+Guardianship (giám hộ), change/correction (thay đổi, cải chính) and divorce-note (ghi chú
+ly hôn) books are not defined yet.
+"""
+
+from hotich.registers.definitions.cmc import PARENT_CHILD_RECOGNITION
+from hotich.registers.definitions.hn import MARITAL_STATUS_CONFIRMATION
+from hotich.registers.definitions.kh import MARRIAGE
+from hotich.registers.definitions.ks import BIRTH
+from hotich.registers.definitions.kt import DEATH
+from hotich.registers.definitions.ncn import ADOPTION
+from hotich.registers.spec import RegisterType
+
+REGISTER_TYPES: dict[str, RegisterType] = {
+    t.code: t
+    for t in sorted(
+        (
+            BIRTH,
+            MARRIAGE,
+            ADOPTION,
+            DEATH,
+            PARENT_CHILD_RECOGNITION,
+            MARITAL_STATUS_CONFIRMATION,
+        ),
+        key=lambda t: t.priority,
+    )
+}
+
+__all__ = [
+    "ADOPTION",
+    "BIRTH",
+    "DEATH",
+    "MARITAL_STATUS_CONFIRMATION",
+    "MARRIAGE",
+    "PARENT_CHILD_RECOGNITION",
+    "REGISTER_TYPES",
+]

@@ -1,0 +1,247 @@
+"""Building blocks shared by the register definitions.
+
+The Ministry templates repeat the same column shapes: a registration block (``so``,
+``quyenSo`` …), person blocks (``<prefix>HoTen``, ``<prefix>NgaySinh`` …), an identity
+document block and the four foreign-registration columns. Each attribute's label, type
+and code list is written once here; a register module lists the column names in template
+order and these builders turn them into :class:`~hotich.registers.spec.Field` values.
+The builders never reorder: the order of ``include`` is the template's column order.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from hotich.registers.definitions import code_lists
+from hotich.registers.spec import CodeList, Field, FieldType, PersonRole
+
+T = FieldType
+
+
+class Attr(NamedTuple):
+    """How one column reads: Vietnamese label, value type, code list, help text."""
+
+    label: str
+    type: FieldType
+    code_list: CodeList | None = None
+    help: str = ""
+
+
+def _code(label: str, code_list: CodeList, help: str = "") -> Attr:
+    return Attr(label, T.CODE, code_list, help)
+
+
+# Attributes of a person, keyed by the column-name suffix after the person prefix.
+PERSON_ATTRS: dict[str, Attr] = {
+    "SoDinhDanh": Attr("Số định danh cá nhân", T.ID_NUMBER),
+    "SoDinhDanhCaNhan": Attr("Số định danh cá nhân", T.ID_NUMBER),
+    "HoTen": Attr("Họ, chữ đệm, tên", T.NAME),
+    "GioiTinh": _code("Giới tính", code_lists.SEX),
+    "NgaySinh": Attr("Ngày, tháng, năm sinh", T.PARTIAL_DATE),
+    "NgaySinhBangChu": Attr("Ngày sinh bằng chữ", T.DATE_IN_WORDS),
+    "NoiSinh": Attr("Nơi sinh", T.PLACE),
+    "NoiSinhDVHC": Attr(
+        "Nơi sinh (đơn vị hành chính)",
+        T.ADMIN_UNIT,
+        help="Mã đơn vị hành chính của nơi sinh, theo danh mục tại thời điểm sự kiện.",
+    ),
+    "QueQuan": Attr("Quê quán", T.PLACE),
+    "DanToc": Attr("Dân tộc", T.ETHNICITY),
+    "QuocTich": Attr("Quốc tịch", T.NATIONALITY),
+    "QuocTichStr": Attr(
+        "Quốc tịch (dạng chữ)",
+        T.NATIONALITY,
+        help="Tên quốc tịch ghi bằng chữ, đi kèm cột Quốc tịch trong mẫu.",
+    ),
+    "QuocTichKhac": Attr("Quốc tịch khác", T.NATIONALITY, help="Quốc tịch thứ hai, nếu có."),
+    "QuocTichKhacStr": Attr("Quốc tịch khác (dạng chữ)", T.NATIONALITY),
+    "LoaiKhaiSinh": _code("Loại khai sinh", code_lists.BIRTH_KIND),
+    "LoaiCuTru": _code("Loại cư trú", code_lists.RESIDENCE_TYPE),
+    "NoiCuTru": Attr("Nơi cư trú", T.PLACE),
+    "LoaiGiayToTuyThan": _code("Loại giấy tờ tùy thân", code_lists.ID_DOCUMENT_TYPE),
+    "GiayToKhac": Attr(
+        "Giấy tờ khác", T.TEXT, help="Tên giấy tờ khi loại giấy tờ tùy thân là 'Giấy tờ khác'."
+    ),
+    "SoGiayToTuyThan": Attr("Số giấy tờ tùy thân", T.ID_NUMBER),
+    "NgayCapGiayToTuyThan": Attr("Ngày cấp giấy tờ tùy thân", T.PARTIAL_DATE),
+    "NoiCapGiayToTuyThan": Attr("Nơi cấp giấy tờ tùy thân", T.PLACE),
+    # Requester (nyc): relationship to the person registered.
+    "QuanHe": Attr("Quan hệ với người được đăng ký", T.TEXT),
+    "QHNguoiDuocNhan": Attr("Quan hệ với người được nhận", T.TEXT),
+    "QHNguoiNhan": Attr("Quan hệ với người nhận", T.TEXT),
+    # Court declarations noted in a birth entry: missing person (mất tích) and restricted
+    # capacity (hạn chế năng lực hành vi); each is a status plus date and basis of the
+    # declaration and of its cancellation.
+    "MatTich": _code("Mất tích", code_lists.DECLARATION),
+    "MatTichNgayGhiChuTuyenBo": Attr("Ngày ghi chú tuyên bố mất tích", T.PARTIAL_DATE),
+    "MatTichCanCuTuyenBo": Attr("Căn cứ tuyên bố mất tích", T.TEXT),
+    "MatTichNgayGhiChuHuyTuyenBo": Attr("Ngày ghi chú hủy tuyên bố mất tích", T.PARTIAL_DATE),
+    "MatTichCanCuHuyTuyenBo": Attr("Căn cứ hủy tuyên bố mất tích", T.TEXT),
+    "HanCheNangLucHanhVi": _code("Hạn chế năng lực hành vi dân sự", code_lists.DECLARATION),
+    "HanCheNangLucHanhViNgayGhiChuTuyenBo": Attr(
+        "Ngày ghi chú tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE
+    ),
+    "HanCheNangLucHanhViCanCuTuyenBo": Attr("Căn cứ tuyên bố hạn chế năng lực hành vi", T.TEXT),
+    "HanCheNangLucHanhViNgayGhiChuHuyTuyenBo": Attr(
+        "Ngày ghi chú hủy tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE
+    ),
+    # Sic: the template spells this column "...NgayCanCuHuy...", though it holds the basis
+    # (căn cứ) like its MatTich twin; keep the Ministry's name.
+    "HanCheNangLucHanhViNgayCanCuHuyTuyenBo": Attr(
+        "Căn cứ hủy tuyên bố hạn chế năng lực hành vi", T.TEXT
+    ),
+    # Death (nkt).
+    "NgayChet": Attr("Ngày chết", T.PARTIAL_DATE),
+    "NgayChetGhiBangChu": Attr("Ngày chết ghi bằng chữ", T.DATE_IN_WORDS),
+    "GioPhutChet": Attr("Giờ, phút chết", T.TIME),
+    "NoiChet": Attr("Nơi chết", T.PLACE),
+    "NguyenNhanChet": Attr("Nguyên nhân chết", T.TEXT),
+    "TinhTrangTuyenBoViecChet": _code(
+        "Tình trạng tuyên bố chết", code_lists.DECLARATION, "Tòa án tuyên bố một người là đã chết."
+    ),
+    "NgayGhiChuTuyenBoViecChet": Attr("Ngày ghi chú tuyên bố chết", T.PARTIAL_DATE),
+    "CanCuTuyenBoViecChet": Attr("Căn cứ tuyên bố chết", T.TEXT),
+    "NgayGhiChuHuyTuyenBoViecChet": Attr("Ngày ghi chú hủy tuyên bố chết", T.PARTIAL_DATE),
+    "CanCuHuyTuyenBoViecChet": Attr("Căn cứ hủy tuyên bố chết", T.TEXT),
+    # Marital-status confirmation (nxn): residence period and the status confirmed.
+    "ThoiGianCuTruTai": Attr("Nơi cư trú trong thời gian xác nhận", T.PLACE),
+    "ThoiGianCuTruTu": Attr("Cư trú từ ngày", T.PARTIAL_DATE),
+    "ThoiGianCuTruDen": Attr("Cư trú đến ngày", T.PARTIAL_DATE),
+    "TinhTrangHonNhan": Attr(
+        "Tình trạng hôn nhân",
+        T.TEXT,
+        help="Ghi nguyên văn, ví dụ 'Chưa đăng ký kết hôn với ai' hoặc quá trình hôn nhân.",
+    ),
+    "LoaiMucDichSuDung": _code("Loại mục đích sử dụng", code_lists.CONFIRMATION_PURPOSE),
+    "MucDichSuDung": Attr("Mục đích sử dụng", T.TEXT),
+}
+
+# Columns without a person prefix: registration, marriage status, the death notice (gbt)
+# and registration abroad. Keyed by the full column name.
+COLUMN_ATTRS: dict[str, Attr] = {
+    "STT": Attr("Số thứ tự", T.INTEGER, help="Số thứ tự dòng trong tệp, không phải số trong sổ."),
+    "so": Attr("Số", T.ENTRY_NUMBER, help="Số đăng ký trong sổ, đánh lại từ 01 mỗi năm."),
+    "quyenSo": Attr("Quyển số", T.BOOK_NUMBER, help="Ví dụ 01/2018."),
+    "trangSo": Attr("Trang số", T.INTEGER),
+    "quyetDinhSo": Attr("Quyết định số", T.TEXT),
+    "ngayDangKy": Attr(
+        "Ngày đăng ký",
+        T.PARTIAL_DATE,
+        help="Ghi theo sổ; năm sai hiển nhiên (5005) sửa theo sổ (2005).",
+    ),
+    "loaiDangKy": Attr("Loại đăng ký", T.CODE),  # code list set per register
+    "loaiXacNhan": _code("Loại xác nhận", code_lists.RECOGNITION_KIND),
+    "noiDangKy": Attr("Nơi đăng ký", T.PLACE, help="Cơ quan đăng ký, ví dụ UBND xã …, như sổ ghi."),
+    "noiCap": Attr("Nơi cấp", T.PLACE, help="Cơ quan cấp giấy xác nhận, như sổ ghi."),
+    "nguoiKy": Attr("Người ký", T.NAME),
+    "chucVuNguoiKy": Attr("Chức vụ người ký", T.TEXT),
+    "ngayXacLapQuanHeHonNhan": Attr(
+        "Ngày xác lập quan hệ hôn nhân",
+        T.PARTIAL_DATE,
+        help="Khi khác ngày đăng ký, ví dụ hôn nhân thực tế được công nhận.",
+    ),
+    "nguoiThucHien": Attr("Người thực hiện", T.NAME, help="Công chức tư pháp – hộ tịch."),
+    "ghiChu": Attr("Ghi chú", T.TEXT),
+    "tinhTrangKetHon": _code("Tình trạng kết hôn", code_lists.MARRIAGE_STATUS),
+    "huyKetHonNgayGhiChu": Attr("Ngày ghi chú hủy kết hôn", T.PARTIAL_DATE),
+    "huyKetHonCanCu": Attr("Căn cứ hủy kết hôn", T.TEXT),
+    "congNhanKetHonNgayGhiChu": Attr("Ngày ghi chú công nhận kết hôn", T.PARTIAL_DATE),
+    "congNhanKetHonCanCu": Attr("Căn cứ công nhận kết hôn", T.TEXT),
+    "gbtLoai": _code("Loại giấy báo tử", code_lists.DEATH_NOTICE_TYPE),
+    "gbtSo": Attr("Số giấy báo tử", T.TEXT),
+    "gbtNgay": Attr("Ngày cấp giấy báo tử", T.PARTIAL_DATE),
+    "gbtCoQuanCap": Attr("Cơ quan cấp giấy báo tử", T.TEXT),
+    "soDangKyNuocNgoai": Attr("Số đăng ký ở nước ngoài", T.TEXT),
+    "ngayDangKyNuocNgoai": Attr("Ngày đăng ký ở nước ngoài", T.PARTIAL_DATE),
+    "cqNuocNgoaiDaDangKy": Attr("Cơ quan nước ngoài đã đăng ký", T.TEXT),
+    "qgNuocNgoaiDaDangKy": Attr("Quốc gia đã đăng ký", T.NATIONALITY, help="Tên quốc gia."),
+}
+
+# --- Column lists that recur, in template order ------------------------------------------
+
+ID_DOCUMENT: tuple[str, ...] = (
+    "LoaiGiayToTuyThan",
+    "GiayToKhac",
+    "SoGiayToTuyThan",
+    "NgayCapGiayToTuyThan",
+    "NoiCapGiayToTuyThan",
+)
+"""The identity-document block (giấy tờ tùy thân) of a person."""
+
+REQUESTER: tuple[str, ...] = ("HoTen", "QuanHe", *ID_DOCUMENT)
+"""``nyc{7 fields}``: the requester (người yêu cầu) in KS, KT and HN."""
+
+FOREIGN_REGISTRATION: tuple[str, ...] = (
+    "soDangKyNuocNgoai",
+    "ngayDangKyNuocNgoai",
+    "cqNuocNgoaiDaDangKy",
+    "qgNuocNgoaiDaDangKy",
+)
+"""The four columns for an event first registered abroad (ghi vào sổ)."""
+
+REGISTRATION_REQUIRED: frozenset[str] = frozenset(
+    {"so", "quyenSo", "ngayDangKy", "loaiDangKy", "noiDangKy", "noiCap"}
+)
+"""Registration columns every entry needs (our reading: the template marks none)."""
+
+
+def person_fields(
+    prefix: str,
+    role: PersonRole | None,
+    group: str,
+    include: Iterable[str],
+    *,
+    required: Iterable[str] = (),
+    attrs: Mapping[str, Attr] = PERSON_ATTRS,
+) -> tuple[Field, ...]:
+    """Return the fields ``<prefix><suffix>`` for each suffix in ``include``, in that order.
+
+    ``role`` is the person they describe (``None`` for a document such as gbt); ``required``
+    names the suffixes that must have a value and must be among ``include``. ``attrs``
+    lets a register add suffixes of its own.
+    """
+    include = tuple(include)
+    required = frozenset(required)
+    if not required <= set(include):
+        raise ValueError(f"{prefix}: required {sorted(required - set(include))} not included")
+    return tuple(
+        _field(prefix + suffix, attrs[suffix], group, role, suffix in required)
+        for suffix in include
+    )
+
+
+def plain_fields(
+    group: str,
+    include: Iterable[str],
+    *,
+    required: Iterable[str] = (),
+    code_lists_by_name: Mapping[str, CodeList] | None = None,
+    attrs: Mapping[str, Attr] = COLUMN_ATTRS,
+) -> tuple[Field, ...]:
+    """Return fields for unprefixed columns ``include``, in that order.
+
+    ``required`` columns not in ``include`` are ignored, so one set (such as
+    :data:`REGISTRATION_REQUIRED`) serves registers whose blocks differ.
+    ``code_lists_by_name`` supplies lists that differ per register (``loaiDangKy``).
+    """
+    required = frozenset(required)
+    overrides = code_lists_by_name or {}
+    fields = []
+    for name in include:
+        attr = attrs[name]
+        if name in overrides:
+            attr = attr._replace(code_list=overrides[name])
+        fields.append(_field(name, attr, group, None, name in required))
+    return tuple(fields)
+
+
+def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required: bool) -> Field:
+    return Field(
+        name=name,
+        label=attr.label,
+        type=attr.type,
+        code_list=attr.code_list,
+        required=required,
+        person=role,
+        group=group,
+        help=attr.help,
+    )

@@ -1,0 +1,188 @@
+"""Writes to books and entries. Views, commands, importers and tasks call these; nobody else writes."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from hotich.accounts.models import User
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.lib.dates import DateParseError, parse_partial_date
+from hotich.lib.text import comparison_key, normalise_name
+from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
+from hotich.registers.spec import FieldType, RegisterType
+
+
+class EntryConflict(Exception):
+    """Someone saved the entry since this writer read it; carries the stored version."""
+
+    def __init__(self, current: Entry) -> None:
+        super().__init__(
+            _("Trường hợp này vừa được %(user)s lưu (phiên bản %(version)s). Hãy xem lại hai bản.")
+            % {"user": current.updated_by or "", "version": current.version}
+        )
+        self.current = current
+
+
+class InvalidEntryData(ValueError):
+    """The submitted values name columns the register does not have, or bad marks."""
+
+
+def _clean_values(
+    register: RegisterType, values: dict[str, Any], marks: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (values, marks) restricted to the register's columns; text kept as written."""
+    known = {f.name for f in register.fields}
+    unknown = sorted((set(values) | set(marks)) - known)
+    if unknown:
+        raise InvalidEntryData(
+            _("Sổ %(book)s không có cột: %(cols)s") % {"book": register.label, "cols": ", ".join(unknown)}
+        )
+    bad_marks = {k: v for k, v in marks.items() if v not in FieldMark.values}
+    if bad_marks:
+        raise InvalidEntryData(_("Đánh dấu không hợp lệ: %s") % bad_marks)
+    # Values are stored as written; only surrounding whitespace is dropped. A marked field
+    # holds no value.
+    clean = {
+        k: str(v).strip() for k, v in values.items() if v not in (None, "") and k not in marks
+    }
+    return {k: v for k, v in clean.items() if v}, dict(marks)
+
+
+def _summary(register: RegisterType, values: dict[str, str]) -> str:
+    names = [values[f.name] for f in register.fields if f.type == FieldType.NAME and f.name in values]
+    return " – ".join(names[:2])[:300]
+
+
+def entry_people_sync(*, entry: Entry) -> None:
+    """Rebuild the people named in ENTRY from its values (derived data, book values untouched)."""
+    register = entry.register_type
+    rows = []
+    for role in register.persons:
+        fields = register.fields_for(role)
+        name = next((entry.values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
+        if not name:
+            continue
+        birth = next(
+            (entry.values.get(f.name) for f in fields if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")),
+            None,
+        )
+        try:
+            birth_date = parse_partial_date(birth, allow_future=True) if birth else None
+        except DateParseError:
+            birth_date = None  # kept as written in values; validation reports it
+        sex = next((entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), "")
+        pid = next((entry.values.get(f.name, "") for f in fields if f.type == FieldType.ID_NUMBER), "")
+        rows.append(
+            EntryPerson(
+                entry=entry,
+                role=role.value,
+                full_name=name,
+                name_key=comparison_key(normalise_name(name)),
+                birth_date=birth_date,
+                sex=sex[:1] if sex in ("1", "2", "3") else "",
+                personal_id=pid[:20],
+            )
+        )
+    EntryPerson.objects.filter(entry=entry).delete()
+    EntryPerson.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def entry_create(
+    *,
+    book: RegisterBook,
+    user: User | None,
+    year: int,
+    number: int,
+    page: int | None = None,
+    registration_date: str | None = None,
+    values: dict[str, Any] | None = None,
+    marks: dict[str, str] | None = None,
+    status: str = EntryStatus.DRAFT,
+    request: Any = None,
+) -> Entry:
+    """Create an entry in BOOK with its values as written, derive its people, audit it."""
+    register = book.register_type_spec
+    clean, clean_marks = _clean_values(register, values or {}, marks or {})
+    entry = Entry.objects.create(
+        book=book,
+        year=year,
+        number=number,
+        page=page,
+        registration_date=registration_date or None,
+        values=clean,
+        marks=clean_marks,
+        summary=_summary(register, clean),
+        status=status,
+        created_by=user,
+        updated_by=user,
+    )
+    entry_people_sync(entry=entry)
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditEvent.Action.CREATE,
+        obj=entry,
+        changes={k: [None, v] for k, v in clean.items()},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_update(
+    *,
+    entry: Entry,
+    user: User,
+    expected_version: int,
+    values: dict[str, Any],
+    marks: dict[str, str] | None = None,
+    page: int | None = None,
+    registration_date: str | None = None,
+    request: Any = None,
+) -> Entry:
+    """Save new values for ENTRY if nobody saved it since EXPECTED_VERSION.
+
+    Raise :class:`EntryConflict` (nothing written) when the stored version moved on.
+    Return the refreshed entry; the audit event lists changed fields as [old, new].
+    """
+    register = entry.register_type
+    clean, clean_marks = _clean_values(register, values, marks or {})
+    old = Entry.objects.get(pk=entry.pk)
+    updated = Entry.objects.filter(pk=entry.pk, version=expected_version).update(
+        values=clean,
+        marks=clean_marks,
+        page=page if page is not None else old.page,
+        registration_date=registration_date if registration_date is not None else old.registration_date,
+        summary=_summary(register, clean),
+        updated_by=user,
+        version=F("version") + 1,
+    )
+    if updated != 1:
+        raise EntryConflict(Entry.objects.select_related("updated_by").get(pk=entry.pk))
+    entry.refresh_from_db()
+    changes: dict[str, list[Any]] = {}
+    for key in sorted(set(old.values) | set(clean)):
+        if old.values.get(key) != clean.get(key):
+            changes[key] = [old.values.get(key), clean.get(key)]
+    for key in sorted(set(old.marks) | set(clean_marks)):
+        if old.marks.get(key) != clean_marks.get(key):
+            changes[f"{key}#mark"] = [old.marks.get(key), clean_marks.get(key)]
+    entry_people_sync(entry=entry)
+    audit_record(request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes)
+    return entry
+
+
+def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: Any = None) -> bool:
+    """Move ENTRY from status OLD to NEW; return False (nothing written) if it was not in OLD."""
+    moved = Entry.objects.filter(pk=entry.pk, status=old).update(
+        status=new, updated_by=user, version=F("version") + 1
+    )
+    if moved:
+        audit_record(
+            request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry,
+            changes={"status": [old, new]},
+        )
+    return bool(moved)

@@ -1,0 +1,352 @@
+"""The vocabulary for describing register types (loại sổ hộ tịch) declaratively.
+
+A register type is a list of fields in the Ministry template's column order. Forms,
+validation, import, export and review diffs are all generated from these definitions, so
+this module only *describes*: it has no Django import and no I/O.
+
+The Ministry template's column names (``nksHoTen``, ``meLoaiCuTru`` …) appear here as data
+only; code elsewhere should refer to fields through a :class:`RegisterType`.
+
+Public API: :class:`FieldType`, :class:`PersonRole`, :class:`CodeList`, :class:`Field`,
+:class:`RegisterType`, :func:`header_key`, :func:`role_for_column`, ``REGISTER_TYPES``
+(code → register type, in work order) and :func:`get_register_type`. The registers
+themselves are defined in :mod:`hotich.registers.definitions`, one module each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+
+class FieldType(StrEnum):
+    """What kind of value a column holds, which decides how it is parsed and compared."""
+
+    TEXT = "text"
+    NAME = "name"
+    """A person's name (họ, chữ đệm và tên), kept as written; compared with name rules."""
+    PARTIAL_DATE = "partial_date"
+    """A date that may be known only to the year or month (books often give only a year)."""
+    DATE_IN_WORDS = "date_in_words"
+    """A date written out in words (ngày sinh bằng chữ), e.g. ``nksNgaySinhBangChu``."""
+    TIME = "time"
+    """Hour and minute (giờ phút), e.g. ``nktGioPhutChet``."""
+    CODE = "code"
+    """A value from a :class:`CodeList`; the field must name its list."""
+    PLACE = "place"
+    """A place as written in the book (nơi sinh, nơi cư trú, quê quán): free text."""
+    ADMIN_UNIT = "admin_unit"
+    """The code of an administrative unit (đơn vị hành chính), e.g. ``nksNoiSinhDVHC``."""
+    ID_NUMBER = "id_number"
+    """A personal ID (số định danh cá nhân), CMND/CCCD or passport number."""
+    ETHNICITY = "ethnicity"
+    """An ethnic group (dân tộc) by name as written, e.g. ``Kinh``, ``Mông (Mèo)``."""
+    NATIONALITY = "nationality"
+    """A nationality or country (quốc tịch / quốc gia) by name, e.g. ``Việt Nam``."""
+    ENTRY_NUMBER = "entry_number"
+    """The entry number in the book (``so``), restarting each year, e.g. ``01/2018``."""
+    BOOK_NUMBER = "book_number"
+    """The volume number (``quyenSo``), e.g. ``01/2018``."""
+    INTEGER = "integer"
+    """A plain whole number (``trangSo``, ``STT``)."""
+    BOOLEAN = "boolean"
+
+
+class PersonRole(StrEnum):
+    """The part a person plays in a civil-status event; each has a Vietnamese label."""
+
+    SUBJECT = "subject"
+    MOTHER = "mother"
+    FATHER = "father"
+    HUSBAND = "husband"
+    WIFE = "wife"
+    DECEASED = "deceased"
+    REQUESTER = "requester"
+    PARENT = "parent"
+    CHILD = "child"
+    # Values are storage keys: short (at most 12 characters) and never renamed.
+    ADOPTIVE_FATHER = "adopt_father"
+    ADOPTIVE_MOTHER = "adopt_mother"
+    ADOPTED_CHILD = "adoptee"
+    BIRTH_FATHER = "birth_father"
+    BIRTH_MOTHER = "birth_mother"
+    GUARDIAN = "guardian"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese label of the role."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS: dict[PersonRole, str] = {
+    # The subject is "người được khai sinh" in a birth, "người được xác nhận" in a
+    # marital-status confirmation: the register's own group label says which.
+    PersonRole.SUBJECT: "Người được đăng ký",
+    PersonRole.MOTHER: "Mẹ",
+    PersonRole.FATHER: "Cha",
+    PersonRole.HUSBAND: "Chồng",
+    PersonRole.WIFE: "Vợ",
+    PersonRole.DECEASED: "Người chết",
+    PersonRole.REQUESTER: "Người yêu cầu",
+    PersonRole.PARENT: "Cha, mẹ (bên nhận hoặc được nhận)",
+    PersonRole.CHILD: "Con (bên nhận hoặc được nhận)",
+    PersonRole.ADOPTIVE_FATHER: "Cha nuôi",
+    PersonRole.ADOPTIVE_MOTHER: "Mẹ nuôi",
+    PersonRole.ADOPTED_CHILD: "Con nuôi",
+    PersonRole.BIRTH_FATHER: "Cha đẻ",
+    PersonRole.BIRTH_MOTHER: "Mẹ đẻ",
+    PersonRole.GUARDIAN: "Người giám hộ",
+}
+
+# Column-name prefix -> the person the column describes. ``None`` marks a prefix that is
+# not a person (gbt = giấy báo tử, the death notice; csnd = cơ sở nuôi dưỡng, the
+# institution that gives a child for adoption). The NCN prefixes are ours.
+PERSON_PREFIXES: dict[str, PersonRole | None] = {
+    "nks": PersonRole.SUBJECT,
+    "nxn": PersonRole.SUBJECT,
+    "me": PersonRole.MOTHER,
+    "cha": PersonRole.FATHER,
+    "nyc": PersonRole.REQUESTER,
+    "nkt": PersonRole.DECEASED,
+    "chong": PersonRole.HUSBAND,
+    "vo": PersonRole.WIFE,
+    "cm": PersonRole.PARENT,
+    "nc": PersonRole.CHILD,
+    "chaNuoi": PersonRole.ADOPTIVE_FATHER,
+    "meNuoi": PersonRole.ADOPTIVE_MOTHER,
+    "cn": PersonRole.ADOPTED_CHILD,
+    "chaDe": PersonRole.BIRTH_FATHER,
+    "meDe": PersonRole.BIRTH_MOTHER,
+    "ngh": PersonRole.GUARDIAN,
+    "gbt": None,
+    "csnd": None,
+}
+
+# Longest first, so ``chaNuoiHoTen`` is read as chaNuoi + HoTen, not cha + NuoiHoTen.
+_PREFIXES_LONGEST_FIRST = sorted(PERSON_PREFIXES, key=len, reverse=True)
+
+
+def column_prefix(name: str) -> str | None:
+    """Return the known prefix of a column name, or ``None`` for an unprefixed column.
+
+    A prefix counts only when a capital letter follows it (``meHoTen`` has prefix ``me``;
+    ``ngayDangKy`` has none), and the longest matching prefix wins.
+    """
+    for prefix in _PREFIXES_LONGEST_FIRST:
+        rest = name[len(prefix) :]
+        if name.startswith(prefix) and rest[:1].isupper():
+            return prefix
+    return None
+
+
+def role_for_column(name: str) -> PersonRole | None:
+    """Return the person a column describes, judged by its name's prefix alone."""
+    prefix = column_prefix(name)
+    return PERSON_PREFIXES[prefix] if prefix is not None else None
+
+
+def _fold(text: str) -> str:
+    """Return ``text`` folded for loose comparison: no diacritics, đ→d, lower case.
+
+    Whitespace runs collapse to one space. Only for matching code-list labels; the
+    project's text library owns the general rules for names.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Đ/đ is a letter of its own, not D plus a mark: decomposition leaves it alone.
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeList:
+    """A closed list of coded values (danh mục), e.g. ``gioiTinh``: 1 Nam, 2 Nữ, 3 …
+
+    ``choices`` are ``(code, label)`` pairs in the official order, with the label exactly
+    as the source writes it. ``aliases`` are other spellings met in books and legacy files
+    (``(code, text)``), accepted by :meth:`code_for` but never produced. ``source`` says
+    where the list comes from, so nobody mistakes our reading for the Ministry's.
+    """
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    aliases: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        codes = [code for code, _ in self.choices]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"code list {self.name}: duplicate codes")
+        unknown = {code for code, _ in self.aliases} - set(codes)
+        if unknown:
+            raise ValueError(f"code list {self.name}: aliases for unknown codes {unknown}")
+        seen: dict[str, str] = {}
+        for code, text in (*self.choices, *self.aliases, *((c, c) for c in codes)):
+            key = _fold(text)
+            if seen.setdefault(key, code) != code:
+                raise ValueError(f"code list {self.name}: {text!r} names two codes")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Return the codes in official order."""
+        return tuple(code for code, _ in self.choices)
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        table = {_fold(code): code for code in self.codes}
+        for code, text in (*self.choices, *self.aliases):
+            table[_fold(text)] = code
+        return table
+
+    def label_for(self, code: str | int) -> str | None:
+        """Return the label of ``code``, or ``None`` when the code is not in the list."""
+        found = self.code_for(code)
+        return dict(self.choices)[found] if found is not None else None
+
+    def code_for(self, value: str | int | float | None) -> str | None:
+        """Return the code that ``value`` stands for, or ``None`` when nothing matches.
+
+        ``value`` may be the code (``"2"``, ``2``, ``2.0`` as Excel gives it, ``"02"``), the
+        label or an alias, in any case, with or without diacritics (``"nu"`` → ``"2"``).
+        """
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, float):
+            if not value.is_integer():
+                return None
+            value = int(value)
+        text = _fold(str(value))
+        if text.isdigit():
+            # Leading zeros come from cells formatted as text: "01" is code 1.
+            text = str(int(text))
+        return self._lookup.get(text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """One column of a register: what the Ministry template calls it and what it holds.
+
+    ``name`` is the exact template column name (``nksHoTen``); ``required`` means the
+    Ministry template (or, where it is silent, our documented reading) needs a value;
+    ``group`` is the form section the field belongs to; ``person`` is whom it describes.
+    """
+
+    name: str
+    label: str
+    type: FieldType
+    code_list: CodeList | None = None
+    required: bool = False
+    person: PersonRole | None = None
+    group: str
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", self.name):
+            raise ValueError(f"field name {self.name!r} is not a template column name")
+        if (self.type is FieldType.CODE) != (self.code_list is not None):
+            raise ValueError(f"field {self.name}: a code list goes with type CODE, and only it")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterType:
+    """A kind of civil-status book (loại sổ hộ tịch) and the columns of its template.
+
+    ``fields`` are in template column order; ``groups`` are ``(key, Vietnamese label)`` in
+    the order a book page is laid out; ``priority`` is the work order of the campaign
+    (births 1, marriages 2, adoptions 3, deaths 4, then the rest). Construction fails on
+    duplicate names or an undeclared group, so a bad definition cannot be imported.
+    """
+
+    code: str
+    label: str
+    book_label: str
+    fields: tuple[Field, ...]
+    groups: tuple[tuple[str, str], ...]
+    template_sheet: str = "DL Import"
+    has_public_template: bool
+    priority: int
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"register {self.code}: duplicate fields {duplicates}")
+        declared = [key for key, _ in self.groups]
+        if len(set(declared)) != len(declared):
+            raise ValueError(f"register {self.code}: a group is declared twice")
+        undeclared = sorted({f.group for f in self.fields} - set(declared))
+        if undeclared:
+            raise ValueError(f"register {self.code}: undeclared groups {undeclared}")
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def field(self, name: str) -> Field:
+        """Return the field with the exact template column ``name``; raise ``KeyError``."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"register {self.code} has no field {name!r}") from None
+
+    def fields_for(self, person: PersonRole) -> tuple[Field, ...]:
+        """Return the fields describing ``person``, in template order."""
+        return tuple(f for f in self.fields if f.person is person)
+
+    def fields_in(self, group: str) -> tuple[Field, ...]:
+        """Return the fields of form section ``group``, in template order."""
+        return tuple(f for f in self.fields if f.group == group)
+
+    def group_label(self, group: str) -> str:
+        """Return the Vietnamese label of form section ``group``; raise ``KeyError``."""
+        return dict(self.groups)[group]
+
+    @property
+    def required_fields(self) -> tuple[Field, ...]:
+        """Return the fields that must have a value, in template order."""
+        return tuple(f for f in self.fields if f.required)
+
+    @property
+    def persons(self) -> tuple[PersonRole, ...]:
+        """Return the roles that appear in this register, in order of first appearance."""
+        return tuple(dict.fromkeys(f.person for f in self.fields if f.person is not None))
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Return the template column names in template order."""
+        return tuple(f.name for f in self.fields)
+
+
+def header_key(cell: str | None) -> str:
+    """Return the column name a template header cell stands for.
+
+    Header cells carry noise: trailing spaces (``"so "``) and allowed values after a line
+    break (``"loaiDangKy \\ni=[1,2,3,4,5,6]"``). Keep what precedes the first line break,
+    without surrounding whitespace. An empty cell gives ``""``.
+    """
+    text = (cell or "").strip()
+    return text.splitlines()[0].rstrip() if text else ""
+
+
+def __getattr__(name: str) -> object:
+    # REGISTER_TYPES lives with the definitions, which import this module; importing them
+    # lazily keeps ``spec`` the single entry point without an import cycle.
+    if name == "REGISTER_TYPES":
+        from hotich.registers.definitions import REGISTER_TYPES
+
+        return REGISTER_TYPES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def get_register_type(code: str) -> RegisterType:
+    """Return the register type with ``code`` (``"KS"``, ``"kh"`` …); raise ``KeyError``."""
+    from hotich.registers.definitions import REGISTER_TYPES
+
+    try:
+        return REGISTER_TYPES[code.strip().upper()]
+    except KeyError:
+        raise KeyError(f"unknown register type {code!r}") from None

@@ -1,0 +1,105 @@
+"""Books and entries: lists and read-only pages (keying forms come with the keying issue)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hotich.accounts.scope import books_for_user, get_book_for_user, get_entry_for_user
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.exports import book_entries_workbook
+from hotich.registers.models import EntryStatus
+from hotich.registers.services import entry_status_set
+from hotich.registers.spec import REGISTER_TYPES
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def book_list(request: HttpRequest) -> HttpResponse:
+    """Sổ hộ tịch of the user's scope, filtered by register type and year; htmx swaps rows."""
+    books = books_for_user(request.user).annotate(
+        n_entries=Count("entries"),
+        n_approved=Count("entries", filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED])),
+    )
+    register_type = request.GET.get("type", "")
+    if register_type in REGISTER_TYPES:
+        books = books.filter(register_type=register_type)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        books = books.filter(year_from__lte=int(year), year_to__gte=int(year))
+    page = Paginator(books.order_by("commune__name", "register_type", "year_from", "volume"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "register_types": REGISTER_TYPES.values(), "type": register_type, "year": year}
+    template = "registers/_book_rows.html" if request.htmx else "registers/book_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One book: its facts and its entries with their status; htmx swaps the entry rows."""
+    book = get_book_for_user(request, pk)
+    entries = book.entries.select_related("updated_by").order_by("year", "number", "id")
+    status = request.GET.get("status", "")
+    if status in EntryStatus.values:
+        entries = entries.filter(status=status)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(book.entries.values_list("status").annotate(n=Count("id")).order_by())
+    context = {
+        "book": book,
+        "page": page,
+        "status": status,
+        "statuses": [(s.value, s.label, counts.get(s.value, 0)) for s in EntryStatus],
+    }
+    template = "registers/_entry_rows.html" if request.htmx else "registers/book_detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One entry, laid out as the book's page, values as written; the view is audited."""
+    entry = get_entry_for_user(request, pk)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
+    register = entry.register_type
+    groups = []
+    for key, label in register.groups:
+        rows = []
+        for field in register.fields:
+            if field.group != key:
+                continue
+            value = entry.values.get(field.name, "")
+            if field.code_list is not None and value:
+                value = f"{value} – {field.code_list.label_for(value) or '?'}"
+            rows.append({"field": field, "value": value, "mark": entry.marks.get(field.name)})
+        if any(r["value"] or r["mark"] for r in rows):
+            groups.append({"label": label, "rows": [r for r in rows if r["value"] or r["mark"]]})
+    context = {"entry": entry, "book": entry.book, "groups": groups, "people": entry.people.select_related("citizen")}
+    return render(request, "registers/entry_detail.html", context)
+
+
+@require_POST
+def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a draft as keyed ("đã nhập xong"); refused outside the user's commune."""
+    entry = get_entry_for_user(request, pk, write=True)
+    if entry_status_set(entry=entry, user=request.user, old=EntryStatus.DRAFT, new=EntryStatus.KEYED, request=request):
+        messages.success(request, _("Đã chuyển trường hợp sang trạng thái “Đã nhập”."))
+    else:
+        messages.error(request, _("Trường hợp không còn ở trạng thái “Đang nhập”, không chuyển được."))
+    return redirect("entry_detail", pk=entry.pk)
+
+
+@require_GET
+def book_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The book's entries as an Excel list (one row per entry, values as written); audited."""
+    book = get_book_for_user(request, pk)
+    content = book_entries_workbook(book=book)
+    audit_record(request=request, action=AuditEvent.Action.EXPORT, obj=book,
+                 changes={"entries": [None, book.entries.count()]})
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="so-{book.register_type}-{book.year_from}-{book.pk}.xlsx"'
+    return response

@@ -1,0 +1,79 @@
+"""The population registry (CSDL quốc gia về dân cư) as seen by the commune."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotich.core.fields import PartialDateField
+
+
+class Sex(models.TextChoices):
+    """Giới tính, with the Ministry template's codes."""
+
+    MALE = "1", _("Nam")
+    FEMALE = "2", _("Nữ")
+    UNKNOWN = "3", _("Chưa xác định")
+
+
+class Citizen(models.Model):
+    """Công dân: one person of the population registry, identified by a 12-digit personal ID.
+
+    Names are kept as the registry has them; the ``*_key`` columns are comparison keys from
+    :mod:`hotich.lib.text` (folded, tone-placement and i/y independent) used for indexed
+    candidate lookup.
+    """
+
+    class Source(models.TextChoices):
+        REGISTRY = "registry", _("CSDL quốc gia về dân cư")
+        CREATED = "created", _("Tạo mới khi số hóa")
+
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    family_name = models.CharField(_("họ"), max_length=60, blank=True)
+    middle_name = models.CharField(_("tên đệm"), max_length=100, blank=True)
+    given_name = models.CharField(_("tên"), max_length=60, blank=True)
+    name_key = models.CharField(max_length=200, db_index=True)
+    family_key = models.CharField(max_length=60, blank=True)
+    given_key = models.CharField(max_length=60, blank=True)
+    birth_date = PartialDateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    birthplace = models.CharField(_("nơi sinh"), max_length=300, blank=True)
+    birthplace_unit = models.ForeignKey(
+        "places.AdministrativeUnit",
+        verbose_name=_("nơi sinh (đơn vị hành chính)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hometown = models.CharField(_("quê quán"), max_length=300, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=60, blank=True, default="Việt Nam")
+    residence = models.CharField(_("nơi thường trú"), max_length=300, blank=True)
+    father_name = models.CharField(_("họ tên cha"), max_length=200, blank=True)
+    mother_name = models.CharField(_("họ tên mẹ"), max_length=200, blank=True)
+    father = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mother = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    spouse = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    alive = models.BooleanField(_("còn sống"), default=True)
+    death_date = PartialDateField(_("ngày mất"), null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTRY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("công dân")
+        verbose_name_plural = _("công dân")
+        indexes = [
+            # Blocking keys for the interactive lookup: never a scan of the registry.
+            models.Index(fields=["given_key", "birth_year"]),
+            models.Index(fields=["family_key", "given_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.personal_id})"

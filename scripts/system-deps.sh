@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install the Debian packages hotich needs when they are missing (needs root or sudo).
+set -euo pipefail
+need=()
+command -v msgfmt >/dev/null || need+=(gettext)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Cài gói hệ thống: ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

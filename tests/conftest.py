@@ -1,0 +1,122 @@
+"""Shared fixtures: administrative units, personas for every role, books and entries."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# fixtures in that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+@pytest.fixture
+def units(db):
+    """Thanh Hóa (current and pre-2025), an old district with two communes, their successor,
+    a second current commune, and another province."""
+    from hotich.places.models import AdministrativeUnit as U
+
+    cur, old = U.Period.CURRENT, U.Period.PRE2025
+    th = U.objects.create(code="38", name="Thanh Hóa", type_name="Tỉnh", level="province", period=cur, province_code="38")
+    th_old = U.objects.create(code="38", name="Thanh Hóa", type_name="Tỉnh", level="province", period=old, province_code="38")
+    dong_son = U.objects.create(code="391", name="Đông Sơn", type_name="Huyện", level="district", period=old, parent=th_old, province_code="38")
+    dong_van = U.objects.create(code="15943", name="Đông Văn", type_name="Xã", level="commune", period=old, parent=dong_son, province_code="38")
+    dong_yen = U.objects.create(code="15946", name="Đông Yên", type_name="Xã", level="commune", period=old, parent=dong_son, province_code="38")
+    new_a = U.objects.create(code="15943", name="Đông Sơn", type_name="Xã", level="commune", period=cur, parent=th, province_code="38")
+    new_b = U.objects.create(code="16000", name="Đông Tiến", type_name="Xã", level="commune", period=cur, parent=th, province_code="38")
+    dong_van.successors.add(new_a)
+    dong_yen.successors.add(new_a)
+    na = U.objects.create(code="40", name="Nghệ An", type_name="Tỉnh", level="province", period=cur, province_code="40")
+    vinh = U.objects.create(code="16681", name="Vinh Phú", type_name="Phường", level="commune", period=cur, parent=na, province_code="40")
+    return {"province": th, "district": dong_son, "old_commune": dong_van, "commune": new_a, "commune_b": new_b, "other_province": na, "other_commune": vinh}
+
+
+@pytest.fixture
+def personas(units):
+    """One user per role in commune A / province 38, plus outsiders."""
+    from hotich.accounts.models import Role, User
+
+    def make(username, role, unit):
+        user = User(username=username, role=role, unit=unit, first_name=username)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    return {
+        "justice_officer": make("tuphap", Role.JUSTICE_OFFICER, units["commune"]),
+        "police_officer": make("congan", Role.POLICE_OFFICER, units["commune"]),
+        "helper": make("nhaplieu", Role.HELPER, units["commune"]),
+        "team_leader": make("totruong", Role.TEAM_LEADER, units["commune"]),
+        "supervisor": make("giamsat", Role.SUPERVISOR, units["province"]),
+        "district_supervisor": make("giamsathuyen", Role.SUPERVISOR, units["district"]),
+        "inspector": make("thanhtra", Role.INSPECTOR, units["province"]),
+        "administrator": make("quantri", Role.ADMINISTRATOR, None),
+        "outsider": make("tuphap_khac", Role.JUSTICE_OFFICER, units["commune_b"]),
+        "outsider_supervisor": make("giamsat_na", Role.SUPERVISOR, units["other_province"]),
+    }
+
+
+@pytest.fixture
+def book(units):
+    from hotich.registers.models import RegisterBook
+
+    return RegisterBook.objects.create(
+        commune=units["commune"], historical_unit=units["old_commune"], register_type="KS",
+        year_from=2008, year_to=2008, volume="01/2008", pages=200, expected_cases=80,
+    )
+
+
+@pytest.fixture
+def other_book(units):
+    from hotich.registers.models import RegisterBook
+
+    return RegisterBook.objects.create(
+        commune=units["commune_b"], register_type="KS", year_from=2008, year_to=2008, volume="01/2008",
+    )
+
+
+BIRTH_VALUES = {
+    "so": "07",
+    "quyenSo": "01/2008",
+    "ngayDangKy": "27/08/2008",
+    "loaiDangKy": "1",
+    "noiDangKy": "UBND xã Đông Văn",
+    "nksHoTen": "Nguyễn Thị Phượng",
+    "nksGioiTinh": "2",
+    "nksNgaySinh": "15/08/2008",
+    "meHoTen": "Lê Thị Hoà",
+    "chaHoTen": "Nguyễn Văn Hùng",
+}
+
+
+@pytest.fixture
+def entry(book, personas):
+    from hotich.registers.services import entry_create
+
+    return entry_create(book=book, user=personas["justice_officer"], year=2008, number=7, page=4,
+                        registration_date="27/08/2008", values=BIRTH_VALUES, marks={"nksNoiSinh": "illegible"})
+
+
+@pytest.fixture
+def other_entry(other_book, personas):
+    from hotich.registers.services import entry_create
+
+    return entry_create(book=other_book, user=personas["outsider"], year=2008, number=1, values={"nksHoTen": "Trần Văn Bình"})
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that logs the test client in as a user."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real PBKDF2 costs ~0.3 s a password on these machines; tests don't test hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
