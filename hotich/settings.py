@@ -159,6 +159,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a reverse proxy that sets X-Forwarded-For, the audit log records the client's address.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # The population-registry extract and demo: which province the demo and synthetic data use.
