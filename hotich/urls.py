@@ -25,4 +25,3 @@ urlpatterns = [
 ]
 
 handler403 = "hotich.core.views.permission_denied"
-

@@ -18,18 +18,95 @@ def units(db):
     from hotich.places.models import AdministrativeUnit as U
 
     cur, old = U.Period.CURRENT, U.Period.PRE2025
-    th = U.objects.create(code="38", name="Thanh Hóa", type_name="Tỉnh", level="province", period=cur, province_code="38")
-    th_old = U.objects.create(code="38", name="Thanh Hóa", type_name="Tỉnh", level="province", period=old, province_code="38")
-    dong_son = U.objects.create(code="391", name="Đông Sơn", type_name="Huyện", level="district", period=old, parent=th_old, province_code="38")
-    dong_van = U.objects.create(code="15943", name="Đông Văn", type_name="Xã", level="commune", period=old, parent=dong_son, province_code="38")
-    dong_yen = U.objects.create(code="15946", name="Đông Yên", type_name="Xã", level="commune", period=old, parent=dong_son, province_code="38")
-    new_a = U.objects.create(code="15943", name="Đông Sơn", type_name="Xã", level="commune", period=cur, parent=th, province_code="38")
-    new_b = U.objects.create(code="16000", name="Đông Tiến", type_name="Xã", level="commune", period=cur, parent=th, province_code="38")
+    th = U.objects.create(
+        code="38",
+        name="Thanh Hóa",
+        type_name="Tỉnh",
+        level="province",
+        period=cur,
+        province_code="38",
+    )
+    th_old = U.objects.create(
+        code="38",
+        name="Thanh Hóa",
+        type_name="Tỉnh",
+        level="province",
+        period=old,
+        province_code="38",
+    )
+    dong_son = U.objects.create(
+        code="391",
+        name="Đông Sơn",
+        type_name="Huyện",
+        level="district",
+        period=old,
+        parent=th_old,
+        province_code="38",
+    )
+    dong_van = U.objects.create(
+        code="15943",
+        name="Đông Văn",
+        type_name="Xã",
+        level="commune",
+        period=old,
+        parent=dong_son,
+        province_code="38",
+    )
+    dong_yen = U.objects.create(
+        code="15946",
+        name="Đông Yên",
+        type_name="Xã",
+        level="commune",
+        period=old,
+        parent=dong_son,
+        province_code="38",
+    )
+    new_a = U.objects.create(
+        code="15943",
+        name="Đông Sơn",
+        type_name="Xã",
+        level="commune",
+        period=cur,
+        parent=th,
+        province_code="38",
+    )
+    new_b = U.objects.create(
+        code="16000",
+        name="Đông Tiến",
+        type_name="Xã",
+        level="commune",
+        period=cur,
+        parent=th,
+        province_code="38",
+    )
     dong_van.successors.add(new_a)
     dong_yen.successors.add(new_a)
-    na = U.objects.create(code="40", name="Nghệ An", type_name="Tỉnh", level="province", period=cur, province_code="40")
-    vinh = U.objects.create(code="16681", name="Vinh Phú", type_name="Phường", level="commune", period=cur, parent=na, province_code="40")
-    return {"province": th, "district": dong_son, "old_commune": dong_van, "commune": new_a, "commune_b": new_b, "other_province": na, "other_commune": vinh}
+    na = U.objects.create(
+        code="40",
+        name="Nghệ An",
+        type_name="Tỉnh",
+        level="province",
+        period=cur,
+        province_code="40",
+    )
+    vinh = U.objects.create(
+        code="16681",
+        name="Vinh Phú",
+        type_name="Phường",
+        level="commune",
+        period=cur,
+        parent=na,
+        province_code="40",
+    )
+    return {
+        "province": th,
+        "district": dong_son,
+        "old_commune": dong_van,
+        "commune": new_a,
+        "commune_b": new_b,
+        "other_province": na,
+        "other_commune": vinh,
+    }
 
 
 @pytest.fixture
@@ -62,8 +139,14 @@ def book(units):
     from hotich.registers.models import RegisterBook
 
     return RegisterBook.objects.create(
-        commune=units["commune"], historical_unit=units["old_commune"], register_type="KS",
-        year_from=2008, year_to=2008, volume="01/2008", pages=200, expected_cases=80,
+        commune=units["commune"],
+        historical_unit=units["old_commune"],
+        register_type="KS",
+        year_from=2008,
+        year_to=2008,
+        volume="01/2008",
+        pages=200,
+        expected_cases=80,
     )
 
 
@@ -72,7 +155,11 @@ def other_book(units):
     from hotich.registers.models import RegisterBook
 
     return RegisterBook.objects.create(
-        commune=units["commune_b"], register_type="KS", year_from=2008, year_to=2008, volume="01/2008",
+        commune=units["commune_b"],
+        register_type="KS",
+        year_from=2008,
+        year_to=2008,
+        volume="01/2008",
     )
 
 
@@ -94,15 +181,29 @@ BIRTH_VALUES = {
 def entry(book, personas):
     from hotich.registers.services import entry_create
 
-    return entry_create(book=book, user=personas["justice_officer"], year=2008, number=7, page=4,
-                        registration_date="27/08/2008", values=BIRTH_VALUES, marks={"nksNoiSinh": "illegible"})
+    return entry_create(
+        book=book,
+        user=personas["justice_officer"],
+        year=2008,
+        number=7,
+        page=4,
+        registration_date="27/08/2008",
+        values=BIRTH_VALUES,
+        marks={"nksNoiSinh": "illegible"},
+    )
 
 
 @pytest.fixture
 def other_entry(other_book, personas):
     from hotich.registers.services import entry_create
 
-    return entry_create(book=other_book, user=personas["outsider"], year=2008, number=1, values={"nksHoTen": "Trần Văn Bình"})
+    return entry_create(
+        book=other_book,
+        user=personas["outsider"],
+        year=2008,
+        number=1,
+        values={"nksHoTen": "Trần Văn Bình"},
+    )
 
 
 @pytest.fixture

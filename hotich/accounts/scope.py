@@ -15,7 +15,7 @@ from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import Entry, RegisterBook
 from hotich.registry.models import Citizen
 
-REFUSED = "Bạn không có quyền truy cập dữ liệu này: dữ liệu thuộc đơn vị khác."
+REFUSED = "Bạn không có quyền truy cập dữ liệu này (dữ liệu của đơn vị khác hoặc không tồn tại)."
 READ_ONLY = "Tài khoản của bạn chỉ có quyền xem, không được thay đổi dữ liệu."
 
 

@@ -20,16 +20,22 @@ def unit_for_role(*, role: str, unit_code: str | None) -> AdministrativeUnit | N
             raise AccountError("Vai trò cấp xã phải gắn với một xã/phường (--unit MÃ_XÃ).")
         return None
     level = AdministrativeUnit.Level.COMMUNE if role in COMMUNE_ROLES else None
-    units = AdministrativeUnit.objects.filter(code=unit_code, period=AdministrativeUnit.Period.CURRENT)
+    units = AdministrativeUnit.objects.filter(
+        code=unit_code, period=AdministrativeUnit.Period.CURRENT
+    )
     if level:
         units = units.filter(level=level)
     else:
         # Supervisors and inspectors: a province (2 digits) or, for historical districts,
         # a pre-2025 district code (3 digits).
-        units = AdministrativeUnit.objects.filter(code=unit_code, level__in=["province", "district"]).order_by("-period")
+        units = AdministrativeUnit.objects.filter(
+            code=unit_code, level__in=["province", "district"]
+        ).order_by("-period")
     unit = units.first()
     if unit is None:
-        raise AccountError(f"Không tìm thấy đơn vị hành chính có mã {unit_code} phù hợp với vai trò.")
+        raise AccountError(
+            f"Không tìm thấy đơn vị hành chính có mã {unit_code} phù hợp với vai trò."
+        )
     return unit
 
 
@@ -46,7 +52,9 @@ def user_create(
 ) -> User:
     """Create a personal account; raise AccountError with a Vietnamese message on bad input."""
     if role not in Role.values:
-        raise AccountError(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(Role.values)}.")
+        raise AccountError(
+            f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(Role.values)}."
+        )
     if User.objects.filter(username=username).exists():
         raise AccountError(f"Tên đăng nhập {username} đã có người dùng.")
     unit = unit_for_role(role=role, unit_code=unit_code)
@@ -59,5 +67,10 @@ def user_create(
     user.set_password(password)
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
-    audit_record(user=created_by, action=AuditEvent.Action.CREATE, obj=user, object_repr=f"{username} ({role})")
+    audit_record(
+        user=created_by,
+        action=AuditEvent.Action.CREATE,
+        obj=user,
+        object_repr=f"{username} ({role})",
+    )
     return user

@@ -71,6 +71,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["commune", "at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         # The one invariant of this model: a stored event is never rewritten.
         if self.pk is not None and not self._state.adding:
@@ -79,6 +82,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được xóa.")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hotich.audit.models import AuditEvent
 
+
 def _parse_day(value: str) -> datetime | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - made aware below

@@ -10,7 +10,17 @@ from openpyxl import Workbook
 from hotich.audit.selectors import audit_events_filtered
 from hotich.jobs.services import exports_dir
 
-COLUMNS = ("Thời điểm", "Người dùng", "Thao tác", "Đối tượng", "Mã", "Mô tả", "Xã/phường", "Địa chỉ IP", "Thay đổi")
+COLUMNS = (
+    "Thời điểm",
+    "Người dùng",
+    "Thao tác",
+    "Đối tượng",
+    "Mã",
+    "Mô tả",
+    "Xã/phường",
+    "Địa chỉ IP",
+    "Thay đổi",
+)
 
 
 @task(queue_name="default")
@@ -21,7 +31,11 @@ def audit_export(*, filters: dict[str, Any]) -> dict[str, Any]:
     sheet.append(list(COLUMNS))
     rows = 0
     for event in audit_events_filtered(filters).iterator(chunk_size=2000):
-        changes = "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in event.changes.items()) if event.changes else ""
+        changes = (
+            "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in event.changes.items())
+            if event.changes
+            else ""
+        )
         sheet.append(
             [
                 timezone.localtime(event.at).replace(tzinfo=None),

@@ -37,6 +37,11 @@ def audit_export_start(request: HttpRequest) -> HttpResponse:
     """Queue an Excel export of the filtered log; the job page offers the file when done."""
     require_audit_reader(request)
     filters = _filters(request)
-    job_enqueue(task=audit_export, user=request.user, label="Xuất nhật ký truy cập ra Excel", filters=filters)
+    job_enqueue(
+        task=audit_export,
+        user=request.user,
+        label="Xuất nhật ký truy cập ra Excel",
+        filters=filters,
+    )
     messages.success(request, "Đã đưa vào hàng đợi. Tệp sẽ có ở trang Tác vụ nền khi xong.")
     return redirect("job_list")

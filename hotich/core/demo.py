@@ -67,17 +67,24 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
     if not communes:
         raise ValueError(f"Không có xã/phường hiện hành nào cho tỉnh {province_code}.")
     province = AdministrativeUnit.objects.get(
-        period=AdministrativeUnit.Period.CURRENT, level=AdministrativeUnit.Level.PROVINCE, province_code=province_code
+        period=AdministrativeUnit.Period.CURRENT,
+        level=AdministrativeUnit.Level.PROVINCE,
+        province_code=province_code,
     )
     users = _demo_users(communes, province)
     have = Citizen.objects.filter(birthplace_unit__province_code=province_code).count()
     if have < citizens:
-        citizens_synthesise(count=citizens - have, province_code=province_code, seed=2026 + have, progress=progress)
+        citizens_synthesise(
+            count=citizens - have, province_code=province_code, seed=2026 + have, progress=progress
+        )
     if not RegisterBook.objects.filter(commune__in=communes).exists():
         _demo_books(communes, users)
     return DemoResult(
         communes=communes,
-        users=[(u.username, u.get_role_display(), u.unit.full_name if u.unit else "toàn quốc") for u in users],
+        users=[
+            (u.username, u.get_role_display(), u.unit.full_name if u.unit else "toàn quốc")
+            for u in users
+        ],
         citizens=Citizen.objects.count(),
         books=RegisterBook.objects.filter(commune__in=communes).count(),
         entries=sum(b.entries.count() for b in RegisterBook.objects.filter(commune__in=communes)),
@@ -85,7 +92,11 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
 
 
 def _demo_users(communes: list[AdministrativeUnit], province: AdministrativeUnit) -> list[User]:
-    units = {"commune": communes[0], "commune2": communes[1] if len(communes) > 1 else communes[0], "province": province}
+    units = {
+        "commune": communes[0],
+        "commune2": communes[1] if len(communes) > 1 else communes[0],
+        "province": province,
+    }
     users = []
     for username, role, name, where in DEMO_USERS:
         user = User.objects.filter(username=username).first()
@@ -132,14 +143,25 @@ def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
     by_name = {u.username: u for u in users}
     pool = list(
         Citizen.objects.order_by("id").values(
-            "personal_id", "full_name", "sex", "birth_date", "birthplace", "ethnicity", "father_name", "mother_name", "alive", "death_date"
+            "personal_id",
+            "full_name",
+            "sex",
+            "birth_date",
+            "birthplace",
+            "ethnicity",
+            "father_name",
+            "mother_name",
+            "alive",
+            "death_date",
         )[:20000]
     )
     for n, commune in enumerate(communes):
         old = list(commune.predecessors.select_related("parent").order_by("code"))
         historical = old[0] if old else None
         keyer = by_name["tuphap"] if n == 0 else by_name["tuphap2"] if n == 1 else None
-        place = f"UBND {historical.full_name.lower()}" if historical else f"UBND {commune.full_name}"
+        place = (
+            f"UBND {historical.full_name.lower()}" if historical else f"UBND {commune.full_name}"
+        )
         for register_type, year, condition, reason, electronic in BOOK_PLAN:
             book = RegisterBook.objects.create(
                 commune=commune,
@@ -167,7 +189,9 @@ def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
                     page=(number + 1) // 2,
                     registration_date=values.get("ngayDangKy"),
                     values=values,
-                    marks={"nksNoiSinhDVHC": "blank"} if register_type == "KS" and number % 7 == 0 else {},
+                    marks={"nksNoiSinhDVHC": "blank"}
+                    if register_type == "KS" and number % 7 == 0
+                    else {},
                     status=status,
                 )
 
@@ -177,7 +201,12 @@ def _fmt(d: PartialDate | None) -> str:
 
 
 def _entry_values(
-    register_type: str, year: int, number: int, place: str, pool: list[dict[str, Any]], rng: random.Random
+    register_type: str,
+    year: int,
+    number: int,
+    place: str,
+    pool: list[dict[str, Any]],
+    rng: random.Random,
 ) -> dict[str, str]:
     """Return values for one entry as an officer would key them from the book."""
     register = REGISTER_TYPES[register_type]

@@ -29,20 +29,32 @@ class AuditedLoginView(LoginView):
 
     def form_valid(self, form):  # noqa: ANN001, ANN201
         response = super().form_valid(form)
-        audit_record(request=self.request, action=AuditEvent.Action.LOGIN, object_type="user",
-                     object_id=str(self.request.user.pk))
+        audit_record(
+            request=self.request,
+            action=AuditEvent.Action.LOGIN,
+            object_type="user",
+            object_id=str(self.request.user.pk),
+        )
         return response
 
     def form_invalid(self, form):  # noqa: ANN001, ANN201
-        audit_record(request=self.request, action=AuditEvent.Action.LOGIN_FAILED,
-                     object_type="user", object_repr=form.data.get("username", "")[:150])
+        audit_record(
+            request=self.request,
+            action=AuditEvent.Action.LOGIN_FAILED,
+            object_type="user",
+            object_repr=form.data.get("username", "")[:150],
+        )
         return super().form_invalid(form)
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    audit_record(request=request, action=AuditEvent.Action.LOGOUT, object_type="user",
-                 object_id=str(request.user.pk))
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.LOGOUT,
+        object_type="user",
+        object_id=str(request.user.pk),
+    )
     logout(request)
     return redirect("login")
 
@@ -73,7 +85,10 @@ def home(request: HttpRequest) -> HttpResponse:
             .annotate(
                 n_books=Count("id", distinct=True),
                 n_entries=Count("entries"),
-                n_approved=Count("entries", filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED])),
+                n_approved=Count(
+                    "entries",
+                    filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED]),
+                ),
             )
             .order_by("commune__name")
         )
@@ -81,5 +96,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else "Bạn không có quyền thực hiện thao tác này."
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else "Bạn không có quyền thực hiện thao tác này."
+    )
     return render(request, "403.html", {"message": message}, status=403)

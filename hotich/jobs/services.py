@@ -5,9 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from django.tasks import Task, TaskResult, TaskResultStatus, default_task_backend
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from hotich.jobs.models import Job
 
@@ -43,7 +43,12 @@ def job_state(job: Job) -> dict[str, Any]:
     """Return what a page shows of JOB: status code and label, result file, error, times."""
     result = job_result(job)
     if result is None:
-        return {"job": job, "status": "LOST", "status_label": _("Không còn thông tin"), "file": None}
+        return {
+            "job": job,
+            "status": "LOST",
+            "status_label": _("Không còn thông tin"),
+            "file": None,
+        }
     state: dict[str, Any] = {
         "job": job,
         "status": result.status,

@@ -1,7 +1,7 @@
 """Job status page and downloads of job results."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -32,6 +32,11 @@ def job_download(request: HttpRequest, pk: str) -> FileResponse:
     path = (exports_dir() / name).resolve()
     if path.parent != exports_dir().resolve() or not path.exists():
         raise Http404("Không tìm thấy tệp kết quả.")
-    audit_record(request=request, action=AuditEvent.Action.EXPORT, object_type="job",
-                 object_id=str(job.pk), object_repr=job.label)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        object_type="job",
+        object_id=str(job.pk),
+        object_repr=job.label,
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)

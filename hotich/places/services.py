@@ -32,7 +32,9 @@ def units_load() -> dict[str, int]:
     )
     ids = {
         (period, level, code): pk
-        for pk, period, level, code in AdministrativeUnit.objects.values_list("pk", "period", "level", "code")
+        for pk, period, level, code in AdministrativeUnit.objects.values_list(
+            "pk", "period", "level", "code"
+        )
     }
     # Parents: a commune's district (pre-2025) or province (current); a district's province.
     to_update = []
@@ -42,7 +44,9 @@ def units_load() -> dict[str, int]:
         parent_level = _parent_level(u)
         parent_id = ids.get((u.period, parent_level, u.parent_code))
         if parent_id is not None:
-            to_update.append(AdministrativeUnit(pk=ids[(u.period, u.level, u.code)], parent_id=parent_id))
+            to_update.append(
+                AdministrativeUnit(pk=ids[(u.period, u.level, u.code)], parent_id=parent_id)
+            )
     AdministrativeUnit.objects.bulk_update(to_update, ["parent"], batch_size=2000)
     links = []
     Through = AdministrativeUnit.successors.through
@@ -52,7 +56,12 @@ def units_load() -> dict[str, int]:
         for successor in lib_places.successors(u):
             target = ids.get((successor.period, successor.level, successor.code))
             if target is not None:
-                links.append(Through(from_administrativeunit_id=ids[(u.period, u.level, u.code)], to_administrativeunit_id=target))
+                links.append(
+                    Through(
+                        from_administrativeunit_id=ids[(u.period, u.level, u.code)],
+                        to_administrativeunit_id=target,
+                    )
+                )
     Through.objects.bulk_create(links, ignore_conflicts=True, batch_size=2000)
     return {"units": AdministrativeUnit.objects.count(), "links": Through.objects.count()}
 

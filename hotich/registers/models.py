@@ -61,7 +61,9 @@ class RegisterBook(models.Model):
                 fields=["commune", "register_type", "year_from", "volume"],
                 name="book_unique_volume",
             ),
-            models.CheckConstraint(condition=models.Q(year_to__gte=models.F("year_from")), name="book_years_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(year_to__gte=models.F("year_from")), name="book_years_ordered"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(condition="lost") | ~models.Q(condition_reason=""),
                 name="lost_book_has_reason",

@@ -38,21 +38,22 @@ def _clean_values(
     unknown = sorted((set(values) | set(marks)) - known)
     if unknown:
         raise InvalidEntryData(
-            _("Sổ %(book)s không có cột: %(cols)s") % {"book": register.label, "cols": ", ".join(unknown)}
+            _("Sổ %(book)s không có cột: %(cols)s")
+            % {"book": register.label, "cols": ", ".join(unknown)}
         )
     bad_marks = {k: v for k, v in marks.items() if v not in FieldMark.values}
     if bad_marks:
         raise InvalidEntryData(_("Đánh dấu không hợp lệ: %s") % bad_marks)
     # Values are stored as written; only surrounding whitespace is dropped. A marked field
     # holds no value.
-    clean = {
-        k: str(v).strip() for k, v in values.items() if v not in (None, "") and k not in marks
-    }
+    clean = {k: str(v).strip() for k, v in values.items() if v not in (None, "") and k not in marks}
     return {k: v for k, v in clean.items() if v}, dict(marks)
 
 
 def _summary(register: RegisterType, values: dict[str, str]) -> str:
-    names = [values[f.name] for f in register.fields if f.type == FieldType.NAME and f.name in values]
+    names = [
+        values[f.name] for f in register.fields if f.type == FieldType.NAME and f.name in values
+    ]
     return " – ".join(names[:2])[:300]
 
 
@@ -66,15 +67,23 @@ def entry_people_sync(*, entry: Entry) -> None:
         if not name:
             continue
         birth = next(
-            (entry.values.get(f.name) for f in fields if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")),
+            (
+                entry.values.get(f.name)
+                for f in fields
+                if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")
+            ),
             None,
         )
         try:
             birth_date = parse_partial_date(birth, allow_future=True) if birth else None
         except DateParseError:
             birth_date = None  # kept as written in values; validation reports it
-        sex = next((entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), "")
-        pid = next((entry.values.get(f.name, "") for f in fields if f.type == FieldType.ID_NUMBER), "")
+        sex = next(
+            (entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), ""
+        )
+        pid = next(
+            (entry.values.get(f.name, "") for f in fields if f.type == FieldType.ID_NUMBER), ""
+        )
         rows.append(
             EntryPerson(
                 entry=entry,
@@ -155,7 +164,9 @@ def entry_update(
         values=clean,
         marks=clean_marks,
         page=page if page is not None else old.page,
-        registration_date=registration_date if registration_date is not None else old.registration_date,
+        registration_date=registration_date
+        if registration_date is not None
+        else old.registration_date,
         summary=_summary(register, clean),
         updated_by=user,
         version=F("version") + 1,
@@ -171,7 +182,9 @@ def entry_update(
         if old.marks.get(key) != clean_marks.get(key):
             changes[f"{key}#mark"] = [old.marks.get(key), clean_marks.get(key)]
     entry_people_sync(entry=entry)
-    audit_record(request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes)
+    audit_record(
+        request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes
+    )
     return entry
 
 
@@ -182,7 +195,10 @@ def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: A
     )
     if moved:
         audit_record(
-            request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry,
+            request=request,
+            user=user,
+            action=AuditEvent.Action.UPDATE,
+            obj=entry,
             changes={"status": [old, new]},
         )
     return bool(moved)

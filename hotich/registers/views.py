@@ -24,7 +24,9 @@ def book_list(request: HttpRequest) -> HttpResponse:
     """Sổ hộ tịch of the user's scope, filtered by register type and year; htmx swaps rows."""
     books = books_for_user(request.user).annotate(
         n_entries=Count("entries"),
-        n_approved=Count("entries", filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED])),
+        n_approved=Count(
+            "entries", filter=Q(entries__status__in=[EntryStatus.APPROVED, EntryStatus.EXPORTED])
+        ),
     )
     register_type = request.GET.get("type", "")
     if register_type in REGISTER_TYPES:
@@ -32,10 +34,15 @@ def book_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit():
         books = books.filter(year_from__lte=int(year), year_to__gte=int(year))
-    page = Paginator(books.order_by("commune__name", "register_type", "year_from", "volume"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"page": page, "register_types": REGISTER_TYPES.values(), "type": register_type, "year": year}
+    page = Paginator(
+        books.order_by("commune__name", "register_type", "year_from", "volume"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "register_types": REGISTER_TYPES.values(),
+        "type": register_type,
+        "year": year,
+    }
     template = "registers/_book_rows.html" if request.htmx else "registers/book_list.html"
     return render(request, template, context)
 
@@ -78,7 +85,12 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             rows.append({"field": field, "value": value, "mark": entry.marks.get(field.name)})
         if any(r["value"] or r["mark"] for r in rows):
             groups.append({"label": label, "rows": [r for r in rows if r["value"] or r["mark"]]})
-    context = {"entry": entry, "book": entry.book, "groups": groups, "people": entry.people.select_related("citizen")}
+    context = {
+        "entry": entry,
+        "book": entry.book,
+        "groups": groups,
+        "people": entry.people.select_related("citizen"),
+    }
     return render(request, "registers/entry_detail.html", context)
 
 
@@ -86,10 +98,18 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a draft as keyed ("đã nhập xong"); refused outside the user's commune."""
     entry = get_entry_for_user(request, pk, write=True)
-    if entry_status_set(entry=entry, user=request.user, old=EntryStatus.DRAFT, new=EntryStatus.KEYED, request=request):
+    if entry_status_set(
+        entry=entry,
+        user=request.user,
+        old=EntryStatus.DRAFT,
+        new=EntryStatus.KEYED,
+        request=request,
+    ):
         messages.success(request, _("Đã chuyển trường hợp sang trạng thái “Đã nhập”."))
     else:
-        messages.error(request, _("Trường hợp không còn ở trạng thái “Đang nhập”, không chuyển được."))
+        messages.error(
+            request, _("Trường hợp không còn ở trạng thái “Đang nhập”, không chuyển được.")
+        )
     return redirect("entry_detail", pk=entry.pk)
 
 
@@ -98,8 +118,16 @@ def book_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The book's entries as an Excel list (one row per entry, values as written); audited."""
     book = get_book_for_user(request, pk)
     content = book_entries_workbook(book=book)
-    audit_record(request=request, action=AuditEvent.Action.EXPORT, obj=book,
-                 changes={"entries": [None, book.entries.count()]})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="so-{book.register_type}-{book.year_from}-{book.pk}.xlsx"'
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        obj=book,
+        changes={"entries": [None, book.entries.count()]},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="so-{book.register_type}-{book.year_from}-{book.pk}.xlsx"'
+    )
     return response

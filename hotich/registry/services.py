@@ -31,18 +31,31 @@ def citizens_synthesise(*, count: int, province_code: str, seed: int = 2026, pro
     """
     communes = list(
         AdministrativeUnit.objects.filter(
-            period=AdministrativeUnit.Period.PRE2025, level=AdministrativeUnit.Level.COMMUNE, province_code=province_code
+            period=AdministrativeUnit.Period.PRE2025,
+            level=AdministrativeUnit.Level.COMMUNE,
+            province_code=province_code,
         ).select_related("parent__parent")
     )
     if not communes:
-        raise ValueError(f"Chưa nạp đơn vị hành chính của tỉnh {province_code} (chạy: hotich places load).")
+        raise ValueError(
+            f"Chưa nạp đơn vị hành chính của tỉnh {province_code} (chạy: hotich places load)."
+        )
     unit_ids = {c.code: c.pk for c in communes}
     places = [
-        (c.code, ", ".join(u.full_name for u in (c, c.parent, c.parent.parent if c.parent else None) if u))
+        (
+            c.code,
+            ", ".join(
+                u.full_name for u in (c, c.parent, c.parent.parent if c.parent else None) if u
+            ),
+        )
         for c in communes
     ]
     synth = PopulationSynth(province_code=province_code, places=places, seed=seed)
-    synth.used_ids.update(Citizen.objects.filter(personal_id__startswith=f"0{province_code[-2:]}").values_list("personal_id", flat=True))
+    synth.used_ids.update(
+        Citizen.objects.filter(personal_id__startswith=f"0{province_code[-2:]}").values_list(
+            "personal_id", flat=True
+        )
+    )
     created = 0
     batch: list[list[SynthPerson]] = []
     for family in synth.families(count):

@@ -76,13 +76,21 @@ class PopulationSynth:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.family = _Weighted.of(COMMON_FAMILY_NAMES)
-        self.middle = {"1": _Weighted.of(COMMON_MIDDLE_NAMES_MALE), "2": _Weighted.of(COMMON_MIDDLE_NAMES_FEMALE)}
-        self.given = {"1": _Weighted.of(COMMON_GIVEN_NAMES_MALE), "2": _Weighted.of(COMMON_GIVEN_NAMES_FEMALE)}
+        self.middle = {
+            "1": _Weighted.of(COMMON_MIDDLE_NAMES_MALE),
+            "2": _Weighted.of(COMMON_MIDDLE_NAMES_FEMALE),
+        }
+        self.given = {
+            "1": _Weighted.of(COMMON_GIVEN_NAMES_MALE),
+            "2": _Weighted.of(COMMON_GIVEN_NAMES_FEMALE),
+        }
         self.ethnicity = _Weighted.of(ETHNICITIES)
 
     def _id(self, sex: str, year: int) -> str:
         while True:
-            pid = generate_personal_id(province_code=self.province_code, sex=sex, birth_year=year, rng=self.rng)
+            pid = generate_personal_id(
+                province_code=self.province_code, sex=sex, birth_year=year, rng=self.rng
+            )
             if pid not in self.used_ids:
                 self.used_ids.add(pid)
                 return pid
@@ -110,7 +118,14 @@ class PopulationSynth:
             return PartialDate(year, None, None)
         return PartialDate(year, month, day)
 
-    def person(self, *, sex: str, year: int, family_name: str | None = None, place: tuple[str, str] | None = None) -> SynthPerson:
+    def person(
+        self,
+        *,
+        sex: str,
+        year: int,
+        family_name: str | None = None,
+        place: tuple[str, str] | None = None,
+    ) -> SynthPerson:
         code, birthplace = place or self.rng.choice(self.places)
         person = SynthPerson(
             personal_id=self._id(sex, year),
@@ -127,7 +142,9 @@ class PopulationSynth:
         if year < 1950 and self.rng.random() < 0.45:
             person.alive = False
             death_year = self.rng.randint(max(year + 40, 1990), 2024)
-            person.death_date = PartialDate(death_year, self.rng.randint(1, 12), self.rng.randint(1, 28))
+            person.death_date = PartialDate(
+                death_year, self.rng.randint(1, 12), self.rng.randint(1, 28)
+            )
         return person
 
     def families(self, count: int) -> Iterator[list[SynthPerson]]:
@@ -152,7 +169,9 @@ class PopulationSynth:
                 first: SynthPerson | None = None
                 for _ in range(children):
                     sex = self.rng.choice("12")
-                    child = self.person(sex=sex, year=year, family_name=father.family_name, place=place)
+                    child = self.person(
+                        sex=sex, year=year, family_name=father.family_name, place=place
+                    )
                     if first is not None:
                         child.birth_date = first.birth_date
                     first = first or child

@@ -12,5 +12,7 @@ from hotich.audit.services import audit_record
 @require_GET
 def citizen_detail(request: HttpRequest, personal_id: str) -> HttpResponse:
     citizen = get_citizen_for_user(request, personal_id)
-    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=citizen, object_id=citizen.personal_id)
+    audit_record(
+        request=request, action=AuditEvent.Action.VIEW, obj=citizen, object_id=citizen.personal_id
+    )
     return render(request, "registry/citizen_detail.html", {"citizen": citizen})

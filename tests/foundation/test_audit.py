@@ -26,10 +26,20 @@ def test_creating_an_entry_records_its_values(entry):
 def test_viewing_a_citizen_is_audited(personas, login, db):
     from hotich.registry.models import Citizen
 
-    Citizen.objects.create(personal_id="038308001234", full_name="Nguyễn Thị Phượng", name_key="nguyen thi phuong", sex="2")
+    Citizen.objects.create(
+        personal_id="038308001234",
+        full_name="Nguyễn Thị Phượng",
+        name_key="nguyen thi phuong",
+        sex="2",
+    )
     client = login(personas["justice_officer"])
     assert client.get(reverse("citizen_detail", args=["038308001234"])).status_code == 200
-    assert AuditEvent.objects.filter(action="view", object_type="citizen", object_id="038308001234").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="view", object_type="citizen", object_id="038308001234"
+        ).count()
+        == 1
+    )
 
 
 def test_login_success_and_failure_are_audited(client, personas):
@@ -68,7 +78,13 @@ def test_postgresql_itself_refuses_rewriting_the_log(entry):
         assert AuditEvent.objects.get(pk=event.pk).username == "x"
 
 
-SEARCHERS = [("administrator", 200), ("inspector", 200), ("supervisor", 403), ("justice_officer", 403), ("helper", 403)]
+SEARCHERS = [
+    ("administrator", 200),
+    ("inspector", 200),
+    ("supervisor", 403),
+    ("justice_officer", 403),
+    ("helper", 403),
+]
 
 
 @pytest.mark.parametrize(("persona", "status"), SEARCHERS)
@@ -87,7 +103,9 @@ def test_only_administrators_and_inspectors_search_the_log(persona, status, pers
         ({"date_from": "2000-01-01", "date_to": "2000-01-02"}, set()),
     ],
 )
-def test_the_log_is_searched_by_user_commune_entry_action_and_date(filters, expected_actions, personas, login, entry):
+def test_the_log_is_searched_by_user_commune_entry_action_and_date(
+    filters, expected_actions, personas, login, entry
+):
     login(personas["police_officer"]).get(reverse("entry_detail", args=[entry.pk]))
     client = login(personas["inspector"])
     response = client.get(reverse("audit_search"), {"entry": str(entry.pk), **filters})

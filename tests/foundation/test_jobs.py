@@ -30,11 +30,16 @@ def test_an_audit_export_is_queued_run_by_the_worker_and_downloaded(personas, lo
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Thời điểm"
     assert {r[2] for r in rows[1:]} == {"Tạo"}  # the entry's creation, in commune 15943
-    assert AuditEvent.objects.filter(action="export", object_type="job", object_id=str(job.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="export", object_type="job", object_id=str(job.pk)
+    ).exists()
 
 
 def test_someone_elses_job_result_is_refused(personas, login, entry):
     login(personas["inspector"]).post(reverse("audit_export"), {})
     call_command("worker", batch=True, verbosity=0)
     job = Job.objects.get()
-    assert login(personas["administrator"]).get(reverse("job_download", args=[job.pk])).status_code == 403
+    assert (
+        login(personas["administrator"]).get(reverse("job_download", args=[job.pk])).status_code
+        == 403
+    )

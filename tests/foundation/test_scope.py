@@ -22,18 +22,27 @@ ACCESS = [
 
 
 @pytest.mark.parametrize(("persona", "may_see", "may_change"), ACCESS)
-def test_each_role_sees_an_entry_by_direct_url_only_within_its_scope(persona, may_see, may_change, personas, entry, login):
+def test_each_role_sees_an_entry_by_direct_url_only_within_its_scope(
+    persona, may_see, may_change, personas, entry, login
+):
     client = login(personas[persona])
     response = client.get(reverse("entry_detail", args=[entry.pk]))
     assert response.status_code == (200 if may_see else 403)
     if not may_see:
         assert "không có quyền" in response.content.decode()
         assert "Nguyễn Thị Phượng" not in response.content.decode()
-        assert AuditEvent.objects.filter(action="denied", object_type="entry", object_id=str(entry.pk), username=personas[persona].username).exists()
+        assert AuditEvent.objects.filter(
+            action="denied",
+            object_type="entry",
+            object_id=str(entry.pk),
+            username=personas[persona].username,
+        ).exists()
 
 
 @pytest.mark.parametrize(("persona", "may_see", "may_change"), ACCESS)
-def test_each_role_changes_an_entry_by_form_post_only_with_write_rights(persona, may_see, may_change, personas, entry, login):
+def test_each_role_changes_an_entry_by_form_post_only_with_write_rights(
+    persona, may_see, may_change, personas, entry, login
+):
     client = login(personas[persona])
     response = client.post(reverse("entry_submit", args=[entry.pk]))
     entry.refresh_from_db()
@@ -47,15 +56,21 @@ def test_each_role_changes_an_entry_by_form_post_only_with_write_rights(persona,
 
 
 @pytest.mark.parametrize(("persona", "may_see", "may_change"), ACCESS)
-def test_each_role_exports_a_book_only_within_its_scope(persona, may_see, may_change, personas, entry, login):
+def test_each_role_exports_a_book_only_within_its_scope(
+    persona, may_see, may_change, personas, entry, login
+):
     client = login(personas[persona])
     response = client.get(reverse("book_export", args=[entry.book_id]))
     assert response.status_code == (200 if may_see else 403)
-    exported = AuditEvent.objects.filter(action="export", object_type="registerbook", object_id=str(entry.book_id))
+    exported = AuditEvent.objects.filter(
+        action="export", object_type="registerbook", object_id=str(entry.book_id)
+    )
     assert exported.exists() == may_see
 
 
-def test_an_outsider_is_refused_its_neighbours_book_page_and_list(personas, entry, other_entry, login):
+def test_an_outsider_is_refused_its_neighbours_book_page_and_list(
+    personas, entry, other_entry, login
+):
     client = login(personas["outsider"])
     assert client.get(reverse("book_detail", args=[entry.book_id])).status_code == 403
     listing = client.get(reverse("book_list")).content.decode()

@@ -16,11 +16,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--unit", help="Mã xã/phường (vai trò cấp xã) hoặc mã tỉnh/huyện (giám sát, thanh tra).")
+        parser.add_argument(
+            "--unit", help="Mã xã/phường (vai trò cấp xã) hoặc mã tỉnh/huyện (giám sát, thanh tra)."
+        )
         parser.add_argument("--name", default="", help="Họ và tên.")
-        parser.add_argument("--password-stdin", action="store_true", help="Đọc mật khẩu từ đầu vào chuẩn.")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="Đọc mật khẩu từ đầu vào chuẩn."
+        )
 
-    def handle(self, *args, username: str, role: str, unit: str | None, name: str, password_stdin: bool, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(
+        self,
+        *args,
+        username: str,
+        role: str,
+        unit: str | None,
+        name: str,
+        password_stdin: bool,
+        **options,
+    ) -> None:  # noqa: ANN002, ANN003
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:
@@ -28,7 +41,9 @@ class Command(BaseCommand):
             if password != getpass.getpass("Nhập lại mật khẩu: "):
                 raise CommandError("Hai lần nhập mật khẩu không khớp.")
         try:
-            user = user_create(username=username, password=password, role=role, unit_code=unit, full_name=name)
+            user = user_create(
+                username=username, password=password, role=role, unit_code=unit, full_name=name
+            )
         except (AccountError, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stdout.write(f"Đã tạo tài khoản {user.username} ({user.get_role_display()}).")

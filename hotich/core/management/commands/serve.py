@@ -18,7 +18,9 @@ class Command(BaseCommand):
             "--no-migrate", action="store_true", help="Không tự áp dụng migration trước khi chạy."
         )
 
-    def handle(self, *args, host: str, port: int, threads: int, no_migrate: bool, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(
+        self, *args, host: str, port: int, threads: int, no_migrate: bool, **options
+    ) -> None:  # noqa: ANN002, ANN003
         from waitress import serve
 
         from hotich.wsgi import application
