@@ -88,7 +88,7 @@ def test_an_outsider_sees_a_refusal_for_another_communes_entry(page, live_server
 
 def test_the_interface_switches_to_english(page, live_server, personas, entry):
     log_in(page, live_server, "tuphap")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert "Registers" in page.locator("header nav").inner_text()
     page.screenshot(path=ARTIFACTS / "home-english.png", full_page=True)
