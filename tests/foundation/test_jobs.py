@@ -2,12 +2,17 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from hotich.audit.models import AuditEvent
 from hotich.jobs.models import Job
+
+# The worker closes database connections between tasks, as a long-running process should;
+# so these tests commit for real instead of running inside one rolled-back transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_audit_export_is_queued_run_by_the_worker_and_downloaded(personas, login, entry):
