@@ -141,27 +141,12 @@ STATUS_MIX = (
 def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
     rng = random.Random(1292)
     by_name = {u.username: u for u in users}
-    pool = list(
-        Citizen.objects.order_by("id").values(
-            "personal_id",
-            "full_name",
-            "sex",
-            "birth_date",
-            "birthplace",
-            "ethnicity",
-            "father_name",
-            "mother_name",
-            "alive",
-            "death_date",
-        )[:20000]
-    )
     for n, commune in enumerate(communes):
         old = list(commune.predecessors.select_related("parent").order_by("code"))
         historical = old[0] if old else None
         keyer = by_name["tuphap"] if n == 0 else by_name["tuphap2"] if n == 1 else None
-        place = (
-            f"UBND {historical.full_name.lower()}" if historical else f"UBND {commune.full_name}"
-        )
+        unit = historical or commune
+        place = f"UBND {unit.type_name.lower()} {unit.name}"
         for register_type, year, condition, reason, electronic in BOOK_PLAN:
             book = RegisterBook.objects.create(
                 commune=commune,
@@ -178,9 +163,12 @@ def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
             )
             if condition == "lost" or electronic:
                 continue
+            cast = _Casting(year, rng)
             for number in range(1, rng.randint(25, 45)):
                 status = rng.choices([s for s, _ in STATUS_MIX], [w for _, w in STATUS_MIX])[0]
-                values = _entry_values(register_type, year, number, place, pool, rng)
+                values = _entry_values(
+                    register_type, year, number, place, cast.people(register_type), rng
+                )
                 entry_create(
                     book=book,
                     user=keyer,
@@ -196,6 +184,52 @@ def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
                 )
 
 
+class _Casting:
+    """Picks registry citizens who plausibly appear in a book of one year."""
+
+    def __init__(self, year: int, rng: random.Random) -> None:
+        self.rng = rng
+        related = Citizen.objects.select_related("father", "mother", "spouse")
+        self.children = list(
+            related.filter(birth_year__in=[year, year - 1], father__isnull=False)[:300]
+        )
+        self.couples = list(
+            related.filter(sex="1", spouse__isnull=False, birth_year__range=(year - 35, year - 20))[
+                :300
+            ]
+        )
+        # People who died in the book's year: a death is registered within weeks.
+        self.deceased = list(related.filter(alive=False, death_date__startswith=str(year))[:300])
+        self.adults = list(related.filter(birth_year__range=(year - 60, year - 18))[:300])
+
+    def _pick(self, pool: list[Citizen]) -> Citizen:
+        return self.rng.choice(pool or self.adults)
+
+    def people(self, register_type: str) -> dict[PersonRole, Citizen]:
+        """Return the citizens to name in an entry of REGISTER_TYPE, by role."""
+        child = self._pick(self.children)
+        husband = self._pick(self.couples)
+        wife = husband.spouse or self._pick(self.adults)
+        requester = self._pick(self.adults)
+        roles: dict[str, Citizen | None] = {
+            "subject": child if register_type == "KS" else self._pick(self.adults),
+            "mother": child.mother,
+            "father": child.father,
+            "husband": husband,
+            "wife": wife,
+            "deceased": self._pick(self.deceased),
+            "requester": child.father if register_type == "KS" else requester,
+            "parent": child.father,
+            "child": child,
+            "adopt_father": husband,
+            "adopt_mother": wife,
+            "adoptee": child,
+            "birth_father": child.father,
+            "birth_mother": child.mother,
+        }
+        return {PersonRole(k): v for k, v in roles.items() if v is not None}
+
+
 def _fmt(d: PartialDate | None) -> str:
     return d.display() if d else ""
 
@@ -205,7 +239,7 @@ def _entry_values(
     year: int,
     number: int,
     place: str,
-    pool: list[dict[str, Any]],
+    people: dict[PersonRole, Citizen],
     rng: random.Random,
 ) -> dict[str, str]:
     """Return values for one entry as an officer would key them from the book."""
@@ -224,39 +258,50 @@ def _entry_values(
         "nguoiThucHien": rng.choice(["Lê Thị Hồng Nhung", "Phạm Văn Toàn"]),
         "loaiDangKy": "1",
         "loaiXacNhan": str(rng.randint(1, 4)),
+        "nksLoaiKhaiSinh": "1",
     }
     for role in register.persons:
-        person = rng.choice(pool)
-        if register_type == "KT" and role == PersonRole.DECEASED:
-            person = rng.choice([p for p in pool[:3000] if not p["alive"]] or pool)
-        # About one in six entries differs from the registry the way books do.
-        name = person["full_name"]
-        birth = person["birth_date"]
+        person = people.get(role)
+        if person is None:
+            continue
+        # About one in six entries differs from the registry the way books do: the
+        # traditional middle name left out, or day and month swapped.
+        name, birth = person.full_name, person.birth_date
         if rng.random() < 0.16:
             parts = name.split()
             if len(parts) > 2 and parts[1] in ("Văn", "Thị"):
                 name = " ".join([parts[0], *parts[2:]])
-            elif birth and birth.day and birth.day <= 12:
+            elif birth and birth.day and birth.day <= 12 and birth.day != birth.month:
                 birth = PartialDate(birth.year, birth.day, birth.month)
         for field in register.fields_for(role):
-            suffix = field.name
-            if field.type == FieldType.NAME and "HoTen" in suffix:
-                values[field.name] = name
-            elif suffix.endswith("NgaySinh") and field.type == FieldType.PARTIAL_DATE:
-                values[field.name] = _fmt(birth)
-            elif suffix.endswith("NgaySinhBangChu") and birth:
-                values[field.name] = date_to_words(birth)
-            elif suffix.endswith("GioiTinh"):
-                values[field.name] = person["sex"]
-            elif suffix.endswith("DanToc"):
-                values[field.name] = person["ethnicity"] or "Kinh"
-            elif suffix.endswith("QuocTich") and field.type != FieldType.CODE:
-                values[field.name] = "Việt Nam"
-            elif suffix.endswith(("NoiSinh", "QueQuan")):
-                values[field.name] = person["birthplace"]
-            elif suffix.endswith("NgayChet") and person["death_date"]:
-                values[field.name] = _fmt(person["death_date"])
-            elif suffix.endswith("QuanHe"):
-                values[field.name] = rng.choice(["Cha", "Mẹ", "Ông", "Bà"])
+            column = field.name
+            if field.type == FieldType.NAME and "HoTen" in column:
+                values[column] = name
+            elif column.endswith("NgaySinh") and field.type == FieldType.PARTIAL_DATE:
+                values[column] = _fmt(birth)
+            elif column.endswith("NgaySinhBangChu") and birth:
+                values[column] = date_to_words(birth)
+            elif column.endswith("GioiTinh"):
+                values[column] = person.sex
+            elif column.endswith("DanToc"):
+                values[column] = person.ethnicity or "Kinh"
+            elif column.endswith("QuocTich") and field.type != FieldType.CODE:
+                values[column] = "Việt Nam"
+            elif column.endswith(("NoiSinh", "QueQuan")):
+                values[column] = person.birthplace
+            elif column.endswith("NgayChet") and person.death_date:
+                values[column] = _fmt(person.death_date)
+            elif column.endswith("QuanHe"):
+                values[column] = (
+                    "Cha" if register_type == "KS" else rng.choice(["Con", "Vợ", "Chồng", "Cháu"])
+                )
+    deceased = people.get(PersonRole.DECEASED)
+    if (
+        register_type == "KT"
+        and deceased
+        and deceased.death_date
+        and deceased.death_date.year == year
+    ):
+        values["ngayDangKy"] = _fmt(deceased.death_date)  # registered the day it happened
     known = {f.name for f in register.fields}
     return {k: v for k, v in values.items() if v and k in known}

@@ -32,7 +32,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
+    # An English browser, as on many commune PCs: the interface must still be Vietnamese.
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
     page = context.new_page()
     yield page
     context.close()
