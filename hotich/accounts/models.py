@@ -61,6 +61,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Return the name in Vietnamese order: family and middle names, then the given name."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_commune_user(self) -> bool:
         return self.role in COMMUNE_ROLES
