@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: setup demo test lint test-sqlite test-postgres bench system-deps messages clean
+.PHONY: setup demo test lint bench system-deps test-deps messages clean
 
 $(BIN)/hotich: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python $(PYTHON_VERSION) (pyenv hoặc python$(PYTHON_VERSION))"; exit 1; }
@@ -17,10 +17,13 @@ $(BIN)/hotich: pyproject.toml
 
 setup: $(BIN)/hotich system-deps messages
 
-# Debian packages the product and its tests use: gettext (compiled translations) and
-# Chromium (page tests). Installed only when missing.
+# Debian packages: gettext (compiled translations) for everyone, Chromium for the page
+# tests. Installed only when missing.
 system-deps:
 	@scripts/system-deps.sh
+
+test-deps:
+	@scripts/system-deps.sh --tests
 
 messages: $(BIN)/hotich
 	@cd hotich && ../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
@@ -33,7 +36,7 @@ lint: $(BIN)/hotich
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup lint
+test: setup test-deps lint
 	scripts/test.sh
 
 bench: setup
