@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal
 
+from hotich.lib.text import fold
+
 __all__ = [
     "EARLIEST_YEAR",
     "DateParseError",
@@ -289,12 +291,6 @@ _TENS_ONLY_UNITS = frozenset({"mot", "tu", "lam", "nham"})  # "hai mốt", "tám
 _WORD_RE = re.compile(r"[a-z]+|\d+")
 
 
-def _fold(text: str) -> str:
-    """Return ``text`` lower-cased without diacritics; đ becomes d (NFD does not do that)."""
-    decomposed = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _under_100_to_words(n: int) -> str:
     tens, unit = divmod(n, 10)
     if tens == 0:
@@ -395,7 +391,7 @@ def words_to_number_vi(text: str) -> int:
     "hai nghìn lẻ tám" and "tám lăm". Ambiguous spoken forms ("một trăm hai": 102 or 120?)
     raise ValueError, as does anything that is not a number in words.
     """
-    words = _WORD_RE.findall(_fold(text))
+    words = _WORD_RE.findall(fold(text))
     value = _words_to_number(words) if words and all(w.isalpha() for w in words) else None
     if value is None:
         raise ValueError(f"Không đọc được số “{text.strip()}” viết bằng chữ.")
@@ -424,7 +420,7 @@ _MONTH_WORDS = (
 )
 # Read back: everything above folded, plus "bốn" and "giêng" seen in older books.
 _FOLDED_MONTHS: dict[str, int] = {
-    **{_fold(word): number for number, word in enumerate(_MONTH_WORDS, start=1) if number < 11},
+    **{fold(word): number for number, word in enumerate(_MONTH_WORDS, start=1) if number < 11},
     "bon": 4,
     "gieng": 1,
 }
@@ -588,7 +584,7 @@ def _parse_text(text: str) -> PartialDate | None:
     "năm" is both the word "year" and the number five (ngày năm tháng năm năm ... is 5 May),
     so segments are cut at "tháng" (never a number) and at the first "năm" after the month.
     """
-    words = _WORD_RE.findall(_fold(text))
+    words = _WORD_RE.findall(fold(text))
     if "am" in words and "lich" in words:
         # Lunar dates need a calendar conversion and a human check: never convert silently.
         raise DateParseError(f"“{text}” là ngày âm lịch: hãy nhập ngày dương lịch.")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal
 
+from hotich.lib.text import fold
+
 __all__ = [
     "PROVINCE_CODES",
     "Cmnd",
@@ -190,12 +192,6 @@ class Cmnd:
     issue_prefix: str
 
 
-def _fold(text: str) -> str:
-    """Return ``text`` lower-cased without diacritics; đ becomes d (NFD does not do that)."""
-    decomposed = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def normalise_sex(value: object) -> Sex | None:
     """Return "male" or "female" for any spelling found in books and files, else None.
 
@@ -213,7 +209,7 @@ def normalise_sex(value: object) -> Sex | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    return _SEX_WORDS.get(_fold(value))
+    return _SEX_WORDS.get(fold(value.strip()))
 
 
 def normalise_id_number(value: object) -> str:

@@ -16,10 +16,11 @@ themselves are defined in :mod:`hotich.registers.definitions`, one module each.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+
+from hotich.lib.text import fold
 
 
 class FieldType(StrEnum):
@@ -149,16 +150,8 @@ def role_for_column(name: str) -> PersonRole | None:
 
 
 def _fold(text: str) -> str:
-    """Return ``text`` folded for loose comparison: no diacritics, đ→d, lower case.
-
-    Whitespace runs collapse to one space. Only for matching code-list labels; the
-    project's text library owns the general rules for names.
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # Đ/đ is a letter of its own, not D plus a mark: decomposition leaves it alone.
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
-    return " ".join(stripped.casefold().split())
+    """Return ``text`` folded for loose comparison of code-list labels, spaces collapsed."""
+    return " ".join(fold(text).split())
 
 
 @dataclass(frozen=True, kw_only=True)
