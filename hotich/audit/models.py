@@ -12,10 +12,10 @@ class AppendOnlyError(Exception):
 class AuditEventQuerySet(models.QuerySet):
     """Refuses bulk updates and deletes: the log only grows."""
 
-    def update(self, **kwargs):  # noqa: ANN003, ANN201
+    def update(self, **kwargs):
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được sửa.")
 
-    def delete(self):  # noqa: ANN201
+    def delete(self):
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được xóa.")
 
 
@@ -74,11 +74,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         # The one invariant of this model: a stored event is never rewritten.
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được sửa.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được xóa.")

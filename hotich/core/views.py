@@ -27,7 +27,7 @@ class AuditedLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):  # noqa: ANN001, ANN201
+    def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(
             request=self.request,
@@ -37,7 +37,7 @@ class AuditedLoginView(LoginView):
         )
         return response
 
-    def form_invalid(self, form):  # noqa: ANN001, ANN201
+    def form_invalid(self, form):
         audit_record(
             request=self.request,
             action=AuditEvent.Action.LOGIN_FAILED,

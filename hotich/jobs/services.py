@@ -1,6 +1,7 @@
 """Enqueueing long jobs on the database-backed queue and reading their state."""
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -67,7 +68,7 @@ def job_state(job: Job) -> dict[str, Any]:
     return state
 
 
-def exports_dir():  # noqa: ANN201 - Path
+def exports_dir() -> Path:
     """Return (creating it) the directory where jobs write files for download."""
     path = settings.MEDIA_ROOT / "exports"
     path.mkdir(parents=True, exist_ok=True)

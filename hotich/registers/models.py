@@ -75,7 +75,7 @@ class RegisterBook(models.Model):
         return f"{self.register_type_label} – quyển {self.volume} ({self.years_label})"
 
     @property
-    def register_type_spec(self):  # noqa: ANN201 - RegisterType, imported lazily above
+    def register_type_spec(self):
         return REGISTER_TYPES[self.register_type]
 
     @property
@@ -152,7 +152,7 @@ class Entry(models.Model):
         return f"Số {self.number:02d}/{self.year}"
 
     @property
-    def register_type(self):  # noqa: ANN201
+    def register_type(self):
         return REGISTER_TYPES[self.book.register_type]
 
     def mark_of(self, name: str) -> str | None:

@@ -24,7 +24,7 @@ def _keys(full_name: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def citizens_synthesise(*, count: int, province_code: str, seed: int = 2026, progress=None) -> int:  # noqa: ANN001
+def citizens_synthesise(*, count: int, province_code: str, seed: int = 2026, progress=None) -> int:
     """Create about COUNT synthetic citizens in families born in PROVINCE_CODE; return how many.
 
     Birthplaces are the province's pre-2025 communes (from the loaded administrative units).

@@ -13,7 +13,7 @@ from hotich.accounts.services import AccountError, user_create
 class Command(BaseCommand):
     help = "Tạo tài khoản cá nhân. Ví dụ: hotich createuser nguyenvana --role justice_officer --unit 15943"
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument(
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         name: str,
         password_stdin: bool,
         **options,
-    ) -> None:  # noqa: ANN002, ANN003
+    ) -> None:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:

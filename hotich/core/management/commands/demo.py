@@ -13,7 +13,7 @@ from hotich.core.demo import DEMO_PASSWORD, demo_load
 class Command(BaseCommand):
     help = "Tạo dữ liệu mẫu (một tỉnh, vài xã, sổ các loại, 100.000 công dân giả lập) và in tài khoản mẫu."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--province",
             default=settings.HOTICH_DEMO_PROVINCE,
@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(
         self, *args, province: str, citizens: int, serve: bool, port: int, host: str, **options
-    ) -> None:  # noqa: ANN002, ANN003
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Đang nạp dữ liệu mẫu (lần đầu mất khoảng một phút)…")
         with tqdm(total=citizens, unit=" công dân", disable=options["verbosity"] == 0) as bar:

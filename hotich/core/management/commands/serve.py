@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Chạy máy chủ web (waitress). Dùng PORT/HOST hoặc --port/--host."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(
         self, *args, host: str, port: int, threads: int, no_migrate: bool, **options
-    ) -> None:  # noqa: ANN002, ANN003
+    ) -> None:
         from waitress import serve
 
         from hotich.wsgi import application

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Chạy tiến trình xử lý tác vụ nền (xuất, nhập, đối chiếu). --batch: xử lý hết hàng đợi rồi thoát."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--batch", action="store_true", help="Xử lý hết tác vụ đang chờ rồi thoát."
         )
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         interval: float,
         max_tasks: int | None,
         **options,
-    ) -> None:  # noqa: ANN002, ANN003
+    ) -> None:
         kwargs: dict = {
             "interval": interval,
             "no_startup_delay": True,
