@@ -64,16 +64,19 @@ class Citizen(models.Model):
     alive = models.BooleanField(_("còn sống"), default=True)
     death_date = PartialDateField(_("ngày mất"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTRY)
+    # Blocking keys of the matching engine (hotich.matching.features.BLOCKING_KEYS): the
+    # interactive lookup finds candidates through these indexes, never by a scan.
+    bk1 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    bk2 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    bk3 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    bk4 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    bk5 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    bk6 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("công dân")
         verbose_name_plural = _("công dân")
-        indexes = [
-            # Blocking keys for the interactive lookup: never a scan of the registry.
-            models.Index(fields=["given_key", "birth_year"]),
-            models.Index(fields=["family_key", "given_key"]),
-        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.personal_id})"
