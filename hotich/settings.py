@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hotich.registers",
     "hotich.registry",
     "hotich.jobs",
+    "hotich.matching",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,13 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # The population-registry extract and demo: which province the demo and synthetic data use.
 HOTICH_DEMO_PROVINCE = os.environ.get("HOTICH_DEMO_PROVINCE", "38")
+
+# The matching engine: where trained model versions live, and the decision thresholds
+# (probability that the best candidate is the person; see docs/matching.md).
+HOTICH_MODELS_DIR = Path(os.environ.get("HOTICH_MODELS_DIR", DATA_DIR / "models"))
+HOTICH_MATCH_THRESHOLD = float(os.environ.get("HOTICH_MATCH_THRESHOLD", "0.99"))
+HOTICH_MATCH_FLOOR = float(os.environ.get("HOTICH_MATCH_FLOOR", "0.5"))
+HOTICH_MATCH_MARGIN = float(os.environ.get("HOTICH_MATCH_MARGIN", "5"))
 
 LOGGING = {
     "version": 1,

@@ -34,14 +34,17 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "giv_f",
     "full_f",  # folded key of the whole name, without spaces
     "bd",  # birth date, ISO partial: 1985 / 1985-08 / 1985-08-15
-    "by",  # birth year
-    "bm",  # birth month
+    "byr",  # birth year
+    "bmon",  # birth month
     "bday",  # birth day
     "bprec",  # 1 year only, 2 month and year, 3 full date
     "sex",  # "1" Nam, "2" Nữ
     "bp_u",  # birthplace: the unit written (period:level:code), or its text key
     "bp_c",  # … its current commune after the official mapping
     "bp_p",  # … its current province
+    "ht_u",  # hometown (quê quán), as the birthplace: compared for discrepancies only
+    "ht_c",
+    "ht_p",
     "fa_f",  # father's full name, folded key without spaces
     "fa_g",  # father's given name key
     "mo_f",
@@ -191,6 +194,7 @@ def person_features(person: PersonInput) -> dict[str, object]:
     prec = (3 if day else 2 if month else 1) if date else None
     full_date = date.isoformat() if date and day else None
     bp_u, bp_c, bp_p = _place(person.birth_place or "")
+    ht_u, ht_c, ht_p = _place(person.hometown or "")
     fa_family, fa_middle, fa_given = _name_parts(person.father_name or "")
     mo_family, mo_middle, mo_given = _name_parts(person.mother_name or "")
     mo_g = _key(mo_given)
@@ -209,14 +213,17 @@ def person_features(person: PersonInput) -> dict[str, object]:
         "giv_f": giv_f,
         "full_f": full_f,
         "bd": date.isoformat() if date else None,
-        "by": year,
-        "bm": month,
+        "byr": year,
+        "bmon": month,
         "bday": day,
         "bprec": prec,
         "sex": parse_sex(person.sex),
         "bp_u": bp_u,
         "bp_c": bp_c,
         "bp_p": bp_p,
+        "ht_u": ht_u,
+        "ht_c": ht_c,
+        "ht_p": ht_p,
         "fa_f": _key(" ".join((fa_family, fa_middle, fa_given))),
         "fa_g": _key(fa_given),
         "mo_f": _key(" ".join((mo_family, mo_middle, mo_given))),

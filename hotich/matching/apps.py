@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "hotich.matching"
+    verbose_name = "Đối chiếu CSDL dân cư"

@@ -1,0 +1,143 @@
+"""Batch reconciliation on Splink: DuckDB by default, Spark for national scale.
+
+The records and the registry are tables of feature rows (``uid`` plus FEATURE_COLUMNS). Splink
+generates the candidate pairs with the model's blocking rules and scores them with the
+model's parameters (term frequencies from the model file, not recomputed), then
+:func:`hotich.matching.decide.decide` gives each record its outcome, exactly as the
+interactive path does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from hotich.matching.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.features import FEATURE_COLUMNS
+from hotich.matching.model import MatchModel, splink_settings
+
+Backend = Literal["duckdb", "spark"]
+
+# Pairs scored below this probability are dropped by both paths (not even reported as the
+# "best" score of a not_found record).
+REPORT_FLOOR = 0.001
+
+log = logging.getLogger(__name__)
+
+
+def features_frame(rows: Iterable[Mapping[str, Any]], ids: Iterable[str]) -> pd.DataFrame:
+    """Return a DataFrame of feature rows with their ``uid`` column first."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(FEATURE_COLUMNS))
+    frame.insert(0, "uid", list(ids))
+    for column in ("byr", "bmon", "bday", "bprec"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _db_api(backend: Backend, spark: Any = None) -> Any:
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        from splink import SparkAPI
+
+        if spark is None:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.getOrCreate()
+        return SparkAPI(spark_session=spark)
+    raise ValueError(f"Không có máy xử lý '{backend}' (duckdb hoặc spark).")
+
+
+def _register(db_api: Any, frame: pd.DataFrame, name: str, backend: Backend, spark: Any) -> Any:
+    if backend == "spark":
+        session = db_api.spark
+        return db_api.register(session.createDataFrame(frame), table_name=name)
+    return db_api.register(frame, table_name=name)
+
+
+def scored_pairs(
+    model: MatchModel,
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    *,
+    backend: Backend = "duckdb",
+    spark: Any = None,
+) -> pd.DataFrame:
+    """Return the candidate pairs above REPORT_FLOOR: record_uid, citizen_uid, weight, prob."""
+    from splink import Linker
+
+    if records.empty or registry.empty:
+        return pd.DataFrame(
+            columns=["record_uid", "citizen_uid", "match_weight", "match_probability"]
+        )
+    db_api = _db_api(backend, spark)
+    left = _register(db_api, records, "hotich_records", backend, spark)
+    right = _register(db_api, registry, "hotich_registry", backend, spark)
+    linker = Linker([left, right], splink_settings(model.parameters), log_level=logging.WARNING)
+    for column, table in model.parameters.tf.items():
+        tf_frame = pd.DataFrame({column: list(table), f"tf_{column}": list(table.values())})
+        linker.table_management.register_term_frequency_lookup(
+            _register(db_api, tf_frame, f"hotich_tf_{column}", backend, spark), column
+        )
+    predictions = linker.inference.predict(threshold_match_probability=REPORT_FLOOR)
+    frame = predictions.as_pandas_dataframe()
+    if backend == "duckdb":
+        predictions.drop_table_from_database_and_remove_from_cache()
+    swap = frame["source_dataset_l"] != "hotich_records"
+    return pd.DataFrame(
+        {
+            "record_uid": frame["uid_l"].where(~swap, frame["uid_r"]).astype(str),
+            "citizen_uid": frame["uid_r"].where(~swap, frame["uid_l"]).astype(str),
+            "match_weight": frame["match_weight"].astype(float),
+            "match_probability": frame["match_probability"].astype(float),
+        }
+    )
+
+
+@dataclass
+class BatchResult:
+    decisions: dict[str, Decision]
+    pairs: int
+
+
+def reconcile(
+    model: MatchModel,
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    *,
+    thresholds: Thresholds | None = None,
+    backend: Backend = "duckdb",
+    spark: Any = None,
+) -> BatchResult:
+    """Decide every record of ``records`` against ``registry`` (feature frames)."""
+    thresholds = thresholds or Thresholds()
+    pairs = scored_pairs(model, records, registry, backend=backend, spark=spark)
+    by_record: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    for rid, cid, weight, prob in pairs.itertuples(index=False):
+        by_record[rid].append((cid, weight, prob))
+    wanted = {cid for items in by_record.values() for cid, _, _ in items}
+    registry_rows = _rows(registry[registry["uid"].astype(str).isin(wanted)])
+    decisions = {}
+    for record_uid, record in _rows(records).items():
+        candidates = [
+            Candidate(cid, prob, weight, registry_rows[cid])
+            for cid, weight, prob in by_record.get(record_uid, ())
+        ]
+        decisions[record_uid] = decide(record, candidates, thresholds)
+    return BatchResult(decisions, len(pairs))
+
+
+def _rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Return feature rows by uid, with pandas' missing values turned back into None."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    out = {}
+    for row in clean.to_dict("records"):
+        out[str(row.pop("uid"))] = row
+    return out

@@ -1,0 +1,161 @@
+"""From scored candidates to one outcome: match, discrepancy, not_found or review (pure).
+
+Both paths call :func:`decide` with the candidates they scored, so they decide alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hotich.lib.dates import PartialDate
+
+Outcome = Literal["match", "discrepancy", "not_found", "review"]
+OUTCOMES: tuple[Outcome, ...] = ("match", "discrepancy", "not_found", "review")
+
+OUTCOME_LABELS: dict[str, str] = {
+    "match": "Tìm thấy, thông tin thống nhất",
+    "discrepancy": "Tìm thấy, thông tin chưa thống nhất",
+    "not_found": "Không tìm thấy",
+    "review": "Cần cán bộ quyết định",
+}
+
+# The basic fields compared for discrepancies (residence is excluded by the procedure), with
+# the names of the file contract and their Vietnamese labels.
+BASIC_FIELDS: dict[str, str] = {
+    "full_name": "Họ và tên",
+    "birth_date": "Ngày sinh",
+    "sex": "Giới tính",
+    "birth_place": "Nơi sinh",
+    "hometown": "Quê quán",
+    "ethnicity": "Dân tộc",
+    "father_name": "Họ tên cha",
+    "mother_name": "Họ tên mẹ",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds on the match probability of the best candidates.
+
+    - ``match``: the best candidate is identified at or above this probability…
+    - ``margin``: …and it is at least this many bits (match weight) above the runner-up,
+      if the runner-up is above ``floor``;
+    - ``floor``: a best candidate below this is nobody (not_found); candidates below it are
+      not competitors.
+    Between ``floor`` and ``match``, or without the margin, the record goes to review.
+    """
+
+    match: float = 0.99
+    floor: float = 0.5
+    margin: float = 5.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {"match": self.match, "floor": self.floor, "margin": self.margin}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scored registry citizen for one record."""
+
+    personal_id: str
+    probability: float
+    weight: float
+    features: Mapping[str, Any]
+    explanation: Any = None  # hotich.matching.model.Score, when kept
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    personal_id: str | None
+    score: float | None  # probability of the best candidate
+    fields: tuple[str, ...] = ()  # differing basic fields (discrepancy)
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+
+
+def _names_differ(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
+    parts = ("fam", "mid", "giv")
+    written_l = [left.get(f"{p}_n") or "" for p in parts]
+    written_r = [right.get(f"{p}_n") or "" for p in parts]
+    if written_l == written_r:
+        return False
+    folded_l = [left.get(f"{p}_f") or "" for p in parts]
+    folded_r = [right.get(f"{p}_f") or "" for p in parts]
+    if folded_l != folded_r:
+        return True
+    # Same letters: a side written with no diacritics at all is damaged text, not a
+    # different name; tones that disagree are a real difference (Hùng / Hưng).
+    return all(not "".join(w).isascii() for w in (written_l, written_r))
+
+
+def _places_differ(left: Mapping[str, Any], right: Mapping[str, Any], prefix: str) -> bool:
+    unit_l, unit_r = left.get(f"{prefix}_u"), right.get(f"{prefix}_u")
+    if not unit_l or not unit_r or unit_l == unit_r:
+        return False
+    current_l, current_r = left.get(f"{prefix}_c"), right.get(f"{prefix}_c")
+    if current_l and current_r:
+        return current_l != current_r
+    province_l, province_r = left.get(f"{prefix}_p"), right.get(f"{prefix}_p")
+    if province_l and province_r:
+        return province_l != province_r
+    return False
+
+
+def _known_and_differ(left: Mapping[str, Any], right: Mapping[str, Any], column: str) -> bool:
+    a, b = left.get(column), right.get(column)
+    return a is not None and b is not None and a != b
+
+
+def differing_fields(record: Mapping[str, Any], citizen: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the basic fields (BASIC_FIELDS keys) on which two feature rows disagree.
+
+    A field unknown on either side does not disagree; a date known to the year only agrees
+    with any date of that year; places agree when they map to the same current commune.
+    """
+    differ = []
+    if record.get("giv_f") and citizen.get("giv_f") and _names_differ(record, citizen):
+        differ.append("full_name")
+    date_l, date_r = record.get("bd"), citizen.get("bd")
+    if date_l and date_r:
+        if not PartialDate.from_iso(date_l).compatible(PartialDate.from_iso(date_r)):
+            differ.append("birth_date")
+    if _known_and_differ(record, citizen, "sex"):
+        differ.append("sex")
+    if _places_differ(record, citizen, "bp"):
+        differ.append("birth_place")
+    if _places_differ(record, citizen, "ht"):
+        differ.append("hometown")
+    if _known_and_differ(record, citizen, "eth"):
+        differ.append("ethnicity")
+    if _known_and_differ(record, citizen, "fa_f"):
+        differ.append("father_name")
+    if _known_and_differ(record, citizen, "mo_f"):
+        differ.append("mother_name")
+    return tuple(differ)
+
+
+def decide(
+    record: Mapping[str, Any],
+    candidates: Sequence[Candidate],
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen dataclass, safe default
+) -> Decision:
+    """Return the outcome for ``record`` given its scored candidates (any order)."""
+    ranked = sorted(
+        (c for c in candidates if c.probability >= thresholds.floor),
+        key=lambda c: (-c.weight, c.personal_id),
+    )
+    if not ranked:
+        best = max(candidates, key=lambda c: c.weight, default=None)
+        return Decision(
+            "not_found", None, best.probability if best else None, (), tuple(candidates)
+        )
+    best = ranked[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    clear = runner_up is None or best.weight - runner_up.weight >= thresholds.margin
+    if best.probability < thresholds.match or not clear:
+        return Decision("review", None, best.probability, (), tuple(ranked))
+    fields = differing_fields(record, best.features)
+    outcome: Outcome = "discrepancy" if fields else "match"
+    return Decision(outcome, best.personal_id, best.probability, fields, tuple(ranked))

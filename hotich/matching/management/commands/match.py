@@ -1,0 +1,41 @@
+"""hotich match: reconcile a records file against a registry file (the file contract)."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hotich.matching.contract import ContractError, match_files
+from hotich.matching.modelfile import ModelFileError, load_model_file
+from hotich.matching.services import active_model, thresholds
+
+
+class Command(BaseCommand):
+    help = (
+        "Đối chiếu tệp bản ghi (records.csv) với tệp CSDL dân cư (citizens.csv), "
+        "ghi kết quả ra results.csv."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--registry", required=True, type=Path, help="citizens.csv")
+        parser.add_argument("--records", required=True, type=Path, help="records.csv")
+        parser.add_argument("--out", required=True, type=Path, help="results.csv")
+        parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
+        parser.add_argument(
+            "--model", type=Path, default=None, help="Tệp mô hình (mặc định: mô hình đang dùng)."
+        )
+
+    def handle(self, *args, registry, records, out, backend, model, **options) -> None:
+        try:
+            chosen = load_model_file(model) if model else active_model()
+            written, problems, counts = match_files(
+                registry, records, out, backend=backend, model=chosen, thresholds=thresholds()
+            )
+        except (ContractError, ModelFileError) as exc:
+            raise CommandError(str(exc)) from exc
+        for problem in problems:
+            sys.stderr.write(f"Bỏ qua {problem}\n")
+        summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        self.stdout.write(f"Đã ghi {written} kết quả vào {out} ({summary}).")
+        if problems:
+            self.stdout.write(f"{len(problems)} dòng lỗi bị bỏ qua (xem thông báo ở trên).")

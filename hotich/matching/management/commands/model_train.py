@@ -1,0 +1,144 @@
+"""hotich model train: estimate the matching model without labels and save a new version."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hotich.matching.batch import features_frame
+from hotich.matching.contract import ContractError, read_people
+from hotich.matching.features import PersonInput, person_features
+from hotich.matching.modelfile import model_to_dict, save_new_version
+from hotich.matching.services import (
+    SKIPPED_ROLES,
+    citizen_features,
+    entry_person_input,
+    models_dir,
+)
+from hotich.matching.train import TrainingError, TrainingOptions, train
+
+
+def _frame(people: list[tuple[str, PersonInput]]):
+    return features_frame((person_features(p) for _, p in people), (i for i, _ in people))
+
+
+class Command(BaseCommand):
+    help = (
+        "Huấn luyện mô hình đối chiếu (không cần nhãn) từ CSDL dân cư và các trường hợp đã "
+        "nhập, hoặc từ tệp; lưu thành phiên bản mới."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--registry", type=Path, help="citizens.csv thay cho CSDL dân cư")
+        parser.add_argument("--records", type=Path, help="records.csv thay cho các sổ đã nhập")
+        parser.add_argument(
+            "--benchmark",
+            type=int,
+            metavar="N",
+            help="Huấn luyện trên dân số tổng hợp N người và bản ghi có nhiễu (mô hình mặc định).",
+        )
+        parser.add_argument(
+            "--registry-sample",
+            type=int,
+            default=1_000_000,
+            help="Số công dân tối đa lấy từ CSDL dân cư (mặc định 1.000.000).",
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="Ghi ra tệp này thay vì thêm phiên bản trong thư mục mô hình.",
+        )
+
+    def handle(self, *args, registry, records, benchmark, registry_sample, seed, output, **options):
+        try:
+            if benchmark:
+                from hotich.matching.benchdata import make_bench_data, synth_people
+
+                people = synth_people(benchmark, seed=seed)
+                data = make_bench_data(people, records=max(benchmark // 10, 300), seed=seed)
+                registry_frame = features_frame(
+                    (person_features(_input(p)) for p in data.registry),
+                    (p["personal_id"] for p in data.registry),
+                )
+                records_frame = features_frame(
+                    (person_features(_input(r)) for r in data.records),
+                    (r["record_id"] for r in data.records),
+                )
+                source = f"benchmark {benchmark}"
+            else:
+                registry_frame = (
+                    _frame(_checked(read_people(registry, kind="citizens")))
+                    if registry
+                    else _registry_from_db(registry_sample)
+                )
+                records_frame = (
+                    _frame(_checked(read_people(records, kind="records")))
+                    if records
+                    else _records_from_db()
+                )
+                source = "files" if registry or records else "database"
+            model = train(records_frame, registry_frame, TrainingOptions(seed=seed))
+        except (TrainingError, ContractError) as exc:
+            raise CommandError(str(exc)) from exc
+        model.meta["source"] = source
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(
+                json.dumps(model_to_dict(model), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            path = output
+        else:
+            path = save_new_version(model, models_dir())
+        report = model.meta["report"]
+        self.stdout.write(
+            f"Đã huấn luyện trên {len(records_frame)} bản ghi và {len(registry_frame)} công dân "
+            f"(λ = {report['lam']:.3g}); lưu {path}."
+        )
+
+
+def _input(row: dict) -> PersonInput:
+    return PersonInput(
+        full_name=row["full_name"],
+        birth_date=row["birth_date"] or None,
+        sex=row["sex"],
+        birth_place=row.get("birth_place", ""),
+        hometown=row.get("hometown", ""),
+        ethnicity=row.get("ethnicity", ""),
+        father_name=row.get("father_name", ""),
+        mother_name=row.get("mother_name", ""),
+    )
+
+
+def _checked(result):
+    people, problems = result
+    if not people:
+        raise ContractError("Tệp không có dòng nào dùng được.")
+    return people
+
+
+def _registry_from_db(limit: int):
+    from hotich.matching.services import CITIZEN_FIELDS
+    from hotich.registry.models import Citizen
+
+    citizens = Citizen.objects.only(*CITIZEN_FIELDS).order_by("pk")[:limit]
+    rows, ids = [], []
+    for citizen in citizens.iterator(chunk_size=5000):
+        rows.append(citizen_features(citizen))
+        ids.append(citizen.personal_id)
+    return features_frame(rows, ids)
+
+
+def _records_from_db():
+    from hotich.registers.models import EntryPerson
+
+    people = []
+    for person in (
+        EntryPerson.objects.exclude(role__in=SKIPPED_ROLES)
+        .select_related("entry__book")
+        .iterator(chunk_size=2000)
+    ):
+        person_input = entry_person_input(person.entry, person.role)
+        if person_input is not None:
+            people.append((str(person.pk), person_input))
+    return _frame(people)

@@ -1,0 +1,524 @@
+"""The Fellegi–Sunter model: comparisons defined once, evaluated in SQL and in Python.
+
+Each comparison is a list of levels, tried in order; the first whose condition holds gives
+the level. A condition is a small expression (:class:`Eq`, :class:`Lev`, …) that renders
+itself as Splink SQL (``col_l``/``col_r``; runs on DuckDB and Spark) and evaluates itself on
+two feature rows in Python with SQL's NULL semantics (a comparison with NULL is false). So
+the batch path (Splink) and the interactive path (Python) score with one definition and one
+set of trained parameters (m and u per level, λ, term frequencies).
+
+A trained model is a :class:`MatchModel`; :mod:`hotich.matching.modelfile` saves and loads it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+Row = Mapping[str, Any]
+
+# --- conditions ---------------------------------------------------------------------------
+
+
+class Cond:
+    """A condition on a pair of feature rows."""
+
+    def sql(self) -> str:
+        raise NotImplementedError
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        raise NotImplementedError
+
+    def columns(self) -> set[str]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Eq(Cond):
+    """Both sides known and equal."""
+
+    column: str
+
+    def sql(self) -> str:
+        return f"{self.column}_l = {self.column}_r"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        a, b = left.get(self.column), right.get(self.column)
+        return a is not None and b is not None and a == b
+
+    def columns(self) -> set[str]:
+        return {self.column}
+
+
+@dataclass(frozen=True)
+class Cross(Cond):
+    """The left side's ``a`` equals the right side's ``b`` and vice versa (swapped fields)."""
+
+    a: str
+    b: str
+
+    def sql(self) -> str:
+        return f"{self.a}_l = {self.b}_r AND {self.b}_l = {self.a}_r"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        la, lb, ra, rb = left.get(self.a), left.get(self.b), right.get(self.a), right.get(self.b)
+        return None not in (la, lb, ra, rb) and la == rb and lb == ra
+
+    def columns(self) -> set[str]:
+        return {self.a, self.b}
+
+
+@dataclass(frozen=True)
+class Lev(Cond):
+    """Both sides known and at most ``k`` edits apart (Levenshtein, on folded ASCII keys)."""
+
+    column: str
+    k: int
+
+    def sql(self) -> str:
+        return f"levenshtein({self.column}_l, {self.column}_r) <= {self.k}"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        a, b = left.get(self.column), right.get(self.column)
+        if a is None or b is None:
+            return False
+        return Levenshtein.distance(a, b, score_cutoff=self.k) <= self.k
+
+    def columns(self) -> set[str]:
+        return {self.column}
+
+
+@dataclass(frozen=True)
+class Within(Cond):
+    """Both sides known and numbers at most ``k`` apart."""
+
+    column: str
+    k: int
+
+    def sql(self) -> str:
+        return f"abs({self.column}_l - {self.column}_r) <= {self.k}"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        a, b = left.get(self.column), right.get(self.column)
+        return a is not None and b is not None and abs(a - b) <= self.k
+
+    def columns(self) -> set[str]:
+        return {self.column}
+
+
+@dataclass(frozen=True)
+class Below(Cond):
+    """Either side's number is below ``value`` (both must be known for the side to count)."""
+
+    column: str
+    value: int
+
+    def sql(self) -> str:
+        return f"({self.column}_l < {self.value} OR {self.column}_r < {self.value})"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        a, b = left.get(self.column), right.get(self.column)
+        return (a is not None and a < self.value) or (b is not None and b < self.value)
+
+    def columns(self) -> set[str]:
+        return {self.column}
+
+
+@dataclass(frozen=True)
+class EitherNull(Cond):
+    """Either side unknown."""
+
+    column: str
+
+    def sql(self) -> str:
+        return f"{self.column}_l IS NULL OR {self.column}_r IS NULL"
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        return left.get(self.column) is None or right.get(self.column) is None
+
+    def columns(self) -> set[str]:
+        return {self.column}
+
+
+@dataclass(frozen=True)
+class All(Cond):
+    parts: tuple[Cond, ...]
+
+    def sql(self) -> str:
+        return " AND ".join(f"({p.sql()})" for p in self.parts)
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        return all(p(left, right) for p in self.parts)
+
+    def columns(self) -> set[str]:
+        return set().union(*(p.columns() for p in self.parts))
+
+
+@dataclass(frozen=True)
+class Any_(Cond):
+    parts: tuple[Cond, ...]
+
+    def sql(self) -> str:
+        return " OR ".join(f"({p.sql()})" for p in self.parts)
+
+    def __call__(self, left: Row, right: Row) -> bool:
+        return any(p(left, right) for p in self.parts)
+
+    def columns(self) -> set[str]:
+        return set().union(*(p.columns() for p in self.parts))
+
+
+def both(*parts: Cond) -> All:
+    return All(tuple(parts))
+
+
+def either(*parts: Cond) -> Any_:
+    return Any_(tuple(parts))
+
+
+# --- comparisons --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level. ``cond`` None is the final "anything else" level."""
+
+    key: str  # stable identifier, e.g. "exact"
+    label: str  # Vietnamese, shown to officers
+    cond: Cond | None
+    null: bool = False
+    tf: str | None = None  # term-frequency adjustment on this column
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str  # output column name in Splink (gamma_<key>)
+    label: str
+    levels: tuple[Level, ...]
+
+    def level_index(self, left: Row, right: Row) -> int:
+        """Return the index of the first level whose condition holds."""
+        for index, level in enumerate(self.levels):
+            if level.cond is None or level.cond(left, right):
+                return index
+        raise AssertionError("the last level has no condition")  # pragma: no cover
+
+
+def _name(part: str, label: str, *, markers: bool = False) -> Comparison:
+    levels = [
+        Level("null", "thiếu", EitherNull(f"{part}_f"), null=True),
+        Level("exact", "trùng khớp", Eq(f"{part}_n"), tf=f"{part}_f"),
+        Level("untoned", "khác dấu thanh", Eq(f"{part}_t"), tf=f"{part}_f"),
+        Level("folded", "trùng khi bỏ dấu", Eq(f"{part}_f"), tf=f"{part}_f"),
+    ]
+    if part == "fam":
+        levels.append(Level("variant", "biến thể vùng miền (Huỳnh/Hoàng, Võ/Vũ)", Eq("fam_v")))
+    if markers:
+        levels.append(Level("markers", "chỉ khác chữ lót Văn/Thị", Eq("mid_c")))
+    levels.append(Level("fuzzy", "gần giống (sai 1 ký tự)", Lev(f"{part}_f", 1)))
+    levels.append(Level("else", "khác", None))
+    return Comparison(part, label, tuple(levels))
+
+
+def _place(prefix: str, label: str) -> Comparison:
+    return Comparison(
+        prefix,
+        label,
+        (
+            Level("null", "thiếu", EitherNull(f"{prefix}_u"), null=True),
+            Level("unit", "cùng xã", Eq(f"{prefix}_u")),
+            Level("mapped", "cùng xã sau sắp xếp đơn vị hành chính", Eq(f"{prefix}_c")),
+            Level("province", "cùng tỉnh", Eq(f"{prefix}_p")),
+            Level("else", "khác", None),
+        ),
+    )
+
+
+def _parent(prefix: str, label: str) -> Comparison:
+    return Comparison(
+        prefix,
+        label,
+        (
+            Level("null", "thiếu", EitherNull(f"{prefix}_f"), null=True),
+            Level("exact", "trùng khớp", Eq(f"{prefix}_f")),
+            Level("fuzzy", "gần giống", Lev(f"{prefix}_f", 2)),
+            Level("given", "cùng tên", Eq(f"{prefix}_g")),
+            Level("else", "khác", None),
+        ),
+    )
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    _name("fam", "Họ"),
+    _name("mid", "Chữ đệm", markers=True),
+    _name("giv", "Tên"),
+    Comparison(
+        "bd",
+        "Ngày sinh",
+        (
+            Level("null", "thiếu", EitherNull("byr"), null=True),
+            Level("exact", "trùng khớp", both(Eq("bd"), Eq("bday"))),
+            Level("swapped", "đảo ngày và tháng", both(Eq("byr"), Cross("bday", "bmon"))),
+            Level(
+                "partial",
+                "cùng năm, một bên chỉ ghi năm hoặc tháng/năm",
+                both(
+                    Eq("byr"),
+                    Below("bprec", 3),
+                    either(EitherNull("bmon"), Eq("bmon")),
+                ),
+            ),
+            Level("year", "cùng năm sinh", Eq("byr")),
+            Level("year1", "lệch 1 năm", Within("byr", 1)),
+            Level("else", "khác", None),
+        ),
+    ),
+    Comparison(
+        "sex",
+        "Giới tính",
+        (
+            Level("null", "thiếu", EitherNull("sex"), null=True),
+            Level("exact", "trùng khớp", Eq("sex")),
+            Level("else", "khác", None),
+        ),
+    ),
+    _place("bp", "Nơi sinh"),
+    _parent("fa", "Họ tên cha"),
+    _parent("mo", "Họ tên mẹ"),
+    Comparison(
+        "eth",
+        "Dân tộc",
+        (
+            Level("null", "thiếu", EitherNull("eth"), null=True),
+            Level("exact", "trùng khớp", Eq("eth")),
+            Level("else", "khác", None),
+        ),
+    ),
+)
+
+COMPARISON_BY_KEY = {c.key: c for c in COMPARISONS}
+
+# Candidate pairs: equal on any of these keys (hotich.matching.features.BLOCKING_KEYS). The
+# registry has the same keys in indexed columns, so the lookup finds exactly these pairs.
+BLOCKING_RULES: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
+
+# Unsupervised training: each EM session fixes the comparisons its blocking rule uses.
+EM_SESSIONS: tuple[str, ...] = (
+    "l.giv_f = r.giv_f AND l.bd = r.bd AND l.bday IS NOT NULL",
+    "l.fam_f = r.fam_f AND l.giv_f = r.giv_f AND l.byr = r.byr",
+    "l.fam_f = r.fam_f AND l.bd = r.bd AND l.bday IS NOT NULL",
+    "l.fam_f = r.fam_f AND l.giv_f = r.giv_f AND l.bp_u = r.bp_u",
+)
+# Pairs that are almost surely the same person, to estimate λ (Splink's direct method).
+DETERMINISTIC_RULES: tuple[str, ...] = (
+    "l.full_f = r.full_f AND l.bd = r.bd AND l.bday IS NOT NULL AND l.sex = r.sex",
+)
+
+
+def splink_settings(parameters: Parameters | None = None) -> dict[str, Any]:
+    """Return the Splink settings dictionary of the model (with parameters when trained)."""
+    comparisons = []
+    for comparison in COMPARISONS:
+        levels = []
+        for index, level in enumerate(comparison.levels):
+            entry: dict[str, Any] = {
+                "sql_condition": level.cond.sql() if level.cond else "ELSE",
+                "label_for_charts": f"{level.key}: {level.label}",
+            }
+            if level.null:
+                entry["is_null_level"] = True
+            if level.tf:
+                entry["tf_adjustment_column"] = level.tf
+                entry["tf_adjustment_weight"] = 1.0
+                # Use this level's own u in the adjustment (Splink otherwise looks for an
+                # exact-match level on the same column); the Python scorer does the same.
+                entry["disable_tf_exact_match_detection"] = True
+            if parameters is not None and not level.null:
+                m, u = parameters.mu[comparison.key][index]
+                entry["m_probability"] = m
+                entry["u_probability"] = u
+            levels.append(entry)
+        comparisons.append(
+            {
+                "output_column_name": comparison.key,
+                "comparison_description": comparison.label,
+                "comparison_levels": levels,
+            }
+        )
+    settings: dict[str, Any] = {
+        "link_type": "link_only",
+        "unique_id_column_name": "uid",
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": f"l.{key} = r.{key}"} for key in BLOCKING_RULES
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+    }
+    if parameters is not None:
+        settings["probability_two_random_records_match"] = parameters.lam
+    return settings
+
+
+# --- parameters and scoring -----------------------------------------------------------------
+
+
+@dataclass
+class Parameters:
+    """Trained parameters: λ, (m, u) per level (None for null levels), term frequencies."""
+
+    lam: float
+    mu: dict[str, list[tuple[float, float] | None]]
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.lam / (1 - self.lam))
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    """How one comparison came out for a pair: its level and the weight it added."""
+
+    key: str
+    label: str
+    level: str
+    level_label: str
+    weight: float
+    agrees: bool  # the level is a positive one (not null, not "else")
+
+
+@dataclass(frozen=True)
+class Score:
+    weight: float
+    probability: float
+    fields: tuple[FieldScore, ...]
+
+
+def probability_from_weight(weight: float) -> float:
+    if weight > 500:
+        return 1.0
+    bf = 2.0**weight
+    return bf / (1 + bf)
+
+
+class MatchModel:
+    """The model with its trained parameters; scores pairs of feature rows in Python."""
+
+    def __init__(self, parameters: Parameters, *, version: int = 0, meta: dict | None = None):
+        self.parameters = parameters
+        self.version = version
+        self.meta = meta or {}
+        self._weights: dict[str, list[float]] = {}
+        self._tf_base: dict[str, list[float | None]] = {}
+        for comparison in COMPARISONS:
+            weights: list[float] = []
+            bases: list[float | None] = []
+            for index, level in enumerate(comparison.levels):
+                mu = parameters.mu[comparison.key][index]
+                if level.null or mu is None:
+                    weights.append(0.0)
+                    bases.append(None)
+                    continue
+                m, u = mu
+                weights.append(math.log2(m) - math.log2(u))
+                bases.append(math.log2(u) if level.tf else None)
+            self._weights[comparison.key] = weights
+            self._tf_base[comparison.key] = bases
+
+    def _tf_adjustment(self, level: Level, base: float | None, left: Row, right: Row) -> float:
+        if base is None or level.tf is None:
+            return 0.0
+        table = self.parameters.tf.get(level.tf, {})
+        tl, tr = table.get(left.get(level.tf)), table.get(right.get(level.tf))  # type: ignore[arg-type]
+        if tl is None and tr is None:
+            return 0.0
+        value = max(t for t in (tl, tr) if t is not None)
+        return base - math.log2(value)
+
+    def score(self, left: Row, right: Row) -> Score:
+        """Return the match weight, probability and per-field levels of a pair."""
+        total = self.parameters.prior_weight
+        fields = []
+        for comparison in COMPARISONS:
+            index = comparison.level_index(left, right)
+            level = comparison.levels[index]
+            weight = self._weights[comparison.key][index]
+            weight += self._tf_adjustment(level, self._tf_base[comparison.key][index], left, right)
+            total += weight
+            fields.append(
+                FieldScore(
+                    comparison.key,
+                    comparison.label,
+                    level.key,
+                    level.label,
+                    weight,
+                    agrees=not level.null and level.cond is not None,
+                )
+            )
+        return Score(total, probability_from_weight(total), tuple(fields))
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Return, per comparison and level, m, u and the weight (for ``hotich model show``)."""
+        rows = []
+        for comparison in COMPARISONS:
+            for index, level in enumerate(comparison.levels):
+                mu = self.parameters.mu[comparison.key][index]
+                rows.append(
+                    {
+                        "comparison": comparison.key,
+                        "comparison_label": comparison.label,
+                        "level": level.key,
+                        "level_label": level.label,
+                        "m": mu[0] if mu else None,
+                        "u": mu[1] if mu else None,
+                        "weight": self._weights[comparison.key][index],
+                        "tf": level.tf,
+                    }
+                )
+        return rows
+
+
+def parameters_from_splink(
+    settings: Mapping[str, Any], tf: dict[str, dict[str, float]] | None = None
+) -> Parameters:
+    """Return the parameters of a trained Splink settings dictionary (levels checked)."""
+    by_key = {c["output_column_name"]: c for c in settings["comparisons"]}
+    mu: dict[str, list[tuple[float, float] | None]] = {}
+    for comparison in COMPARISONS:
+        trained = by_key.get(comparison.key)
+        if trained is None or len(trained["comparison_levels"]) != len(comparison.levels):
+            raise ValueError(f"Mô hình không khớp định nghĩa ở so sánh {comparison.key}.")
+        values: list[tuple[float, float] | None] = []
+        for level, entry in zip(comparison.levels, trained["comparison_levels"], strict=True):
+            if level.null:
+                values.append(None)
+                continue
+            values.append(
+                (_probability(entry.get("m_probability")), _probability(entry.get("u_probability")))
+            )
+        mu[comparison.key] = values
+    return Parameters(
+        lam=float(settings["probability_two_random_records_match"]), mu=mu, tf=tf or {}
+    )
+
+
+# Levels that training never saw (no pair fell in them) get this probability rather than 0,
+# which would make a weight of minus infinity.
+MIN_PROBABILITY = 1e-6
+
+
+def _probability(value: float | None) -> float:
+    if value is None or not math.isfinite(value) or value <= 0:
+        return MIN_PROBABILITY
+    return min(float(value), 1.0)
+
+
+def level_weights(model: MatchModel, rows: Sequence[Row]) -> list[Score]:
+    """Score a record against several candidates (convenience for tests)."""
+    return [model.score(rows[0], r) for r in rows[1:]]
