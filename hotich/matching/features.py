@@ -8,6 +8,7 @@ keys. Damaged text (TCVN3/VNI/VISCII mojibake) is repaired first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,8 +117,13 @@ def untone(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+
+
 def _key(text: str) -> str | None:
-    return comparison_key(text).replace(" ", "") or None
+    """Folded key without spaces, ASCII letters and digits only (what Levenshtein compares:
+    DuckDB counts bytes, so a stray non-ASCII character would count twice there)."""
+    return _NOT_KEY.sub("", comparison_key(text)) or None
 
 
 @lru_cache(maxsize=200_000)
@@ -182,10 +188,10 @@ def _join(*parts: object) -> str | None:
 def person_features(person: PersonInput) -> dict[str, object]:
     """Return the feature row of ``person`` (keys: FEATURE_COLUMNS; None when unknown)."""
     family, middle, given = _name_parts(person.full_name or "")
-    mid_words = [comparison_key(w) for w in middle.split()]
+    mid_words = [_key(w) or "" for w in middle.split()]
     fam_f = _key(family)
     giv_f = _key(given)
-    fam_v = family_name_key(family).replace(" ", "") or None if family else None
+    fam_v = (_NOT_KEY.sub("", family_name_key(family)) or None) if family else None
     full_f = _key(" ".join(p for p in (family, middle, given) if p))
     date = parse_birth_date(person.birth_date)
     year = date.year if date else None

@@ -1,0 +1,69 @@
+"""From scored candidates to the four outcomes, and the discrepancy fields."""
+
+from hotich.matching.decide import Candidate, Thresholds, decide, differing_fields
+from hotich.matching.features import PersonInput, person_features
+
+BOOK = person_features(
+    PersonInput("Lê Thị Hoa", "1962", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
+)
+
+
+def citizen(**changes):
+    values = {
+        "full_name": "Lê Thị Hoa",
+        "birth_date": "1962-03-04",
+        "sex": "Nữ",
+        "birth_place": "Đông Văn, Đông Sơn, Thanh Hóa",
+    }
+    values.update(changes)
+    return person_features(PersonInput(**values))
+
+
+def test_clear_best_candidate_is_a_match():
+    decision = decide(BOOK, [Candidate("038162000001", 0.9999, 20.0, citizen())])
+    assert decision.outcome == "match"
+    assert decision.personal_id == "038162000001" and decision.fields == ()
+
+
+def test_identified_but_different_is_a_discrepancy_with_fields():
+    other = citizen(birth_date="1963-03-04", sex="Nam")
+    decision = decide(BOOK, [Candidate("038162000001", 0.999, 15.0, other)])
+    assert decision.outcome == "discrepancy"
+    assert decision.fields == ("birth_date", "sex")
+    assert decision.personal_id == "038162000001"
+
+
+def test_nobody_plausible_is_not_found_with_best_score():
+    decision = decide(BOOK, [Candidate("038162000001", 0.2, -2.0, citizen())])
+    assert decision.outcome == "not_found" and decision.personal_id is None
+    assert decision.score == 0.2
+    assert decide(BOOK, []).outcome == "not_found"
+
+
+def test_two_close_candidates_go_to_review():
+    decision = decide(
+        BOOK,
+        [
+            Candidate("038162000001", 0.999, 12.0, citizen()),
+            Candidate("038162000002", 0.998, 11.0, citizen()),
+        ],
+    )
+    assert decision.outcome == "review" and decision.personal_id is None
+    assert [c.personal_id for c in decision.candidates] == ["038162000001", "038162000002"]
+
+
+def test_between_thresholds_goes_to_review_and_thresholds_are_configurable():
+    candidates = [Candidate("038162000001", 0.9, 5.0, citizen())]
+    assert decide(BOOK, candidates).outcome == "review"
+    assert decide(BOOK, candidates, Thresholds(match=0.8)).outcome == "match"
+
+
+def test_damaged_or_partial_values_are_not_discrepancies():
+    # Year only in the book, full date in the registry; a name without diacritics.
+    unaccented = person_features(PersonInput("Le Thi Hoa", "1962", "", ""))
+    assert differing_fields(unaccented, citizen()) == ()
+    # Another tone is a different name; another place is a different place.
+    other = citizen(
+        full_name="Lê Thị Hòa", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa"
+    )
+    assert differing_fields(BOOK, other) == ("full_name", "birth_place")
