@@ -3,6 +3,7 @@ from django.urls import include, path
 from hotich.audit import views as audit_views
 from hotich.core import views as core_views
 from hotich.jobs import views as job_views
+from hotich.matching import views as matching_views
 from hotich.registers import views as register_views
 from hotich.registry import views as registry_views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("so/<int:pk>/xuat.xlsx", register_views.book_export, name="book_export"),
     path("truong-hop/<int:pk>/", register_views.entry_detail, name="entry_detail"),
     path("truong-hop/<int:pk>/nhap-xong/", register_views.entry_submit, name="entry_submit"),
+    path("so/<int:pk>/doi-chieu/", matching_views.book_reconcile_start, name="book_reconcile"),
+    path("tra-cuu/", matching_views.registry_lookup, name="registry_lookup"),
     path("cong-dan/<str:personal_id>/", registry_views.citizen_detail, name="citizen_detail"),
     path("nhat-ky/", audit_views.audit_search, name="audit_search"),
     path("nhat-ky/xuat/", audit_views.audit_export_start, name="audit_export"),

@@ -211,9 +211,11 @@ class Comparison:
 def _name(part: str, label: str, *, markers: bool = False) -> Comparison:
     levels = [
         Level("null", "thiếu", EitherNull(f"{part}_f"), null=True),
-        Level("exact", "trùng khớp", Eq(f"{part}_n"), tf=f"{part}_f"),
-        Level("untoned", "khác dấu thanh", Eq(f"{part}_t"), tf=f"{part}_f"),
-        Level("folded", "trùng khi bỏ dấu", Eq(f"{part}_f"), tf=f"{part}_f"),
+        # Term frequencies adjust the exact level only: there u is the chance agreement on
+        # the exact value, which the value's frequency refines ("Hùng" vs a rare name).
+        Level("exact", "trùng khớp", Eq(f"{part}_n"), tf=f"{part}_n"),
+        Level("untoned", "khác dấu thanh", Eq(f"{part}_t")),
+        Level("folded", "trùng khi bỏ dấu", Eq(f"{part}_f")),
     ]
     if part == "fam":
         levels.append(Level("variant", "biến thể vùng miền (Huỳnh/Hoàng, Võ/Vũ)", Eq("fam_v")))

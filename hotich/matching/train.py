@@ -34,7 +34,7 @@ from hotich.matching.model import (
     Parameters,
 )
 
-TF_COLUMNS = ("fam_f", "mid_f", "giv_f")
+TF_COLUMNS = ("fam_n", "mid_n", "giv_n")
 
 # Records must be numerous enough for EM to see the levels.
 MIN_RECORDS = 200

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotich.accounts.scope import books_for_user, get_book_for_user, get_entry_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.matching.models import MatchResult
 from hotich.registers.exports import book_entries_workbook
 from hotich.registers.models import EntryStatus
 from hotich.registers.services import entry_status_set
@@ -57,7 +58,16 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
         entries = entries.filter(status=status)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(book.entries.values_list("status").annotate(n=Count("id")).order_by())
+    outcomes = dict(
+        MatchResult.objects.filter(person__entry__book=book)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     context = {
+        "outcomes": [
+            (o.label, outcomes[o.value]) for o in MatchResult.Outcome if o.value in outcomes
+        ],
         "book": book,
         "page": page,
         "status": status,

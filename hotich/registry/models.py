@@ -65,13 +65,14 @@ class Citizen(models.Model):
     death_date = PartialDateField(_("ngày mất"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTRY)
     # Blocking keys of the matching engine (hotich.matching.features.BLOCKING_KEYS): the
-    # interactive lookup finds candidates through these indexes, never by a scan.
-    bk1 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
-    bk2 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
-    bk3 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
-    bk4 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
-    bk5 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
-    bk6 = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    # interactive lookup finds candidates through these indexes, never by a scan. NULL means
+    # "no key" (a missing part), which must never be equal to another record's missing key.
+    bk1 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
+    bk2 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
+    bk3 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
+    bk4 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
+    bk5 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
+    bk6 = models.CharField(max_length=120, null=True, blank=True, db_index=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,7 +19,12 @@ class Command(BaseCommand):
     help = "Hiển thị mô hình đối chiếu: trọng số từng mức so sánh, λ, dữ liệu huấn luyện."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--model-version", dest="model_version", type=int, help="Phiên bản (mặc định: đang dùng).")
+        parser.add_argument(
+            "--model-version",
+            dest="model_version",
+            type=int,
+            help="Phiên bản (mặc định: đang dùng).",
+        )
         parser.add_argument("--file", type=Path, help="Tệp mô hình bất kỳ.")
         parser.add_argument("--json", action="store_true", help="In dạng JSON.")
 

@@ -1,0 +1,81 @@
+"""Pages of the matching engine: registry lookup (htmx fragment) and book reconciliation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hotich.accounts.scope import get_book_for_user
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.jobs.services import job_enqueue
+from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
+from hotich.matching.features import PersonInput
+from hotich.matching.services import lookup
+from hotich.matching.tasks import book_reconcile_task
+
+LOOKUP_FIELDS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+    "hometown",
+    "ethnicity",
+    "father_name",
+    "mother_name",
+)
+
+
+@require_GET
+def registry_lookup(request: HttpRequest) -> HttpResponse:
+    """The registry's best candidates for the person typed so far, field by field.
+
+    Called by entry forms as the officer types (htmx). Every lookup is audited with the
+    personal IDs it showed.
+    """
+    if not request.user.can_write and not request.user.can_read_audit:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.DENIED,
+            object_type="citizen",
+            object_repr="tra cứu CSDL dân cư",
+        )
+        raise PermissionDenied("Tài khoản này không được tra cứu CSDL dân cư.")
+    values = {f: request.GET.get(f, "").strip() for f in LOOKUP_FIELDS}
+    context: dict = {"values": values, "ready": False}
+    # Enough to look up: a name and any of birth date, sex or a parent.
+    if values["full_name"] and any(
+        values[f] for f in ("birth_date", "sex", "father_name", "mother_name")
+    ):
+        result = lookup(PersonInput(**{k: v for k, v in values.items()}))
+        shown = [c.citizen.personal_id for c in result.candidates]
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            object_type="citizen",
+            object_id=",".join(shown)[:64],
+            object_repr=f"tra cứu CSDL dân cư: {len(shown)} ứng viên",
+        )
+        context.update(
+            ready=True,
+            result=result,
+            outcome_label=OUTCOME_LABELS[result.decision.outcome],
+            differing=[BASIC_FIELDS[f] for f in result.decision.fields],
+        )
+    return render(request, "matching/_lookup.html", context)
+
+
+@require_POST
+def book_reconcile_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the batch reconciliation of every person in the book."""
+    book = get_book_for_user(request, pk, write=True)
+    job_enqueue(
+        task=book_reconcile_task,
+        user=request.user,
+        label=f"Đối chiếu với CSDL dân cư: {book}",
+        book_id=book.pk,
+        user_id=request.user.pk,
+    )
+    messages.success(request, "Đã đưa vào hàng đợi đối chiếu. Kết quả có ở trang Tác vụ nền.")
+    return redirect("job_list")
