@@ -1,0 +1,261 @@
+"""Interactive lookup latency against a registry in a real database, and both paths agreeing.
+
+Run: .venv/bin/python bench/bench_lookup.py          (20,000 citizens, SQLite and PostgreSQL)
+     .venv/bin/python bench/bench_lookup.py --full   (1,000,000 citizens, 2,000 lookups)
+     .venv/bin/python bench/bench_lookup.py --size 200000 --lookups 1000 --db sqlite
+
+For each database (a SQLite file in a temporary folder; a throw-away PostgreSQL database
+created on ``--postgres`` and dropped afterwards) a child process migrates, loads a synthetic
+registry (hotich.matching.benchdata) through the registry loader (``hotich registry load``'s
+``citizens_load``) when it exists, otherwise by bulk insert of Citizen rows with their
+blocking keys, then times ``hotich.matching.services.lookup`` on noisy book records:
+
+- p50 / p95 / p99 server time of a lookup (candidate query + scoring + decision), and of the
+  candidate query alone;
+- the reference in the same run: a single primary-key fetch of a citizen;
+- agreement of the two paths: ``services.reconcile_people`` (batch) against ``lookup``
+  (interactive) on the same records, outcome and personal ID.
+
+The model is the one shipped with the code (what a new installation uses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_SIZE = 20_000
+FULL_SIZE = 1_000_000
+DEFAULT_LOOKUPS = 1_000
+FULL_LOOKUPS = 2_000
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+WARM_UP = 50
+
+
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return (
+        f"p50 {at(0.50):6.2f} ms  p95 {at(0.95):6.2f} ms  p99 {at(0.99):6.2f} ms  "
+        f"mean {1000 * statistics.fmean(ordered):6.2f} ms"
+    )
+
+
+def load_registry(registry: list[dict[str, str]], folder: Path) -> str:
+    """Load the registry; return how."""
+    try:
+        from hotich.registry.services import citizens_load
+    except ImportError:
+        citizens_load = None
+    if citizens_load is not None:
+        path = folder / "citizens.csv"
+        columns = list(registry[0])
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(registry)
+        report = citizens_load(path=path)
+        return (
+            f"registry loader (citizens_load): {report.loaded:,} loaded, {report.rejected} rejected"
+        )
+    return bulk_insert(registry)
+
+
+def bulk_insert(registry: list[dict[str, str]]) -> str:
+    from hotich.lib.dates import PartialDate
+    from hotich.matching.features import PersonInput, block_keys
+    from hotich.registry.models import Citizen
+
+    batch = []
+    for row in registry:
+        person = PersonInput(
+            full_name=row["full_name"],
+            birth_date=row["birth_date"] or None,
+            sex=row["sex"],
+            birth_place=row["birth_place"],
+            hometown=row["hometown"],
+            ethnicity=row["ethnicity"],
+            father_name=row["father_name"],
+            mother_name=row["mother_name"],
+        )
+        batch.append(
+            Citizen(
+                personal_id=row["personal_id"],
+                full_name=row["full_name"],
+                name_key=row["full_name"].lower(),
+                birth_date=PartialDate.from_iso(row["birth_date"]) if row["birth_date"] else None,
+                birth_year=int(row["birth_date"][:4]) if row["birth_date"] else None,
+                sex="1" if row["sex"] == "Nam" else "2",
+                birthplace=row["birth_place"],
+                hometown=row["hometown"],
+                ethnicity=row["ethnicity"],
+                father_name=row["father_name"],
+                mother_name=row["mother_name"],
+                **block_keys(person),
+            )
+        )
+        if len(batch) >= 5_000:
+            Citizen.objects.bulk_create(batch)
+            batch = []
+    Citizen.objects.bulk_create(batch)
+    return "bulk insert of Citizen rows with block_keys"
+
+
+def child(size: int, lookups: int, folder: Path) -> None:
+    """Run in a process whose DATABASE_URL points at the database to measure."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotich.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from hotich.matching import services
+    from hotich.matching.benchdata import make_bench_data, synth_people
+    from hotich.matching.features import PersonInput, person_features
+    from hotich.registry.models import Citizen
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    data = make_bench_data(synth_people(size), records=lookups)
+    print(f"  data: {len(data.registry):,} citizens, {len(data.records):,} records", flush=True)
+    how = load_registry(data.registry, folder)
+    print(f"  loaded in {time.perf_counter() - started:.0f} s by {how}", flush=True)
+
+    model = services.active_model()
+    people = [
+        (
+            r["record_id"],
+            PersonInput(
+                full_name=r["full_name"],
+                birth_date=r["birth_date"] or None,
+                sex=r["sex"],
+                birth_place=r["birth_place"],
+                hometown=r["hometown"],
+                ethnicity=r["ethnicity"],
+                father_name=r["father_name"],
+                mother_name=r["mother_name"],
+            ),
+        )
+        for r in data.records
+    ]
+    for _, person in people[:WARM_UP]:
+        services.lookup(person, model=model)
+    lookup_times, query_times, interactive = [], [], {}
+    for rid, person in people:
+        started = time.perf_counter()
+        result = services.lookup(person, model=model)
+        lookup_times.append(time.perf_counter() - started)
+        interactive[rid] = result.decision
+        row = person_features(person)
+        started = time.perf_counter()
+        services.candidate_citizens([row])
+        query_times.append(time.perf_counter() - started)
+    ids = list(Citizen.objects.values_list("pk", flat=True)[:100_000])
+    rng = random.Random(1)
+    fetch_times = []
+    for _ in range(len(people)):
+        pk = rng.choice(ids)
+        started = time.perf_counter()
+        Citizen.objects.get(pk=pk)
+        fetch_times.append(time.perf_counter() - started)
+    print(f"  lookup (query + scoring + decision): {percentiles(lookup_times)}")
+    print(f"  candidate query alone:               {percentiles(query_times)}")
+    print(f"  reference, primary-key fetch:        {percentiles(fetch_times)}")
+
+    started = time.perf_counter()
+    batch = services.reconcile_people(people, model=model)
+    batch_seconds = time.perf_counter() - started
+    agree = sum(
+        1
+        for rid, decision in interactive.items()
+        if (decision.outcome, decision.personal_id) == (batch[rid].outcome, batch[rid].personal_id)
+    )
+    print(
+        f"  both paths agree (outcome and personal ID): {agree:,}/{len(people):,} records "
+        f"(batch reconcile_people {batch_seconds:.1f} s)"
+    )
+    for rid, decision in interactive.items():
+        other = batch[rid]
+        if (decision.outcome, decision.personal_id) != (other.outcome, other.personal_id):
+            print(
+                f"    {rid}: lookup {decision.outcome} {decision.personal_id} "
+                f"{decision.score}; batch {other.outcome} {other.personal_id} {other.score}"
+            )
+    print(f"  database: {connection.vendor}")
+
+
+def run(database: str, size: int, lookups: int) -> int:
+    with tempfile.TemporaryDirectory(prefix="hotich-bench-") as folder:
+        env = dict(os.environ, HOTICH_DATA_DIR=folder)
+        env.pop("HOTICH_MODELS_DIR", None)
+        name = None
+        if database == "postgres":
+            import psycopg
+
+            name = f"hotich_bench_{os.getpid()}"
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as con:
+                con.execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = f"{POSTGRES}/{name}"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        print(f"\n{database}: registry of about {size:,}, {lookups:,} lookups", flush=True)
+        try:
+            return subprocess.call(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--size",
+                    str(size),
+                    "--lookups",
+                    str(lookups),
+                    "--folder",
+                    folder,
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+        finally:
+            if name:
+                import psycopg
+
+                with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as con:
+                    con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="registry size")
+    parser.add_argument("--lookups", type=int, default=None, help="records looked up")
+    parser.add_argument("--full", action="store_true", help="1,000,000 citizens, 2,000 lookups")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    size = FULL_SIZE if args.full else args.size
+    lookups = args.lookups or (FULL_LOOKUPS if args.full else DEFAULT_LOOKUPS)
+    if args.child:
+        child(size, lookups, Path(args.folder))
+        return
+    databases = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+    failed = sum(run(db, size, lookups) != 0 for db in databases)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,439 @@
+"""Vietnamese matching benchmark with ground truth: the batch path against a synthetic registry.
+
+Run: .venv/bin/python bench/bench_matching.py            (100,000 registry / 10,000 records)
+     .venv/bin/python bench/bench_matching.py --full     (1,000,000 / 100,000, about 15 minutes)
+     .venv/bin/python bench/bench_matching.py --size 300000 --records 30000
+
+A synthetic population (hotich.matching.benchdata.synth_people) gives the registry; book
+records are drawn from it with the field's noise and the truth (make_bench_data). A model is
+trained without labels on records + registry, then the batch path (hotich.matching.batch
+.reconcile, Splink on DuckDB) decides every record. Prints:
+
+- precision and recall of the attached personal IDs, the wrong-person rate (records given
+  someone else's ID / all records), the review rate, class accuracy (expected class: absent
+  from the registry → not_found; registry value really differs → discrepancy; else match;
+  a record counts as right only with the right class *and*, when attached, the right ID),
+  the confusion of expected class × outcome, and records per second (features and training
+  timed separately);
+- a threshold sweep (decide re-run on the scored pairs): wrong-person rate vs review rate,
+  and the cheapest setting (lowest review rate) that keeps wrong-person ≤ 0.1 %;
+- the reference in the same run: a naive exact-key matcher (folded full name + birth year,
+  a unique registry hit is a match) on the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pandas as pd  # noqa: E402
+
+from hotich.lib.text import comparison_key  # noqa: E402
+from hotich.matching.batch import features_frame, reconcile, scored_pairs  # noqa: E402
+from hotich.matching.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
+from hotich.matching.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
+from hotich.matching.features import PersonInput, person_features  # noqa: E402
+from hotich.matching.model import COMPARISON_BY_KEY  # noqa: E402
+from hotich.matching.train import train  # noqa: E402
+
+DEFAULT_REGISTRY = 100_000
+DEFAULT_RECORDS = 10_000
+FULL_REGISTRY = 1_000_000
+FULL_RECORDS = 100_000
+WRONG_PERSON_TARGET = 0.001  # issue 4: a wrong person on at most 0.1 % of records
+CHUNK = 100_000
+
+SWEEP_MATCH = (0.9, 0.95, 0.99, 0.999, 0.9999)
+SWEEP_FLOOR = (0.1, 0.5)
+SWEEP_MARGIN = (0.0, 2.0, 3.0, 5.0, 8.0)
+
+
+def person_input(row: Mapping[str, str]) -> PersonInput:
+    return PersonInput(
+        full_name=row.get("full_name", ""),
+        birth_date=row.get("birth_date") or None,
+        sex=row.get("sex", ""),
+        birth_place=row.get("birth_place", ""),
+        hometown=row.get("hometown", ""),
+        ethnicity=row.get("ethnicity", ""),
+        father_name=row.get("father_name", ""),
+        mother_name=row.get("mother_name", ""),
+    )
+
+
+def frame_of(rows: list[dict[str, str]], id_column: str) -> pd.DataFrame:
+    """Return the feature frame of contract dicts, built in chunks to bound memory."""
+    parts = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        parts.append(
+            features_frame(
+                (person_features(person_input(r)) for r in chunk), (r[id_column] for r in chunk)
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def expected_class(data: BenchData, record_id: str) -> str:
+    if data.truth[record_id] is None:
+        return "not_found"
+    return "discrepancy" if record_id in data.differs else "match"
+
+
+def evaluate(data: BenchData, decisions: Mapping[str, Decision]) -> dict[str, Any]:
+    """Return the figures of a set of decisions against the truth."""
+    total = len(data.records)
+    present = sum(1 for pid in data.truth.values() if pid is not None)
+    attached = correct = wrong = review = right_class = 0
+    outcomes: Counter[str] = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    for rid, truth in data.truth.items():
+        decision = decisions[rid]
+        outcomes[decision.outcome] += 1
+        expected = expected_class(data, rid)
+        confusion[(expected, decision.outcome)] += 1
+        if decision.outcome == "review":
+            review += 1
+        if decision.personal_id:
+            attached += 1
+            if decision.personal_id == truth:
+                correct += 1
+            else:
+                wrong += 1
+        if decision.outcome == expected and (
+            decision.personal_id is None or decision.personal_id == truth
+        ):
+            right_class += 1
+    decided = total - review
+    return {
+        "precision": correct / attached if attached else float("nan"),
+        "recall": correct / present if present else float("nan"),
+        "wrong": wrong / total,
+        "wrong_n": wrong,
+        "review": review / total,
+        "class_accuracy": right_class / total,
+        "class_accuracy_decided": right_class / decided if decided else float("nan"),
+        "outcomes": outcomes,
+        "confusion": confusion,
+    }
+
+
+# --- the naive reference ---------------------------------------------------------------------
+
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+
+
+def naive_key(row: Mapping[str, str]) -> tuple[str, str] | None:
+    """Folded full name (no mojibake repair) and the first four-digit year written."""
+    name = comparison_key(row.get("full_name", "")).replace(" ", "")
+    year = _YEAR.search(row.get("birth_date", "") or "")
+    if not name or not year:
+        return None
+    return name, year.group(1)
+
+
+def naive_match(data: BenchData) -> dict[str, Decision]:
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for citizen in data.registry:
+        key = naive_key(citizen)
+        if key:
+            index[key].append(citizen["personal_id"])
+    decisions = {}
+    for record in data.records:
+        key = naive_key(record)
+        hits = index.get(key, []) if key else []
+        if len(hits) == 1:
+            decisions[record["record_id"]] = Decision("match", hits[0], 1.0)
+        else:
+            decisions[record["record_id"]] = Decision("not_found", None, None)
+    return decisions
+
+
+# --- threshold sweep -------------------------------------------------------------------------
+
+
+def candidates_by_record(pairs: pd.DataFrame, registry: pd.DataFrame) -> dict[str, list[Candidate]]:
+    by_record: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    for rid, cid, weight, prob in pairs.itertuples(index=False):
+        by_record[rid].append((cid, weight, prob))
+    wanted = {cid for items in by_record.values() for cid, _, _ in items}
+    rows = _rows(registry[registry["uid"].astype(str).isin(wanted)])
+    return {
+        rid: [Candidate(cid, prob, weight, rows[cid]) for cid, weight, prob in items]
+        for rid, items in by_record.items()
+    }
+
+
+def _rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    out = {}
+    for row in clean.to_dict("records"):
+        out[str(row.pop("uid"))] = row
+    return out
+
+
+def decide_all(
+    records: Mapping[str, dict[str, Any]],
+    candidates: Mapping[str, list[Candidate]],
+    thresholds: Thresholds,
+) -> dict[str, Decision]:
+    return {rid: decide(row, candidates.get(rid, ()), thresholds) for rid, row in records.items()}
+
+
+def sweep_settings() -> Iterable[Thresholds]:
+    for match in SWEEP_MATCH:
+        for floor in SWEEP_FLOOR:
+            for margin in SWEEP_MARGIN:
+                if floor <= match:
+                    yield Thresholds(match=match, floor=floor, margin=margin)
+
+
+def pareto(rows: list[tuple[Thresholds, dict[str, Any]]]) -> list[tuple[Thresholds, dict]]:
+    """Return the settings no other setting beats on both wrong-person and review rate."""
+    ordered = sorted(rows, key=lambda r: (r[1]["review"], r[1]["wrong"], -r[1]["recall"]))
+    front: list[tuple[Thresholds, dict]] = []
+    best_wrong = float("inf")
+    for setting, figures in ordered:
+        if figures["wrong"] < best_wrong:
+            front.append((setting, figures))
+            best_wrong = figures["wrong"]
+    return front
+
+
+def wrong_kinds(data: BenchData, decisions: Mapping[str, Decision]) -> Counter[str]:
+    """Return the wrong-person cases by kind: namesake of an absent person, sibling, other."""
+    registry = {c["personal_id"]: c for c in data.registry}
+    records = {r["record_id"]: r for r in data.records}
+    kinds: Counter[str] = Counter()
+    for rid, decision in decisions.items():
+        truth = data.truth[rid]
+        if not decision.personal_id or decision.personal_id == truth:
+            continue
+        got = registry[decision.personal_id]
+        true = registry.get(truth) if truth else records[rid]
+        assert true is not None
+        same_name = comparison_key(got["full_name"]) == comparison_key(true["full_name"])
+        same_parents = bool(got.get("father_name")) and (
+            got.get("father_name"),
+            got.get("mother_name"),
+        ) == (true.get("father_name"), true.get("mother_name"))
+        where = "absent person" if truth is None else "registered person"
+        what = "namesake" if same_name else "sibling" if same_parents else "other"
+        kinds[f"{where} → {what}"] += 1
+    return kinds
+
+
+# Levels after which the proposed rule refuses to attach automatically (sends to review).
+VETO = {"giv": {"else"}, "bd": {"year", "year1", "else"}}
+
+
+def with_veto(
+    records: Mapping[str, dict[str, Any]],
+    candidates: Mapping[str, list[Candidate]],
+    decisions: Mapping[str, Decision],
+) -> dict[str, Decision]:
+    """Return ``decisions`` with the proposed rule: no automatic attachment when the given
+    name differs outright or two full birth dates differ (siblings, twins, namesakes)."""
+    out = dict(decisions)
+    for rid, decision in decisions.items():
+        if not decision.personal_id:
+            continue
+        best = next(c for c in candidates[rid] if c.personal_id == decision.personal_id)
+        for key, levels in VETO.items():
+            comparison = COMPARISON_BY_KEY[key]
+            level = comparison.levels[comparison.level_index(records[rid], best.features)]
+            if level.key in levels:
+                out[rid] = Decision("review", None, decision.score, (), decision.candidates)
+                break
+    return out
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def pct(value: float) -> str:
+    return f"{100 * value:6.2f} %"
+
+
+def print_figures(label: str, figures: Mapping[str, Any]) -> None:
+    print(
+        f"{label:<34} precision {pct(figures['precision'])}  recall {pct(figures['recall'])}"
+        f"  wrong-person {100 * figures['wrong']:.3f} % ({figures['wrong_n']})"
+        f"  review {pct(figures['review'])}  class accuracy {pct(figures['class_accuracy'])}"
+    )
+
+
+def setting_text(t: Thresholds) -> str:
+    return f"match={t.match:<7} floor={t.floor:<4} margin={t.margin:<4}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=DEFAULT_REGISTRY, help="registry size")
+    parser.add_argument("--records", type=int, default=None, help="book records (size/10)")
+    parser.add_argument("--full", action="store_true", help="1,000,000 registry, 100,000 records")
+    args = parser.parse_args()
+    size = FULL_REGISTRY if args.full else args.size
+    n_records = FULL_RECORDS if args.full else (args.records or max(size // 10, 1_000))
+
+    started = time.perf_counter()
+    people = synth_people(size)
+    data = make_bench_data(people, records=n_records)
+    del people
+    made = time.perf_counter() - started
+    absent = sum(1 for pid in data.truth.values() if pid is None)
+    print(
+        f"data: registry {len(data.registry):,} citizens, {len(data.records):,} records "
+        f"({absent:,} absent from the registry, {len(data.differs):,} with registry values "
+        f"that differ); generated in {made:.1f} s"
+    )
+
+    started = time.perf_counter()
+    registry = frame_of(data.registry, "personal_id")
+    registry_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    records = frame_of(data.records, "record_id")
+    record_seconds = time.perf_counter() - started
+    print(
+        f"features: registry {registry_seconds:.1f} s ({len(registry) / registry_seconds:,.0f}"
+        f" /s), records {record_seconds:.1f} s ({len(records) / record_seconds:,.0f} /s)"
+    )
+
+    started = time.perf_counter()
+    model = train(records, registry)
+    train_seconds = time.perf_counter() - started
+    print(f"training (EM, no labels): {train_seconds:.1f} s, λ = {model.parameters.lam:.3g}")
+
+    started = time.perf_counter()
+    result = reconcile(model, records, registry)
+    batch_seconds = time.perf_counter() - started
+    rate = len(records) / batch_seconds
+    with_features = len(records) / (batch_seconds + record_seconds)
+    print(
+        f"batch path (reconcile, DuckDB): {batch_seconds:.1f} s for {len(records):,} records, "
+        f"{result.pairs:,} scored pairs → {rate:,.0f} records/s ({60 * rate:,.0f}/min); "
+        f"with the records' features {with_features:,.0f} records/s ({60 * with_features:,.0f}"
+        f"/min); issue goal 20,000/min"
+    )
+
+    ours = evaluate(data, result.decisions)
+    started = time.perf_counter()
+    naive = naive_match(data)
+    naive_seconds = time.perf_counter() - started
+    reference = evaluate(data, naive)
+    print()
+    print_figures("hotich (default thresholds)", ours)
+    print_figures("reference: exact name + year", reference)
+    print(f"  (reference time {naive_seconds:.2f} s)")
+    print(
+        "outcomes: "
+        + ", ".join(
+            f"{o} {ours['outcomes'][o]:,} ({pct(ours['outcomes'][o] / len(records)).strip()})"
+            for o in OUTCOMES
+        )
+    )
+    print(
+        f"class accuracy among decided (not review) records: "
+        f"{pct(ours['class_accuracy_decided']).strip()}"
+    )
+    kinds = wrong_kinds(data, result.decisions)
+    print(
+        "wrong-person cases: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none")
+    )
+    false_disc: Counter[str] = Counter()
+    for rid, decision in result.decisions.items():
+        if decision.outcome == "discrepancy" and expected_class(data, rid) == "match":
+            for noise in data.noise[rid] or ["no noise"]:
+                false_disc[noise] += 1
+    print(
+        "discrepancies where the registry agrees, by noise on the record: "
+        + (", ".join(f"{k} {n}" for k, n in false_disc.most_common()) or "none")
+    )
+    print("expected class × outcome:")
+    print(f"  {'':<13}" + "".join(f"{o:>13}" for o in OUTCOMES))
+    for expected in ("match", "discrepancy", "not_found"):
+        print(
+            f"  {expected:<13}"
+            + "".join(f"{ours['confusion'][(expected, o)]:>13,}" for o in OUTCOMES)
+        )
+
+    # Threshold sweep on the same scored pairs.
+    started = time.perf_counter()
+    pairs = scored_pairs(model, records, registry)
+    candidates = candidates_by_record(pairs, registry)
+    record_rows = _rows(records)
+    default = Thresholds()
+    check = decide_all(record_rows, candidates, default)
+    same = sum(
+        1
+        for rid, d in check.items()
+        if (d.outcome, d.personal_id)
+        == (result.decisions[rid].outcome, result.decisions[rid].personal_id)
+    )
+    rows = []
+    vetoed = []
+    for setting in sweep_settings():
+        decisions = decide_all(record_rows, candidates, setting)
+        rows.append((setting, evaluate(data, decisions)))
+        vetoed.append((setting, evaluate(data, with_veto(record_rows, candidates, decisions))))
+    sweep_seconds = time.perf_counter() - started
+    print()
+    print(
+        f"threshold sweep ({len(rows)} settings, {sweep_seconds:.0f} s; the re-run agrees with "
+        f"reconcile on {same:,}/{len(records):,} records at the defaults)"
+    )
+    print("  settings no other beats on both wrong-person and review rate:")
+    print(f"  {'setting':<36}{'wrong-person':>13}{'review':>10}{'recall':>10}{'precision':>11}")
+    for setting, figures in pareto(rows):
+        print(
+            f"  {setting_text(setting):<36}{100 * figures['wrong']:>11.3f} %"
+            f"{pct(figures['review']):>10}{pct(figures['recall']):>10}"
+            f"{pct(figures['precision']):>11}"
+        )
+    recommend(rows, "")
+    print()
+    print(
+        "the same sweep with the proposed rule (not in hotich yet): no automatic attachment "
+        "when the given name differs outright or two full birth dates differ"
+    )
+    print(f"  {'setting':<36}{'wrong-person':>13}{'review':>10}{'recall':>10}{'precision':>11}")
+    for setting, figures in pareto(vetoed):
+        print(
+            f"  {setting_text(setting):<36}{100 * figures['wrong']:>11.3f} %"
+            f"{pct(figures['review']):>10}{pct(figures['recall']):>10}"
+            f"{pct(figures['precision']):>11}"
+        )
+    recommend(vetoed, " (with the proposed rule)")
+
+
+def recommend(rows: list[tuple[Thresholds, dict[str, Any]]], label: str) -> None:
+    safe = [r for r in rows if r[1]["wrong"] <= WRONG_PERSON_TARGET]
+    if safe:
+        setting, figures = min(safe, key=lambda r: (r[1]["review"], -r[1]["recall"]))
+        print(
+            f"cheapest setting{label} with wrong-person ≤ {100 * WRONG_PERSON_TARGET:.1f} %: "
+            f"{setting_text(setting).strip()} → wrong-person {100 * figures['wrong']:.3f} %, "
+            f"review {pct(figures['review']).strip()}, recall {pct(figures['recall']).strip()}"
+        )
+    else:
+        print(
+            f"no setting of the sweep{label} keeps wrong-person ≤ {100 * WRONG_PERSON_TARGET:.1f} %"
+        )
+    default = Thresholds()
+    default_figures = next(f for s, f in rows if s == default)
+    print(
+        f"defaults ({setting_text(default).strip()}): wrong-person "
+        f"{100 * default_figures['wrong']:.3f} %, review {pct(default_figures['review']).strip()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
