@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: setup demo test lint bench system-deps test-deps messages clean
+.PHONY: setup demo test test-spark lint bench system-deps test-deps messages clean
 
 $(BIN)/hotich: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python $(PYTHON_VERSION) (pyenv hoặc python$(PYTHON_VERSION))"; exit 1; }
@@ -38,6 +38,11 @@ lint: $(BIN)/hotich
 
 test: setup test-deps lint
 	scripts/test.sh
+
+# The batch path on Spark in local mode: installs PySpark (300 MB) and needs Java 17.
+test-spark: setup
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pytest -q -p no:cacheprovider -m spark tests/spark
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -51,7 +51,12 @@ def _db_api(backend: Backend, spark: Any = None) -> Any:
             from pyspark.sql import SparkSession
 
             spark = SparkSession.builder.getOrCreate()
-        return SparkAPI(spark_session=spark)
+        # Splink breaks long query lineages with checkpoints when a checkpoint directory
+        # is set (clusters should set one on shared storage); otherwise it persists.
+        method = "checkpoint" if spark.sparkContext.getCheckpointDir() else "persist"
+        return SparkAPI(
+            spark_session=spark, break_lineage_method=method, register_udfs_automatically=False
+        )
     raise ValueError(f"Không có máy xử lý '{backend}' (duckdb hoặc spark).")
 
 
