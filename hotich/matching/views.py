@@ -63,7 +63,8 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
             outcome_label=OUTCOME_LABELS[result.decision.outcome],
             differing=[BASIC_FIELDS[f] for f in result.decision.fields],
         )
-    return render(request, "matching/_lookup.html", context)
+    template = "matching/_lookup.html" if request.htmx else "matching/lookup.html"
+    return render(request, template, context)
 
 
 @require_POST

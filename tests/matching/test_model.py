@@ -6,7 +6,7 @@ import pytest
 
 from hotich.matching.batch import features_frame
 from hotich.matching.features import FEATURE_COLUMNS, PersonInput, person_features
-from hotich.matching.model import COMPARISONS, COMPARISON_BY_KEY, splink_settings
+from hotich.matching.model import COMPARISON_BY_KEY, COMPARISONS, splink_settings
 from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file
 
 PLACE = "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa"
