@@ -1,112 +1,193 @@
-"""Writes to the population registry."""
+"""Writes to the population registry: bulk loads, the synthetic population, new personal IDs."""
 
-from collections.abc import Iterable
+from __future__ import annotations
 
-from django.db import transaction
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from hotich.lib.names import parse_name
-from hotich.lib.text import comparison_key, normalise_name
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.idnumbers import InvalidPersonalId, generate_personal_id, normalise_province_code
+from hotich.matching.features import PersonInput, block_keys, clean_text, parse_sex
 from hotich.places.models import AdministrativeUnit
+from hotich.registry import loading
+from hotich.registry.extracts import open_extract, rows_extract
 from hotich.registry.models import Citizen
-from hotich.registry.synth import PopulationSynth, SynthPerson
+from hotich.registry.rows import DEFAULT_NATIONALITY, name_columns
+from hotich.registry.synth import synth_people
+
+ID_ATTEMPTS = 20  # 10⁶ serials per province, sex and year: collisions are rare but happen
 
 
-def _keys(full_name: str) -> dict[str, str]:
-    parsed = parse_name(normalise_name(full_name))
-    return {
-        "family_name": parsed.family,
-        "middle_name": parsed.middle,
-        "given_name": parsed.given,
-        "name_key": comparison_key(full_name),
-        "family_key": comparison_key(parsed.family),
-        "given_key": comparison_key(parsed.given),
-    }
+def citizens_load(
+    *,
+    path: str | Path,
+    workers: int | None = None,
+    rebuild_indexes: bool | None = None,
+    progress: loading.Progress | None = None,
+    on_problem: Callable[[Any, str], None] | None = None,
+) -> loading.LoadReport:
+    """Load a registry extract (CSV, Parquet or .xlsx) into the registry; return the report.
 
-
-@transaction.atomic
-def citizens_synthesise(*, count: int, province_code: str, seed: int = 2026, progress=None) -> int:
-    """Create about COUNT synthetic citizens in families born in PROVINCE_CODE; return how many.
-
-    Birthplaces are the province's pre-2025 communes (from the loaded administrative units).
+    Good rows are loaded (an existing personal ID updates its citizen), bad rows are reported
+    by row and column. Raise ExtractError (Vietnamese message) when the file cannot be read
+    at all (not found, wrong type, required columns missing).
     """
-    communes = list(
-        AdministrativeUnit.objects.filter(
-            period=AdministrativeUnit.Period.PRE2025,
-            level=AdministrativeUnit.Level.COMMUNE,
-            province_code=province_code,
-        ).select_related("parent__parent")
+    extract = open_extract(path)
+    return loading.extract_load(
+        extract,
+        workers=workers,
+        rebuild_indexes=rebuild_indexes,
+        progress=progress,
+        on_problem=on_problem,
     )
-    if not communes:
+
+
+def citizens_synthesise(
+    *,
+    count: int,
+    province_code: str,
+    seed: int = 2026,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> int:
+    """Add about COUNT synthetic citizens in families born in PROVINCE_CODE; return how many.
+
+    Birthplaces are the province's pre-2025 communes, linked to the loaded administrative
+    units (run ``hotich places load`` first); personal IDs never reuse one in the registry.
+    Goes through the bulk loader, so every citizen has its blocking keys.
+    """
+    code = normalise_province_code(province_code)
+    if not AdministrativeUnit.objects.filter(
+        period=AdministrativeUnit.Period.PRE2025, province_code=code[-2:]
+    ).exists():
         raise ValueError(
-            f"Chưa nạp đơn vị hành chính của tỉnh {province_code} (chạy: hotich places load)."
+            _("Chưa nạp đơn vị hành chính của tỉnh %(code)s (chạy: hotich places load).")
+            % {"code": code}
         )
-    unit_ids = {c.code: c.pk for c in communes}
-    places = [
-        (
-            c.code,
-            ", ".join(
-                u.full_name for u in (c, c.parent, c.parent.parent if c.parent else None) if u
-            ),
-        )
-        for c in communes
-    ]
-    synth = PopulationSynth(province_code=province_code, places=places, seed=seed)
-    synth.used_ids.update(
-        Citizen.objects.filter(personal_id__startswith=f"0{province_code[-2:]}").values_list(
-            "personal_id", flat=True
+    used = Citizen.objects.filter(personal_id__startswith=code).values_list(
+        "personal_id", flat=True
+    )
+    people = synth_people(
+        count=count, province_code=code, seed=seed, used_ids=used.iterator(), with_codes=True
+    )
+    report = loading.extract_load(
+        rows_extract(people, estimated_rows=count),
+        workers=workers,
+        progress=(lambda done, _total: progress(done)) if progress else None,
+    )
+    return report.inserted
+
+
+class PersonalIdIssueError(ValueError):
+    """A personal ID cannot be issued; the message is Vietnamese, for the officer."""
+
+
+def personal_id_issue(
+    *,
+    full_name: str,
+    sex: str,
+    birth_date: PartialDate | str,
+    province_code: str,
+    user: Any,
+    birthplace: str = "",
+    birthplace_unit: AdministrativeUnit | None = None,
+    hometown: str = "",
+    ethnicity: str = "",
+    nationality: str = DEFAULT_NATIONALITY,
+    residence: str = "",
+    father_name: str = "",
+    mother_name: str = "",
+    father: Citizen | None = None,
+    mother: Citizen | None = None,
+    rng: random.Random | None = None,
+    request: Any = None,
+) -> Citizen:
+    """Issue a personal ID to a person the registry does not know; return the new Citizen.
+
+    The number follows the domain guide §5: PROVINCE_CODE (where the birth is registered),
+    the century/sex digit, the last two digits of the birth year, six random digits (from
+    ``rng`` when given, else ``secrets``). Uniqueness is the database's unique constraint:
+    each attempt inserts inside a savepoint and a collision draws a new number, up to
+    ID_ATTEMPTS times. The creation is audited. Raise PersonalIdIssueError when the person's
+    facts cannot give a number (no name, sex not Nam/Nữ, no birth year, unknown province).
+    """
+    names = name_columns(full_name)
+    if not names["given_name"]:
+        raise PersonalIdIssueError(_("Thiếu họ và tên."))
+    sex_code = parse_sex(sex)
+    if sex_code is None:
+        raise PersonalIdIssueError(_("Cần giới tính Nam hoặc Nữ để cấp số định danh cá nhân."))
+    try:
+        date = birth_date if isinstance(birth_date, PartialDate) else parse_partial_date(birth_date)
+        code = normalise_province_code(province_code)
+    except (DateParseError, InvalidPersonalId) as exc:
+        raise PersonalIdIssueError(str(exc)) from exc
+    texts = {
+        "birthplace": clean_text(birthplace),
+        "hometown": clean_text(hometown),
+        "ethnicity": clean_text(ethnicity),
+        "nationality": clean_text(nationality),
+        "residence": clean_text(residence),
+        "father_name": clean_text(father_name or (father.full_name if father else "")),
+        "mother_name": clean_text(mother_name or (mother.full_name if mother else "")),
+    }
+    keys = block_keys(
+        PersonInput(
+            full_name=names["full_name"],
+            birth_date=date,
+            sex=sex_code,
+            birth_place=texts["birthplace"],
+            hometown=texts["hometown"],
+            ethnicity=texts["ethnicity"],
+            father_name=texts["father_name"],
+            mother_name=texts["mother_name"],
         )
     )
-    created = 0
-    batch: list[list[SynthPerson]] = []
-    for family in synth.families(count):
-        batch.append(family)
-        if sum(len(f) for f in batch) >= 5000:
-            created += _insert_families(batch, unit_ids)
-            batch = []
-            if progress:
-                progress(created)
-    if batch:
-        created += _insert_families(batch, unit_ids)
-        if progress:
-            progress(created)
-    return created
-
-
-def _citizen(p: SynthPerson, unit_ids: dict[str, int]) -> Citizen:
-    return Citizen(
-        personal_id=p.personal_id,
-        full_name=p.full_name,
-        **_keys(p.full_name),
-        birth_date=p.birth_date,
-        birth_year=p.birth_date.year,
-        sex=p.sex,
-        birthplace=p.birthplace,
-        birthplace_unit_id=unit_ids.get(p.birthplace_code),
-        hometown=p.hometown,
-        ethnicity=p.ethnicity,
-        nationality="Việt Nam",
-        father_name=p.father_name,
-        mother_name=p.mother_name,
-        alive=p.alive,
-        death_date=p.death_date,
+    with transaction.atomic():
+        for _attempt in range(ID_ATTEMPTS):
+            try:
+                pid = generate_personal_id(
+                    province_code=code, sex=sex_code, birth_year=date.year, rng=rng
+                )
+            except InvalidPersonalId as exc:
+                raise PersonalIdIssueError(str(exc)) from exc
+            citizen = Citizen(
+                personal_id=pid,
+                **names,
+                **texts,
+                birth_date=date,
+                birth_year=date.year,
+                sex=sex_code,
+                birthplace_unit=birthplace_unit,
+                father=father,
+                mother=mother,
+                source=Citizen.Source.CREATED,
+                **keys,
+            )
+            try:
+                with transaction.atomic():  # a savepoint: a collision leaves the rest intact
+                    citizen.save(force_insert=True)
+            except IntegrityError:
+                if not Citizen.objects.filter(personal_id=pid).exists():
+                    raise  # another constraint failed: not a collision
+                continue
+            audit_record(
+                action=AuditEvent.Action.CREATE,
+                request=request,
+                user=user,
+                obj=citizen,
+                object_id=citizen.personal_id,
+                changes={"personal_id": pid, "attempts": _attempt + 1},
+            )
+            return citizen
+    raise PersonalIdIssueError(
+        _("Không cấp được số định danh cá nhân sau %(n)s lần thử; hãy thử lại.")
+        % {"n": ID_ATTEMPTS}
     )
-
-
-def _insert_families(families: Iterable[list[SynthPerson]], unit_ids: dict[str, int]) -> int:
-    """Insert parents, then children linked to them, then spouse links; return rows inserted."""
-    families = list(families)
-    parents = [_citizen(p, unit_ids) for f in families for p in f[:2]]
-    Citizen.objects.bulk_create(parents, batch_size=2000)
-    children = []
-    links = []
-    for i, family in enumerate(families):
-        father, mother = parents[2 * i], parents[2 * i + 1]
-        father.spouse_id, mother.spouse_id = mother.pk, father.pk
-        links += [father, mother]
-        for p in family[2:]:
-            child = _citizen(p, unit_ids)
-            child.father_id, child.mother_id = father.pk, mother.pk
-            children.append(child)
-    Citizen.objects.bulk_create(children, batch_size=2000)
-    Citizen.objects.bulk_update(links, ["spouse"], batch_size=2000)
-    return len(parents) + len(children)

@@ -6,12 +6,16 @@ middle names "Văn"/"Thị" far more common in older generations, birthplaces dr
 communes of one province, valid personal IDs for that province, and older people who died.
 """
 
+import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
 
+from hotich.lib import places as lib_places
 from hotich.lib.dates import PartialDate
-from hotich.lib.idnumbers import generate_personal_id
+from hotich.lib.idnumbers import generate_personal_id, normalise_province_code
 from hotich.lib.names import (
     COMMON_FAMILY_NAMES,
     COMMON_GIVEN_NAMES_FEMALE,
@@ -53,14 +57,59 @@ class SynthPerson:
 @dataclass
 class _Weighted:
     items: list[str]
-    weights: list[float]
+    cumulative: list[float]
 
     @classmethod
-    def of(cls, pairs: list[tuple[str, float]] | tuple[tuple[str, float], ...]) -> "_Weighted":
-        return cls([p[0] for p in pairs], [float(p[1]) for p in pairs])
+    def of(
+        cls, pairs: list[tuple[str, float]] | tuple[tuple[str, float], ...], power: float = 1.0
+    ) -> "_Weighted":
+        """Return a sampler; POWER < 1 flattens the frequencies (more varied names)."""
+        return cls([p[0] for p in pairs], list(accumulate(float(p[1]) ** power for p in pairs)))
 
     def pick(self, rng: random.Random) -> str:
-        return rng.choices(self.items, self.weights)[0]
+        return rng.choices(self.items, cum_weights=self.cumulative)[0]
+
+
+# Given names by generation: older people share a few very common names, younger ones are
+# given a much more varied choice (the frequency list is flattened, not replaced).
+_GENERATIONS = ((1970, 1.3), (1990, 1.0), (9999, 0.6))
+
+
+def _generation(year: int) -> int:
+    return next(i for i, (until, _power) in enumerate(_GENERATIONS) if year < until)
+
+
+class IdSet:
+    """A set of personal IDs in about 1 bit per possible number: one bitmap of the 10⁶ serials
+    per (province, century/sex, year) prefix, so 10 million IDs take tens of megabytes."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._maps: dict[str, bytearray] = {}
+        self._count = 0
+        self.update(ids)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, pid: object) -> bool:
+        if not isinstance(pid, str) or len(pid) != 12:
+            return False
+        bits = self._maps.get(pid[:6])
+        serial = int(pid[6:])
+        return bits is not None and bool(bits[serial >> 3] & (1 << (serial & 7)))
+
+    def add(self, pid: str) -> None:
+        bits = self._maps.get(pid[:6])
+        if bits is None:
+            bits = self._maps[pid[:6]] = bytearray(125_000)
+        serial = int(pid[6:])
+        if not bits[serial >> 3] & (1 << (serial & 7)):
+            bits[serial >> 3] |= 1 << (serial & 7)
+            self._count += 1
+
+    def update(self, ids: Iterable[str]) -> None:
+        for pid in ids:
+            self.add(pid)
 
 
 @dataclass
@@ -71,18 +120,20 @@ class PopulationSynth:
     places: list[tuple[str, str]]
     seed: int = 2026
     rng: random.Random = field(init=False)
-    used_ids: set[str] = field(default_factory=set)
+    used_ids: IdSet = field(default_factory=IdSet)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.family = _Weighted.of(COMMON_FAMILY_NAMES)
+        # The markers Văn/Thị are drawn by generation in _middle; the lists give the others.
         self.middle = {
-            "1": _Weighted.of(COMMON_MIDDLE_NAMES_MALE),
-            "2": _Weighted.of(COMMON_MIDDLE_NAMES_FEMALE),
+            sex: _Weighted.of([(name, w) for name, w in names if name not in ("Văn", "Thị")])
+            for sex, names in (("1", COMMON_MIDDLE_NAMES_MALE), ("2", COMMON_MIDDLE_NAMES_FEMALE))
         }
         self.given = {
-            "1": _Weighted.of(COMMON_GIVEN_NAMES_MALE),
-            "2": _Weighted.of(COMMON_GIVEN_NAMES_FEMALE),
+            (sex, generation): _Weighted.of(names, power)
+            for sex, names in (("1", COMMON_GIVEN_NAMES_MALE), ("2", COMMON_GIVEN_NAMES_FEMALE))
+            for generation, (_until, power) in enumerate(_GENERATIONS)
         }
         self.ethnicity = _Weighted.of(ETHNICITIES)
 
@@ -106,7 +157,7 @@ class PopulationSynth:
             return ""
         middle = self.middle[sex].pick(self.rng)
         # A few people carry a double middle name ("Thị Ngọc", "Văn Minh").
-        if self.rng.random() < 0.06 and middle != marker:
+        if self.rng.random() < 0.06:
             middle = f"{marker} {middle}"
         return middle
 
@@ -131,7 +182,7 @@ class PopulationSynth:
             personal_id=self._id(sex, year),
             family_name=family_name or self.family.pick(self.rng),
             middle_name=self._middle(sex, year),
-            given_name=self.given[sex].pick(self.rng),
+            given_name=self.given[sex, _generation(year)].pick(self.rng),
             sex=sex,
             birth_date=self._date(year),
             birthplace=birthplace,
@@ -180,3 +231,144 @@ class PopulationSynth:
                     family.append(child)
             made += len(family)
             yield family
+
+
+def province_places(province_code: str) -> list[tuple[str, str]]:
+    """Return (commune code, "Xã …, Huyện …, Tỉnh …") for every pre-2025 commune of a province.
+
+    ``province_code`` is "38" or "038". Births in the registry are written with the units of
+    their time, so the pre-2025 units are the ones a population born before 2025 has.
+    """
+    code = normalise_province_code(province_code)[-2:]
+    units = {(u.level, u.code): u for u in lib_places.iter_units("pre2025", code)}
+    places = []
+    for (level, _code), unit in units.items():
+        if level != "commune":
+            continue
+        district = units.get(("district", unit.parent_code or ""))
+        province = units.get(("province", district.parent_code or "")) if district else None
+        parts = [unit, district, province]
+        places.append((unit.code, ", ".join(p.full_name for p in parts if p is not None)))
+    return places
+
+
+_SEX_WORDS = {"1": "Nam", "2": "Nữ"}
+
+
+def contract_rows(
+    families: Iterable[list[SynthPerson]], *, with_codes: bool = False
+) -> Iterator[dict[str, str]]:
+    """Yield each person as a row of the load contract (``hotich registry load``).
+
+    With ``with_codes``, rows also carry ``birthplace_code`` (the commune's code), which the
+    loader uses instead of resolving the birthplace text.
+    """
+    for family in families:
+        ids = [p.personal_id for p in family]
+        residence = family[0].birthplace
+        for person in family:
+            row = {
+                "personal_id": person.personal_id,
+                "full_name": person.full_name,
+                "birth_date": person.birth_date.isoformat(),
+                "sex": _SEX_WORDS[person.sex],
+                "birth_place": person.birthplace,
+                "hometown": person.hometown,
+                "ethnicity": person.ethnicity,
+                "father_name": person.father_name,
+                "mother_name": person.mother_name,
+                "residence": residence,
+                "nationality": "Việt Nam",
+                "spouse_id": ids[person.spouse] if person.spouse is not None else "",
+                "father_id": ids[person.father] if person.father is not None else "",
+                "mother_id": ids[person.mother] if person.mother is not None else "",
+                "death_date": person.death_date.isoformat() if person.death_date else "",
+            }
+            if with_codes:
+                row["birthplace_code"] = person.birthplace_code
+            yield row
+
+
+def synth_people(
+    *,
+    count: int,
+    province_code: str,
+    seed: int = 2026,
+    used_ids: Iterable[str] = (),
+    with_codes: bool = False,
+) -> Iterator[dict[str, str]]:
+    """Yield about COUNT synthetic people born in a province, as load-contract dicts.
+
+    Pure (no database): birthplaces are the province's real pre-2025 communes, personal IDs
+    are valid for the province and never one of ``used_ids``. The same seed gives the same
+    people. Families are yielded whole, so the last family may pass COUNT by a few people.
+    """
+    places = province_places(province_code)
+    if not places:
+        raise ValueError(f"Tỉnh {province_code} không có xã nào trong danh mục trước 2025.")
+    synth = PopulationSynth(
+        province_code=normalise_province_code(province_code), places=places, seed=seed
+    )
+    synth.used_ids.update(used_ids)
+    yield from contract_rows(synth.families(count), with_codes=with_codes)
+
+
+#: Columns of a population file written by :func:`population_write`, in order.
+POPULATION_COLUMNS = (
+    "personal_id",
+    "full_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+    "hometown",
+    "ethnicity",
+    "father_name",
+    "mother_name",
+    "residence",
+    "nationality",
+    "spouse_id",
+    "father_id",
+    "mother_id",
+    "death_date",
+)
+
+
+def population_write(
+    path: str | Path, rows: Iterable[dict[str, str]], *, progress=None, batch: int = 100_000
+) -> int:
+    """Write ROWS to PATH (.csv in UTF-8, or .parquet with text columns); return how many."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    written = 0
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, POPULATION_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+                written += 1
+                if progress and written % 10_000 == 0:
+                    progress(written)
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([(c, pa.string()) for c in POPULATION_COLUMNS])
+        with pq.ParquetWriter(path, schema) as parquet:
+            chunk: list[dict[str, str]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= batch:
+                    parquet.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                    written += len(chunk)
+                    chunk = []
+                    if progress:
+                        progress(written)
+            if chunk:
+                parquet.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                written += len(chunk)
+    else:
+        raise ValueError(f"Chỉ ghi được tệp .csv hoặc .parquet, không ghi được “{suffix}”.")
+    if progress:
+        progress(written)
+    return written

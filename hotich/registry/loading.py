@@ -1,0 +1,443 @@
+"""Bulk loading of registry extracts: features in worker processes, COPY or executemany.
+
+The pipeline: the main process reads chunks (extracts.py), worker processes turn each chunk
+into Citizen values with blocking keys (rows.py, about 80 µs a row, so two processes on two
+cores), and the main process writes them in order — PostgreSQL: COPY into a temporary table,
+then one INSERT … ON CONFLICT per chunk; SQLite: executemany of INSERT … ON CONFLICT. A
+personal ID already in the registry updates its row, so running a file again is safe.
+Parent and spouse links are resolved after every row is in.
+
+A big load (auto: at least REBUILD_MIN_ROWS rows and at least half the registry) drops the
+secondary indexes of the citizen table first and rebuilds them at the end, which is several
+times faster than maintaining a dozen indexes row by row. Such a load runs in one transaction,
+so a crash leaves the registry as it was (indexes included); smaller loads on SQLite commit
+every COMMIT_EVERY rows so the web server is not locked out for long.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotich.places.models import AdministrativeUnit
+from hotich.registry import rows as R
+from hotich.registry.extracts import Chunk, Extract
+from hotich.registry.models import Citizen
+
+CHUNK_SIZE = 10_000
+REBUILD_MIN_ROWS = 100_000
+COMMIT_EVERY = 100_000
+KEEP_PROBLEMS = 1_000  # problems kept in memory for the report; all go to the sink
+
+TABLE = Citizen._meta.db_table
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class LoadReport:
+    """What a load did. ``problems`` holds the first KEEP_PROBLEMS messages."""
+
+    rows: int = 0
+    loaded: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    links: int = 0
+    links_missing: int = 0
+    rebuilt_indexes: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, for benchmarks
+
+
+_MESSAGES = {
+    R.MISSING_NAME: lambda p: _("thiếu họ và tên"),
+    R.BAD_ID: lambda p: p.detail,
+    R.ID_MISMATCH: lambda p: _("%(detail)s (vẫn nạp dòng này)") % {"detail": p.detail},
+    R.BAD_DATE: lambda p: p.detail,
+    R.BAD_SEX: lambda p: (
+        _("giới tính “%(value)s” không đọc được (Nam, Nữ, 1 hoặc 2); ghi là chưa xác định")
+        % {"value": p.detail}
+    ),
+    R.BAD_LINK: lambda p: _("%(detail)s (bỏ qua liên kết này)") % {"detail": p.detail},
+    R.BAD_SHAPE: lambda p: _("dòng có nhiều ô hơn dòng tiêu đề (có dấu phân cách thừa?)"),
+}
+
+
+def problem_message(problem: R.RowProblem) -> str:
+    """Return the Vietnamese message for one row problem, naming its row and column."""
+    text = _MESSAGES[problem.code](problem)
+    if problem.column:
+        message = _("Dòng %(row)s, cột %(column)s: %(text)s") % {
+            "row": problem.row,
+            "column": problem.column,
+            "text": text,
+        }
+    else:
+        message = _("Dòng %(row)s: %(text)s") % {"row": problem.row, "text": text}
+    if problem.fatal:
+        message += " " + _("— dòng không được nạp.")
+    return message
+
+
+# --- worker processes -------------------------------------------------------------------
+
+_UNIT_IDS: dict[tuple[str, str, str], int] = {}
+_TODAY: date | None = None
+
+
+def _prepared_chunks(
+    chunks: Iterator[Chunk], columns: list[str], workers: int
+) -> Iterator[R.PreparedChunk]:
+    """Yield prepared chunks in file order; at most 2 × WORKERS chunks are in flight."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None or workers <= 0:
+        # One chunk (or no workers wanted): not worth starting processes.
+        R.init_worker(_UNIT_IDS, _TODAY)
+        for rows, numbers in [first, *([second] if second else []), *chunks]:
+            yield R.prepare_in_worker((rows, numbers, columns))
+        return
+    # "spawn" everywhere (Windows has nothing else): workers import only the pure modules,
+    # and a fork of a process with threads (tqdm's monitor, the server) risks deadlocks.
+    with multiprocessing.get_context("spawn").Pool(
+        workers, initializer=R.init_worker, initargs=(_UNIT_IDS, _TODAY)
+    ) as pool:
+        pending: deque[Any] = deque()
+        for rows, numbers in (first, second):
+            pending.append(pool.apply_async(R.prepare_in_worker, ((rows, numbers, columns),)))
+        for rows, numbers in chunks:
+            while len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+            pending.append(pool.apply_async(R.prepare_in_worker, ((rows, numbers, columns),)))
+        while pending:
+            yield pending.popleft().get()
+
+
+# --- writers -----------------------------------------------------------------------------
+
+_UPDATED = [c for c in R.DB_COLUMNS if c != "personal_id"]
+_LINKS = "_registry_load_links"
+
+
+class _Writer:
+    """Writes prepared values; one subclass per database vendor."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+        self.created_at = timezone.now()
+        self.dropped: list[tuple[str, str]] = []
+
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def drop_indexes(self) -> None:
+        self.dropped = self.secondary_indexes()
+        for name, _sql in self.dropped:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+
+    def rebuild_indexes(self) -> None:
+        for _name, sql in self.dropped:
+            self.cursor.execute(sql)
+        self.dropped = []
+
+    def count(self) -> int:
+        self.cursor.execute(f'SELECT count(*) FROM "{TABLE}"')  # noqa: S608 - constant identifiers
+        return int(self.cursor.fetchone()[0])
+
+    def links_missing(self) -> int:
+        """Return how many links name a personal ID that is not in the registry."""
+        missing = " + ".join(
+            f"SUM(CASE WHEN l.{pid} IS NOT NULL AND {alias}.id IS NULL THEN 1 ELSE 0 END)"
+            for alias, pid in (("f", "father_pid"), ("m", "mother_pid"), ("s", "spouse_pid"))
+        )
+        self.cursor.execute(
+            f'SELECT {missing} FROM "{_LINKS}" l '  # noqa: S608 - constant identifiers
+            f'LEFT JOIN "{TABLE}" f ON f.personal_id = l.father_pid '
+            f'LEFT JOIN "{TABLE}" m ON m.personal_id = l.mother_pid '
+            f'LEFT JOIN "{TABLE}" s ON s.personal_id = l.spouse_pid'
+        )
+        return int(self.cursor.fetchone()[0] or 0)
+
+
+class _SQLiteWriter(_Writer):
+    def __init__(self, cursor: Any) -> None:
+        super().__init__(cursor)
+        self.raw = cursor.connection.cursor()  # the sqlite3 cursor: no per-row wrappers
+        self.created = connection.ops.adapt_datetimefield_value(self.created_at)
+        columns = ", ".join(f'"{c}"' for c in (*R.DB_COLUMNS, "created_at"))
+        marks = ", ".join("?" * (len(R.DB_COLUMNS) + 1))
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in _UPDATED)
+        self.insert = (
+            f'INSERT INTO "{TABLE}" ({columns}) VALUES ({marks}) '  # noqa: S608 - constant identifiers
+            f'ON CONFLICT ("personal_id") DO UPDATE SET {updates}'
+        )
+        # A bigger page cache makes index maintenance and rebuilds much faster.
+        self.raw.execute("PRAGMA cache_size = -262144")
+        if not connection.in_atomic_block:
+            self.raw.execute("PRAGMA temp_store = MEMORY")
+        self.raw.execute(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{_LINKS}" (personal_id TEXT, father_pid TEXT, '
+            "mother_pid TEXT, spouse_pid TEXT)"
+        )
+        self.raw.execute(f'DELETE FROM "{_LINKS}"')  # noqa: S608 - constant identifiers
+
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        self.raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            [TABLE],
+        )
+        return list(self.raw.fetchall())
+
+    def write(self, prepared: R.PreparedChunk) -> None:
+        created = self.created
+        self.raw.executemany(self.insert, [(*v, created) for v in prepared.values])
+        if prepared.links:
+            self.raw.executemany(f'INSERT INTO "{_LINKS}" VALUES (?, ?, ?, ?)', prepared.links)  # noqa: S608 - constant identifiers
+
+    def link(self) -> tuple[int, int]:
+        self.raw.execute(f'SELECT count(*) FROM "{_LINKS}"')  # noqa: S608 - constant identifiers
+        links = int(self.raw.fetchone()[0])
+        if not links:
+            return 0, 0
+        self.raw.execute(f'CREATE INDEX IF NOT EXISTS "{_LINKS}_pid" ON "{_LINKS}" (personal_id)')
+        sets = ", ".join(
+            f'"{column}" = COALESCE((SELECT p.id FROM "{TABLE}" p WHERE p.personal_id = '  # noqa: S608 - constant identifiers
+            f'l.{pid}), "{TABLE}"."{column}")'
+            for column, pid in (
+                ("father_id", "father_pid"),
+                ("mother_id", "mother_pid"),
+                ("spouse_id", "spouse_pid"),
+            )
+        )
+        self.raw.execute(
+            f'UPDATE "{TABLE}" SET {sets} FROM "{_LINKS}" l '  # noqa: S608 - constant identifiers
+            f'WHERE "{TABLE}".personal_id = l.personal_id'
+        )
+        return links, self.links_missing()
+
+    def close(self) -> None:
+        self.raw.execute(f'DROP TABLE IF EXISTS temp."{_LINKS}"')
+        self.raw.close()
+
+
+class _PostgresWriter(_Writer):
+    STAGE = "_registry_load_rows"
+
+    def __init__(self, cursor: Any) -> None:
+        super().__init__(cursor)
+        self.pg = cursor.cursor  # the psycopg cursor, for COPY
+        columns = ", ".join(f'"{c}"' for c in (*R.DB_COLUMNS, "created_at"))
+        self.columns = columns
+        cursor.execute(f'DROP TABLE IF EXISTS "{self.STAGE}", "{_LINKS}"')
+        # Same column types as the registry table, no constraints: COPY lands here first so
+        # duplicates within a chunk and existing personal IDs are resolved in one statement.
+        cursor.execute(
+            f'CREATE TEMP TABLE "{self.STAGE}" AS SELECT 0::bigint AS row_no, {columns} '  # noqa: S608 - constant identifiers
+            f'FROM "{TABLE}" WITH NO DATA'
+        )
+        cursor.execute(
+            f'CREATE TEMP TABLE "{_LINKS}" (personal_id varchar(12), father_pid varchar(12), '
+            "mother_pid varchar(12), spouse_pid varchar(12))"
+        )
+        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in _UPDATED)
+        self.upsert = (
+            f'INSERT INTO "{TABLE}" ({columns}) SELECT DISTINCT ON (personal_id) {columns} '  # noqa: S608 - constant identifiers
+            f'FROM "{self.STAGE}" ORDER BY personal_id, row_no DESC '
+            f'ON CONFLICT ("personal_id") DO UPDATE SET {updates}'
+        )
+        self.row_no = 0
+
+    def secondary_indexes(self) -> list[tuple[str, str]]:
+        self.cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
+            [TABLE],
+        )
+        return list(self.cursor.fetchall())
+
+    def rebuild_indexes(self) -> None:
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        super().rebuild_indexes()
+
+    def write(self, prepared: R.PreparedChunk) -> None:
+        created = self.created_at
+        row_no = self.row_no
+        with self.pg.copy(f'COPY "{self.STAGE}" (row_no, {self.columns}) FROM STDIN') as copy:
+            for values in prepared.values:
+                row_no += 1
+                copy.write_row((row_no, *values, created))
+        self.row_no = row_no
+        self.pg.execute(self.upsert)
+        self.pg.execute(f'TRUNCATE "{self.STAGE}"')
+        if prepared.links:
+            with self.pg.copy(f'COPY "{_LINKS}" FROM STDIN') as copy:
+                for link in prepared.links:
+                    copy.write_row(link)
+
+    def link(self) -> tuple[int, int]:
+        self.cursor.execute(f'SELECT count(*) FROM "{_LINKS}"')  # noqa: S608 - constant identifiers
+        links = int(self.cursor.fetchone()[0])
+        if not links:
+            return 0, 0
+        missing = self.links_missing()
+        self.cursor.execute("SET LOCAL work_mem = '256MB'")
+        self.cursor.execute(
+            f'UPDATE "{TABLE}" c SET father_id = COALESCE(f.id, c.father_id), '  # noqa: S608 - constant identifiers
+            "mother_id = COALESCE(m.id, c.mother_id), spouse_id = COALESCE(s.id, c.spouse_id) "
+            f'FROM "{_LINKS}" l '
+            f'LEFT JOIN "{TABLE}" f ON f.personal_id = l.father_pid '
+            f'LEFT JOIN "{TABLE}" m ON m.personal_id = l.mother_pid '
+            f'LEFT JOIN "{TABLE}" s ON s.personal_id = l.spouse_pid '
+            "WHERE c.personal_id = l.personal_id AND (c.father_id IS DISTINCT FROM "
+            "COALESCE(f.id, c.father_id) OR c.mother_id IS DISTINCT FROM COALESCE(m.id, c.mother_id) "
+            "OR c.spouse_id IS DISTINCT FROM COALESCE(s.id, c.spouse_id))"
+        )
+        return links, missing
+
+    def close(self) -> None:
+        self.cursor.execute(f'DROP TABLE IF EXISTS "{self.STAGE}", "{_LINKS}"')
+
+
+def _writer(cursor: Any) -> _Writer:
+    if connection.vendor == "postgresql":
+        return _PostgresWriter(cursor)
+    if connection.vendor == "sqlite":
+        return _SQLiteWriter(cursor)
+    raise NotImplementedError(connection.vendor)
+
+
+# --- the load ----------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """Return how many feature processes to use: the cores, at most 2 (the target machine)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def unit_ids() -> dict[tuple[str, str, str], int]:
+    """Return (period, level, code) → primary key of every administrative unit loaded."""
+    return {
+        (period, level, code): pk
+        for pk, period, level, code in AdministrativeUnit.objects.values_list(
+            "pk", "period", "level", "code"
+        )
+    }
+
+
+def extract_load(
+    extract: Extract,
+    *,
+    workers: int | None = None,
+    rebuild_indexes: bool | None = None,
+    progress: Progress | None = None,
+    on_problem: Callable[[R.RowProblem, str], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    today: date | None = None,
+) -> LoadReport:
+    """Load every good row of EXTRACT into the registry and return the report.
+
+    ``rebuild_indexes``: drop and rebuild the secondary indexes around the load (None: only
+    for a big load, see the module docstring). ``on_problem`` receives every row problem and
+    its message (the report keeps only the first KEEP_PROBLEMS).
+    """
+    global _UNIT_IDS, _TODAY
+    _UNIT_IDS, _TODAY = unit_ids(), today
+    workers = default_workers() if workers is None else workers
+    report = LoadReport(ignored_columns=list(extract.ignored_columns))
+    with connection.cursor() as cursor:
+        before = Citizen.objects.count()
+        if rebuild_indexes is None:
+            estimate = extract.estimated_rows or 0
+            rebuild_indexes = estimate >= REBUILD_MIN_ROWS and estimate >= before // 2
+        report.rebuilt_indexes = rebuild_indexes
+        # One transaction for PostgreSQL and for any load that drops indexes (a crash must not
+        # leave the registry without them); SQLite commits in steps otherwise.
+        one_transaction = rebuild_indexes or connection.vendor != "sqlite"
+        writer = _writer(cursor)
+        with transaction.atomic() if one_transaction else nullcontext():
+            clock = time.perf_counter()
+            if connection.vendor == "postgresql":
+                # Foreign-key checks are deferred by Django; pending ones forbid CREATE INDEX
+                # and millions would wait in memory: check each statement's rows at once.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if rebuild_indexes:
+                writer.drop_indexes()
+            writing = 0.0
+            step: Any = None
+            written = 0
+            try:
+                chunks = _prepared_chunks(extract.chunks(chunk_size), extract.columns, workers)
+                for prepared in chunks:
+                    if not one_transaction and step is None:
+                        step = transaction.atomic()
+                        step.__enter__()
+                    started = time.perf_counter()
+                    writer.write(prepared)
+                    writing += time.perf_counter() - started
+                    _count(report, prepared, on_problem)
+                    written += len(prepared.values)
+                    if step is not None and written >= COMMIT_EVERY:
+                        step.__exit__(None, None, None)
+                        step, written = None, 0
+                    if progress:
+                        progress(report.rows, extract.estimated_rows)
+                if step is not None:
+                    step.__exit__(None, None, None)
+                    step = None
+            except BaseException as exc:
+                if step is not None:
+                    step.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            report.seconds["rows"] = time.perf_counter() - clock
+            report.seconds["rows_writing"] = writing
+            clock = time.perf_counter()
+            with transaction.atomic():
+                report.links, report.links_missing = writer.link()
+            report.seconds["links"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            if rebuild_indexes:
+                writer.rebuild_indexes()
+                if connection.vendor == "postgresql":
+                    cursor.execute(f'ANALYZE "{TABLE}"')
+            writer.close()
+            report.seconds["indexes"] = time.perf_counter() - clock
+        after = Citizen.objects.count()
+    report.inserted = after - before
+    report.updated = report.loaded - report.inserted
+    return report
+
+
+def _count(
+    report: LoadReport,
+    prepared: R.PreparedChunk,
+    on_problem: Callable[[R.RowProblem, str], None] | None,
+) -> None:
+    report.rows += prepared.rows
+    report.loaded += len(prepared.values)
+    report.rejected += prepared.rows - len(prepared.values)
+    for problem in prepared.problems:
+        if not problem.fatal:
+            report.warnings += 1
+        if len(report.problems) < KEEP_PROBLEMS or on_problem:
+            message = problem_message(problem)
+            if len(report.problems) < KEEP_PROBLEMS:
+                report.problems.append(message)
+            if on_problem:
+                on_problem(problem, message)

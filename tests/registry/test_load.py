@@ -1,0 +1,316 @@
+"""hotich registry load: CSV, Parquet and Excel extracts, bad rows, re-runs, links, keys."""
+
+import csv
+from datetime import date, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from hotich.lib.dates import PartialDate
+from hotich.matching.features import PersonInput, block_keys
+from hotich.registry.extracts import ExtractError, open_extract
+from hotich.registry.loading import extract_load
+from hotich.registry.models import Citizen
+from hotich.registry.services import citizens_load
+
+GIVEN = ["An", "Bình", "Cúc", "Dũng", "Hà"]
+HEADER = ["personal_id", "full_name", "birth_date", "sex", "birth_place", "mother_name"]
+
+
+def write_csv(path, rows, header=HEADER):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+# (birth_date as written, sex as written, stored birth_date, stored sex)
+DATE_AND_SEX_CASES = [
+    ("1985-08-15", "Nam", "1985-08-15", "1"),
+    ("1985-08", "Nữ", "1985-08", "2"),
+    ("1985", "1", "1985", "1"),
+    ("15/08/1985", "2", "1985-08-15", "2"),
+    ("08/1985", "", "1985-08", "3"),
+    ("", "NỮ", None, "2"),
+]
+
+
+@pytest.mark.parametrize(("written", "sex", "stored", "stored_sex"), DATE_AND_SEX_CASES)
+def test_it_reads_every_contract_date_and_sex_form(db, tmp_path, written, sex, stored, stored_sex):
+    digit = "1" if stored_sex == "2" else "0"
+    pid = f"038{digit}85000123"
+    path = write_csv(tmp_path / "r.csv", [[pid, "Lê Văn Tám", written, sex, "", ""]])
+
+    report = citizens_load(path=path, workers=0)
+
+    assert (report.loaded, report.rejected) == (1, 0)
+    citizen = Citizen.objects.get(personal_id=pid)
+    assert (citizen.birth_date.isoformat() if citizen.birth_date else None) == stored
+    assert citizen.sex == stored_sex
+    assert citizen.birth_year == (1985 if stored else None)
+
+
+def test_it_repairs_mojibake_and_sets_names_keys_and_blocking_keys(db, units, tmp_path):
+    units["old_commune"].code = "16417"  # its real code, which the place resolver returns
+    units["old_commune"].save(update_fields=["code"])
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            [
+                "038185000001",
+                "NguyÔn ThÞ H¶i",  # TCVN3 read as Latin-1
+                "02/03/1985",
+                "Nữ",
+                "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa",
+                "Lê Thị Cúc",
+            ]
+        ],
+    )
+
+    citizens_load(path=path, workers=0)
+
+    c = Citizen.objects.get(personal_id="038185000001")
+    assert (c.full_name, c.family_name, c.middle_name, c.given_name) == (
+        "Nguyễn Thị Hải",
+        "Nguyễn",
+        "Thị",
+        "Hải",
+    )
+    assert (c.name_key, c.family_key, c.given_key) == ("nguyen thi hai", "nguyen", "hai")
+    assert c.birthplace_unit == units["old_commune"]
+    expected = block_keys(
+        PersonInput(
+            full_name="Nguyễn Thị Hải",
+            birth_date=PartialDate(1985, 3, 2),
+            sex="2",
+            birth_place=c.birthplace,
+            mother_name="Lê Thị Cúc",
+        )
+    )
+    assert {k: getattr(c, k) for k in expected} == expected
+    assert all(expected.values())
+
+
+def test_bad_rows_are_reported_by_row_and_column_and_good_rows_are_loaded(db, tmp_path):
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["038085000001", "Lê Văn Một", "1985", "Nam", "", ""],
+            ["03808500000", "Lê Văn Hai", "1985", "Nam", "", ""],  # 11 digits
+            ["038085000003", "Lê Văn Ba", "31/02/1985", "Nam", "", ""],  # no such day
+            ["038085000004", "", "1985", "Nam", "", ""],  # no name
+            ["038085000005", "Lê Văn Năm", "1985", "Nữ", "", ""],  # ID says male: warning
+            ["038085000006", "Lê Văn Sáu", "1985", "Nam", "", ""],
+        ],
+    )
+
+    report = citizens_load(path=path, workers=0)
+
+    assert (report.rows, report.loaded, report.rejected, report.warnings) == (6, 3, 3, 1)
+    assert set(Citizen.objects.values_list("personal_id", flat=True)) == {
+        "038085000001",
+        "038085000005",
+        "038085000006",
+    }
+    problems = "\n".join(report.problems)
+    assert "Dòng 3, cột personal_id: Số định danh cá nhân phải có 12 chữ số" in problems
+    assert "Dòng 4, cột birth_date: " in problems
+    assert "Dòng 5, cột full_name: thiếu họ và tên — dòng không được nạp." in problems
+    assert "Dòng 6, cột personal_id: " in problems and "(vẫn nạp dòng này)" in problems
+
+
+def test_running_the_same_file_again_updates_rows_and_never_duplicates(db, tmp_path):
+    rows = [
+        ["038085000001", "Lê Văn Một", "1985", "Nam", "", ""],
+        ["038185000002", "Lê Thị Hai", "1985", "Nữ", "", ""],
+    ]
+    citizens_load(path=write_csv(tmp_path / "a.csv", rows), workers=0)
+    first_pk = Citizen.objects.get(personal_id="038085000001").pk
+
+    rows[0][1] = "Lê Văn Mốt"
+    report = citizens_load(path=write_csv(tmp_path / "b.csv", rows), workers=0)
+
+    assert (report.inserted, report.updated) == (0, 2)
+    assert Citizen.objects.count() == 2
+    updated = Citizen.objects.get(personal_id="038085000001")
+    assert (updated.pk, updated.full_name) == (first_pk, "Lê Văn Mốt")
+    assert updated.bk1 == block_keys(PersonInput(full_name="Lê Văn Mốt", birth_date="1985"))["bk1"]
+
+
+def test_a_personal_id_twice_in_one_file_keeps_the_last_row(db, tmp_path):
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["038085000001", "Lê Văn Một", "1985", "Nam", "", ""],
+            ["038085000001", "Lê Văn Mốt", "1985", "Nam", "", ""],
+        ],
+    )
+    citizens_load(path=path, workers=0)
+    assert list(Citizen.objects.values_list("full_name", flat=True)) == ["Lê Văn Mốt"]
+
+
+def test_parent_and_spouse_ids_are_linked_after_every_row_is_in(db, tmp_path):
+    header = [*HEADER, "father_id", "mother_id", "spouse_id", "death_date"]
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            # The child comes before its parents; the mother names an unknown spouse.
+            [
+                "038210000003",
+                "Trần Văn Con",
+                "2010",
+                "Nam",
+                "",
+                "",
+                "038080000001",
+                "038182000002",
+                "",
+                "",
+            ],
+            [
+                "038080000001",
+                "Trần Văn Cha",
+                "1980",
+                "Nam",
+                "",
+                "",
+                "",
+                "",
+                "038182000002",
+                "2020-05-01",
+            ],
+            ["038182000002", "Lê Thị Mẹ", "1982", "Nữ", "", "", "", "", "038099999999", ""],
+            ["038070000004", "Trần Văn Lạ", "1970", "Nam", "", "", "12345", "", "", ""],
+        ],
+        header=header,
+    )
+
+    report = citizens_load(path=path, workers=0)
+
+    child = Citizen.objects.get(personal_id="038210000003")
+    assert child.father.personal_id == "038080000001"
+    assert child.mother.personal_id == "038182000002"
+    father = Citizen.objects.get(personal_id="038080000001")
+    assert father.spouse.personal_id == "038182000002"
+    assert (father.alive, father.death_date) == (False, PartialDate(2020, 5, 1))
+    assert Citizen.objects.get(personal_id="038182000002").spouse is None
+    assert (report.links, report.links_missing) == (3, 1)
+    assert any("Dòng 5, cột father_id:" in p and "bỏ qua liên kết" in p for p in report.problems)
+
+
+def test_parquet_and_excel_extracts_load_like_csv(db, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from openpyxl import Workbook
+
+    # Typed columns as other tools write them: the ID as a number (leading zero lost), the
+    # birth date as a date.
+    pq.write_table(
+        pa.table(
+            {
+                "personal_id": pa.array([38085000001], pa.int64()),
+                "full_name": ["Lê Văn Một"],
+                "birth_date": pa.array([date(1985, 8, 15)], pa.date32()),
+                "sex": ["Nam"],
+            }
+        ),
+        tmp_path / "r.parquet",
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Personal_ID", "Full_Name", "Birth_Date", "Sex", "Ghi chú"])
+    sheet.append([38185000002, "LÊ THỊ HAI", datetime(1985, 8, 15), 2, "x"])  # noqa: DTZ001
+    sheet.append([None, None, None, None, None])
+    sheet.append(["038185000003", "Lê Thị Ba", "1985", "Nữ", ""])
+    book.save(tmp_path / "r.xlsx")
+
+    parquet = citizens_load(path=tmp_path / "r.parquet", workers=0)
+    excel = citizens_load(path=tmp_path / "r.xlsx", workers=0)
+
+    assert (parquet.loaded, excel.loaded, excel.rejected) == (1, 2, 0)
+    assert excel.ignored_columns == ["Ghi chú"]
+    one = Citizen.objects.get(personal_id="038085000001")
+    assert one.birth_date == PartialDate(1985, 8, 15)
+    two = Citizen.objects.get(personal_id="038185000002")
+    assert (two.full_name, two.sex, two.birth_date) == ("Lê Thị Hai", "2", PartialDate(1985, 8, 15))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("r.csv", "personal_id,full_name,sex\n", "Tệp thiếu cột bắt buộc: birth_date"),
+        ("r.csv", b"personal_id,full_name,birth_date,sex\n\xa7\xc6ng,x,1985,Nam\n", "UTF-8"),
+        ("r.json", "{}", "Không đọc được loại tệp “.json”"),
+        ("r.xlsx", "not a workbook", "Không đọc được tệp Excel"),
+        ("r.parquet", "not parquet", "Không đọc được tệp Parquet"),
+    ],
+)
+def test_an_unreadable_file_is_refused_with_a_clear_message(db, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(ExtractError, match=message):
+        citizens_load(path=path, workers=0)
+    assert Citizen.objects.count() == 0
+
+
+def _indexes():
+    with connection.cursor() as cursor:
+        table = Citizen._meta.db_table
+        return sorted(connection.introspection.get_constraints(cursor, table))
+
+
+def test_worker_processes_and_index_rebuild_give_the_same_registry(db, tmp_path):
+    rows = [
+        [
+            f"038{(i % 2)}{80 + i % 20}{i:06d}",
+            f"Phạm {'Văn' if i % 2 == 0 else 'Thị'} {GIVEN[i % 5]}",
+            f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1980 + i % 20}",
+            "Nam" if i % 2 == 0 else "Nữ",
+            "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa",
+            "Lê Thị Cúc",
+        ]
+        for i in range(300)
+    ]
+    rows[150][2] = "32/01/1990"
+    path = write_csv(tmp_path / "r.csv", rows)
+    indexes = _indexes()
+
+    report = extract_load(open_extract(path), workers=2, chunk_size=40, rebuild_indexes=True)
+
+    assert (report.loaded, report.rejected) == (299, 1)
+    assert "Dòng 152, cột birth_date:" in report.problems[0]
+    assert _indexes() == indexes
+    in_process = {c.personal_id: c.bk1 for c in Citizen.objects.all()}
+    Citizen.objects.all().delete()
+    citizens_load(path=path, workers=0)
+    assert {c.personal_id: c.bk1 for c in Citizen.objects.all()} == in_process
+
+
+def test_the_command_prints_a_summary_and_writes_every_problem(db, tmp_path, capsys):
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["038085000001", "Lê Văn Một", "1985", "Nam", "", ""],
+            ["x", "Lê Văn Hai", "1985", "Nam", "", ""],
+        ],
+    )
+    errors = tmp_path / "errors.csv"
+
+    call_command("registry_load", str(path), "--errors", str(errors), "-v", "0")
+
+    out = capsys.readouterr()
+    assert "nạp 1 (1 mới, 0 cập nhật), bỏ qua 1 dòng lỗi" in out.out
+    assert "Dòng 3, cột personal_id" in out.err
+    with errors.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["row"], r["column"], r["fatal"]) for r in rows] == [("3", "personal_id", "1")]
+
+
+def test_the_command_fails_when_nothing_could_be_loaded(db, tmp_path):
+    path = write_csv(tmp_path / "r.csv", [["x", "", "1985", "Nam", "", ""]])
+    with pytest.raises(CommandError, match="Không nạp được dòng nào"):
+        call_command("registry_load", str(path), "-v", "0")
+    with pytest.raises(CommandError, match="Không tìm thấy tệp"):
+        call_command("registry_load", str(tmp_path / "none.csv"), "-v", "0")
