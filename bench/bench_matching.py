@@ -41,7 +41,6 @@ from hotich.matching.batch import features_frame, reconcile, scored_pairs  # noq
 from hotich.matching.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.matching.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
 from hotich.matching.features import PersonInput, person_features  # noqa: E402
-from hotich.matching.model import COMPARISON_BY_KEY  # noqa: E402
 from hotich.matching.train import train  # noqa: E402
 
 DEFAULT_REGISTRY = 100_000
@@ -231,31 +230,6 @@ def wrong_kinds(data: BenchData, decisions: Mapping[str, Decision]) -> Counter[s
     return kinds
 
 
-# Levels after which the proposed rule refuses to attach automatically (sends to review).
-VETO = {"giv": {"else"}, "bd": {"year", "year1", "else"}}
-
-
-def with_veto(
-    records: Mapping[str, dict[str, Any]],
-    candidates: Mapping[str, list[Candidate]],
-    decisions: Mapping[str, Decision],
-) -> dict[str, Decision]:
-    """Return ``decisions`` with the proposed rule: no automatic attachment when the given
-    name differs outright or two full birth dates differ (siblings, twins, namesakes)."""
-    out = dict(decisions)
-    for rid, decision in decisions.items():
-        if not decision.personal_id:
-            continue
-        best = next(c for c in candidates[rid] if c.personal_id == decision.personal_id)
-        for key, levels in VETO.items():
-            comparison = COMPARISON_BY_KEY[key]
-            level = comparison.levels[comparison.level_index(records[rid], best.features)]
-            if level.key in levels:
-                out[rid] = Decision("review", None, decision.score, (), decision.candidates)
-                break
-    return out
-
-
 # --- output ----------------------------------------------------------------------------------
 
 
@@ -379,11 +353,9 @@ def main() -> None:
         == (result.decisions[rid].outcome, result.decisions[rid].personal_id)
     )
     rows = []
-    vetoed = []
     for setting in sweep_settings():
         decisions = decide_all(record_rows, candidates, setting)
         rows.append((setting, evaluate(data, decisions)))
-        vetoed.append((setting, evaluate(data, with_veto(record_rows, candidates, decisions))))
     sweep_seconds = time.perf_counter() - started
     print()
     print(
@@ -399,19 +371,6 @@ def main() -> None:
             f"{pct(figures['precision']):>11}"
         )
     recommend(rows, "")
-    print()
-    print(
-        "the same sweep with the proposed rule (not in hotich yet): no automatic attachment "
-        "when the given name differs outright or two full birth dates differ"
-    )
-    print(f"  {'setting':<36}{'wrong-person':>13}{'review':>10}{'recall':>10}{'precision':>11}")
-    for setting, figures in pareto(vetoed):
-        print(
-            f"  {setting_text(setting):<36}{100 * figures['wrong']:>11.3f} %"
-            f"{pct(figures['review']):>10}{pct(figures['recall']):>10}"
-            f"{pct(figures['precision']):>11}"
-        )
-    recommend(vetoed, " (with the proposed rule)")
 
 
 def recommend(rows: list[tuple[Thresholds, dict[str, Any]]], label: str) -> None:

@@ -164,7 +164,11 @@ def make_bench_data(
         registry.append(_differ(person, rng) if pid in differ_ids else dict(person))
     # Namesakes: another person with the same name, born the same year, elsewhere.
     used = {p["personal_id"] for p in people}
-    for i in chosen[: int(len(chosen) * namesakes)]:
+    # Half are namesakes of people absent from the registry (the wrong person is at hand),
+    # half of registered people (two registered candidates to tell apart).
+    n_absent = int(len(chosen) * absent)
+    half = int(len(chosen) * namesakes / 2)
+    for i in chosen[:half] + chosen[n_absent : n_absent + half]:
         person = people[i]
         twin_name = dict(person)
         year = person["birth_date"][:4]

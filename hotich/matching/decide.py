@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hotich.lib.dates import PartialDate
+from hotich.matching.model import COMPARISON_BY_KEY
 
 Outcome = Literal["match", "discrepancy", "not_found", "review"]
 OUTCOMES: tuple[Outcome, ...] = ("match", "discrepancy", "not_found", "review")
@@ -44,7 +45,8 @@ class Thresholds:
       if the runner-up is above ``floor``;
     - ``floor``: a best candidate below this is nobody (not_found); candidates below it are
       not competitors.
-    Between ``floor`` and ``match``, or without the margin, the record goes to review.
+    Between ``floor`` and ``match``, or without the margin, or when the best candidate looks
+    like a relative or a namesake (:func:`looks_like_a_relative`), the record goes to review.
     """
 
     match: float = 0.99
@@ -136,6 +138,27 @@ def differing_fields(record: Mapping[str, Any], citizen: Mapping[str, Any]) -> t
     return tuple(differ)
 
 
+def _level(key: str, record: Mapping[str, Any], features: Mapping[str, Any]) -> str:
+    comparison = COMPARISON_BY_KEY[key]
+    return comparison.levels[comparison.level_index(record, features)].key
+
+
+def looks_like_a_relative(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
+    """Return True when a high score may be a sibling, a twin or a namesake, not the person.
+
+    Siblings and twins share family name, parents and birthplace but not the given name;
+    namesakes share the name and birth year but not the date. On the benchmark these were
+    all the wrong people attached. Such a candidate is left to an officer, unless a parent's
+    full name agrees and only the date differs (the same person, a date to verify).
+    """
+    if _level("giv", record, features) in ("else", "fuzzy"):
+        return True
+    if _level("bd", record, features) in ("year", "year1", "else"):
+        parents = (_level("fa", record, features), _level("mo", record, features))
+        return "exact" not in parents
+    return False
+
+
 def decide(
     record: Mapping[str, Any],
     candidates: Sequence[Candidate],
@@ -154,7 +177,11 @@ def decide(
     best = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
     clear = runner_up is None or best.weight - runner_up.weight >= thresholds.margin
-    if best.probability < thresholds.match or not clear:
+    if (
+        best.probability < thresholds.match
+        or not clear
+        or looks_like_a_relative(record, best.features)
+    ):
         return Decision("review", None, best.probability, (), tuple(ranked))
     fields = differing_fields(record, best.features)
     outcome: Outcome = "discrepancy" if fields else "match"

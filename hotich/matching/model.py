@@ -317,7 +317,8 @@ EM_SESSIONS: tuple[str, ...] = (
 )
 # Pairs that are almost surely the same person, to estimate λ (Splink's direct method).
 DETERMINISTIC_RULES: tuple[str, ...] = (
-    "l.full_f = r.full_f AND l.bd = r.bd AND l.bday IS NOT NULL AND l.sex = r.sex",
+    "l.full_f = r.full_f AND l.bd = r.bd AND l.bday IS NOT NULL "
+    "AND (l.sex IS NULL OR r.sex IS NULL OR l.sex = r.sex)",
 )
 
 

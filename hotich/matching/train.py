@@ -261,10 +261,20 @@ def train(
         final_m[comparison.key] = (
             np.mean(np.stack(found), axis=0) if found else start[comparison.key]
         )
-    # A level random pairs never reach says nothing about chance agreement: no weight.
+    # A level random pairs never reach says nothing about chance agreement: it gets the
+    # weight of the level before it, if that is negative, else none (levels run from most to
+    # least alike, so a later level never counts more than an earlier one).
     for comparison in COMPARISONS:
+        m_k, u_k = final_m[comparison.key], u[comparison.key].copy()
         unseen = u_counts[comparison.key] == 0
-        u[comparison.key] = np.where(unseen, final_m[comparison.key], u[comparison.key])
+        previous = 0.0
+        for i, level in enumerate(comparison.levels):
+            if level.null:
+                continue
+            if unseen[i]:
+                u_k[i] = m_k[i] / 2.0 ** min(0.0, previous)
+            previous = float(np.log2(m_k[i] / u_k[i]))
+        u[comparison.key] = u_k
     mu: dict[str, list[tuple[float, float] | None]] = {}
     for comparison in COMPARISONS:
         mu[comparison.key] = [

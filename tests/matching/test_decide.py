@@ -26,11 +26,25 @@ def test_clear_best_candidate_is_a_match():
 
 
 def test_identified_but_different_is_a_discrepancy_with_fields():
-    other = citizen(birth_date="1963-03-04", sex="Nam")
+    other = citizen(sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa")
     decision = decide(BOOK, [Candidate("038162000001", 0.999, 15.0, other)])
     assert decision.outcome == "discrepancy"
-    assert decision.fields == ("birth_date", "sex")
+    assert decision.fields == ("sex", "birth_place")
     assert decision.personal_id == "038162000001"
+
+
+def test_a_sibling_or_a_namesake_is_left_to_an_officer():
+    parents = {"father_name": "Lê Văn Tư", "mother_name": "Hồ Thị Năm"}
+    book = person_features(PersonInput("Lê Thị Hoa", "04/03/1962", "Nữ", **parents))
+    sister = citizen(full_name="Lê Thị Huệ", birth_date="1962-03-04", **parents)
+    namesake = citizen(birth_date="1962-11-20")
+    same_parents = citizen(birth_date="1962-11-20", **parents)
+    for candidate in (sister, namesake):
+        decision = decide(book, [Candidate("038162000001", 0.9999, 20.0, candidate)])
+        assert decision.outcome == "review" and decision.personal_id is None
+    # The parents agree and only the date differs: the same person, a date to verify.
+    decision = decide(book, [Candidate("038162000001", 0.9999, 20.0, same_parents)])
+    assert decision.outcome == "discrepancy" and decision.fields == ("birth_date",)
 
 
 def test_nobody_plausible_is_not_found_with_best_score():
