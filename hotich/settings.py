@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hotich.registers",
     "hotich.registry",
     "hotich.jobs",
+    "hotich.campaigns",
 ]
 
 MIDDLEWARE = [
