@@ -37,6 +37,16 @@ class BookForm(forms.ModelForm):
         # The old communes that merged into this one: where its books were registered.
         self.fields["historical_unit"].queryset = commune.predecessors.all()
         self.fields["historical_unit"].required = False
+        if self.instance.pk is None:
+            self.instance.commune = commune
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("condition") == RegisterBook.Condition.LOST and not data.get("condition_reason"):
+            self.add_error(
+                "condition_reason", _("Sổ bị mất phải ghi lý do (ví dụ: mất do lũ lụt năm 2007).")
+            )
+        return data
 
 
 class CampaignForm(forms.Form):

@@ -59,6 +59,13 @@ def unit_plannable(user: User, unit: Unit) -> bool:
     return user.role == Role.SUPERVISOR
 
 
+def report_writable(user: User, unit: Unit) -> bool:
+    """Return True if USER writes UNIT's own weekly report (its officers, not its supervisors)."""
+    if not unit_plannable(user, unit):
+        return False
+    return user.role == Role.ADMINISTRATOR or user.unit_id == unit.pk
+
+
 def refuse(request: HttpRequest, *, object_type: str, object_id: object, message: str) -> None:
     """Audit the refusal and raise PermissionDenied with MESSAGE."""
     audit_record(
@@ -150,6 +157,6 @@ def get_report_for_user(request: HttpRequest, pk: int, *, plan: bool = False) ->
     report = WeeklyReport.objects.select_related("unit").filter(pk=pk).first()
     if report is None or not unit_visible(request.user, report.unit):
         refuse(request, object_type="weeklyreport", object_id=pk, message=REFUSED)
-    if plan and not unit_plannable(request.user, report.unit):
+    if plan and not report_writable(request.user, report.unit):
         refuse(request, object_type="weeklyreport", object_id=pk, message=NOT_PLANNER)
     return report

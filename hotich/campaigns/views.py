@@ -24,6 +24,7 @@ from hotich.campaigns.scope import (
     get_team_for_user,
     get_unit_for_user,
     refuse,
+    report_writable,
     reports_for_user,
     unit_plannable,
     units_for_user,
@@ -520,7 +521,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "fig": fig,
         "tables": [fig.appendix],
         "deadline": services.report_deadline(report.week_start),
-        "may_plan": unit_plannable(request.user, report.unit),
+        "may_plan": report_writable(request.user, report.unit),
     }
     return render(request, "campaigns/report_edit.html", context)
 
