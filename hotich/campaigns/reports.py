@@ -168,8 +168,7 @@ def chart_week(fig: WeekFigures) -> BytesIO:
 def issuing_body(unit: Unit) -> tuple[str, str, str]:
     """Return (superior line, issuing body line, number suffix) for UNIT's report."""
     if unit.level == Unit.Level.COMMUNE:
-        parent = unit.parent.full_name.upper() if unit.parent else ""
-        return (f"UBND {parent}".strip(), f"ỦY BAN NHÂN DÂN {unit.full_name.upper()}", "BC-UBND")
+        return ("ỦY BAN NHÂN DÂN", unit.full_name.upper(), "BC-UBND")
     if unit.level == Unit.Level.PROVINCE:
         return (f"UBND {unit.full_name.upper()}", "SỞ TƯ PHÁP", "BC-STP")
     return (f"UBND {unit.full_name.upper()}", "PHÒNG TƯ PHÁP", "BC-PTP")
@@ -214,9 +213,14 @@ def report_docx(report: WeeklyReport, fig: WeekFigures, *, issued: datetime.date
     superior, body, suffix = issuing_body(report.unit)
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header.autofit = False
     left, right = header.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    left.paragraphs[0].add_run(superior).font.size = Pt(12)
+    left.width, right.width = Cm(6.5), Cm(10)
+    # LibreOffice reads the grid's column widths, Word the cells': set both.
+    header.columns[0].width, header.columns[1].width = Cm(6.5), Cm(10)
+    run = left.paragraphs[0].add_run(superior)
+    run.font.size = Pt(12)
+    run.bold = report.unit.level == Unit.Level.COMMUNE
     left.paragraphs[0].alignment = center
     para(left, body, bold=True, align=center, size=12)
     para(left, "────────", align=center, size=8)
@@ -256,7 +260,7 @@ def report_docx(report: WeeklyReport, fig: WeekFigures, *, issued: datetime.date
     heading("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI")
     narrative(report.direction)
     heading("II. KẾT QUẢ THỰC HIỆN")
-    done = f"{100 * fig.entered / fig.total:.1f}%" if fig.total else "—"
+    done = f"{100 * fig.entered / fig.total:.1f}%".replace(".", ",") if fig.total else "—"
     lines = [
         f"Tổng số trường hợp phải nhập: {fmt(fig.total)}.",
         f"Số trường hợp đã nhập đến hết tuần: {fmt(fig.entered)} (đạt {done}); "
@@ -272,7 +276,7 @@ def report_docx(report: WeeklyReport, fig: WeekFigures, *, issued: datetime.date
         )
     for line in lines:
         doc.add_paragraph(f"- {line}").paragraph_format.first_line_indent = Cm(1)
-    _docx_table(doc, fig.appendix, Pt)
+    _docx_table(doc, fig.appendix, Pt, Cm)
     doc.add_picture(chart_progress(fig), width=Cm(15.5))
     doc.add_picture(chart_week(fig), width=Cm(15.5))
     heading("III. BỐ TRÍ NHÂN LỰC")
@@ -290,7 +294,10 @@ def report_docx(report: WeeklyReport, fig: WeekFigures, *, issued: datetime.date
     para(doc)
 
     footer = doc.add_table(rows=1, cols=2)
+    footer.autofit = False
     left, right = footer.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8)
+    footer.columns[0].width, footer.columns[1].width = Cm(8), Cm(8)
     left.paragraphs[0].add_run("Nơi nhận:").bold = True
     left.paragraphs[0].runs[0].italic = True
     left.paragraphs[0].runs[0].font.size = Pt(12)
@@ -310,9 +317,14 @@ def report_docx(report: WeeklyReport, fig: WeekFigures, *, issued: datetime.date
     return out.getvalue()
 
 
-def _docx_table(doc: Any, table: Table, Pt: Any) -> None:
+#: Column widths (cm) of the appendix table on an A4 page with 3 cm + 2 cm margins.
+APPENDIX_WIDTHS = (1.2, 4.6, 2.0, 2.1, 2.1, 4.0)
+
+
+def _docx_table(doc: Any, table: Table, Pt: Any, Cm: Any) -> None:
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
+    grid.autofit = False
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = column.label
         cell.paragraphs[0].runs[0].bold = True
@@ -320,8 +332,11 @@ def _docx_table(doc: Any, table: Table, Pt: Any) -> None:
         cells = grid.add_row().cells
         for cell, column, value in zip(cells, table.columns, row, strict=True):
             cell.text = fmt(value) if column.numeric and value != "" else str(value or "")
+    for column, width in zip(grid.columns, APPENDIX_WIDTHS, strict=False):
+        column.width = Cm(width)
     for row in grid.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, APPENDIX_WIDTHS, strict=False):
+            cell.width = Cm(width)
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(11)
