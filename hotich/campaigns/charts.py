@@ -56,6 +56,7 @@ def _nice_max(value: float) -> float:
 
 def _svg(frame: Frame, title: str, body: list[str]) -> str:
     return (
+        f"<figure><figcaption>{escape(title)}</figcaption>"
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {frame.width} {frame.height}" width="100%" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'

@@ -42,7 +42,9 @@ class BookForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("condition") == RegisterBook.Condition.LOST and not data.get("condition_reason"):
+        if data.get("condition") == RegisterBook.Condition.LOST and not data.get(
+            "condition_reason"
+        ):
             self.add_error(
                 "condition_reason", _("Sổ bị mất phải ghi lý do (ví dụ: mất do lũ lụt năm 2007).")
             )

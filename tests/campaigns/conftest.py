@@ -34,20 +34,36 @@ def keyed(book, personas, units):
     entries = []
     for number, status, who, ago, hour in plan:
         entry = entry_create(
-            book=book, user=personas[who], year=2008, number=number,
-            values={"nksHoTen": f"Người số {number}"}, status=status,
+            book=book,
+            user=personas[who],
+            year=2008,
+            number=number,
+            values={"nksHoTen": f"Người số {number}"},
+            status=status,
         )
-        moment = datetime.datetime.combine(today - datetime.timedelta(days=ago), datetime.time(hour, 30), tzinfo=tz)
+        moment = datetime.datetime.combine(
+            today - datetime.timedelta(days=ago), datetime.time(hour, 30), tzinfo=tz
+        )
         Entry.objects.filter(pk=entry.pk).update(created_at=moment)
         entries.append(entry)
     RegisterBook.objects.create(
-        commune=units["commune"], register_type="KH", year_from=1990, year_to=1990,
-        volume="01/1990", condition="lost", condition_reason="Mất do lũ lụt năm 2007",
+        commune=units["commune"],
+        register_type="KH",
+        year_from=1990,
+        year_to=1990,
+        volume="01/1990",
+        condition="lost",
+        condition_reason="Mất do lũ lụt năm 2007",
         expected_cases=50,
     )
     RegisterBook.objects.create(
-        commune=units["commune"], register_type="KS", year_from=2018, year_to=2018,
-        volume="01/2018", already_electronic=True, expected_cases=300,
+        commune=units["commune"],
+        register_type="KS",
+        year_from=2018,
+        year_to=2018,
+        volume="01/2018",
+        already_electronic=True,
+        expected_cases=300,
     )
     return entries
 
@@ -62,5 +78,8 @@ def campaign(keyed, units, personas):
         end_date=local_today() + datetime.timedelta(days=20),
         communes=[units["commune"], units["commune_b"]],
     )
-    snapshot_refresh(communes=[units["commune"], units["commune_b"]], since=local_today() - datetime.timedelta(days=5))
+    snapshot_refresh(
+        communes=[units["commune"], units["commune_b"]],
+        since=local_today() - datetime.timedelta(days=5),
+    )
     return campaign

@@ -8,7 +8,9 @@ from hotich.campaigns.services import local_today, snapshot_refresh, target_set
 
 
 def test_a_snapshot_counts_every_stage_cumulatively(campaign, units):
-    row = ProgressSnapshot.objects.get(commune=units["commune"], register_type="KS", day=local_today())
+    row = ProgressSnapshot.objects.get(
+        commune=units["commune"], register_type="KS", day=local_today()
+    )
     assert (row.entries, row.keyed, row.reconciled, row.approved, row.exported) == (10, 8, 4, 2, 0)
     assert row.books == 1 and row.expected == 80  # the electronic book is not counted
     lost = ProgressSnapshot.objects.get(commune=units["commune"], register_type="KH")
@@ -35,7 +37,13 @@ def test_daily_output_knows_who_keyed_in_which_shift(campaign, personas):
 
 
 def test_the_dashboard_ranks_forecasts_and_charts(campaign, units, personas):
-    target_set(campaign=campaign, user=personas["supervisor"], commune=units["commune"], register_type="KS", target_cases=20)
+    target_set(
+        campaign=campaign,
+        user=personas["supervisor"],
+        commune=units["commune"],
+        register_type="KS",
+        target_cases=20,
+    )
     board = selectors.dashboard_build(units["province"], today=local_today())
     assert board.totals["target"] == 20 and board.totals["entries"] == 10
     assert board.totals["percent"] == 50.0
@@ -64,7 +72,14 @@ def test_gaps_and_double_capture_are_listed_per_book_and_year(keyed, units):
 
 def test_the_appendix_follows_seed_001(keyed, units):
     _listing, appendix = selectors.inventory_tables(units["commune"])
-    assert [c.label for c in appendix.columns] == ["STT", "Loại sổ", "Tổng số", "Số đã nhập", "Số phải nhập", "Ghi chú"]
+    assert [c.label for c in appendix.columns] == [
+        "STT",
+        "Loại sổ",
+        "Tổng số",
+        "Số đã nhập",
+        "Số phải nhập",
+        "Ghi chú",
+    ]
     births = next(r for r in appendix.rows if r[1] == "Sổ đăng ký khai sinh")
     assert births[2:5] == [80, 10, 70]
     marriages = next(r for r in appendix.rows if r[1] == "Sổ đăng ký kết hôn")

@@ -20,16 +20,22 @@ def test_the_demo_report_converts_to_pdf_with_its_figures(db, tmp_path):
     commune = result.communes[0]
     week = week_start_of(local_today())
     report = WeeklyReport.objects.create(
-        unit=commune, week_start=week, number="07",
-        direction="UBND xã đã họp triển khai kế hoạch.", problems="Một số sổ bị ẩm mốc.",
-        signer_name="Trương Văn Tính", **report_defaults(unit=commune),
+        unit=commune,
+        week_start=week,
+        number="07",
+        direction="UBND xã đã họp triển khai kế hoạch.",
+        problems="Một số sổ bị ẩm mốc.",
+        signer_name="Trương Văn Tính",
+        **report_defaults(unit=commune),
     )
     fig = week_figures(commune, week)
     # Independent of the report code: every entry of the commune keyed up to today.
     entered = Entry.objects.filter(book__commune=commune).count()
     expected = sum(
         b.expected_cases or 0
-        for b in RegisterBook.objects.filter(commune=commune, already_electronic=False).exclude(condition="lost")
+        for b in RegisterBook.objects.filter(commune=commune, already_electronic=False).exclude(
+            condition="lost"
+        )
     )
     assert (fig.entered, fig.total) == (entered, expected)
 
@@ -37,11 +43,24 @@ def test_the_demo_report_converts_to_pdf_with_its_figures(db, tmp_path):
     path.write_bytes(report_docx(report, fig, issued=local_today()))
     assert len(Document(str(path)).inline_shapes) == 2  # the two charts
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / "bao-cao.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "bao-cao-tuan.pdf")
     flat = " ".join(text.split())
