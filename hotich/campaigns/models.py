@@ -251,6 +251,52 @@ class DailyOutput(models.Model):
         return f"{self.day} {self.user_id} {self.shift}: {self.entries}"
 
 
+class DailyOutputByPerson(models.Model):
+    """:class:`DailyOutput` summed over historical unit and register type.
+
+    Entries created per day × commune × person × shift: what the province and commune
+    dashboards need for productivity, in about a tenth of the rows (a province of 100
+    communes over 60 days: 36,000 rows instead of 460,000). Written with DailyOutput.
+    """
+
+    day = models.DateField()
+    commune = models.ForeignKey(
+        "places.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True
+    )
+    shift = models.CharField(max_length=40, blank=True)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id} {self.shift}: {self.entries}"
+
+
+class DailyOutputByType(models.Model):
+    """:class:`DailyOutput` summed over historical unit, person and shift.
+
+    Entries created per day × commune × register type: the cumulative curves of the province
+    and commune dashboards and the weekly report's figures per register type.
+    """
+
+    day = models.DateField()
+    commune = models.ForeignKey(
+        "places.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    register_type = models.CharField(max_length=4, choices=REGISTER_TYPE_CHOICES)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.commune_id} {self.register_type}: {self.entries}"
+
+
 class WeeklyReport(models.Model):
     """Báo cáo tuần of a commune or a province, due before 11:00 on Friday.
 

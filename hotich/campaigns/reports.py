@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from hotich.campaigns.models import DailyOutput, ProgressSnapshot, TeamMember, WeeklyReport
+from hotich.campaigns.models import ProgressSnapshot, TeamMember, WeeklyReport
 from hotich.campaigns.selectors import Scope, appendix_table, campaigns_covering, scope_of
 from hotich.campaigns.tables import Table, table_workbook
 from hotich.places.models import AdministrativeUnit
@@ -62,7 +62,7 @@ def week_figures(unit: Unit, week_start: datetime.date) -> WeekFigures:
     """
     scope = scope_of(unit)
     week_end = week_start + datetime.timedelta(days=6)
-    outputs = DailyOutput.objects.filter(scope.q, day__lte=week_end)
+    outputs = scope.output_by_type().filter(day__lte=week_end)
     entered = dict(outputs.values_list("register_type").annotate(n=Sum("entries")).order_by())
     books = list(RegisterBook.objects.filter(_book_filter(scope)))
     appendix = appendix_table(books, entered=entered)
@@ -75,7 +75,14 @@ def week_figures(unit: Unit, week_start: datetime.date) -> WeekFigures:
     fig.daily = [(week_start + datetime.timedelta(days=i), 0) for i in range(7)]
     fig.daily = [(d, per_day.get(d, 0)) for d, _ in fig.daily]
     fig.week_entered = sum(per_day.values())
-    fig.operators = in_week.exclude(user=None).values("user").distinct().count()
+    fig.operators = (
+        scope.output_by_person()
+        .filter(day__gte=week_start, day__lte=week_end)
+        .exclude(user=None)
+        .values("user")
+        .distinct()
+        .count()
+    )
     snapshots = ProgressSnapshot.objects.filter(scope.q, day__lte=week_end)
     last = snapshots.order_by("-day").values_list("day", flat=True).first()
     if last:
@@ -113,19 +120,18 @@ def week_figures(unit: Unit, week_start: datetime.date) -> WeekFigures:
 
 
 def _chart_png(draw: Any) -> BytesIO:
-    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.2, 2.6), dpi=150)
+    # A bare Figure (no pyplot state) with fixed margins: tight_layout would draw it twice.
+    fig = Figure(figsize=(6.2, 2.6), dpi=150)
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.2)
+    ax = fig.add_subplot()
     draw(ax)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt(v)))
-    fig.tight_layout()
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v)))
     out = BytesIO()
     fig.savefig(out, format="png")
-    plt.close(fig)
     out.seek(0)
     return out
 

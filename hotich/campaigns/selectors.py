@@ -6,11 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import CharField, Count, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from hotich.accounts.models import User
 from hotich.campaigns import charts
-from hotich.campaigns.models import Campaign, CampaignTarget, DailyOutput, ProgressSnapshot
+from hotich.campaigns.models import (
+    Campaign,
+    CampaignTarget,
+    DailyOutput,
+    DailyOutputByPerson,
+    DailyOutputByType,
+    ProgressSnapshot,
+)
 from hotich.campaigns.tables import Column, Table
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
@@ -46,6 +54,20 @@ class Scope:
     kind: str  # "commune", "province" or "district"
     q: Q
     commune_ids: list[int]
+
+    def output_by_person(self) -> QuerySet:
+        """Return the daily output rows of the scope that carry person and shift.
+
+        A province or a commune reads the rollup per commune × person × shift; an old
+        district picks its books by historical unit, which only DailyOutput keeps.
+        """
+        model = DailyOutput if self.kind == "district" else DailyOutputByPerson
+        return model.objects.filter(self.q)
+
+    def output_by_type(self) -> QuerySet:
+        """Return the daily output rows of the scope that carry the register type."""
+        model = DailyOutput if self.kind == "district" else DailyOutputByType
+        return model.objects.filter(self.q)
 
     @property
     def group_field(self) -> str:
@@ -122,10 +144,30 @@ def _names(ids: set[int]) -> dict[int, str]:
     return {u.pk: u.full_name for u in Unit.objects.filter(pk__in=ids)}
 
 
+#: The parts of a dashboard and the tables each makes (an export builds only its table's part).
+PARTS = {
+    "progress": ("tien-do-chi-tiet", "xep-hang"),
+    "time": (),
+    "productivity": ("nang-suat-nguoi-nhap", "nang-suat-ca"),
+}
+
+
+def parts_for_table(key: str) -> tuple[str, ...]:
+    """Return the dashboard parts that make table KEY (every part for an unknown key)."""
+    return next(((part,) for part, keys in PARTS.items() if key in keys), tuple(PARTS))
+
+
 def dashboard_build(
-    unit: Unit, *, today: datetime.date, campaign_id: int | None = None
+    unit: Unit,
+    *,
+    today: datetime.date,
+    campaign_id: int | None = None,
+    parts: tuple[str, ...] = tuple(PARTS),
 ) -> Dashboard:
-    """Return everything a dashboard page shows for UNIT, from the latest snapshot."""
+    """Return what a dashboard page shows for UNIT, from the latest snapshot.
+
+    PARTS limits the work to some charts and tables (the headline totals are always there).
+    """
     scope = scope_of(unit)
     campaigns = campaigns_covering(scope)
     campaign = next((c for c in campaigns if c.pk == campaign_id), None) or next(
@@ -155,9 +197,12 @@ def dashboard_build(
     totals["goal_is_target"] = bool(totals["target"])
     totals["percent"] = pct(totals["entries"], goal)
     board.totals = totals
-    _progress_tables(board, scope, rows, names)
-    _time_charts(board, scope, goal)
-    _productivity(board, scope)
+    if "progress" in parts:
+        _progress_tables(board, scope, rows, names)
+    if "time" in parts:
+        _time_charts(board, scope, goal)
+    if "productivity" in parts:
+        _productivity(board, scope)
     return board
 
 
@@ -252,7 +297,7 @@ def _progress_tables(
 
 def _time_charts(board: Dashboard, scope: Scope, goal: int) -> None:
     campaign, today = board.campaign, board.today
-    outputs = DailyOutput.objects.filter(scope.q)
+    outputs = scope.output_by_type()
     if not outputs.exists():
         return
     start = campaign.start_date if campaign else today - datetime.timedelta(days=29)
@@ -323,28 +368,28 @@ def _productivity(board: Dashboard, scope: Scope) -> None:
     campaign, today = board.campaign, board.today
     start = campaign.start_date if campaign else today - datetime.timedelta(days=29)
     week_ago = today - datetime.timedelta(days=6)
-    grouped = (
-        DailyOutput.objects.filter(scope.q, day__gte=start, day__lte=today)
-        .values_list("user_id", "shift", "day")
-        .annotate(n=Sum("entries"))
-        .order_by()
+    rows = scope.output_by_person().filter(day__gte=start, day__lte=today).order_by()
+    # Summed in the database: a province has tens of thousands of person × shift × day rows.
+    per_user = {
+        user_id: {"total": total, "week": week or 0, "days": days}
+        for user_id, total, week, days in rows.values_list("user_id").annotate(
+            total=Sum("entries"),
+            week=Sum("entries", filter=Q(day__gte=week_ago)),
+            days=Count("day", distinct=True),
+        )
+    }
+    person = Coalesce("user_id", Value(0))  # entries imported without a person count as one
+    person_day = Concat(
+        Cast(person, CharField()), Value(" "), Cast("day", CharField()), output_field=CharField()
     )
-    per_user: dict[int | None, dict[str, Any]] = defaultdict(
-        lambda: {"total": 0, "week": 0, "days": set()}
-    )
-    per_shift: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"total": 0, "people": set(), "person_days": set()}
-    )
-    for user_id, shift, day, n in grouped:
-        u = per_user[user_id]
-        u["total"] += n
-        u["days"].add(day)
-        if day >= week_ago:
-            u["week"] += n
-        s = per_shift[shift]
-        s["total"] += n
-        s["people"].add(user_id)
-        s["person_days"].add((user_id, day))
+    per_shift = {
+        shift: {"total": total, "people": people, "person_days": person_days}
+        for shift, total, people, person_days in rows.values_list("shift").annotate(
+            total=Sum("entries"),
+            people=Count(person, distinct=True),
+            person_days=Count(person_day, distinct=True),
+        )
+    }
     users = {
         u.pk: u
         for u in User.objects.filter(pk__in=[k for k in per_user if k]).select_related("unit")
@@ -361,7 +406,9 @@ def _productivity(board: Dashboard, scope: Scope) -> None:
             Column("Bình quân mỗi ngày", numeric=True),
         ],
     )
-    for user_id, u in sorted(per_user.items(), key=lambda kv: -kv[1]["total"]):
+    for user_id, u in sorted(
+        per_user.items(), key=lambda kv: (-kv[1]["total"], str(users.get(kv[0], "")))
+    ):
         who = users.get(user_id) if user_id else None
         operators.rows.append(
             [
@@ -369,8 +416,8 @@ def _productivity(board: Dashboard, scope: Scope) -> None:
                 who.unit.full_name if who and who.unit else "",
                 u["total"],
                 u["week"],
-                len(u["days"]),
-                round(u["total"] / len(u["days"]), 1),
+                u["days"],
+                round(u["total"] / u["days"], 1),
             ]
         )
     board.tables[operators.key] = operators
@@ -396,8 +443,8 @@ def _productivity(board: Dashboard, scope: Scope) -> None:
             [
                 name or "Ngoài giờ các ca",
                 s["total"],
-                len(s["people"]),
-                round(s["total"] / len(s["person_days"]), 1),
+                s["people"],
+                round(s["total"] / s["person_days"], 1),
             ]
         )
     board.tables[shifts.key] = shifts

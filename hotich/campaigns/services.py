@@ -26,6 +26,8 @@ from hotich.campaigns.models import (
     Campaign,
     CampaignTarget,
     DailyOutput,
+    DailyOutputByPerson,
+    DailyOutputByType,
     ProgressSnapshot,
     Shift,
     Team,
@@ -376,11 +378,17 @@ def snapshot_refresh(
             )
         )
     outputs = _daily_output(ids, since, day)
+    by_person, by_type = _rollups(outputs)
     with transaction.atomic():
         ProgressSnapshot.objects.filter(day=day, commune_id__in=ids).delete()
         ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
-        DailyOutput.objects.filter(commune_id__in=ids, day__gte=since, day__lte=day).delete()
-        DailyOutput.objects.bulk_create(outputs, batch_size=2000)
+        for model, objs in (
+            (DailyOutput, outputs),
+            (DailyOutputByPerson, by_person),
+            (DailyOutputByType, by_type),
+        ):
+            model.objects.filter(commune_id__in=ids, day__gte=since, day__lte=day).delete()
+            model.objects.bulk_create(objs, batch_size=2000)
     return SnapshotResult(
         communes=len(ids),
         snapshot_rows=len(rows),
@@ -424,6 +432,27 @@ def _daily_output(ids: list[int], since: datetime.date, day: datetime.date) -> l
         )
         for (d, c, h, t, u, s), n in totals.items()
     ]
+
+
+def _rollups(
+    outputs: list[DailyOutput],
+) -> tuple[list[DailyOutputByPerson], list[DailyOutputByType]]:
+    """Return OUTPUTS summed per day × commune × person × shift and per day × commune × type."""
+    person: dict[tuple, int] = defaultdict(int)
+    rtype: dict[tuple, int] = defaultdict(int)
+    for o in outputs:
+        person[(o.day, o.commune_id, o.user_id, o.shift)] += o.entries
+        rtype[(o.day, o.commune_id, o.register_type)] += o.entries
+    return (
+        [
+            DailyOutputByPerson(day=d, commune_id=c, user_id=u, shift=s, entries=n)
+            for (d, c, u, s), n in person.items()
+        ],
+        [
+            DailyOutputByType(day=d, commune_id=c, register_type=t, entries=n)
+            for (d, c, t), n in rtype.items()
+        ],
+    )
 
 
 def communes_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:

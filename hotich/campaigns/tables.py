@@ -1,10 +1,11 @@
 """Tables shown on pages and exported to Excel from the same rows (every table exports)."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.utils.formats import number_format
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -18,15 +19,29 @@ class Column:
     percent: bool = False
 
 
+#: Rows a page shows of a long table; the whole table is in its Excel export.
+PAGE_SIZE = 50
+
+
 @dataclass
 class Table:
-    """KEY names the table in its export URL; ROWS hold plain values (numbers stay numbers)."""
+    """KEY names the table in its export URL; ROWS hold plain values (numbers stay numbers).
+
+    PAGE is set on a table cut to one page by :meth:`paged` (the page shows that part; the
+    Excel export always has every row).
+    """
 
     key: str
     title: str
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     empty: str = "Chưa có số liệu."
+    page: Page | None = None
+
+    def paged(self, number: object = 1, *, size: int = PAGE_SIZE) -> "Table":
+        """Return a copy holding only the rows of page NUMBER (the last page when too high)."""
+        page = Paginator(self.rows, size).get_page(number)
+        return replace(self, rows=list(page.object_list), page=page)
 
     def cells(self) -> list[list[tuple[str, bool]]]:
         """Return the rows as (text, numeric) pairs, numbers grouped for the active language."""

@@ -3,10 +3,13 @@
 Every page gets its unit, campaign, team or report through :mod:`hotich.campaigns.scope`.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +18,7 @@ from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.campaigns import forms, selectors, services
-from hotich.campaigns.models import BookAssignment, Campaign, TeamMember, WeeklyReport
+from hotich.campaigns.models import BookAssignment, Campaign, Shift, TeamMember, WeeklyReport
 from hotich.campaigns.reports import appendix_workbook, report_docx, week_figures
 from hotich.campaigns.scope import (
     campaigns_for_user,
@@ -60,6 +63,21 @@ def _xlsx(
     return _download(request, content, f"{table.key}-{obj_id}.xlsx", XLSX, obj_type, obj_id)
 
 
+def _table_page(
+    request: HttpRequest, table: Table, *, heading: str, export_url: str, back_url: str
+) -> HttpResponse:
+    """One page of a long table: the fragment htmx swaps in, or a page of its own without JS."""
+    context = {
+        "table": table.paged(request.GET.get("page")),
+        "export_url": export_url,
+        "heading": heading,
+        "back_url": back_url,
+    }
+    if request.htmx:
+        return render(request, "campaigns/_table.html", context)
+    return render(request, "campaigns/table_page.html", context)
+
+
 # --- dashboards ----------------------------------------------------------------------------
 
 
@@ -81,7 +99,9 @@ def progress_index(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/progress_index.html", {"groups": groups, "Level": Unit.Level})
 
 
-def _board(request: HttpRequest, pk: int) -> selectors.Dashboard:
+def _board(
+    request: HttpRequest, pk: int, parts: tuple[str, ...] = tuple(selectors.PARTS)
+) -> selectors.Dashboard:
     unit = get_unit_for_user(request, pk)
     if unit.level == Unit.Level.COMMUNE and unit.period != Unit.Period.CURRENT:
         raise Http404(_("Trang tiến độ dành cho xã/phường hiện hành, huyện cũ hoặc tỉnh."))
@@ -90,6 +110,7 @@ def _board(request: HttpRequest, pk: int) -> selectors.Dashboard:
         unit,
         today=services.local_today(),
         campaign_id=int(campaign) if campaign.isdigit() else None,
+        parts=parts,
     )
 
 
@@ -102,24 +123,44 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         tables.insert(1, selectors.book_progress_table(board.unit))
     context = {
         "board": board,
-        "tables": tables,
+        "tables": [t.paged(1) for t in tables],
         "may_plan": unit_plannable(request.user, board.unit),
     }
     return render(request, "campaigns/dashboard.html", context)
 
 
+def _dashboard_table(board: selectors.Dashboard, key: str) -> Table:
+    if key == "tien-do-theo-so" and board.kind == "commune":
+        return selectors.book_progress_table(board.unit)
+    if key in board.tables:
+        return board.tables[key]
+    raise Http404(key)
+
+
+@require_GET
+def dashboard_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One page of a dashboard table (?page=N)."""
+    board = _board(request, pk, selectors.parts_for_table(key))
+    here = reverse("campaigns:dashboard", args=[pk])
+    return _table_page(
+        request,
+        _dashboard_table(board, key),
+        heading=board.unit.full_name,
+        export_url=f"{here}bang/",
+        back_url=here,
+    )
+
+
 @require_GET
 def dashboard_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """One dashboard table as Excel."""
-    board = _board(request, pk)
-    if key == "tien-do-theo-so" and board.kind == "commune":
-        table = selectors.book_progress_table(board.unit)
-    elif key in board.tables:
-        table = board.tables[key]
-    else:
-        raise Http404(key)
+    board = _board(request, pk, selectors.parts_for_table(key))
     return _xlsx(
-        request, table, f"Tiến độ số hóa sổ hộ tịch – {board.unit.full_name}", "dashboard", pk
+        request,
+        _dashboard_table(board, key),
+        f"Tiến độ số hóa sổ hộ tịch – {board.unit.full_name}",
+        "dashboard",
+        pk,
     )
 
 
@@ -283,7 +324,18 @@ def campaign_tables(campaign: Campaign, communes) -> list[Table]:
                 f"{(t.deadline or campaign.end_date):%d/%m/%Y}",
             ]
         )
-    members = Table(
+    return [
+        targets,
+        members_table(
+            TeamMember.objects.filter(team__campaign=campaign, team__commune__in=communes)
+        ),
+        books_table(BookAssignment.objects.filter(campaign=campaign, team__commune__in=communes)),
+    ]
+
+
+def members_table(members) -> Table:
+    """Return MEMBERS (TeamMember rows) with their team, part, shifts and phone."""
+    table = Table(
         "to-nhap-lieu",
         "Tổ nhập liệu, thành viên và ca",
         [
@@ -295,34 +347,46 @@ def campaign_tables(campaign: Campaign, communes) -> list[Table]:
             Column("Điện thoại"),
         ],
     )
-    for m in (
-        TeamMember.objects.filter(team__campaign=campaign, team__commune__in=communes)
-        .select_related("team__commune", "user")
-        .prefetch_related("shifts")
-        .order_by("team__commune__name", "team__name", "part")
+    parts = dict(TeamMember.Part.choices)
+    members = list(
+        members.select_related("team__commune", "user").order_by(
+            "team__commune__name", "team__name", "part"
+        )
+    )
+    # One query for every member's shifts (a province plan has hundreds of members).
+    shifts: dict[int, list[str]] = defaultdict(list)
+    for member_id, name, start, end in (
+        TeamMember.shifts.through.objects.filter(teammember__in=[m.pk for m in members])
+        .order_by("shift__start")
+        .values_list("teammember_id", "shift__name", "shift__start", "shift__end")
     ):
-        members.rows.append(
+        shifts[member_id].append(str(Shift(name=name, start=start, end=end)))
+    for m in members:
+        table.rows.append(
             [
                 m.team.commune.full_name,
                 m.team.name,
                 str(m.user),
-                m.get_part_display(),
-                ", ".join(str(s) for s in m.shifts.all()),
+                str(parts.get(m.part, m.part)),
+                ", ".join(shifts[m.pk]),
                 m.user.phone,
             ]
         )
-    books = Table(
+    return table
+
+
+def books_table(assignments) -> Table:
+    """Return ASSIGNMENTS (BookAssignment rows): which team works on which book."""
+    table = Table(
         "so-giao-to",
         "Sổ giao cho các tổ",
         [Column("Xã/phường"), Column("Tổ"), Column("Sổ")],
     )
-    for a in (
-        BookAssignment.objects.filter(campaign=campaign, team__commune__in=communes)
-        .select_related("team__commune", "book")
-        .order_by("team__commune__name", "team__name", "book__register_type", "book__year_from")
+    for a in assignments.select_related("team__commune", "book").order_by(
+        "team__commune__name", "team__name", "book__register_type", "book__year_from"
     ):
-        books.rows.append([a.team.commune.full_name, a.team.name, str(a.book)])
-    return [targets, members, books]
+        table.rows.append([a.team.commune.full_name, a.team.name, str(a.book)])
+    return table
 
 
 def _visible_communes(request: HttpRequest, campaign: Campaign):
@@ -331,18 +395,25 @@ def _visible_communes(request: HttpRequest, campaign: Campaign):
     return campaign.communes.filter(pk__in=visible.values("pk")).order_by("name")
 
 
+def _team_communes(request: HttpRequest, campaign: Campaign, communes) -> list[Unit]:
+    """The communes among COMMUNES whose teams the user organises in CAMPAIGN."""
+    if unit_plannable(request.user, campaign.unit):
+        return list(communes)
+    return [c for c in communes if unit_plannable(request.user, c)]
+
+
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan: facts, shifts, long tables one page at a time, teams linked to their pages."""
     campaign = get_campaign_for_user(request, pk)
     communes = _visible_communes(request, campaign)
     may_plan = unit_plannable(request.user, campaign.unit)
-    team_communes = [c for c in communes if may_plan or unit_plannable(request.user, c)]
-    teams = campaign.teams.filter(commune__in=team_communes).select_related("commune")
+    team_communes = _team_communes(request, campaign, communes)
     context = {
         "campaign": campaign,
         "communes": communes,
         "shifts": campaign.shifts.all(),
-        "tables": campaign_tables(campaign, communes),
+        "tables": [t.paged(1) for t in campaign_tables(campaign, communes)],
         "may_plan": may_plan,
         "target_form": forms.TargetForm(campaign=campaign) if may_plan else None,
         "shift_form": forms.ShiftForm() if may_plan else None,
@@ -351,18 +422,56 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if team_communes
         else None,
-        "teams": [(t, forms.MemberForm(team=t), forms.BookAssignForm(team=t)) for t in teams],
+        "teams": campaign.teams.filter(commune__in=communes).select_related("commune"),
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+def _campaign_table(request: HttpRequest, campaign: Campaign, key: str) -> Table:
+    tables = {t.key: t for t in campaign_tables(campaign, _visible_communes(request, campaign))}
+    if key not in tables:
+        raise Http404(key)
+    return tables[key]
+
+
+@require_GET
+def campaign_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One page of a campaign table (?page=N)."""
+    campaign = get_campaign_for_user(request, pk)
+    here = reverse("campaigns:campaign_detail", args=[pk])
+    return _table_page(
+        request,
+        _campaign_table(request, campaign, key),
+        heading=campaign.name,
+        export_url=f"{here}bang/",
+        back_url=here,
+    )
 
 
 @require_GET
 def campaign_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
-    tables = {t.key: t for t in campaign_tables(campaign, _visible_communes(request, campaign))}
-    if key not in tables:
-        raise Http404(key)
-    return _xlsx(request, tables[key], f"Kế hoạch: {campaign.name}", "campaign", pk)
+    table = _campaign_table(request, campaign, key)
+    return _xlsx(request, table, f"Kế hoạch: {campaign.name}", "campaign", pk)
+
+
+@require_GET
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team: its members with their shifts, its books; organisers add members and books."""
+    team = get_team_for_user(request, pk)
+    may_plan = unit_plannable(request.user, team.commune) or unit_plannable(
+        request.user, team.campaign.unit
+    )
+    context = {
+        "team": team,
+        "tables": [
+            members_table(TeamMember.objects.filter(team=team)),
+            books_table(BookAssignment.objects.filter(team=team)),
+        ],
+        "member_form": forms.MemberForm(team=team) if may_plan else None,
+        "book_form": forms.BookAssignForm(team=team) if may_plan else None,
+    }
+    return render(request, "campaigns/team_detail.html", context)
 
 
 def _form_errors(request: HttpRequest, form) -> None:
@@ -404,11 +513,7 @@ def campaign_shift(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
-    communes = [
-        c
-        for c in _visible_communes(request, campaign)
-        if unit_plannable(request.user, c) or unit_plannable(request.user, campaign.unit)
-    ]
+    communes = _team_communes(request, campaign, _visible_communes(request, campaign))
     if not communes:
         refuse(request, object_type="campaign", object_id=pk, message=_("Bạn không được lập tổ."))
     form = forms.TeamForm(
@@ -416,10 +521,12 @@ def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.team_create(campaign=campaign, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Đã lập tổ."))
+            team = services.team_create(campaign=campaign, user=request.user, **form.cleaned_data)
         except services.PlanningError as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã lập tổ."))
+            return redirect("campaigns:team_detail", pk=team.pk)  # next: its members and books
     else:
         _form_errors(request, form)
     return redirect("campaigns:campaign_detail", pk=pk)
@@ -437,7 +544,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
     else:
         _form_errors(request, form)
-    return redirect("campaigns:campaign_detail", pk=team.campaign_id)
+    return redirect("campaigns:team_detail", pk=team.pk)
 
 
 @require_POST
@@ -452,7 +559,7 @@ def team_books(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
     else:
         _form_errors(request, form)
-    return redirect("campaigns:campaign_detail", pk=team.campaign_id)
+    return redirect("campaigns:team_detail", pk=team.pk)
 
 
 # --- weekly reports ------------------------------------------------------------------------

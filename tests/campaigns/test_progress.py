@@ -3,7 +3,12 @@
 import datetime
 
 from hotich.campaigns import selectors
-from hotich.campaigns.models import DailyOutput, ProgressSnapshot
+from hotich.campaigns.models import (
+    DailyOutput,
+    DailyOutputByPerson,
+    DailyOutputByType,
+    ProgressSnapshot,
+)
 from hotich.campaigns.services import local_today, snapshot_refresh, target_set
 
 
@@ -84,3 +89,37 @@ def test_the_appendix_follows_seed_001(keyed, units):
     assert births[2:5] == [80, 10, 70]
     marriages = next(r for r in appendix.rows if r[1] == "Sổ đăng ký kết hôn")
     assert "Mất do lũ lụt năm 2007" in marriages[5]
+
+
+def test_the_rollups_add_up_to_the_daily_output(campaign, units):
+    def sums(model, *key):
+        totals = {}
+        for row in model.objects.values_list(*key, "entries"):
+            totals[row[:-1]] = totals.get(row[:-1], 0) + row[-1]
+        return totals
+
+    assert sums(DailyOutputByPerson, "day", "commune_id", "user_id", "shift") == sums(
+        DailyOutput, "day", "commune_id", "user_id", "shift"
+    )
+    assert sums(DailyOutputByType, "day", "commune_id", "register_type") == sums(
+        DailyOutput, "day", "commune_id", "register_type"
+    )
+    before = DailyOutputByPerson.objects.count(), DailyOutputByType.objects.count()
+    snapshot_refresh(communes=[units["commune"]])
+    assert (DailyOutputByPerson.objects.count(), DailyOutputByType.objects.count()) == before
+
+
+SHIFT_ROWS = [  # shift, entries, people, average per person per shift
+    ("Ca 1", 5, 1, 2.5),  # tuphap on two days
+    ("Ca 2", 4, 1, 2.0),  # helper on two days
+    ("Ngoài giờ các ca", 1, 1, 1.0),
+]
+
+
+def test_productivity_per_shift_counts_people_and_person_days(campaign, units):
+    for board in (
+        selectors.dashboard_build(units["province"], today=local_today()),
+        selectors.dashboard_build(units["district"], today=local_today()),  # from DailyOutput
+    ):
+        rows = [tuple(r) for r in board.tables["nang-suat-ca"].rows]
+        assert rows == SHIFT_ROWS
