@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Install the Debian packages hotich needs when they are missing (needs root or sudo).
-# gettext compiles the translations; with --tests also Chromium for the page tests.
+# gettext compiles the translations; with --tests also Chromium for the page tests, and
+# LibreOffice Writer (headless) + poppler-utils, which turn the weekly report into PDF and
+# read its text back.
 set -euo pipefail
 need=()
+lean=()
 command -v msgfmt >/dev/null || need+=(gettext)
-if [ "${1:-}" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
-[ ${#need[@]} -eq 0 ] && exit 0
+if [ "${1:-}" = "--tests" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v soffice >/dev/null || lean+=(libreoffice-writer-nogui fonts-liberation2)
+  command -v pdftotext >/dev/null || lean+=(poppler-utils)
+fi
+[ $((${#need[@]} + ${#lean[@]})) -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "Cài gói hệ thống: ${need[*]}"
+echo "Cài gói hệ thống: ${need[*]} ${lean[*]}"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+export DEBIAN_FRONTEND=noninteractive
+[ ${#need[@]} -eq 0 ] || $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+# LibreOffice's recommended packages (Java, GUI themes…) are not needed to convert to PDF.
+[ ${#lean[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null

@@ -52,7 +52,7 @@ class User(AbstractUser):
             # A commune role without a commune would see nothing or, worse, be
             # mistaken for a province-wide account.
             models.CheckConstraint(
-                condition=~models.Q(role__in=[r.value for r in COMMUNE_ROLES])
+                condition=~models.Q(role__in=sorted(r.value for r in COMMUNE_ROLES))
                 | models.Q(unit__isnull=False),
                 name="commune_role_needs_unit",
             ),

@@ -13,6 +13,7 @@ from django.db.models import Count
 
 from hotich.accounts.models import Role, User
 from hotich.accounts.services import user_create
+from hotich.campaigns.demo import campaign_demo_load
 from hotich.lib.dates import PartialDate, date_to_words
 from hotich.places.models import AdministrativeUnit
 from hotich.places.services import units_load
@@ -79,6 +80,9 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
         )
     if not RegisterBook.objects.filter(commune__in=communes).exists():
         _demo_books(communes, users)
+    # The plan, teams and progress history the dashboards show (hotich.campaigns).
+    planner = next(u for u in users if u.role == Role.SUPERVISOR)
+    campaign_demo_load(communes=communes, province=province, planner=planner)
     return DemoResult(
         communes=communes,
         users=[

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'người dùng',
                 'verbose_name_plural': 'người dùng',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['helper', 'police_officer', 'justice_officer', 'team_leader']), _negated=True), ('unit__isnull', False), _connector='OR'), name='commune_role_needs_unit')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['helper', 'justice_officer', 'police_officer', 'team_leader']), _negated=True), ('unit__isnull', False), _connector='OR'), name='commune_role_needs_unit')],
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
