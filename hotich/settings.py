@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hotich.registry",
     "hotich.jobs",
     "hotich.matching",
+    "hotich.keying",
 ]
 
 MIDDLEWARE = [
