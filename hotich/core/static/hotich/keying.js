@@ -19,15 +19,11 @@
   }
 
   function nextGroup(form, from) {
+    // The next section that is open; folded rare sections are opened with their button.
+    const list = fields(form);
     const group = from.closest("fieldset.group");
-    let next = group && group.nextElementSibling;
-    while (next) {
-      const hidden = next.querySelector(".group-fields[hidden]");
-      if (hidden) hidden.hidden = false;
-      const first = next.querySelector("input.kf");
-      if (first) { first.focus(); first.select(); return; }
-      next = next.nextElementSibling;
-    }
+    const next = list.find((el) => el.closest("fieldset.group") !== group && list.indexOf(el) > list.indexOf(from));
+    if (next) { next.focus(); next.select(); }
   }
 
   function changed(input) {
