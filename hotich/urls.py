@@ -35,7 +35,9 @@ urlpatterns = [
     path("nhap/so/<int:pk>/nhap-hai-lan/", keying_views.policy_set, name="keying_policy"),
     path("nhap/truong-hop/<int:pk>/", keying_views.entry_edit, name="keying_edit"),
     path("nhap/truong-hop/<int:pk>/de-sau/", keying_views.entry_set_aside, name="keying_aside"),
-    path("nhap/truong-hop/<int:pk>/nhap-lan-hai/", keying_views.second_keying, name="keying_second"),
+    path(
+        "nhap/truong-hop/<int:pk>/nhap-lan-hai/", keying_views.second_keying, name="keying_second"
+    ),
     path("nhap/truong-hop/<int:pk>/phan-xu/", keying_views.arbitrate, name="keying_arbitrate"),
     path("nhap/chat-luong/", keying_views.quality, name="keying_quality"),
     path("theo-doi/", tracking_views.case_list, name="tracking_list"),

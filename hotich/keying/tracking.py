@@ -66,7 +66,11 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[TrackingCase], dict[str, s
         cases = cases.filter(entry__book_id=int(f["book"]))
     if f["field"] in BASIC_FIELDS:
         # JSON containment differs by backend; the list of a commune is small, filter here.
-        ids = [pk for pk, fields in cases.values_list("pk", "fields") if any(x["field"] == f["field"] for x in fields)]
+        ids = [
+            pk
+            for pk, fields in cases.values_list("pk", "fields")
+            if any(x["field"] == f["field"] for x in fields)
+        ]
         cases = cases.filter(pk__in=ids)
     if f["age"] in AGES:
         cases = cases.filter(opened_at__lte=timezone.now() - timedelta(days=AGES[f["age"]]))

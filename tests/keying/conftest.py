@@ -96,7 +96,13 @@ def registry_people(db):
 
 def form_data(values: dict, **extra) -> dict:
     """Return the POST data of the keying form for a birth entry."""
-    data = {"so": "08", "quyenSo": "01/2008", "ngayDangKy": "20/11/2008", "loaiDangKy": "1",
-            "nksLoaiKhaiSinh": "1", **values}
+    data = {
+        "so": "08",
+        "quyenSo": "01/2008",
+        "ngayDangKy": "20/11/2008",
+        "loaiDangKy": "1",
+        "nksLoaiKhaiSinh": "1",
+        **values,
+    }
     data.update(extra)
     return data

@@ -39,7 +39,9 @@ POLICIES = [
 def test_the_campaign_policy_decides_who_is_keyed_twice(mode, percent, expected, book, personas):
     if mode:
         services.policy_set(
-            commune=book.commune, user=personas["justice_officer"], mode=mode,
+            commune=book.commune,
+            user=personas["justice_officer"],
+            mode=mode,
             sample_percent=percent or 0,
         )
     assert services.needs_second_keying(book) is expected
@@ -47,13 +49,19 @@ def test_the_campaign_policy_decides_who_is_keyed_twice(mode, percent, expected,
 
 def test_a_book_policy_wins_over_the_campaign(book, personas, all_twice):
     services.policy_set(
-        commune=book.commune, book=book, user=personas["justice_officer"], mode="none", sample_percent=0
+        commune=book.commune,
+        book=book,
+        user=personas["justice_officer"],
+        mode="none",
+        sample_percent=0,
     )
     assert DoubleKeyingPolicy.objects.count() == 2
     assert services.needs_second_keying(book) is False
 
 
-def test_a_not_found_person_waits_for_verification_then_gets_an_id(book, personas, login, client, all_twice):
+def test_a_not_found_person_waits_for_verification_then_gets_an_id(
+    book, personas, login, client, all_twice
+):
     entry = _key_first(login(personas["helper"]), book)
     assert entry.work.verification == EntryWork.Verification.WAITING
     assert entry.people.get(role="subject").citizen is None
@@ -76,20 +84,28 @@ def test_the_first_keyer_cannot_key_the_second_time(book, personas, login, all_t
     assert not hasattr(Entry.objects.get(pk=entry.pk), "second_keying")
 
 
-def test_differences_go_to_arbitration_and_faults_make_error_rates(book, personas, login, client, all_twice):
+def test_differences_go_to_arbitration_and_faults_make_error_rates(
+    book, personas, login, client, all_twice
+):
     entry = _key_first(login(personas["helper"]), book)
     client.force_login(personas["police_officer"])
     second = form_data(NOT_FOUND, nksHoTen="Hoàng Minh Quang", **{"mark:nksDanToc": "illegible"})
     client.post(reverse("keying_second", args=[entry.pk]), second)
     diffs = {d.field: d for d in KeyingDifference.objects.filter(entry=entry)}
     assert set(diffs) == {"nksHoTen", "nksDanToc"}
-    assert (diffs["nksDanToc"].first_value, diffs["nksDanToc"].second_value) == ("Kinh", "#illegible")
+    assert (diffs["nksDanToc"].first_value, diffs["nksDanToc"].second_value) == (
+        "Kinh",
+        "#illegible",
+    )
     assert EntryWork.objects.get(entry=entry).verification == EntryWork.Verification.ARBITRATION
     # A helper may not arbitrate; the justice officer does, with the scan.
     client.force_login(personas["helper"])
     assert client.post(reverse("keying_arbitrate", args=[entry.pk]), {}).status_code == 403
     client.force_login(personas["justice_officer"])
-    assert "Hoàng Minh Quang" in client.get(reverse("keying_arbitrate", args=[entry.pk])).content.decode()
+    assert (
+        "Hoàng Minh Quang"
+        in client.get(reverse("keying_arbitrate", args=[entry.pk])).content.decode()
+    )
     client.post(
         reverse("keying_arbitrate", args=[entry.pk]),
         {"pick:nksHoTen": "first", "pick:nksDanToc": "second"},
@@ -100,7 +116,10 @@ def test_differences_go_to_arbitration_and_faults_make_error_rates(book, persona
     assert entry.marks["nksDanToc"] == "illegible" and "nksDanToc" not in entry.values
     faults = dict(KeyingDifference.objects.values_list("field", "fault"))
     assert faults == {"nksHoTen": "second", "nksDanToc": "first"}
-    rates = {r.user.username: (r.entries, r.errors) for r in operator_error_rates(personas["justice_officer"])}
+    rates = {
+        r.user.username: (r.entries, r.errors)
+        for r in operator_error_rates(personas["justice_officer"])
+    }
     assert rates == {"nhaplieu": (1, 1), "congan": (1, 1)}
     fields = operator_error_rates(personas["justice_officer"])[0].fields
     assert fields == len([k for k in form_data(NOT_FOUND) if k != "STT"])
@@ -110,7 +129,9 @@ def test_differences_go_to_arbitration_and_faults_make_error_rates(book, persona
     assert entry.people.get(role="subject").citizen.full_name == "Hoàng Minh Quân"
 
 
-def test_an_outsider_sees_no_error_rates_of_another_commune(book, personas, login, client, all_twice):
+def test_an_outsider_sees_no_error_rates_of_another_commune(
+    book, personas, login, client, all_twice
+):
     entry = _key_first(login(personas["helper"]), book)
     client.force_login(personas["police_officer"])
     client.post(reverse("keying_second", args=[entry.pk]), form_data(NOT_FOUND))

@@ -18,9 +18,7 @@ KS = REGISTER_TYPES["KS"]
 
 
 @pytest.mark.parametrize("code", list(REGISTER_TYPES))
-def test_a_form_is_generated_for_every_register_type_in_book_order(
-    code, units, personas, login
-):
+def test_a_form_is_generated_for_every_register_type_in_book_order(code, units, personas, login):
     register = REGISTER_TYPES[code]
     book = RegisterBook.objects.create(
         commune=units["commune"], register_type=code, year_from=2001, year_to=2001, volume="01/2001"
@@ -28,7 +26,9 @@ def test_a_form_is_generated_for_every_register_type_in_book_order(
     response = login(personas["helper"]).get(reverse("keying_new", args=[book.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    positions = [html.index(f">{label}") for _key, label in register.groups if register.fields_in(_key)]
+    positions = [
+        html.index(f">{label}") for _key, label in register.groups if register.fields_in(_key)
+    ]
     assert positions == sorted(positions)
     for field in register.fields:
         if field.name != "STT":
@@ -84,9 +84,7 @@ def test_a_marked_required_field_is_not_reported_missing():
     assert "nksHoTen" not in {p.field for p in problems}
 
 
-def test_an_impossible_date_needs_confirmation_and_is_then_saved_as_written(
-    book, personas, login
-):
+def test_an_impossible_date_needs_confirmation_and_is_then_saved_as_written(book, personas, login):
     client = login(personas["helper"])
     url = reverse("keying_new", args=[book.pk])
     data = form_data(NOT_FOUND, nksNgaySinh="31/02/2008", nksGioiTinh="")
@@ -116,7 +114,9 @@ def test_the_check_saves_a_draft_that_the_form_restores(book, personas, login):
 
 
 def test_a_new_form_offers_the_next_entry_number_and_the_volume(entry, personas, login):
-    page = login(personas["helper"]).get(reverse("keying_new", args=[entry.book_id])).content.decode()
+    page = (
+        login(personas["helper"]).get(reverse("keying_new", args=[entry.book_id])).content.decode()
+    )
     assert 'name="so" value="08"' in page
     assert 'name="quyenSo" value="01/2008"' in page
 
@@ -128,7 +128,9 @@ def test_a_name_without_accents_is_offered_with_accents(book, personas, login, r
     assert 'data-value="Nguyễn Thị Phượng"' in response.content.decode()
 
 
-def test_a_name_unknown_as_a_whole_is_rebuilt_from_known_parts(book, personas, login, registry_people):
+def test_a_name_unknown_as_a_whole_is_rebuilt_from_known_parts(
+    book, personas, login, registry_people
+):
     response = login(personas["helper"]).post(
         reverse("keying_check", args=[book.pk]), {"nksHoTen": "Tran Van Phuong"}
     )
@@ -140,10 +142,16 @@ def test_the_check_shows_candidates_as_soon_as_name_and_birth_date_are_typed(
 ):
     client = login(personas["helper"])
     url = reverse("keying_check", args=[book.pk])
-    assert "038308001234" not in client.post(url, {"nksHoTen": "Nguyễn Thị Phượng"}).content.decode()
-    html = client.post(url, {"nksHoTen": "Nguyễn Thị Phượng", "nksNgaySinh": "15082008"}).content.decode()
+    assert (
+        "038308001234" not in client.post(url, {"nksHoTen": "Nguyễn Thị Phượng"}).content.decode()
+    )
+    html = client.post(
+        url, {"nksHoTen": "Nguyễn Thị Phượng", "nksNgaySinh": "15082008"}
+    ).content.decode()
     assert "038308001234" in html and 'value="match:038308001234" checked' in html
-    assert AuditEvent.objects.filter(object_type="citizen", object_id__contains="038308001234").exists()
+    assert AuditEvent.objects.filter(
+        object_type="citizen", object_id__contains="038308001234"
+    ).exists()
 
 
 def _save(client, book, values, **extra):
@@ -155,12 +163,21 @@ def test_found_and_consistent_attaches_the_personal_id_and_keeps_the_book_values
 ):
     client = login(personas["helper"])
     values = {**MATCH, "nksHoTen": "NGUYỄN THỊ PHƯỢNG"}
-    response = _save(client, book, values, **{"_choice:subject": "match:038308001234", "_engine:subject": "match:038308001234"})
+    response = _save(
+        client,
+        book,
+        values,
+        **{"_choice:subject": "match:038308001234", "_engine:subject": "match:038308001234"},
+    )
     assert response.status_code == 302
     entry = Entry.objects.get()
     assert entry.values["nksHoTen"] == "NGUYỄN THỊ PHƯỢNG"
     result = MatchResult.objects.get(person__entry=entry)
-    assert (result.outcome, result.personal_id, result.path) == ("match", "038308001234", "interactive")
+    assert (result.outcome, result.personal_id, result.path) == (
+        "match",
+        "038308001234",
+        "interactive",
+    )
     assert entry.people.get(role="subject").citizen == registry_people["match"]
     assert not TrackingCase.objects.exists()
 
@@ -173,14 +190,18 @@ def test_found_but_inconsistent_opens_a_tracking_case_with_the_differing_fields(
     _save(client, book, DISCREPANCY, **{"_choice:subject": choice, "_engine:subject": choice})
     case = TrackingCase.objects.get()
     assert case.personal_id == "038208004321"
-    assert case.fields == [{"field": "ethnicity", "label": "Dân tộc", "book": "Mường", "registry": "Kinh"}]
+    assert case.fields == [
+        {"field": "ethnicity", "label": "Dân tộc", "book": "Mường", "registry": "Kinh"}
+    ]
     assert case.commune == book.commune
     assert Entry.objects.get().people.get(role="subject").citizen == registry_people["discrepancy"]
 
 
 def test_not_found_issues_a_new_personal_id_after_saving(book, personas, login, registry_people):
     client = login(personas["helper"])
-    _save(client, book, NOT_FOUND, **{"_choice:subject": "not_found", "_engine:subject": "not_found"})
+    _save(
+        client, book, NOT_FOUND, **{"_choice:subject": "not_found", "_engine:subject": "not_found"}
+    )
     entry = Entry.objects.get()
     person = entry.people.get(role="subject")
     citizen = person.citizen
@@ -194,7 +215,12 @@ def test_the_officer_overrides_the_engine_and_the_decision_is_recorded(
     book, personas, login, registry_people
 ):
     client = login(personas["justice_officer"])
-    _save(client, book, MATCH, **{"_choice:subject": "discrepancy:038308001234", "_engine:subject": "match:038308001234"})
+    _save(
+        client,
+        book,
+        MATCH,
+        **{"_choice:subject": "discrepancy:038308001234", "_engine:subject": "match:038308001234"},
+    )
     result = MatchResult.objects.get()
     assert (result.outcome, result.path, result.decided_by) == (
         "discrepancy",
@@ -228,7 +254,9 @@ def test_the_second_of_two_saves_sees_both_versions_and_nothing_is_overwritten(
     first = client.post(url, {**entry.values, "nksHoTen": "Nguyễn Thị Phương", "_version": version})
     assert first.status_code == 302
     client.force_login(personas["helper"])
-    second = client.post(url, {**entry.values, "nksHoTen": "Nguyễn Thị Phượng B", "_version": version})
+    second = client.post(
+        url, {**entry.values, "nksHoTen": "Nguyễn Thị Phượng B", "_version": version}
+    )
     assert second.status_code == 409
     html = second.content.decode()
     assert "Nguyễn Thị Phượng B" in html and "Nguyễn Thị Phương" in html
@@ -238,10 +266,16 @@ def test_the_second_of_two_saves_sees_both_versions_and_nothing_is_overwritten(
 
 def test_an_entry_set_aside_goes_to_the_hard_queue_and_comes_back(book, personas, login):
     client = login(personas["helper"])
-    response = _save(client, book, {"nksHoTen": "Không rõ"}, _action="aside", _aside_reason="mực nhòe")
+    response = _save(
+        client, book, {"nksHoTen": "Không rõ"}, _action="aside", _aside_reason="mực nhòe"
+    )
     assert response.status_code == 302
     entry = Entry.objects.get()
-    assert entry.status == EntryStatus.DRAFT and entry.work.hard and entry.work.hard_reason == "mực nhòe"
+    assert (
+        entry.status == EntryStatus.DRAFT
+        and entry.work.hard
+        and entry.work.hard_reason == "mực nhòe"
+    )
     page = client.get(reverse("keying_book", args=[book.pk])).content.decode()
     hard = page.split('data-testid="queue-hard"')[1].split("</section>")[0]
     assert "Không rõ" in hard
@@ -252,7 +286,11 @@ def test_an_entry_set_aside_goes_to_the_hard_queue_and_comes_back(book, personas
 def test_the_work_queue_puts_births_first_then_marriages_adoptions_deaths(units, personas, login):
     for code in ("KT", "HN", "KH", "NCN", "KS"):
         RegisterBook.objects.create(
-            commune=units["commune"], register_type=code, year_from=2001, year_to=2001, volume="01/2001"
+            commune=units["commune"],
+            register_type=code,
+            year_from=2001,
+            year_to=2001,
+            volume="01/2001",
         )
     page = login(personas["helper"]).get(reverse("keying_queue")).content.decode()
     labels = [REGISTER_TYPES[c].book_label for c in ("KS", "KH", "NCN", "KT", "HN")]

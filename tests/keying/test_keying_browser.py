@@ -49,7 +49,16 @@ CASES = [
 
 @pytest.mark.parametrize(("outcome", "values", "typed_name", "accent_key", "proposal"), CASES)
 def test_a_birth_entry_is_keyed_by_keyboard_only(
-    outcome, values, typed_name, accent_key, proposal, page, live_server, personas, entry, registry_people  # noqa: F811
+    outcome,
+    values,
+    typed_name,
+    accent_key,
+    proposal,
+    page,  # noqa: F811
+    live_server,
+    personas,
+    entry,
+    registry_people,
 ):
     log_in(page, live_server, "nhaplieu")
     page.goto(f"{live_server.url}/nhap/so/{entry.book_id}/moi/")

@@ -76,13 +76,22 @@ def test_the_case_shows_the_book_value_beside_the_registry_value(case, personas,
 
 def test_assign_record_the_result_and_close(case, personas, client):
     client.force_login(personas["justice_officer"])
-    client.post(reverse("tracking_assign", args=[case.pk]), {"assignee": personas["police_officer"].pk})
+    client.post(
+        reverse("tracking_assign", args=[case.pk]), {"assignee": personas["police_officer"].pk}
+    )
     case.refresh_from_db()
     assert case.assignee == personas["police_officer"]
     client.force_login(personas["police_officer"])
-    client.post(reverse("tracking_close", args=[case.pk]), {"result": "registry_right", "note": "Giấy khai sinh bản chính ghi Kinh"})
+    client.post(
+        reverse("tracking_close", args=[case.pk]),
+        {"result": "registry_right", "note": "Giấy khai sinh bản chính ghi Kinh"},
+    )
     case.refresh_from_db()
-    assert (case.status, case.result, case.closed_by) == ("closed", "registry_right", personas["police_officer"])
+    assert (case.status, case.result, case.closed_by) == (
+        "closed",
+        "registry_right",
+        personas["police_officer"],
+    )
     assert "cải chính hộ tịch" in case.procedure
     assert AuditEvent.objects.filter(object_type="trackingcase", action="update").count() == 2
     # Closing twice changes nothing.
