@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hotich.jobs",
     "hotich.matching",
     "hotich.campaigns",
+    "hotich.keying",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.urls import include, path
 from hotich.audit import views as audit_views
 from hotich.core import views as core_views
 from hotich.jobs import views as job_views
+from hotich.keying import tracking as tracking_views
+from hotich.keying import views as keying_views
 from hotich.matching import views as matching_views
 from hotich.registers import views as register_views
 from hotich.registry import views as registry_views
@@ -26,6 +28,24 @@ urlpatterns = [
     path("tac-vu/", job_views.job_list, name="job_list"),
     path("tac-vu/<uuid:pk>/tai-ve/", job_views.job_download, name="job_download"),
     path("", include("hotich.campaigns.urls")),
+    # Keying (issue 5): work queue, entry forms, double keying, tracking list.
+    path("nhap/", keying_views.work_queue, name="keying_queue"),
+    path("nhap/so/<int:pk>/", keying_views.book_queue, name="keying_book"),
+    path("nhap/so/<int:pk>/moi/", keying_views.entry_new, name="keying_new"),
+    path("nhap/so/<int:pk>/kiem-tra/", keying_views.form_check, name="keying_check"),
+    path("nhap/so/<int:pk>/nhap-hai-lan/", keying_views.policy_set, name="keying_policy"),
+    path("nhap/truong-hop/<int:pk>/", keying_views.entry_edit, name="keying_edit"),
+    path("nhap/truong-hop/<int:pk>/de-sau/", keying_views.entry_set_aside, name="keying_aside"),
+    path(
+        "nhap/truong-hop/<int:pk>/nhap-lan-hai/", keying_views.second_keying, name="keying_second"
+    ),
+    path("nhap/truong-hop/<int:pk>/phan-xu/", keying_views.arbitrate, name="keying_arbitrate"),
+    path("nhap/chat-luong/", keying_views.quality, name="keying_quality"),
+    path("theo-doi/", tracking_views.case_list, name="tracking_list"),
+    path("theo-doi/xuat.xlsx", tracking_views.case_export, name="tracking_export"),
+    path("theo-doi/<int:pk>/", tracking_views.case_detail, name="tracking_case"),
+    path("theo-doi/<int:pk>/giao/", tracking_views.case_assign, name="tracking_assign"),
+    path("theo-doi/<int:pk>/dong/", tracking_views.case_close, name="tracking_close"),
 ]
 
 handler403 = "hotich.core.views.permission_denied"

@@ -116,3 +116,23 @@ def require_audit_reader(request: HttpRequest) -> None:
             object_id="",
             message="Chỉ quản trị viên và thanh tra được xem nhật ký truy cập.",
         )
+
+
+def require_role(
+    request: HttpRequest, roles: frozenset[str], *, object_type: str, message: str
+) -> None:
+    """Raise PermissionDenied (audited) unless the user has one of ROLES and may write."""
+    if request.user.role not in roles or not request.user.can_write:
+        _refuse(request, object_type=object_type, object_id="", message=message)
+
+
+def get_case_for_user(request: HttpRequest, pk: int, *, write: bool = False):  # noqa: ANN201
+    """Return tracking case PK (Danh sách theo dõi riêng) under the rules of its book."""
+    from hotich.keying.selectors import cases_for_user
+
+    case = cases_for_user(request.user).filter(pk=pk).first()
+    if case is None:
+        _refuse(request, object_type="trackingcase", object_id=pk, message=REFUSED)
+    if write:
+        _check_write(request, object_type="trackingcase", object_id=pk)
+    return case

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KeyingConfig(AppConfig):
+    name = "hotich.keying"
+    verbose_name = "Nhập liệu sổ hộ tịch"

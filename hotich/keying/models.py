@@ -1,0 +1,241 @@
+"""Keying the books: drafts, the work queue, double keying and the tracking list.
+
+The entry itself (values as written) lives in :mod:`hotich.registers`; what this app adds is
+the work around it: who keyed it, whether it needs a second keying, what the officer decided
+for the registry lookup, and the cases of the *Danh sách theo dõi riêng*.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DoubleKeyingPolicy(models.Model):
+    """Nhập hai lần: how many entries are keyed a second time, blind, by another officer.
+
+    A policy names a commune (the campaign of that commune) or one book; the book's policy
+    wins over the commune's. Without any policy an entry is keyed once.
+    """
+
+    class Mode(models.TextChoices):
+        NONE = "none", _("Không nhập hai lần")
+        SAMPLE = "sample", _("Nhập lại một tỉ lệ ngẫu nhiên")
+        ALL = "all", _("Nhập lại tất cả")
+
+    commune = models.ForeignKey(
+        "places.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    book = models.OneToOneField(
+        "registers.RegisterBook",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="double_keying",
+    )
+    mode = models.CharField(_("chế độ"), max_length=8, choices=Mode.choices, default=Mode.NONE)
+    sample_percent = models.PositiveSmallIntegerField(_("tỉ lệ nhập lại (%)"), default=10)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chế độ nhập hai lần")
+        verbose_name_plural = _("chế độ nhập hai lần")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune"], condition=models.Q(book=None), name="one_campaign_policy"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sample_percent__lte=100), name="sample_percent_le_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_mode_display()
+
+
+class EntryDraft(models.Model):
+    """Bản nháp: what an officer has typed in a form so far, saved as they type.
+
+    ``key`` is ``"new"`` for a new entry of the book or the entry's id; one draft per officer,
+    book and key. Deleted when the entry is saved.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    book = models.ForeignKey("registers.RegisterBook", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=20)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book", "key"], name="one_draft_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.book_id}/{self.key}"
+
+
+class EntryWork(models.Model):
+    """The keying state of one entry: first keyer, second keying, set aside as hard."""
+
+    class Verification(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("Không cần nhập lần hai")
+        WAITING = "waiting", _("Chờ nhập lần hai")
+        ARBITRATION = "arbitration", _("Chờ công chức tư pháp phân xử")
+        DONE = "done", _("Đã kiểm tra")
+
+    entry = models.OneToOneField("registers.Entry", on_delete=models.CASCADE, related_name="work")
+    first_keyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verification = models.CharField(
+        _("kiểm tra"),
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.NOT_NEEDED,
+    )
+    hard = models.BooleanField(_("để sau (khó)"), default=False)
+    hard_reason = models.CharField(_("lý do để sau"), max_length=200, blank=True)
+    # Roles whose new personal ID waits for verification (not found + double keying).
+    pending_issue = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["verification"]), models.Index(fields=["hard"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.get_verification_display()}"
+
+
+class SecondKeying(models.Model):
+    """Nhập lần hai: the blind second keying of an entry, and its field-by-field outcome."""
+
+    entry = models.OneToOneField(
+        "registers.Entry", on_delete=models.CASCADE, related_name="second_keying"
+    )
+    keyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=dict)
+    marks = models.JSONField(default=dict)
+    fields_compared = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.entry} – {self.keyer}"
+
+
+class KeyingDifference(models.Model):
+    """One field the two keyings disagree on; the justice officer decides with the scan."""
+
+    class Fault(models.TextChoices):
+        FIRST = "first", _("Lần nhập thứ nhất sai")
+        SECOND = "second", _("Lần nhập thứ hai sai")
+        BOTH = "both", _("Cả hai lần đều sai")
+
+    entry = models.ForeignKey(
+        "registers.Entry", on_delete=models.CASCADE, related_name="keying_differences"
+    )
+    field = models.CharField(max_length=80)
+    first_value = models.CharField(max_length=500, blank=True)
+    second_value = models.CharField(max_length=500, blank=True)
+    first_keyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_keyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_value = models.CharField(max_length=500, blank=True)
+    fault = models.CharField(max_length=8, choices=Fault.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "field"], name="one_difference_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.field}"
+
+
+class TrackingCase(models.Model):
+    """Trường hợp trong Danh sách theo dõi riêng: the book and the registry disagree.
+
+    ``fields`` lists ``{"field", "label", "book", "registry"}`` for each differing basic
+    field. The justice officer and the commune police verify which is right and record it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang theo dõi")
+        CLOSED = "closed", _("Đã xử lý")
+
+    class Result(models.TextChoices):
+        BOOK_RIGHT = "book_right", _("Sổ hộ tịch đúng")
+        REGISTRY_RIGHT = "registry_right", _("CSDL dân cư đúng")
+        BOTH_WRONG = "both_wrong", _("Cả hai cần điều chỉnh")
+
+    entry = models.ForeignKey(
+        "registers.Entry", on_delete=models.CASCADE, related_name="tracking_cases"
+    )
+    # The entry's people are rebuilt on every save, so the case is keyed by role; ``person``
+    # points at the current row and is emptied (not deleted) when the row is rebuilt.
+    role = models.CharField(_("vai trò"), max_length=20)
+    person = models.ForeignKey(
+        "registers.EntryPerson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracking_cases",
+    )
+    full_name = models.CharField(_("họ tên như trong sổ"), max_length=200, blank=True)
+    commune = models.ForeignKey(
+        "places.AdministrativeUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    citizen = models.ForeignKey(
+        "registry.Citizen", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    personal_id = models.CharField(_("số định danh"), max_length=12, blank=True)
+    fields = models.JSONField(_("trường khác nhau"), default=list)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.CharField(
+        _("kết quả xác minh"), max_length=16, choices=Result.choices, blank=True
+    )
+    procedure = models.TextField(_("thủ tục hướng dẫn công dân"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    opened_at = models.DateTimeField(_("ngày mở"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("ngày đóng"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trường hợp theo dõi riêng")
+        verbose_name_plural = _("danh sách theo dõi riêng")
+        ordering = ["opened_at", "id"]
+        indexes = [models.Index(fields=["commune", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "role"], name="one_case_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} – {self.full_name}"
+
+    @property
+    def field_keys(self) -> list[str]:
+        return [f["field"] for f in self.fields]

@@ -1,0 +1,231 @@
+"""Reads of the keying workflow, always scoped to what the user may see (hotich.accounts.scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from hotich.accounts.models import User
+from hotich.accounts.scope import book_scope, books_for_user
+from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying, TrackingCase
+from hotich.lib.text import comparison_key, fold, normalise_name
+from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
+from hotich.registers.spec import REGISTER_TYPES
+from hotich.registry.models import Citizen
+
+#: Entries still to key or to finish keying.
+TO_KEY = (EntryStatus.DRAFT,)
+
+
+def cases_for_user(user: User) -> QuerySet[TrackingCase]:
+    """Return the tracking cases of the books USER may see."""
+    return TrackingCase.objects.filter(book_scope(user, "entry__book__")).select_related(
+        "entry__book__commune", "person", "assignee", "closed_by", "commune"
+    )
+
+
+def books_in_work_order(user: User) -> list[RegisterBook]:
+    """Return USER's books to key: births → marriages → adoptions → deaths → others.
+
+    Each book carries counts: ``n_entries``, ``n_to_key``, ``n_hard``, ``n_second`` (waiting
+    for a second keying) and ``n_arbitration``. Lost books and books already in the
+    electronic system are left out.
+    """
+    books = (
+        books_for_user(user)
+        .exclude(condition=RegisterBook.Condition.LOST)
+        .exclude(already_electronic=True)
+        .annotate(
+            n_entries=Count("entries"),
+            n_to_key=Count(
+                "entries",
+                filter=Q(entries__status__in=TO_KEY)
+                & (Q(entries__work__isnull=True) | Q(entries__work__hard=False)),
+            ),
+            n_hard=Count("entries", filter=Q(entries__work__hard=True)),
+            n_second=Count(
+                "entries", filter=Q(entries__work__verification=EntryWork.Verification.WAITING)
+            ),
+            n_arbitration=Count(
+                "entries",
+                filter=Q(entries__work__verification=EntryWork.Verification.ARBITRATION),
+            ),
+        )
+    )
+    order = {code: rt.priority for code, rt in REGISTER_TYPES.items()}
+    return sorted(
+        books, key=lambda b: (order.get(b.register_type, 99), b.commune.name, b.year_from, b.volume)
+    )
+
+
+def book_queue(book: RegisterBook) -> dict[str, QuerySet[Entry]]:
+    """Return the queues of BOOK in entry order: to key, hard later, second keying, arbitration."""
+    entries = book.entries.select_related("work", "updated_by").order_by("year", "number", "id")
+    return {
+        "to_key": entries.filter(status__in=TO_KEY).filter(
+            Q(work__isnull=True) | Q(work__hard=False)
+        ),
+        "hard": entries.filter(work__hard=True),
+        "second": entries.filter(work__verification=EntryWork.Verification.WAITING),
+        "arbitration": entries.filter(work__verification=EntryWork.Verification.ARBITRATION),
+    }
+
+
+def next_in_queue(book: RegisterBook, after: Entry | None = None) -> Entry | None:
+    """Return the next entry of BOOK to key after AFTER (in entry order), or None."""
+    queue = book_queue(book)["to_key"]
+    if after is not None:
+        queue = queue.filter(
+            Q(year__gt=after.year)
+            | Q(year=after.year, number__gt=after.number)
+            | Q(year=after.year, number=after.number, id__gt=after.pk)
+        )
+    return queue.first()
+
+
+def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -> dict[str, str]:
+    """Return the values of the entry keyed just before (for repeating a field's value)."""
+    entries = book.entries.exclude(status=EntryStatus.DRAFT, values={}).order_by(
+        "-year", "-number", "-id"
+    )
+    if entry is not None:
+        entries = entries.filter(
+            Q(year__lt=entry.year) | Q(year=entry.year, number__lt=entry.number)
+        )
+    elif year is not None:
+        entries = entries.filter(year__lte=year)
+    previous = entries.only("values").first()
+    return dict(previous.values) if previous else {}
+
+
+def numbers_used(book: RegisterBook, year: int, exclude: int | None) -> dict[int, int]:
+    """Return entry number → count for BOOK and YEAR (EXCLUDE: the entry being keyed)."""
+    entries = Entry.objects.filter(book=book, year=year)
+    if exclude:
+        entries = entries.exclude(pk=exclude)
+    return dict(entries.values_list("number").annotate(n=Count("id")).order_by())
+
+
+def name_suggestions(text: str, limit: int = 3) -> list[str]:
+    """Return names with diacritics that fold to what was typed without them, most common first.
+
+    Only for a name typed without any diacritic ("Nguyen Thi Phuong"); whole names known to
+    the registry or keyed before come first, then the name rebuilt word by word from known
+    family and given names.
+    """
+    text = " ".join(text.split())
+    if not text or not text.isascii() or len(text.split()) < 2:
+        return []
+    key = comparison_key(normalise_name(text))
+    counts: dict[str, int] = {}
+    for name in Citizen.objects.filter(name_key=key).values_list("full_name", flat=True)[:200]:
+        counts[name] = counts.get(name, 0) + 1
+    for name in EntryPerson.objects.filter(name_key=key).values_list("full_name", flat=True)[:200]:
+        counts[name] = counts.get(name, 0) + 1
+    whole = [
+        n
+        for n, _c in sorted(counts.items(), key=lambda item: -item[1])
+        if not n.isascii() and fold(n) == fold(normalise_name(text))
+    ]
+    if whole:
+        return whole[:limit]
+    words = normalise_name(text).split()
+    family = _word_with_accents("family", words[0])
+    given = _word_with_accents("given", words[-1])
+    if family is None and given is None:
+        return []
+    middle = [_middle_with_accents(w) or w for w in words[1:-1]]
+    rebuilt = " ".join([family or words[0], *middle, given or words[-1]])
+    return [rebuilt] if rebuilt != " ".join(words) else []
+
+
+def _word_with_accents(part: str, word: str) -> str | None:
+    column = f"{part}_name"
+    found = (
+        Citizen.objects.filter(**{f"{part}_key": comparison_key(word)})
+        .values_list(column)
+        .annotate(n=Count("id"))
+        .order_by("-n")[:1]
+    )
+    return found[0][0] if found else None
+
+
+# Common middle names: enough to rebuild most names; anything else is kept as typed.
+_MIDDLE = {
+    fold(w): w
+    for w in (
+        "Văn Thị Hữu Đức Minh Ngọc Thanh Thu Quang Xuân Hồng Kim Bảo Gia Hoàng Phương Mạnh "
+        "Tuấn Đình Công Quốc Trọng Như Diệu Mỹ Khánh Anh Hải Việt Tiến Duy Thế Bá Trung"
+    ).split()
+}
+
+
+def _middle_with_accents(word: str) -> str | None:
+    return _MIDDLE.get(fold(word))
+
+
+@dataclass
+class OperatorRate:
+    user: User
+    entries: int
+    fields: int
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.errors / self.fields if self.fields else 0.0
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.rate
+
+
+def operator_error_rates(user: User, since_days: int | None = None) -> list[OperatorRate]:
+    """Return per keyer: double-keyed entries, fields compared and fields keyed wrong.
+
+    A field is keyed wrong by the first keyer when the arbitration kept the second value
+    (or neither), and the other way round. Scoped to the books USER may see.
+    """
+    seconds = SecondKeying.objects.filter(book_scope(user, "entry__book__"))
+    differences = KeyingDifference.objects.filter(book_scope(user, "entry__book__")).exclude(
+        fault=""
+    )
+    if since_days:
+        since = timezone.now() - timedelta(days=since_days)
+        seconds = seconds.filter(created_at__gte=since)
+        differences = differences.filter(resolved_at__gte=since)
+    totals: dict[int, dict[str, Any]] = {}
+
+    def add(pk: int | None, entries: int, fields: int, errors: int) -> None:
+        if pk is None:
+            return
+        row = totals.setdefault(pk, {"entries": 0, "fields": 0, "errors": 0})
+        row["entries"] += entries
+        row["fields"] += fields
+        row["errors"] += errors
+
+    for row in seconds.values("keyer").annotate(n=Count("id"), f=Sum("fields_compared")):
+        add(row["keyer"], row["n"], row["f"] or 0, 0)
+    for row in seconds.values("entry__work__first_keyer").annotate(
+        n=Count("id"), f=Sum("fields_compared")
+    ):
+        add(row["entry__work__first_keyer"], row["n"], row["f"] or 0, 0)
+    for row in (
+        differences.filter(fault__in=["first", "both"])
+        .values("first_keyer")
+        .annotate(n=Count("id"))
+    ):
+        add(row["first_keyer"], 0, 0, row["n"])
+    for row in (
+        differences.filter(fault__in=["second", "both"])
+        .values("second_keyer")
+        .annotate(n=Count("id"))
+    ):
+        add(row["second_keyer"], 0, 0, row["n"])
+    users = User.objects.in_bulk(list(totals))
+    rates = [OperatorRate(users[pk], **row) for pk, row in totals.items() if pk in users]
+    return sorted(rates, key=lambda r: (-r.rate, r.user.username))

@@ -1,0 +1,429 @@
+"""Keying pages: the work queue, the entry form with live lookup, double keying, arbitration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hotich.accounts.models import Role
+from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.keying import selectors, services
+from hotich.keying.forms import (
+    form_groups,
+    kept_choice,
+    posted_choices,
+    posted_marks,
+    posted_values,
+)
+from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork
+from hotich.keying.values import entry_problems, typed_values
+from hotich.registers.models import Entry, RegisterBook
+from hotich.registers.services import EntryConflict
+
+ARBITERS = frozenset({Role.JUSTICE_OFFICER, Role.ADMINISTRATOR})
+POLICY_SETTERS = frozenset({Role.JUSTICE_OFFICER, Role.TEAM_LEADER, Role.ADMINISTRATOR})
+
+
+@require_GET
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """Books to key in campaign order (births first), with what waits in each queue."""
+    books = selectors.books_in_work_order(request.user)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, object_type="workqueue")
+    return render(request, "keying/work_queue.html", {"books": books})
+
+
+@require_GET
+def book_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    """One book's queues in entry order: to key, hard later, second keying, arbitration."""
+    book = get_book_for_user(request, pk)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=book)
+    context = {
+        "book": book,
+        "queues": selectors.book_queue(book),
+        "policy": services.double_keying_policy(book),
+        "modes": DoubleKeyingPolicy.Mode.choices,
+        "can_set_policy": request.user.role in POLICY_SETTERS and request.user.can_write,
+    }
+    return render(request, "keying/book_queue.html", context)
+
+
+def _draft_key(entry: Entry | None) -> str:
+    return str(entry.pk) if entry is not None else services.NEW_DRAFT
+
+
+def _lookups(
+    request: HttpRequest, book: RegisterBook, values: dict[str, str], data: Any
+) -> list[dict[str, Any]]:
+    """Return the lookup panels of the form's people, each with the choice to show."""
+    panels = []
+    for found in services.form_lookups(book.register_type_spec, values):
+        options = ["not_found", "review"]
+        for candidate in found.result.candidates:
+            pid = candidate.citizen.personal_id
+            options += [f"match:{pid}", f"discrepancy:{pid}"]
+        top = found.result.candidates[0].citizen if found.result.candidates else None
+        panels.append(
+            {
+                "lookup": found,
+                "choice": kept_choice(data, found.role, found.proposal, options),
+                "side_by_side": services.side_by_side(found.person, top) if top else [],
+                "top": top,
+            }
+        )
+    shown = [c.citizen.personal_id for p in panels for c in p["lookup"].result.candidates]
+    if panels:
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            request=request,
+            object_type="citizen",
+            object_id=",".join(shown)[:64],
+            object_repr=f"tra cứu CSDL dân cư khi nhập: {len(shown)} ứng viên",
+            commune=book.commune,
+        )
+    return panels
+
+
+def _check_context(
+    request: HttpRequest, book: RegisterBook, entry: Entry | None, data: Any
+) -> dict[str, Any]:
+    """Problems, lookups, name suggestions and date readings for the form as typed."""
+    register = book.register_type_spec
+    raw = posted_values(register, data)
+    values = typed_values(register, raw)
+    marks = posted_marks(register, data)
+    meta = services.entry_meta(book, values)
+    used = selectors.numbers_used(book, meta["year"], entry.pk if entry else None)
+    problems = entry_problems(
+        register, values, marks, numbers_used=used, last_number=max(used, default=None)
+    )
+    suggestions = []
+    for field in register.fields:
+        if field.type == "name" and raw.get(field.name):
+            names = selectors.name_suggestions(raw[field.name])
+            if names:
+                suggestions.append({"field": field.name, "label": field.label, "names": names})
+    readings = [
+        {"field": name, "label": register.field(name).label, "value": values[name]}
+        for name in raw
+        if values.get(name) and values[name] != raw[name].strip()
+    ]
+    panels = _lookups(request, book, values, data)
+    return {
+        "problems": problems,
+        "errors": [p for p in problems if p.level == "error"],
+        "panels": panels,
+        "suggestions": suggestions,
+        "readings": readings,
+        "register": register,
+    }
+
+
+@require_POST
+def form_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """As the officer types: save the draft, check the values, look the people up (htmx)."""
+    book = get_book_for_user(request, pk, write=True)
+    entry_id = request.POST.get("_entry", "")
+    entry = get_entry_for_user(request, int(entry_id), write=True) if entry_id.isdigit() else None
+    if entry is not None and entry.book_id != book.pk:
+        entry = None
+    services.draft_save(
+        user=request.user,
+        book=book,
+        key=_draft_key(entry),
+        data={k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+    )
+    context = _check_context(request, book, entry, request.POST)
+    return render(request, "keying/_check.html", context)
+
+
+def _form_page(
+    request: HttpRequest,
+    book: RegisterBook,
+    entry: Entry | None,
+    data: dict[str, str],
+    **extra: Any,
+) -> HttpResponse:
+    register = book.register_type_spec
+    values = posted_values(register, data)  # type: ignore[arg-type]
+    marks = posted_marks(register, data)  # type: ignore[arg-type]
+    checks = _check_context(request, book, entry, data)
+    meta = services.entry_meta(book, typed_values(register, values))
+    context = {
+        "book": book,
+        "entry": entry,
+        "groups": form_groups(register, values, marks, checks["problems"]),
+        "previous": selectors.previous_values(book, entry, meta["year"]),
+        "version": data.get("_version", entry.version if entry else ""),
+        **checks,
+        **extra,
+    }
+    return render(request, "keying/entry_form.html", context, status=extra.get("status", 200))
+
+
+def _initial(book: RegisterBook, entry: Entry | None, user: Any) -> tuple[dict[str, str], bool]:
+    """Return the form's data: the officer's draft if any (restored), else the entry."""
+    draft = EntryDraft.objects.filter(user=user, book=book, key=_draft_key(entry)).first()
+    if draft is not None and (entry is None or draft.updated_at >= entry.updated_at):
+        return dict(draft.data), True
+    if entry is not None:
+        data = dict(entry.values)
+        data.update({f"mark:{k}": v for k, v in entry.marks.items()})
+        data["_version"] = str(entry.version)
+        return data, False
+    year = book.year_from
+    number = services.next_entry_number(book, year)
+    return {"so": f"{number:02d}", "quyenSo": book.volume}, False
+
+
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Key a new entry of the book; Ctrl+Enter saves and opens the next number."""
+    book = get_book_for_user(request, pk, write=True)
+    if request.method == "POST":
+        return _save(request, book, None)
+    data, restored = _initial(book, None, request.user)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=book)
+    return _form_page(request, book, None, data, restored=restored)
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Key (or correct) an existing entry, with optimistic locking on its version."""
+    entry = get_entry_for_user(request, pk, write=True)
+    if request.method == "POST":
+        return _save(request, entry.book, entry)
+    data, restored = _initial(entry.book, entry, request.user)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
+    return _form_page(request, entry.book, entry, data, restored=restored)
+
+
+def _conflict_rows(entry: Entry, mine: dict[str, str], register: Any) -> list[dict[str, str]]:
+    theirs = entry.values
+    return [
+        {
+            "label": f.label,
+            "name": f.name,
+            "mine": mine.get(f.name, ""),
+            "theirs": theirs.get(f.name, ""),
+        }
+        for f in register.fields
+        if mine.get(f.name, "") != theirs.get(f.name, "")
+    ]
+
+
+def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+    register = book.register_type_spec
+    data = request.POST
+    action = data.get("_action", "save")
+    checks = _check_context(request, book, entry, data)
+    if checks["errors"] and action != "aside" and not data.get("_confirm"):
+        messages.warning(
+            request,
+            _(
+                "Có giá trị không hợp lệ. Nếu sổ ghi đúng như vậy, đánh dấu “Sổ ghi đúng như vậy” rồi lưu."
+            ),
+        )
+        return _form_page(request, book, entry, data, need_confirm=True, status=422)
+    version = data.get("_version", "")
+    try:
+        report = services.keying_save(
+            book=book,
+            user=request.user,
+            raw_values=posted_values(register, data),
+            marks=posted_marks(register, data),
+            choices=posted_choices(data),
+            entry=entry,
+            expected_version=int(version) if version.isdigit() else None,
+            aside_reason=(data.get("_aside_reason") or _("Cần xác minh"))
+            if action == "aside"
+            else None,
+            request=request,
+        )
+    except EntryConflict as conflict:
+        typed = typed_values(register, posted_values(register, data))
+        post = data.copy()
+        post["_version"] = str(conflict.current.version)
+        return _form_page(
+            request,
+            book,
+            conflict.current,
+            post,
+            conflict=conflict,
+            conflict_rows=_conflict_rows(conflict.current, typed, register),
+            status=409,
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return _form_page(request, book, entry, data, status=422)
+    _report_messages(request, report)
+    if action == "save_next":
+        following = selectors.next_in_queue(book, after=report.entry)
+        if following is not None and entry is not None:
+            return redirect("keying_edit", pk=following.pk)
+        return redirect("keying_new", pk=book.pk)
+    if action == "aside":
+        return redirect("keying_book", pk=book.pk)
+    return redirect("keying_edit", pk=report.entry.pk)
+
+
+def _report_messages(request: HttpRequest, report: services.SaveReport) -> None:
+    entry = report.entry
+    messages.success(request, _("Đã lưu %(entry)s.") % {"entry": entry})
+    for role, pid in report.issued.items():
+        messages.success(
+            request, _("Đã cấp số định danh cá nhân mới: %(pid)s.") % {"pid": pid, "role": role}
+        )
+    for case in report.cases:
+        messages.info(
+            request,
+            _("Đã đưa %(name)s vào Danh sách theo dõi riêng (khác nhau: %(fields)s).")
+            % {"name": case.full_name, "fields": ", ".join(f["label"] for f in case.fields)},
+        )
+    if report.second_keying:
+        messages.info(request, _("Trường hợp này được chọn để nhập lần hai."))
+    for problem in report.problems:
+        messages.error(request, problem)
+
+
+@require_POST
+def entry_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an entry in the "hard, later" queue, or bring it back."""
+    entry = get_entry_for_user(request, pk, write=True)
+    hard = request.POST.get("hard") == "1"
+    services.entry_set_aside(
+        entry=entry,
+        user=request.user,
+        hard=hard,
+        reason=request.POST.get("reason", "").strip() or _("Cần xác minh"),
+        request=request,
+    )
+    messages.success(request, _("Đã để sau.") if hard else _("Đã đưa trở lại hàng chờ nhập."))
+    return redirect("keying_book", pk=entry.book_id)
+
+
+@require_http_methods(["GET", "POST"])
+def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
+    """The blind second keying: an empty form; the first keying is never shown."""
+    entry = get_entry_for_user(request, pk, write=True)
+    register = entry.register_type
+    work = EntryWork.objects.filter(entry=entry).first()
+    if work is None or work.verification != EntryWork.Verification.WAITING:
+        messages.error(request, _("Trường hợp này không chờ nhập lần hai."))
+        return redirect("keying_book", pk=entry.book_id)
+    if request.method == "POST":
+        try:
+            differences = services.second_keying_submit(
+                entry=entry,
+                user=request.user,
+                raw_values=posted_values(register, request.POST),
+                marks=posted_marks(register, request.POST),
+                request=request,
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("keying_book", pk=entry.book_id)
+        if differences:
+            messages.info(
+                request,
+                _("Hai lần nhập khác nhau ở %(n)s trường; đã chuyển công chức tư pháp phân xử.")
+                % {"n": len(differences)},
+            )
+        else:
+            messages.success(request, _("Hai lần nhập khớp nhau: trường hợp đã được kiểm tra."))
+        return redirect("keying_book", pk=entry.book_id)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=entry,
+        changes={"nhập lần hai": [None, "mở"]},
+    )
+    context = {
+        "book": entry.book,
+        "entry": entry,
+        "groups": form_groups(register, {}, {}),
+        "blind": True,
+        "previous": {},
+    }
+    return render(request, "keying/second_keying.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The justice officer settles the differences of two keyings, with the scan at hand."""
+    require_role(
+        request,
+        ARBITERS,
+        object_type="entry",
+        message=_("Chỉ công chức tư pháp – hộ tịch được phân xử hai lần nhập."),
+    )
+    entry = get_entry_for_user(request, pk, write=True)
+    differences = list(entry.keying_differences.filter(resolved_at__isnull=True))
+    if request.method == "POST":
+        decisions = {}
+        for d in differences:
+            pick = request.POST.get(f"pick:{d.field}", "")
+            decisions[d.field] = {
+                "first": d.first_value,
+                "second": d.second_value,
+            }.get(pick, request.POST.get(f"other:{d.field}", ""))
+        try:
+            report = services.difference_arbitrate(
+                entry=entry, user=request.user, decisions=decisions, request=request
+            )
+        except (ValueError, EntryConflict) as exc:
+            messages.error(request, str(exc))
+            return redirect("keying_arbitrate", pk=entry.pk)
+        messages.success(request, _("Đã phân xử: trường hợp đã được kiểm tra."))
+        for pid in report.issued.values():
+            messages.success(request, _("Đã cấp số định danh cá nhân mới: %(pid)s.") % {"pid": pid})
+        for problem in report.problems:
+            messages.error(request, problem)
+        return redirect("keying_book", pk=entry.book_id)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
+    register = entry.register_type
+    rows = [{"d": d, "field": register.field(d.field)} for d in differences]
+    context = {"entry": entry, "book": entry.book, "rows": rows, "scans": entry.scans.all()}
+    return render(request, "keying/arbitrate.html", context)
+
+
+@require_POST
+def policy_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set double keying for a book (or, with scope=campaign, for its commune's campaign)."""
+    book = get_book_for_user(request, pk, write=True)
+    require_role(
+        request,
+        POLICY_SETTERS,
+        object_type="registerbook",
+        message=_("Chỉ công chức tư pháp hoặc tổ trưởng được đặt chế độ nhập hai lần."),
+    )
+    percent = request.POST.get("sample_percent", "10")
+    try:
+        services.policy_set(
+            commune=book.commune,
+            book=None if request.POST.get("scope") == "campaign" else book,
+            user=request.user,
+            mode=request.POST.get("mode", ""),
+            sample_percent=int(percent) if percent.isdigit() else -1,
+            request=request,
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã lưu chế độ nhập hai lần."))
+    return redirect("keying_book", pk=book.pk)
+
+
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    """Error rates per operator, from double keying and arbitration."""
+    days = request.GET.get("days", "")
+    rates = selectors.operator_error_rates(request.user, int(days) if days.isdigit() else None)
+    audit_record(request=request, action=AuditEvent.Action.VIEW, object_type="keyingquality")
+    return render(request, "keying/quality.html", {"rates": rates, "days": days})
