@@ -188,13 +188,13 @@ def _id_problems(number: str, today: date | None) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _this_year_cached(day: int) -> date:
+def _today_at(minute: int) -> date:
     return today_in_vietnam()
 
 
 def _this_year() -> date:
     # today_in_vietnam() costs a time-zone conversion; once a minute is plenty.
-    return _this_year_cached(int(time.time() // 60))
+    return _today_at(int(time.time() // 60))
 
 
 def _consistent(number: str, sex: str, year: int | None) -> bool:
@@ -370,7 +370,7 @@ def prepare_row(
 
 
 def warm_up() -> None:
-    """Build the libraries' lazy tables (places, names) once, before worker processes fork."""
+    """Build the libraries' lazy tables (places, names) in a process before its first chunk."""
     prepare_chunk(
         [
             (

@@ -298,9 +298,10 @@ def test_the_command_prints_a_summary_and_writes_every_problem(db, tmp_path, cap
     )
     errors = tmp_path / "errors.csv"
 
-    call_command("registry_load", str(path), "--errors", str(errors), "-v", "0")
+    call_command("registry_load", str(path), "--errors", str(errors), "--workers", "0", "-v", "2")
 
     out = capsys.readouterr()
+    assert "Thời gian: đọc, tính khóa và ghi" in out.out
     assert "nạp 1 (1 mới, 0 cập nhật), bỏ qua 1 dòng lỗi" in out.out
     assert "Dòng 3, cột personal_id" in out.err
     with errors.open(encoding="utf-8") as handle:

@@ -95,5 +95,12 @@ class Command(BaseCommand):
                 f"Liên kết cha/mẹ/vợ chồng: {report.links:,} dòng; "
                 f"{report.links_missing:,} số định danh được nhắc tới không có trong CSDL."
             )
+        if verbosity >= 2:
+            phases = {"rows": "đọc, tính khóa và ghi", "rows_writing": "trong đó ghi",
+                      "links": "liên kết", "indexes": "dựng lại chỉ mục"}  # fmt: skip
+            self.stdout.write(
+                "Thời gian: "
+                + ", ".join(f"{phases[k]} {v:.1f} s" for k, v in report.seconds.items())
+            )
         if report.rows and not report.loaded:
             raise CommandError("Không nạp được dòng nào: sửa các lỗi trên rồi chạy lại.")
