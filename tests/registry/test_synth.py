@@ -132,3 +132,12 @@ def test_the_command_synthesises_into_the_registry(db, units, capsys):
     call_command("registry_synth", "--count", "200", "--province", "038", "-v", "0")
     assert Citizen.objects.count() >= 200
     assert "vào CSDL dân cư" in capsys.readouterr().out
+
+
+def test_the_command_refuses_an_unknown_output_type_or_province(db, tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=r"\.csv hoặc \.parquet"):
+        call_command("registry_synth", "--count", "5", "--province", "38", "--out", "x.json")
+    with pytest.raises(CommandError, match="Mã tỉnh 099"):
+        call_command("registry_synth", "--count", "5", "--province", "99", "--out", "x.csv")

@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from hotich.registry.extracts import ExtractError
@@ -81,26 +82,44 @@ class Command(BaseCommand):
             self.stderr.write(message)
         more = report.rejected + report.warnings - min(len(report.problems), SHOWN_PROBLEMS)
         if more > 0:
-            hint = f" (xem {errors})" if errors else " (dùng --errors FILE.csv để xem hết)"
-            self.stderr.write(f"… và {more:,} lỗi/cảnh báo khác{hint}.")
+            if errors:
+                hint = _("… và %(n)s lỗi/cảnh báo khác (xem %(file)s).")
+            else:
+                hint = _("… và %(n)s lỗi/cảnh báo khác (dùng --errors FILE.csv để xem hết).")
+            self.stderr.write(hint % {"n": f"{more:,}", "file": errors})
         if report.ignored_columns:
-            self.stderr.write("Bỏ qua các cột không dùng: " + ", ".join(report.ignored_columns))
+            self.stderr.write(
+                _("Bỏ qua các cột không dùng: %(columns)s")
+                % {"columns": ", ".join(report.ignored_columns)}
+            )
         self.stdout.write(
-            f"Đã đọc {report.rows:,} dòng: nạp {report.loaded:,} "
-            f"({report.inserted:,} mới, {report.updated:,} cập nhật), "
-            f"bỏ qua {report.rejected:,} dòng lỗi, {report.warnings:,} cảnh báo."
+            _(
+                "Đã đọc %(rows)s dòng: nạp %(loaded)s (%(inserted)s mới, %(updated)s cập nhật), "
+                "bỏ qua %(rejected)s dòng lỗi, %(warnings)s cảnh báo."
+            )
+            % {
+                k: f"{getattr(report, k):,}"
+                for k in ("rows", "loaded", "inserted", "updated", "rejected", "warnings")
+            }
         )
         if report.links:
             self.stdout.write(
-                f"Liên kết cha/mẹ/vợ chồng: {report.links:,} dòng; "
-                f"{report.links_missing:,} số định danh được nhắc tới không có trong CSDL."
+                _(
+                    "Liên kết cha/mẹ/vợ chồng: %(links)s dòng; %(missing)s số định danh được "
+                    "nhắc tới không có trong CSDL."
+                )
+                % {"links": f"{report.links:,}", "missing": f"{report.links_missing:,}"}
             )
         if verbosity >= 2:
-            phases = {"rows": "đọc, tính khóa và ghi", "rows_writing": "trong đó ghi",
-                      "links": "liên kết", "indexes": "dựng lại chỉ mục"}  # fmt: skip
+            phases = {
+                "rows": _("đọc, tính khóa và ghi"),
+                "rows_writing": _("trong đó ghi"),
+                "links": _("liên kết"),
+                "indexes": _("dựng lại chỉ mục"),
+            }
             self.stdout.write(
-                "Thời gian: "
-                + ", ".join(f"{phases[k]} {v:.1f} s" for k, v in report.seconds.items())
+                _("Thời gian: %(phases)s")
+                % {"phases": ", ".join(f"{phases[k]} {v:.1f} s" for k, v in report.seconds.items())}
             )
         if report.rows and not report.loaded:
-            raise CommandError("Không nạp được dòng nào: sửa các lỗi trên rồi chạy lại.")
+            raise CommandError(_("Không nạp được dòng nào: sửa các lỗi trên rồi chạy lại."))

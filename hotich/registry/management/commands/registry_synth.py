@@ -1,6 +1,7 @@
 """hotich registry synth: a realistic synthetic population, into the registry or a file."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from hotich.lib.idnumbers import InvalidPersonalId, normalise_province_code
@@ -31,8 +32,10 @@ class Command(BaseCommand):
             code = normalise_province_code(province)
         except InvalidPersonalId as exc:
             raise CommandError(str(exc)) from exc
+        if out and not out.lower().endswith((".csv", ".parquet")):
+            raise CommandError(_("--out phải là tệp .csv hoặc .parquet."))
         if count <= 0:
-            raise CommandError("--count phải lớn hơn 0.")
+            raise CommandError(_("--count phải lớn hơn 0."))
         with tqdm(total=count, unit=" người", disable=options["verbosity"] == 0) as bar:
 
             def progress(done: int) -> None:
@@ -48,5 +51,8 @@ class Command(BaseCommand):
                     )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
-        where = out or "CSDL dân cư"
-        self.stdout.write(f"Đã tạo {made:,} người sinh tại tỉnh {code} vào {where}.")
+        where = out or _("CSDL dân cư")
+        self.stdout.write(
+            _("Đã tạo %(n)s người sinh tại tỉnh %(code)s vào %(where)s.")
+            % {"n": f"{made:,}", "code": code, "where": where}
+        )
