@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "hotich.registers",
     "hotich.registry",
     "hotich.jobs",
+    "hotich.exchange",
+    "hotich.review",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,20 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Scans and exported files on S3-compatible object storage instead of MEDIA_ROOT
+# (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+if os.environ.get("HOTICH_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["HOTICH_S3_BUCKET"],
+            "endpoint_url": os.environ.get("HOTICH_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("HOTICH_S3_REGION") or None,
+            "file_overwrite": False,
+        },
+    }
+# Largest scan file accepted (one case's PDF or photo; a whole-book PDF may be 20 times this).
+HOTICH_SCAN_MAX_BYTES = int(os.environ.get("HOTICH_SCAN_MAX_MB", "25")) * 1024 * 1024
 # The dev server and tests serve static files straight from the apps.
 WHITENOISE_USE_FINDERS = True
 

@@ -59,7 +59,13 @@ def _summary(register: RegisterType, values: dict[str, str]) -> str:
 
 def entry_people_sync(*, entry: Entry) -> None:
     """Rebuild the people named in ENTRY from its values (derived data, book values untouched)."""
-    register = entry.register_type
+    rows = _people_rows(entry, entry.register_type)
+    EntryPerson.objects.filter(entry=entry).delete()
+    EntryPerson.objects.bulk_create(rows)
+
+
+def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
+    """Return the (unsaved) people named in ENTRY's values."""
     rows = []
     for role in register.persons:
         fields = register.fields_for(role)
@@ -95,8 +101,7 @@ def entry_people_sync(*, entry: Entry) -> None:
                 personal_id=pid[:20],
             )
         )
-    EntryPerson.objects.filter(entry=entry).delete()
-    EntryPerson.objects.bulk_create(rows)
+    return rows
 
 
 @transaction.atomic
@@ -202,3 +207,55 @@ def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: A
             changes={"status": [old, new]},
         )
     return bool(moved)
+
+
+def entries_bulk_create(
+    *,
+    book: RegisterBook,
+    user: User | None,
+    rows: list[dict[str, Any]],
+    status: str = EntryStatus.KEYED,
+) -> list[Entry]:
+    """Create many entries in BOOK at once (file imports); derive their people; audit each.
+
+    Each row holds ``year``, ``number``, ``page``, ``registration_date``, ``values`` and
+    ``marks`` as for :func:`entry_create`. Runs in the caller's transaction: the importer
+    commits a batch of rows, their people and their audit events together.
+    """
+    register = book.register_type_spec
+    entries = []
+    for row in rows:
+        clean, clean_marks = _clean_values(register, row["values"], row.get("marks") or {})
+        entries.append(
+            Entry(
+                book=book,
+                year=row["year"],
+                number=row["number"],
+                page=row.get("page"),
+                registration_date=row.get("registration_date") or None,
+                values=clean,
+                marks=clean_marks,
+                summary=_summary(register, clean),
+                status=status,
+                created_by=user,
+                updated_by=user,
+            )
+        )
+    Entry.objects.bulk_create(entries)
+    people = [person for entry in entries for person in _people_rows(entry, register)]
+    EntryPerson.objects.bulk_create(people)
+    username = getattr(user, "username", "") or ""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user,
+            username=username,
+            action=AuditEvent.Action.CREATE,
+            object_type="entry",
+            object_id=str(entry.pk),
+            object_repr=str(entry)[:200],
+            commune_id=book.commune_id,
+            changes={k: [None, v] for k, v in entry.values.items()},
+        )
+        for entry in entries
+    )
+    return entries
