@@ -240,17 +240,26 @@ class ErrorReport:
     FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 
     def __init__(self, raw_headers: list[Any]) -> None:
+        self.raw_headers = raw_headers
+        self.rows = 0
+
+    def _start(self) -> None:
+        # Made on the first bad row only: an unsaved write-only workbook complains when dropped.
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet("Dòng lỗi")
         bold = Font(bold=True)
-        header = [WriteOnlyCell(self.sheet, value="Dòng trong tệp gốc"), WriteOnlyCell(self.sheet, value="Lỗi")]
-        header += [WriteOnlyCell(self.sheet, value=h) for h in raw_headers]
+        header = [
+            WriteOnlyCell(self.sheet, value="Dòng trong tệp gốc"),
+            WriteOnlyCell(self.sheet, value="Lỗi"),
+            *(WriteOnlyCell(self.sheet, value=h) for h in self.raw_headers),
+        ]
         for cell in header:
             cell.font = bold
         self.sheet.append(header)
-        self.rows = 0
 
     def add(self, row_number: int, raw: tuple[Any, ...], problems: list[Problem], headers: list[str]):
+        if not self.rows:
+            self._start()
         by_column: dict[str, list[str]] = defaultdict(list)
         for p in problems:
             by_column[p.column].append(p.message)
@@ -324,6 +333,7 @@ class Importer:
         self.pending = 0
         self.rows_done = 0
         self.flushed = Outcome()
+        self.source = f"Nhập tệp {run.original_name} (lần nhập {run.pk})" if run else "Nhập tệp"
 
     def _index(self, book: RegisterBook) -> BookIndex:
         if book.pk not in self.indexes:
@@ -398,6 +408,7 @@ class Importer:
         digest = content_hash(reading.values, reading.marks, page, iso)
         existing = self._index(book).claim(year, number)
         row = {
+            "row": row_number,
             "year": year,
             "number": number,
             "page": page,
@@ -424,7 +435,13 @@ class Importer:
         books = {b.book.pk: b.book for b in self.indexes.values()}
         with transaction.atomic():
             for book_pk, rows in self.creates.items():
-                entries_bulk_create(book=books[book_pk], user=self.user, rows=rows, status=EntryStatus.KEYED)
+                entries_bulk_create(
+                    book=books[book_pk],
+                    user=self.user,
+                    rows=rows,
+                    source=self.source,
+                    status=EntryStatus.KEYED,
+                )
             for existing, row in self.updates:
                 entry = Entry.objects.select_related("book").get(pk=existing.pk)
                 entry_update(

@@ -214,13 +214,16 @@ def entries_bulk_create(
     book: RegisterBook,
     user: User | None,
     rows: list[dict[str, Any]],
+    source: str,
     status: str = EntryStatus.KEYED,
 ) -> list[Entry]:
     """Create many entries in BOOK at once (file imports); derive their people; audit each.
 
     Each row holds ``year``, ``number``, ``page``, ``registration_date``, ``values`` and
-    ``marks`` as for :func:`entry_create`. Runs in the caller's transaction: the importer
-    commits a batch of rows, their people and their audit events together.
+    ``marks`` as for :func:`entry_create`. Each entry's audit event names SOURCE (the file
+    and its row) instead of repeating the values, which the file and the entry both hold.
+    Runs in the caller's transaction: the importer commits a batch of rows, their people and
+    their audit events together.
     """
     register = book.register_type_spec
     entries = []
@@ -254,8 +257,8 @@ def entries_bulk_create(
             object_id=str(entry.pk),
             object_repr=str(entry)[:200],
             commune_id=book.commune_id,
-            changes={k: [None, v] for k, v in entry.values.items()},
+            changes={"source": [None, f"{source}, dòng {row.get('row', '?')}"]},
         )
-        for entry in entries
+        for entry, row in zip(entries, rows, strict=True)
     )
     return entries
