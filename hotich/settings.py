@@ -185,4 +185,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # pikepdf (under img2pdf) announces itself at INFO on import.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }

@@ -22,6 +22,8 @@ urlpatterns = [
     path("nhat-ky/xuat/", audit_views.audit_export_start, name="audit_export"),
     path("tac-vu/", job_views.job_list, name="job_list"),
     path("tac-vu/<uuid:pk>/tai-ve/", job_views.job_download, name="job_download"),
+    path("", include("hotich.exchange.urls")),
+    path("", include("hotich.review.urls")),
 ]
 
 handler403 = "hotich.core.views.permission_denied"
