@@ -127,6 +127,16 @@ def mapped_layout(headers: list[str], register: RegisterType, columns: dict[str,
     return Layout(kind=MAPPED, register=register, columns=found, headers=headers)
 
 
+EVERYDAY = {
+    "HoTen": ("Họ tên", "Họ và tên", "Tên"),
+    "NgaySinh": ("Ngày sinh", "Năm sinh"),
+    "GioiTinh": ("Giới tính", "Phái"),
+    "DanToc": ("Dân tộc",),
+    "QuocTich": ("Quốc tịch",),
+    "NoiCuTru": ("Nơi cư trú", "Địa chỉ", "Nơi thường trú"),
+}
+
+
 def suggest_mapping(headers: list[str], register: RegisterType) -> dict[str, str]:
     """Return a first guess of the field each header stands for (by name or Vietnamese label).
 
@@ -144,12 +154,15 @@ def suggest_mapping(headers: list[str], register: RegisterType) -> dict[str, str
         group = register.group_label(f.group)
         for label in (f.label, f"{f.label} {group}", f"{group} {f.label}"):
             candidates.setdefault(key(label), f.name)
-    # Everyday spellings of the commonest columns in legacy exports.
+    # Everyday spellings of the commonest columns in legacy exports; bare, they mean the
+    # first person of the register (the one registered), as in "Họ tên", "Ngày sinh".
     for f in register.fields:
-        if f.name.endswith("HoTen"):
-            group = register.group_label(f.group)
-            for label in (f"Họ tên {group}", f"Họ và tên {group}", f"{group} họ tên"):
-                candidates.setdefault(key(label), f.name)
+        group = register.group_label(f.group)
+        for suffix, words in EVERYDAY.items():
+            if f.name.endswith(suffix) and f.person is not None:
+                for word in words:
+                    for label in (word, f"{word} {group}", f"{group} {word}"):
+                        candidates.setdefault(key(label), f.name)
     used: set[str] = set()
     result: dict[str, str] = {}
     for header in headers:
