@@ -22,7 +22,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,7 +63,7 @@ def write_file(path: Path, rows: int) -> None:
             "chucVuNguoiKy": "Chủ tịch",
             "nksHoTen": name(rng),
             "nksGioiTinh": rng.choice(["Nam", "Nữ", 1, 2]),
-            "nksNgaySinh": datetime(year, month, day) if i % 2 else f"{day}/{month}/{year}",
+            "nksNgaySinh": date(year, month, day) if i % 2 else f"{day}/{month}/{year}",
             "nksNoiSinh": "Trạm y tế xã Đông Văn",
             "nksQueQuan": "Đông Văn, Đông Sơn, Thanh Hóa",
             "nksDanToc": "Kinh",
@@ -113,7 +113,11 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     commune = AdministrativeUnit.objects.create(
-        code="15943", name="Đông Văn", type_name="Xã", level="commune", period="pre2025",
+        code="15943",
+        name="Đông Văn",
+        type_name="Xã",
+        level="commune",
+        period="pre2025",
         province_code="38",
     )
     book = RegisterBook.objects.create(
@@ -122,15 +126,19 @@ def main() -> None:
     path = tmp / "ks.xlsx"
     started = time.perf_counter()
     write_file(path, args.rows)
-    print(f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, written in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"file: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, written in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     started = time.perf_counter()
     workbook = load_workbook(path, read_only=True, data_only=True)
     cells = sum(1 for row in workbook["DL Import"].iter_rows(values_only=True) for _ in row)
     reference = time.perf_counter() - started
-    print(f"reference (openpyxl read-only iteration, {cells:,} cells): {reference:.1f} s, "
-          f"{args.rows / reference:,.0f} rows/s")
+    print(
+        f"reference (openpyxl read-only iteration, {cells:,} cells): {reference:.1f} s, "
+        f"{args.rows / reference:,.0f} rows/s"
+    )
 
     results = []
     for label in ("import into an empty book", "same file again (all unchanged)"):
@@ -142,14 +150,20 @@ def main() -> None:
             outcome = Importer(sheet=sheet, layout=layout, user=None, book=book).run()
             elapsed = time.perf_counter() - started
         results.append(elapsed)
-        print(f"{label}: {elapsed:.1f} s, {args.rows / elapsed:,.0f} rows/s, "
-              f"{elapsed / reference:.1f}× the reference; imported {outcome.imported:,}, "
-              f"unchanged {outcome.unchanged:,}, rejected {outcome.rejected:,}")
-    print(f"entries in the book: {Entry.objects.filter(book=book).count():,}; "
-          f"peak memory {peak_mb():.0f} MB; database {os.environ.get('DATABASE_URL') or 'SQLite'}")
+        print(
+            f"{label}: {elapsed:.1f} s, {args.rows / elapsed:,.0f} rows/s, "
+            f"{elapsed / reference:.1f}× the reference; imported {outcome.imported:,}, "
+            f"unchanged {outcome.unchanged:,}, rejected {outcome.rejected:,}"
+        )
+    print(
+        f"entries in the book: {Entry.objects.filter(book=book).count():,}; "
+        f"peak memory {peak_mb():.0f} MB; database {os.environ.get('DATABASE_URL') or 'SQLite'}"
+    )
     goal = 120 * args.rows / 100_000
-    print(f"goal: {args.rows:,} rows in under {goal:.0f} s -> "
-          f"{'met' if results[0] < goal else 'NOT met'} ({results[0]:.1f} s)")
+    print(
+        f"goal: {args.rows:,} rows in under {goal:.0f} s -> "
+        f"{'met' if results[0] < goal else 'NOT met'} ({results[0]:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

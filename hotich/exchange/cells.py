@@ -103,7 +103,10 @@ def _check(f: Field, text: str) -> tuple[str, str | None]:
         number = normalise_id_number(text)
         if f.name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan")):
             if classify_id_number(number) != "personal_id":
-                return text, f"Số định danh cá nhân “{text}” phải gồm 12 chữ số, bắt đầu bằng mã tỉnh."
+                return (
+                    text,
+                    f"Số định danh cá nhân “{text}” phải gồm 12 chữ số, bắt đầu bằng mã tỉnh.",
+                )
         elif not number.isalnum():
             return text, f"Số giấy tờ “{text}” chỉ được gồm chữ và số."
         return number, None

@@ -250,9 +250,7 @@ def handover_export_create(*, book: RegisterBook, user: User, request: Any = Non
     entries = list(book.entries.filter(status__in=HANDED_OVER).order_by("year", "number", "id"))
     if not entries:
         raise ValueError("Sổ chưa có trường hợp nào đã đối chiếu với CSDL dân cư.")
-    export = BookExport(
-        book=book, kind=BookExport.Kind.HANDOVER, user=user, entries=len(entries)
-    )
+    export = BookExport(book=book, kind=BookExport.Kind.HANDOVER, user=user, entries=len(entries))
     content = handover_workbook(book=book, entries=entries)
     export.workbook.save(f"DL_GOC_{_file_stem(book)}.xlsx", ContentFile(content), save=False)
     export.save()

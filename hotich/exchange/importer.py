@@ -148,9 +148,17 @@ class BookIndex:
         index = cls(book)
         rows = Entry.objects.filter(book=book).order_by("id")
         fields = ("pk", "year", "number", "values", "marks", "page", "registration_date")
-        for pk, year, number, values, marks, page, registration, status, version in rows.values_list(
-            *fields, "status", "version"
-        ).iterator(chunk_size=2000):
+        for (
+            pk,
+            year,
+            number,
+            values,
+            marks,
+            page,
+            registration,
+            status,
+            version,
+        ) in rows.values_list(*fields, "status", "version").iterator(chunk_size=2000):
             iso = registration.isoformat() if registration else None
             digest = content_hash(values, marks, page, iso)
             index.entries.setdefault((year, number), []).append(
@@ -181,7 +189,9 @@ class BookFinder:
         self.register_code = register_code
         self.cache: dict[tuple, tuple[RegisterBook | None, str]] = {}
 
-    def find(self, volume: str, year: int | None, unit_code: str) -> tuple[RegisterBook | None, str]:
+    def find(
+        self, volume: str, year: int | None, unit_code: str
+    ) -> tuple[RegisterBook | None, str]:
         if self.book is not None:
             return self.book, ""
         key = (volume, year, unit_code)
@@ -189,7 +199,9 @@ class BookFinder:
             self.cache[key] = self._lookup(volume, year, unit_code)
         return self.cache[key]
 
-    def _lookup(self, volume: str, year: int | None, unit_code: str) -> tuple[RegisterBook | None, str]:
+    def _lookup(
+        self, volume: str, year: int | None, unit_code: str
+    ) -> tuple[RegisterBook | None, str]:
         if not volume:
             return None, "Thiếu quyển số: chọn sổ khi nhập, hoặc điền cột quyenSo."
         books = (
@@ -204,11 +216,16 @@ class BookFinder:
             if by_unit.exists():
                 books = by_unit
         wanted = _volume_key(volume)
-        found = [b for b in books.select_related("commune") if _volume_key(b.volume)[0] == wanted[0]]
+        found = [
+            b for b in books.select_related("commune") if _volume_key(b.volume)[0] == wanted[0]
+        ]
         if len(found) == 1:
             return found[0], ""
         if not found:
-            return None, f"Không tìm thấy sổ quyển “{volume}”{f' năm {year}' if year else ''} trong các sổ bạn được nhập."
+            return (
+                None,
+                f"Không tìm thấy sổ quyển “{volume}”{f' năm {year}' if year else ''} trong các sổ bạn được nhập.",
+            )
         return None, f"Có {len(found)} sổ quyển “{volume}”: hãy chọn sổ khi nhập tệp."
 
 
@@ -257,7 +274,9 @@ class ErrorReport:
             cell.font = bold
         self.sheet.append(header)
 
-    def add(self, row_number: int, raw: tuple[Any, ...], problems: list[Problem], headers: list[str]):
+    def add(
+        self, row_number: int, raw: tuple[Any, ...], problems: list[Problem], headers: list[str]
+    ):
         if not self.rows:
             self._start()
         by_column: dict[str, list[str]] = defaultdict(list)
@@ -265,7 +284,9 @@ class ErrorReport:
             by_column[p.column].append(p.message)
         cells = [
             WriteOnlyCell(self.sheet, value=row_number),
-            WriteOnlyCell(self.sheet, value="; ".join(f"{p.column}: {p.message}" for p in problems)),
+            WriteOnlyCell(
+                self.sheet, value="; ".join(f"{p.column}: {p.message}" for p in problems)
+            ),
         ]
         for header, value in zip(headers, raw, strict=False):
             cell = WriteOnlyCell(self.sheet, value=value)
@@ -344,10 +365,14 @@ class Importer:
         self.outcome.rejected += 1
         for p in problems:
             if len(self.outcome.errors) < 10_000:
-                self.outcome.errors.append({"row": row_number, "column": p.column, "message": p.message})
+                self.outcome.errors.append(
+                    {"row": row_number, "column": p.column, "message": p.message}
+                )
         self.report.add(row_number, raw, problems, self.layout.headers)
 
-    def _place(self, values: dict[str, str], meta: dict | None) -> tuple[int | None, int | None, Any]:
+    def _place(
+        self, values: dict[str, str], meta: dict | None
+    ) -> tuple[int | None, int | None, Any]:
         """Return (year, number, registration date) as the row gives them."""
         number, year = entry_number_of(values.get("so", ""))
         registration: PartialDate | None = None
@@ -380,7 +405,9 @@ class Importer:
             self.outcome.repaired += 1
             for column, encoding in reading.repairs:
                 if len(self.outcome.repairs) < 10_000:
-                    self.outcome.repairs.append({"row": row_number, "column": column, "encoding": encoding})
+                    self.outcome.repairs.append(
+                        {"row": row_number, "column": column, "encoding": encoding}
+                    )
         if reading.problems:
             self._reject(row_number, raw, reading.problems)
             return
@@ -397,13 +424,35 @@ class Importer:
         if year is None and book.year_from == book.year_to:
             year = book.year_from
         if year is None:
-            self._reject(row_number, raw, [Problem(self.layout.header_of("so"), "Không xác định được năm đăng ký (ghi số dạng 07/2008 hoặc điền ngày đăng ký).")])
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        "Không xác định được năm đăng ký (ghi số dạng 07/2008 hoặc điền ngày đăng ký).",
+                    )
+                ],
+            )
             return
         if not book.year_from <= year <= book.year_to:
-            self._reject(row_number, raw, [Problem(self.layout.header_of("so"), f"Năm đăng ký {year} không thuộc các năm của sổ ({book.years_label}).")])
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        f"Năm đăng ký {year} không thuộc các năm của sổ ({book.years_label}).",
+                    )
+                ],
+            )
             return
         assert number is not None  # "so" is required and checked by read_row
-        page = meta["page"] if meta else (int(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+        page = (
+            meta["page"]
+            if meta
+            else (int(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+        )
         iso = registration.isoformat() if registration else None
         digest = content_hash(reading.values, reading.marks, page, iso)
         existing = self._index(book).claim(year, number)
@@ -422,7 +471,16 @@ class Importer:
         elif existing.digest == digest:
             self.outcome.unchanged += 1
         elif existing.status in LOCKED:
-            self._reject(row_number, raw, [Problem(self.layout.header_of("so"), f"Trường hợp số {number:02d}/{year} đã được phê duyệt; không sửa từ tệp được.")])
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        f"Trường hợp số {number:02d}/{year} đã được phê duyệt; không sửa từ tệp được.",
+                    )
+                ],
+            )
             return
         else:
             self.updates.append((existing, row))
@@ -494,17 +552,19 @@ def import_run_execute(
 
     A file-level problem marks the run failed with a Vietnamese message (nothing written).
     """
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, updated_at=timezone.now())
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, updated_at=timezone.now()
+    )
     try:
         with run.file.open("rb") as handle:
             sheet = open_sheet(handle)
             layout = find_layout(sheet, mapping=run.mapping, user=run.user)
             if layout is None:
-                raise ImportFileError(
-                    "Không nhận ra các cột của tệp: cần ghép cột trước khi nhập."
-                )
+                raise ImportFileError("Không nhận ra các cột của tệp: cần ghép cột trước khi nhập.")
             ImportRun.objects.filter(pk=run.pk).update(
-                kind=layout.kind, register_type=layout.register.code, rows_total=sheet.estimated_rows
+                kind=layout.kind,
+                register_type=layout.register.code,
+                rows_total=sheet.estimated_rows,
             )
             importer = Importer(
                 sheet=sheet,

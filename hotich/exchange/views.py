@@ -72,7 +72,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     upload.file.seek(0)
     layout = find_layout(sheet, mapping=None, user=request.user)
     status = ImportRun.Status.QUEUED if layout else ImportRun.Status.NEEDS_MAPPING
-    run = import_run_create(handle=upload.file, name=upload.name, user=request.user, book=book, status=status)
+    run = import_run_create(
+        handle=upload.file, name=upload.name, user=request.user, book=book, status=status
+    )
     if layout is None:
         return redirect("import_mapping", pk=run.pk)
     _enqueue(request, run)
@@ -94,7 +96,9 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
     if not run.report:
         raise Http404(_("Lần nhập này không có dòng lỗi."))
     audit_record(request=request, action=AuditEvent.Action.EXPORT, obj=run)
-    return FileResponse(run.report.open("rb"), as_attachment=True, filename=f"loi-nhap-{run.pk}.xlsx")
+    return FileResponse(
+        run.report.open("rb"), as_attachment=True, filename=f"loi-nhap-{run.pk}.xlsx"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,15 +108,21 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != ImportRun.Status.NEEDS_MAPPING:
         return redirect("import_detail", pk=run.pk)
     with run.file.open("rb") as handle:
-        headers = open_sheet(handle).headers
-    code = request.POST.get("register_type") or request.GET.get("register_type") or (
-        run.book.register_type if run.book else "KS"
+        sheet = open_sheet(handle)
+        headers = sheet.headers
+        example = list(next(sheet.rows, ()) or ())
+    code = (
+        request.POST.get("register_type")
+        or request.GET.get("register_type")
+        or (run.book.register_type if run.book else "KS")
     )
     register = REGISTER_TYPES.get(code, REGISTER_TYPES["KS"])
     if request.method == "POST" and "save" in request.POST:
         columns = {h: request.POST.get(f"col{i}", "") for i, h in enumerate(headers) if h}
         chosen = [v for v in columns.values() if v]
-        missing = [f.label for f in register.required_fields if f.name not in chosen and f.name != "STT"]
+        missing = [
+            f.label for f in register.required_fields if f.name not in chosen and f.name != "STT"
+        ]
         name = request.POST.get("name", "").strip() or run.original_name
         if len(chosen) != len(set(chosen)):
             messages.error(request, _("Một cột của sổ chỉ được ghép với một cột của tệp."))
@@ -137,14 +147,19 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("import_detail", pk=run.pk)
     suggestion = suggest_mapping(headers, register)
     rows = [
-        {"index": i, "header": h, "chosen": suggestion.get(h, "")} for i, h in enumerate(headers) if h
+        {"index": i, "header": h, "chosen": suggestion.get(h, "")}
+        for i, h in enumerate(headers)
+        if h
     ]
     context = {
         "run": run,
         "rows": rows,
         "register": register,
         "register_types": REGISTER_TYPES.values(),
-        "fields": [f for f in register.fields if f.name != "STT"],
+        "groups": [
+            (label, [f for f in register.fields_in(key) if f.name != "STT"])
+            for key, label in register.groups
+        ],
     }
     return render(request, "exchange/import_mapping.html", context)
 
@@ -169,15 +184,15 @@ def book_export_start(request: HttpRequest, pk: int) -> HttpResponse:
     book = get_book_for_user(request, pk, write=True)
     if request.user.role != Role.JUSTICE_OFFICER:
         raise PermissionDenied(_("Chỉ công chức tư pháp – hộ tịch được xuất dữ liệu của sổ."))
-    create = handover_export_create if request.POST.get("kind") == "handover" else book_export_create
+    create = (
+        handover_export_create if request.POST.get("kind") == "handover" else book_export_create
+    )
     try:
         export = create(book=book, user=request.user, request=request)
     except ValueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, _("Đã xuất %(n)s trường hợp.") % {"n": export.entries}
-        )
+        messages.success(request, _("Đã xuất %(n)s trường hợp.") % {"n": export.entries})
     return redirect("book_exports", pk=book.pk)
 
 
@@ -191,5 +206,7 @@ def export_download(request: HttpRequest, pk: int, part: str) -> FileResponse:
     file = export.archive if part == "pdf" else export.workbook
     if not file:
         raise Http404
-    audit_record(request=request, action=AuditEvent.Action.EXPORT, obj=export, commune=export.book.commune)
+    audit_record(
+        request=request, action=AuditEvent.Action.EXPORT, obj=export, commune=export.book.commune
+    )
     return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

@@ -44,7 +44,10 @@ class EntryReturn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     keyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="returned_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="returned_entries",
     )
     from_status = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -109,11 +109,22 @@ def image_to_pdf(data: bytes) -> bytes:
 
 def thumbnail_png(pdf: bytes, name: str = "") -> bytes:
     """Return a PNG of the first page of PDF, THUMBNAIL_WIDTH wide."""
+    return page_png(pdf, 0, THUMBNAIL_WIDTH, name)
+
+
+def page_png(pdf: bytes, index: int, width: int, name: str = "") -> bytes:
+    """Return a PNG of page INDEX (0-based) of PDF, WIDTH pixels wide; IndexError past the end.
+
+    Pages are shown as images so that review works in any browser, with or without a PDF
+    viewer.
+    """
     try:
         document = pypdfium2.PdfDocument(pdf)
         try:
-            page = document[0]
-            scale = THUMBNAIL_WIDTH / page.get_width()
+            if not 0 <= index < len(document):
+                raise IndexError(index)
+            page = document[index]
+            scale = width / page.get_width()
             image = page.render(scale=scale).to_pil()
         finally:
             document.close()
@@ -165,7 +176,9 @@ def scan_attach(
     )
     scan.file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     if original is not None:
-        scan.original.save(f"{stem}.{'jpg' if kind == 'jpeg' else 'png'}", ContentFile(original), save=False)
+        scan.original.save(
+            f"{stem}.{'jpg' if kind == 'jpeg' else 'png'}", ContentFile(original), save=False
+        )
     scan.thumbnail.save(f"{stem}.thumb.png", ContentFile(thumbnail_png(pdf, name)), save=False)
     scan.save()
     audit_record(
@@ -199,7 +212,9 @@ def _expand(files: list[tuple[str, bytes]], report: UploadReport) -> list[tuple[
             continue
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-            members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
+            members = [
+                m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename
+            ]
             if len(members) > MAX_FILES_IN_ZIP:
                 report.rejected.append(f"{name}: quá {MAX_FILES_IN_ZIP} tệp trong một tệp nén.")
                 continue
@@ -240,7 +255,9 @@ def scans_upload(
     for name, data in _expand(files, report):
         key = match_name(name)
         if key is None:
-            report.unmatched.append(f"{name}: tên tệp không theo quy ước (năm_số, ví dụ 2008_0007.pdf).")
+            report.unmatched.append(
+                f"{name}: tên tệp không theo quy ước (năm_số, ví dụ 2008_0007.pdf)."
+            )
             continue
         found = entries.get(key[:2], [])
         if not found:
@@ -281,7 +298,13 @@ def book_scan_upload(
     )
     source.file.save(f"quyen-{book.pk}.pdf", ContentFile(data), save=False)
     source.save()
-    audit_record(request=request, user=user, action=AuditEvent.Action.CREATE, obj=source, commune=book.commune)
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditEvent.Action.CREATE,
+        obj=source,
+        commune=book.commune,
+    )
     return source
 
 
@@ -304,7 +327,9 @@ def parse_ranges(
             continue
         found = RANGE_LINE.match(line)
         if found is None:
-            problems.append(f"Dòng {number}: “{line.strip()}” không đúng dạng “số/năm: trang đầu-trang cuối”.")
+            problems.append(
+                f"Dòng {number}: “{line.strip()}” không đúng dạng “số/năm: trang đầu-trang cuối”."
+            )
             continue
         first = int(found["first"])
         last = int(found["last"] or first)
@@ -349,6 +374,8 @@ def book_scan_split(
             out = io.BytesIO()
             writer.write(out)
             name = f"{source.original_name.rsplit('.', 1)[0]}_tr{first}-{last}.pdf"
-            scans.append(scan_attach(entry=entry, name=name, data=out.getvalue(), user=user, request=request))
+            scans.append(
+                scan_attach(entry=entry, name=name, data=out.getvalue(), user=user, request=request)
+            )
         BookScanSource.objects.filter(pk=source.pk).update(split_at=timezone.now())
     return scans

@@ -69,7 +69,11 @@ def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None
     approved = 0
     for entry in book.entries.filter(status=EntryStatus.REVIEWED):
         approved += entry_status_set(
-            entry=entry, user=user, old=EntryStatus.REVIEWED, new=EntryStatus.APPROVED, request=request
+            entry=entry,
+            user=user,
+            old=EntryStatus.REVIEWED,
+            new=EntryStatus.APPROVED,
+            request=request,
         )
     return approved
 
@@ -179,7 +183,9 @@ def book_completeness(book: RegisterBook) -> list[YearCompleteness]:
         accounted = keyed[year] | missing.get(year, set())
         last = max(accounted, default=0)
         gaps = [n for n in range(1, last + 1) if n not in accounted]
-        result.append(YearCompleteness(year, last, len(keyed[year]), len(missing.get(year, ())), gaps))
+        result.append(
+            YearCompleteness(year, last, len(keyed[year]), len(missing.get(year, ())), gaps)
+        )
     return result
 
 

@@ -37,7 +37,9 @@ def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
         if not files:
             messages.error(request, _("Hãy chọn ít nhất một tệp."))
         else:
-            report = scan_services.scans_upload(book=book, files=files, user=request.user, request=request)
+            report = scan_services.scans_upload(
+                book=book, files=files, user=request.user, request=request
+            )
     entries = book.entries.order_by("year", "number", "id").prefetch_related("scans")
     context = {
         "book": book,
@@ -79,17 +81,22 @@ def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
         ranges, problems = scan_services.parse_ranges(text, book=book, pages=found.pages)
         if not problems and ranges:
             try:
-                made = scan_services.book_scan_split(source=found, ranges=ranges, user=request.user, request=request)
+                made = scan_services.book_scan_split(
+                    source=found, ranges=ranges, user=request.user, request=request
+                )
             except scan_services.ScanRejected as error:
                 problems = [str(error)]
             else:
-                messages.success(request, _("Đã tách %(n)s tệp PDF cho từng trường hợp.") % {"n": len(made)})
+                messages.success(
+                    request, _("Đã tách %(n)s tệp PDF cho từng trường hợp.") % {"n": len(made)}
+                )
                 return redirect("book_scans", pk=book.pk)
         elif not ranges and not problems:
             problems = [_("Chưa có dòng nào.")]
     context = {
         "book": book,
         "source": found,
+        "pages": range(1, found.pages + 1),
         "ranges": text if text is not None else scan_services.suggested_ranges(book, found.pages),
         "problems": problems,
     }
@@ -104,8 +111,45 @@ def scan_file(request: HttpRequest, pk: int, part: str) -> FileResponse:
     if not file:
         raise Http404
     if part != "anh":
-        audit_record(request=request, action=AuditEvent.Action.VIEW, obj=scan, commune=scan.entry.book.commune)
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            obj=scan,
+            commune=scan.entry.book.commune,
+        )
     return FileResponse(file.open("rb"), filename=file.name.rsplit("/", 1)[-1])
+
+
+PAGE_WIDTH = 1100
+
+
+def _png(pdf_file, index: int, width: int) -> HttpResponse:
+    with pdf_file.open("rb") as handle:
+        data = handle.read()
+    try:
+        png = scan_services.page_png(data, index, width)
+    except (IndexError, scan_services.ScanRejected):
+        raise Http404 from None
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def scan_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
+    """Page PAGE (1-based) of a scan as an image, for the review page."""
+    scan = _scan_for_user(request, pk)
+    return _png(scan.file, page - 1, PAGE_WIDTH)
+
+
+@require_GET
+def book_scan_page(request: HttpRequest, pk: int, source: int, page: int) -> HttpResponse:
+    """Page PAGE of a whole-book PDF, small, for the page-range screen."""
+    book = get_book_for_user(request, pk)
+    found = BookScanSource.objects.filter(pk=source, book=book).first()
+    if found is None:
+        raise Http404
+    return _png(found.file, page - 1, 300)
 
 
 def _field_rows(entry) -> list[dict]:
@@ -119,7 +163,9 @@ def _field_rows(entry) -> list[dict]:
                     "group": label,
                     "field": field,
                     "value": value,
-                    "label_for": field.code_list.label_for(value) if field.code_list and value else "",
+                    "label_for": field.code_list.label_for(value)
+                    if field.code_list and value
+                    else "",
                     "mark": entry.marks.get(field.name),
                 }
             )
@@ -132,8 +178,12 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request, pk)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
     scans = list(entry.scans.order_by("uploaded_at", "id"))
+    for scan in scans:
+        scan.page_numbers = range(1, (scan.pages or 1) + 1)  # type: ignore[attr-defined]
     show_all = request.GET.get("all") == "1"
-    rows = [r for r in _field_rows(entry) if show_all or r["value"] or r["mark"] or r["field"].required]
+    rows = [
+        r for r in _field_rows(entry) if show_all or r["value"] or r["mark"] or r["field"].required
+    ]
     context = {
         "entry": entry,
         "book": entry.book,
@@ -170,7 +220,14 @@ def entry_review_field(request: HttpRequest, pk: int) -> HttpResponse:
         error = str(exc)
         entry.refresh_from_db()
     row = next(r for r in _field_rows(entry) if r["field"].name == name)
-    context = {"entry": entry, "r": row, "error": error, "changed": not error, "is_officer": True, "is_open": entry.status in services.OPEN}
+    context = {
+        "entry": entry,
+        "r": row,
+        "error": error,
+        "changed": not error,
+        "is_officer": True,
+        "is_open": entry.status in services.OPEN,
+    }
     return render(request, "review/_field_row.html", context)
 
 
@@ -187,7 +244,12 @@ def entry_review_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.entry_approve(entry=entry, user=request.user, request=request)
             messages.success(request, _("Đã phê duyệt: trường hợp sẵn sàng chuyển đổi."))
         elif action == "return":
-            services.entry_return(entry=entry, user=request.user, reason=request.POST.get("reason", ""), request=request)
+            services.entry_return(
+                entry=entry,
+                user=request.user,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
             messages.success(request, _("Đã trả lại cho người nhập."))
         else:
             raise Http404
@@ -234,12 +296,20 @@ def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("book_review", pk=book.pk)
     try:
         services.missing_mark(
-            book=book, year=year, number=number, reason=request.POST.get("reason", ""), user=request.user, request=request
+            book=book,
+            year=year,
+            number=number,
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+            request=request,
         )
     except services.ReviewRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Đã ghi số %(n)s/%(y)s là không có trong sổ.") % {"n": f"{number:02d}", "y": year})
+        messages.success(
+            request,
+            _("Đã ghi số %(n)s/%(y)s là không có trong sổ.") % {"n": f"{number:02d}", "y": year},
+        )
     return redirect("book_review", pk=book.pk)
 
 
@@ -252,7 +322,13 @@ def entry_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Hãy chọn tệp."))
     else:
         try:
-            scan_services.scan_attach(entry=entry, name=upload.name, data=upload.read(), user=request.user, request=request)
+            scan_services.scan_attach(
+                entry=entry,
+                name=upload.name,
+                data=upload.read(),
+                user=request.user,
+                request=request,
+            )
         except scan_services.ScanRejected as error:
             messages.error(request, str(error))
         else:

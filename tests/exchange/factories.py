@@ -28,7 +28,9 @@ def sample_values(register: RegisterType, i: int, year: int) -> dict[str, Any]:
         elif t is FieldType.INTEGER:
             values[f.name] = str(i // 2 + 1)
         elif t is FieldType.ID_NUMBER:
-            values[f.name] = f"0381{year % 100:02d}{i:06d}" if "DinhDanh" in f.name else f"17{i:07d}"
+            values[f.name] = (
+                f"0381{year % 100:02d}{i:06d}" if "DinhDanh" in f.name else f"17{i:07d}"
+            )
         elif t is FieldType.ETHNICITY:
             values[f.name] = "Kinh"
         elif t is FieldType.NATIONALITY:

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -41,22 +41,34 @@ def test_export_then_import_into_an_empty_book_gives_identical_entries(code, uni
     book = RegisterBook.objects.create(
         commune=units["commune"], register_type=code, year_from=2008, year_to=2009, volume="01/2008"
     )
-    marked = next(f.name for f in register.fields if f.name.endswith("NoiCuTru") or f.type.value == "place")
+    marked = next(
+        f.name for f in register.fields if f.name.endswith("NoiCuTru") or f.type.value == "place"
+    )
     for i in range(6):
         year = 2008 + i % 2
         values = sample_values(register, i, year)
         marks = {marked: "illegible"} if i == 2 else {}
         values.pop(marked) if marks else None
         entry_create(
-            book=book, user=None, year=year, number=i + 1, page=i // 2 + 1,
-            registration_date=f"0{i + 1}/03/{year}", values=values, marks=marks,
+            book=book,
+            user=None,
+            year=year,
+            number=i + 1,
+            page=i // 2 + 1,
+            registration_date=f"0{i + 1}/03/{year}",
+            values=values,
+            marks=marks,
         )
     # A number the book repeats, keyed twice as written.
     entry_create(book=book, user=None, year=2008, number=1, values=sample_values(register, 9, 2008))
     Entry.objects.update(status=EntryStatus.APPROVED)
     before = snapshot(book)
     path = tmp_path / f"{code}.xlsx"
-    path.write_bytes(ministry_workbook(book=book, entries=Entry.objects.filter(book=book).order_by("year", "number", "id")))
+    path.write_bytes(
+        ministry_workbook(
+            book=book, entries=Entry.objects.filter(book=book).order_by("year", "number", "id")
+        )
+    )
     Entry.objects.all().delete()
 
     result = run_import(path, "--book", str(book.pk))
@@ -94,7 +106,7 @@ BIRTH_ROW = {
     "noiDangKy": "UBND xã Đông Văn",
     "nksHoTen": "Nguyễn Thị Phượng",
     "nksGioiTinh": "Nữ",
-    "nksNgaySinh": datetime(2008, 8, 15),
+    "nksNgaySinh": date(2008, 8, 15),
     "nksDanToc": "Kinh",
     "nksQuocTich": "Việt Nam",
     "nksLoaiKhaiSinh": "1",
@@ -124,7 +136,9 @@ def test_the_real_birth_template_imports_with_its_header_quirks(book, personas, 
     assert str(entry.registration_date) == "27/08/2008"
     assert entry.created_by == personas["justice_officer"]
     assert entry.people.get(role="subject").full_name == "Nguyễn Thị Phượng"
-    assert AuditEvent.objects.filter(action="create", object_type="entry", object_id=str(entry.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="create", object_type="entry", object_id=str(entry.pk)
+    ).exists()
 
 
 def test_bad_rows_are_reported_by_row_and_column_and_good_rows_are_kept(book, tmp_path):
@@ -154,7 +168,9 @@ def test_bad_rows_are_reported_by_row_and_column_and_good_rows_are_kept(book, tm
     assert "ngày" in cell.comment.text.lower()
 
 
-def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_updates_its_entry(book, personas, tmp_path):
+def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_updates_its_entry(
+    book, personas, tmp_path
+):
     path = tmp_path / "ks.xlsx"
     fill_template(path, [BIRTH_ROW, {**BIRTH_ROW, "so": "08/2008"}])
     assert run_import(path, "--book", str(book.pk))["imported"] == 2

@@ -47,7 +47,11 @@ def test_a_killed_import_leaves_whole_batches_and_can_be_run_again(tmp_path):
         "print(B.objects.create(commune=c,register_type='KS',year_from=2008,year_to=2008,volume='01/2008').pk)"
     )
     book = subprocess.run(
-        [*HOTICH, "shell", "--no-imports", "-c", setup], env=env, check=True, capture_output=True, text=True
+        [*HOTICH, "shell", "--no-imports", "-c", setup],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     path = tmp_path / "ks.xlsx"
     write_file(path)

@@ -22,7 +22,9 @@ def upload(client, path, **data):
         return client.post(reverse("import_upload"), {"file": handle, **data})
 
 
-def test_an_upload_is_imported_by_the_worker_with_progress_and_a_report(login, personas, book, tmp_path):
+def test_an_upload_is_imported_by_the_worker_with_progress_and_a_report(
+    login, personas, book, tmp_path
+):
     path = tmp_path / "ks.xlsx"
     fill_template(path, [BIRTH_ROW, {**BIRTH_ROW, "so": "08/2008", "nksGioiTinh": "Gái"}])
     client = login(personas["helper"])
@@ -52,7 +54,9 @@ def test_another_users_import_is_refused(login, personas, book, tmp_path):
     fill_template(path, [BIRTH_ROW])
     upload(login(personas["helper"]), path)
     run = ImportRun.objects.get()
-    assert login(personas["outsider"]).get(reverse("import_detail", args=[run.pk])).status_code == 403
+    assert (
+        login(personas["outsider"]).get(reverse("import_detail", args=[run.pk])).status_code == 403
+    )
 
 
 def test_read_only_roles_cannot_upload(login, personas):
@@ -70,11 +74,37 @@ def test_a_file_that_is_not_xlsx_is_refused_on_the_page(login, personas, tmp_pat
 def legacy_file(path, names):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["Số", "Quyển số", "Ngày đăng ký", "Loại đăng ký", "Nơi đăng ký", "Họ tên",
-                  "Giới tính", "Ngày sinh", "Loại khai sinh", "Họ tên mẹ", "Ghi chú phần mềm"])
+    sheet.append(
+        [
+            "Số",
+            "Quyển số",
+            "Ngày đăng ký",
+            "Loại đăng ký",
+            "Nơi đăng ký",
+            "Họ tên",
+            "Giới tính",
+            "Ngày sinh",
+            "Loại khai sinh",
+            "Họ tên mẹ",
+            "Ghi chú phần mềm",
+        ]
+    )
     for i, name in enumerate(names, start=1):
-        sheet.append([f"{i}/2008", "01/2008", "01/02/2008", "Đăng kí đúng hạn", "UBND xã",
-                      name, "Nam", "1/1/2008", 1, "Lê Thị Hoà", "MISA"])
+        sheet.append(
+            [
+                f"{i}/2008",
+                "01/2008",
+                "01/02/2008",
+                "Đăng kí đúng hạn",
+                "UBND xã",
+                name,
+                "Nam",
+                "1/1/2008",
+                1,
+                "Lê Thị Hoà",
+                "MISA",
+            ]
+        )
     workbook.save(path)
 
 
@@ -90,9 +120,17 @@ def test_a_legacy_export_is_mapped_once_and_the_mapping_is_reused(login, persona
     page = client.get(response.url).content.decode()
     assert 'value="nksHoTen" selected' in page and 'value="meHoTen" selected' in page
     choices = {
-        "col0": "so", "col1": "quyenSo", "col2": "ngayDangKy", "col3": "loaiDangKy",
-        "col4": "noiDangKy", "col5": "nksHoTen", "col6": "nksGioiTinh", "col7": "nksNgaySinh",
-        "col8": "nksLoaiKhaiSinh", "col9": "meHoTen", "col10": "",
+        "col0": "so",
+        "col1": "quyenSo",
+        "col2": "ngayDangKy",
+        "col3": "loaiDangKy",
+        "col4": "noiDangKy",
+        "col5": "nksHoTen",
+        "col6": "nksGioiTinh",
+        "col7": "nksNgaySinh",
+        "col8": "nksLoaiKhaiSinh",
+        "col9": "meHoTen",
+        "col10": "",
     }
     client.post(response.url, {"register_type": "KS", "name": "MISA 2016", "save": "1", **choices})
     call_command("worker", batch=True, verbosity=0)
@@ -107,10 +145,19 @@ def test_a_legacy_export_is_mapped_once_and_the_mapping_is_reused(login, persona
     assert (latest.kind, latest.imported, latest.unchanged) == ("mapped", 1, 1)
 
 
-def test_a_book_export_holds_approved_entries_only_and_can_be_downloaded_again(login, personas, book, entry):
+def test_a_book_export_holds_approved_entries_only_and_can_be_downloaded_again(
+    login, personas, book, entry
+):
     from hotich.registers.services import entry_create
 
-    entry_create(book=book, user=None, year=2008, number=8, values={"nksHoTen": "Chưa duyệt"}, status=EntryStatus.REVIEWED)
+    entry_create(
+        book=book,
+        user=None,
+        year=2008,
+        number=8,
+        values={"nksHoTen": "Chưa duyệt"},
+        status=EntryStatus.REVIEWED,
+    )
     Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.APPROVED)
     scan_attach(entry=entry, name="a.pdf", data=pdf_bytes(1), user=None)
     scan_attach(entry=entry, name="b.pdf", data=pdf_bytes(2), user=None)
@@ -144,7 +191,19 @@ def test_only_the_communes_justice_officer_makes_exports(persona, login, persona
 
 def test_a_supervisor_downloads_a_handover_file_of_the_province(login, personas, book, entry):
     Entry.objects.update(status=EntryStatus.RECONCILED)
-    login(personas["justice_officer"]).post(reverse("book_export_start", args=[book.pk]), {"kind": "handover"})
+    login(personas["justice_officer"]).post(
+        reverse("book_export_start", args=[book.pk]), {"kind": "handover"}
+    )
     export = BookExport.objects.get(kind="handover")
-    assert login(personas["supervisor"]).get(reverse("export_download", args=[export.pk, "xlsx"])).status_code == 200
-    assert login(personas["outsider_supervisor"]).get(reverse("export_download", args=[export.pk, "xlsx"])).status_code == 403
+    assert (
+        login(personas["supervisor"])
+        .get(reverse("export_download", args=[export.pk, "xlsx"]))
+        .status_code
+        == 200
+    )
+    assert (
+        login(personas["outsider_supervisor"])
+        .get(reverse("export_download", args=[export.pk, "xlsx"]))
+        .status_code
+        == 403
+    )

@@ -20,17 +20,21 @@ def act(client, entry, action, **data):
 
 
 def test_the_review_page_shows_the_scan_beside_the_keyed_fields(login, personas, entry):
-    from tests.review.test_scans import pdf_bytes
-
     from hotich.review.scans import scan_attach
+    from tests.review.test_scans import pdf_bytes
 
     scan = scan_attach(entry=entry, name="2008_0007.pdf", data=pdf_bytes(), user=None)
     page = login(personas["justice_officer"]).get(reverse("entry_review", args=[entry.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert reverse("scan_file", args=[scan.pk, "pdf"]) in html
+    image = login(personas["justice_officer"]).get(reverse("scan_page", args=[scan.pk, 1]))
+    assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert login(personas["outsider"]).get(reverse("scan_page", args=[scan.pk, 1])).status_code == 403
     assert "Nguyễn Thị Phượng" in html and "2 – Nữ" in html and "[không đọc được]" in html
-    assert AuditEvent.objects.filter(action="view", object_type="entry", object_id=str(entry.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="view", object_type="entry", object_id=str(entry.pk)
+    ).exists()
 
 
 def test_a_justice_officer_accepts_then_approves_a_reconciled_entry(login, personas, entry):
@@ -55,7 +59,10 @@ def test_an_entry_not_yet_reconciled_cannot_be_accepted(login, personas, entry):
     assert "không chuyển được" in page.wsgi_request._messages._queued_messages[0].message
 
 
-@pytest.mark.parametrize("persona", ["helper", "police_officer", "team_leader", "supervisor", "inspector", "administrator"])
+@pytest.mark.parametrize(
+    "persona",
+    ["helper", "police_officer", "team_leader", "supervisor", "inspector", "administrator"],
+)
 def test_only_a_justice_officer_approves(persona, login, personas, entry):
     set_status(entry, EntryStatus.REVIEWED)
     response = act(login(personas[persona]), entry, "approve")
@@ -116,7 +123,9 @@ def test_returning_an_entry_needs_a_reason_and_sends_it_back_to_draft(login, per
     assert "Ngày sinh khác bản chụp" in page
 
 
-def test_a_book_is_complete_when_every_number_is_keyed_or_marked_missing(login, personas, book, entry):
+def test_a_book_is_complete_when_every_number_is_keyed_or_marked_missing(
+    login, personas, book, entry
+):
     set_status(entry, EntryStatus.KEYED)  # number 7 of 2008
     years = book_completeness(book)
     assert [(y.year, y.last, y.gaps) for y in years] == [(2008, 7, [1, 2, 3, 4, 5, 6])]
@@ -151,6 +160,6 @@ def test_approve_all_reviewed_entries_of_a_book(login, personas, book, entry):
     login(personas["justice_officer"]).post(
         reverse("book_review_action", args=[book.pk]), {"action": "approve_all"}
     )
-    assert set(Entry.objects.filter(pk__in=[entry.pk, second.pk]).values_list("status", flat=True)) == {
-        EntryStatus.APPROVED
-    }
+    assert set(
+        Entry.objects.filter(pk__in=[entry.pk, second.pk]).values_list("status", flat=True)
+    ) == {EntryStatus.APPROVED}

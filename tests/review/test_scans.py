@@ -31,8 +31,16 @@ def pdf_bytes(pages: int = 1) -> bytes:
 
 
 def photo_bytes(kind: str = "JPEG", size=(1200, 900), mode="RGB") -> bytes:
+    """Return a photo of a ruled book page with a few handwritten-looking lines."""
+    from PIL import ImageDraw
+
+    image = Image.new(mode, size, "white" if mode == "RGB" else (255, 255, 255, 128))
+    draw = ImageDraw.Draw(image)
+    for y in range(60, size[1] - 40, 60):
+        draw.line([(40, y), (size[0] - 40, y)], fill="gray", width=2)
+        draw.text((60, y - 30), f"Dong {y // 60}: Nguyen Thi Phuong 15/08/2008", fill="navy")
     out = io.BytesIO()
-    Image.new(mode, size, "white" if mode == "RGB" else (255, 255, 255, 128)).save(out, format=kind)
+    image.save(out, format=kind)
     return out.getvalue()
 
 
@@ -52,7 +60,9 @@ def test_file_names_map_to_year_entry_number_and_page(name, expected):
 
 
 def test_a_photo_becomes_a_pdf_and_the_original_and_a_thumbnail_are_kept(entry, personas):
-    scan = scan_attach(entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=personas["helper"])
+    scan = scan_attach(
+        entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=personas["helper"]
+    )
     assert scan.pages == 1 and scan.content_type == "application/pdf"
     with scan.file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
@@ -99,10 +109,18 @@ def test_a_zip_is_attached_by_file_name_and_strays_are_reported(book, entry, per
         z.writestr("2008_0099.pdf", pdf_bytes())
         z.writestr("ghi-chu.txt", b"x")
         z.writestr("2008_0008.png", b"not a png")
-    report = scans_upload(book=book, files=[("lo1.zip", archive.getvalue())], user=personas["helper"])
+    report = scans_upload(
+        book=book, files=[("lo1.zip", archive.getvalue())], user=personas["helper"]
+    )
 
-    assert [n for n, _ in report.attached] == ["2008_0007_1.jpg", "2008_0007_2.jpg", "KS_Q01-2008_2008_0008.pdf"]
-    assert any("2008_0099.pdf" in m and "không có trường hợp số 99/2008" in m for m in report.unmatched)
+    assert [n for n, _ in report.attached] == [
+        "2008_0007_1.jpg",
+        "2008_0007_2.jpg",
+        "KS_Q01-2008_2008_0008.pdf",
+    ]
+    assert any(
+        "2008_0099.pdf" in m and "không có trường hợp số 99/2008" in m for m in report.unmatched
+    )
     assert any("ghi-chu.txt" in m and "quy ước" in m for m in report.unmatched)
     assert any("2008_0008.png" in m for m in report.rejected)
     assert entry.scans.count() == 2
@@ -110,8 +128,12 @@ def test_a_zip_is_attached_by_file_name_and_strays_are_reported(book, entry, per
 
 
 def test_a_whole_book_pdf_is_split_by_page_ranges_and_kept(book, entry, personas):
-    other = entry_create(book=book, user=None, year=2008, number=8, values={"nksHoTen": "Trần Văn Bình"})
-    source = book_scan_upload(book=book, name="quyen-01.pdf", data=pdf_bytes(5), user=personas["helper"])
+    other = entry_create(
+        book=book, user=None, year=2008, number=8, values={"nksHoTen": "Trần Văn Bình"}
+    )
+    source = book_scan_upload(
+        book=book, name="quyen-01.pdf", data=pdf_bytes(5), user=personas["helper"]
+    )
     ranges, problems = parse_ranges("07/2008: 1-2\n8/2008:3-5\n", book=book, pages=source.pages)
     assert problems == []
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="Tệp .xlsx")
-        parser.add_argument("--book", type=int, help="Mã sổ nhận dữ liệu (mặc định: theo cột quyenSo)")
+        parser.add_argument(
+            "--book", type=int, help="Mã sổ nhận dữ liệu (mặc định: theo cột quyenSo)"
+        )
         parser.add_argument("--user", help="Tên đăng nhập của người nhập (ghi vào nhật ký)")
         parser.add_argument("--mapping", type=int, help="Mã bảng ghép cột đã lưu")
         parser.add_argument("--batch-size", type=int, default=1000, help="Số dòng mỗi lần ghi")
@@ -49,7 +51,9 @@ class Command(BaseCommand):
             if mapping is None:
                 raise CommandError(f"Không có bảng ghép cột mã {options['mapping']}.")
         with path.open("rb") as handle:
-            run = import_run_create(handle=handle, name=path.name, user=user, book=book, mapping=mapping)
+            run = import_run_create(
+                handle=handle, name=path.name, user=user, book=book, mapping=mapping
+            )
         bar = tqdm(unit=" dòng", file=sys.stderr, disable=options["json"], desc="Nhập")
         try:
             outcome = import_run_execute(
@@ -73,4 +77,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  … và {len(outcome.errors) - 50} lỗi khác (xem báo cáo Excel).")
         run.refresh_from_db()
         if run.report:
-            self.stdout.write(f"Báo cáo lỗi: {run.report.path if hasattr(run.report, 'path') else run.report.name}")
+            self.stdout.write(
+                f"Báo cáo lỗi: {run.report.path if hasattr(run.report, 'path') else run.report.name}"
+            )
