@@ -147,7 +147,12 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("import_detail", pk=run.pk)
     suggestion = suggest_mapping(headers, register)
     rows = [
-        {"index": i, "header": h, "chosen": suggestion.get(h, "")}
+        {
+            "index": i,
+            "header": h,
+            "example": example[i] if i < len(example) and example[i] is not None else "",
+            "chosen": suggestion.get(h, ""),
+        }
         for i, h in enumerate(headers)
         if h
     ]

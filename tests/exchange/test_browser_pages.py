@@ -54,7 +54,9 @@ def test_a_legacy_file_goes_through_the_mapping_screen(page, live_server, person
     assert page.get_by_test_id("n-imported").inner_text() == "2"
 
 
-def test_the_justice_officer_reviews_against_the_scan_and_approves(page, live_server, personas, entry):  # noqa: F811
+def test_the_justice_officer_reviews_against_the_scan_and_approves(
+    page, live_server, personas, entry
+):  # noqa: F811
     Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.RECONCILED)
     scan_attach(entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=None)
     log_in(page, live_server, "tuphap")

@@ -119,6 +119,7 @@ def test_a_legacy_export_is_mapped_once_and_the_mapping_is_reused(login, persona
     assert response.url == reverse("import_mapping", args=[run.pk])
     page = client.get(response.url).content.decode()
     assert 'value="nksHoTen" selected' in page and 'value="meHoTen" selected' in page
+    assert "Trần Văn An" in page  # the first row, as an example beside each column
     choices = {
         "col0": "so",
         "col1": "quyenSo",

@@ -30,7 +30,9 @@ def test_the_review_page_shows_the_scan_beside_the_keyed_fields(login, personas,
     assert reverse("scan_file", args=[scan.pk, "pdf"]) in html
     image = login(personas["justice_officer"]).get(reverse("scan_page", args=[scan.pk, 1]))
     assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
-    assert login(personas["outsider"]).get(reverse("scan_page", args=[scan.pk, 1])).status_code == 403
+    assert (
+        login(personas["outsider"]).get(reverse("scan_page", args=[scan.pk, 1])).status_code == 403
+    )
     assert "Nguyễn Thị Phượng" in html and "2 – Nữ" in html and "[không đọc được]" in html
     assert AuditEvent.objects.filter(
         action="view", object_type="entry", object_id=str(entry.pk)
