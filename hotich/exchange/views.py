@@ -56,7 +56,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "exchange/import_upload.html", context)
     upload = request.FILES.get("file")
     book = None
-    if request.POST.get("book"):
+    if request.POST.get("book", "").isdigit():
         book = get_book_for_user(request, int(request.POST["book"]), write=True)
     if upload is None or not upload.name.lower().endswith(".xlsx"):
         context["error"] = _("Hãy chọn một tệp Excel dạng .xlsx.")
