@@ -22,14 +22,14 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
 from hotich.accounts.scope import books_for_user
+from hotich.exchange import xlsx
 from hotich.exchange.cells import Problem, entry_number_of, read_row
 from hotich.exchange.layout import (
     HANDOVER,
@@ -71,31 +71,38 @@ class Sheet:
 
 
 def open_sheet(source: Any) -> Sheet:
-    """Open SOURCE (path or binary file) and return its data sheet, read-only and streaming."""
+    """Open SOURCE (path or binary file) and return its data sheet, streaming."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a file that is not .xlsx
+        workbook = xlsx.Workbook(source)
+    except xlsx.XlsxError as error:
         raise ImportFileError(
-            f"Không mở được tệp Excel (.xlsx): {error.__class__.__name__}."
+            "Không mở được tệp Excel (.xlsx): tệp hỏng hoặc không phải .xlsx."
         ) from error
     names = workbook.sheetnames
+    if not names:
+        raise ImportFileError("Tệp Excel không có trang nào.")
     name = next(
         (n for n in (MINISTRY_SHEET, HANDOVER_SHEET) if n in names),
         next((n for n in names if n != META_SHEET), names[0]),
     )
-    sheet = workbook[name]
-    assert isinstance(sheet, ReadOnlyWorksheet)
-    rows = sheet.iter_rows(values_only=True)
+    rows = workbook.rows(name)
     raw_headers = next(rows, None)
-    if raw_headers is None or not any(raw_headers):
+    if not raw_headers or not any(raw_headers):
         raise ImportFileError(f"Trang “{name}” không có dòng tiêu đề cột.")
     meta: dict[int, tuple[Any, ...]] = {}
     if META_SHEET in names:
-        for row in workbook[META_SHEET].iter_rows(min_row=2, values_only=True):
+        for row in workbook.rows(META_SHEET):
             if row and isinstance(row[0], int):
                 meta[row[0]] = row
-    estimated = sheet.max_row - 1 if sheet.max_row else None
-    return Sheet(name, clean_headers(raw_headers), list(raw_headers), rows, estimated, meta)
+    estimated = workbook.estimated_rows(name)
+    return Sheet(
+        name,
+        clean_headers(raw_headers),
+        list(raw_headers),
+        rows,
+        estimated - 1 if estimated else None,
+        meta,
+    )
 
 
 def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None) -> Layout | None:

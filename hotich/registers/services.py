@@ -1,5 +1,6 @@
 """Writes to books and entries. Views, commands, importers and tasks call these; nobody else writes."""
 
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from hotich.accounts.models import User
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.lib.dates import DateParseError, parse_partial_date
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.text import comparison_key, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
 from hotich.registers.spec import FieldType, RegisterType
@@ -64,6 +65,19 @@ def entry_people_sync(*, entry: Entry) -> None:
     EntryPerson.objects.bulk_create(rows)
 
 
+@lru_cache(maxsize=50_000)
+def _birth_date(text: str) -> PartialDate | None:
+    try:
+        return parse_partial_date(text, allow_future=True)
+    except DateParseError:
+        return None  # kept as written in values; validation reports it
+
+
+@lru_cache(maxsize=50_000)
+def _name_key(name: str) -> str:
+    return comparison_key(normalise_name(name))
+
+
 def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
     """Return the (unsaved) people named in ENTRY's values."""
     rows = []
@@ -80,10 +94,7 @@ def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
             ),
             None,
         )
-        try:
-            birth_date = parse_partial_date(birth, allow_future=True) if birth else None
-        except DateParseError:
-            birth_date = None  # kept as written in values; validation reports it
+        birth_date = _birth_date(birth) if birth else None
         sex = next(
             (entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), ""
         )
@@ -95,7 +106,7 @@ def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
                 entry=entry,
                 role=role.value,
                 full_name=name,
-                name_key=comparison_key(normalise_name(name)),
+                name_key=_name_key(name),
                 birth_date=birth_date,
                 sex=sex[:1] if sex in ("1", "2", "3") else "",
                 personal_id=pid[:20],
