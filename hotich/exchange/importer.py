@@ -553,7 +553,11 @@ class Importer:
 
 
 def import_run_execute(
-    *, run: ImportRun, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None
+    *,
+    run: ImportRun,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int | None], None] | None = None,
 ) -> Outcome:
     """Import RUN's file; record counts, problems and the error report on RUN; return the outcome.
 
@@ -573,6 +577,8 @@ def import_run_execute(
                 register_type=layout.register.code,
                 rows_total=sheet.estimated_rows,
             )
+            if total is not None:
+                total(sheet.estimated_rows)
             importer = Importer(
                 sheet=sheet,
                 layout=layout,
@@ -594,7 +600,7 @@ def import_run_execute(
             path = Path(tmp) / "loi.xlsx"
             importer.report.save(path)
             with path.open("rb") as handle:
-                run.report.save(f"loi-nhap-{run.pk}.xlsx", File(handle), save=False)
+                run.report.save(f"imports/loi-nhap-{run.pk}.xlsx", File(handle), save=False)
     run.status = ImportRun.Status.DONE
     run.errors = outcome.errors[:KEPT_PROBLEMS]
     run.repairs = outcome.repairs[:KEPT_PROBLEMS]

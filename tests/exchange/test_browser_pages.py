@@ -8,12 +8,16 @@ from hotich.review.scans import scan_attach
 from tests.exchange.test_import import BIRTH_ROW, fill_template
 from tests.exchange.test_pages import legacy_file
 from tests.review.test_scans import photo_bytes
-from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 (fixtures)
+from tests.web import test_browser as web
+from tests.web.test_browser import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser fixtures of the page tests, shared.
+browser = web.browser
+page = web.page
 
 
-def test_a_file_is_uploaded_and_its_progress_followed(page, live_server, personas, book, tmp_path):  # noqa: F811
+def test_a_file_is_uploaded_and_its_progress_followed(page, live_server, personas, book, tmp_path):
     path = tmp_path / "khai-sinh-2008.xlsx"
     fill_template(path, [BIRTH_ROW, {**BIRTH_ROW, "so": "08/2008", "nksNgaySinh": "31/02/2008"}])
     log_in(page, live_server, "nhaplieu")
@@ -34,7 +38,7 @@ def test_a_file_is_uploaded_and_its_progress_followed(page, live_server, persona
     page.screenshot(path=ARTIFACTS / "import-progress.png", full_page=True)
 
 
-def test_a_legacy_file_goes_through_the_mapping_screen(page, live_server, personas, book, tmp_path):  # noqa: F811
+def test_a_legacy_file_goes_through_the_mapping_screen(page, live_server, personas, book, tmp_path):
     path = tmp_path / "misa.xlsx"
     legacy_file(path, ["Trần Văn An", "Phạm Thị Bích"])
     log_in(page, live_server, "nhaplieu")
@@ -56,7 +60,7 @@ def test_a_legacy_file_goes_through_the_mapping_screen(page, live_server, person
 
 def test_the_justice_officer_reviews_against_the_scan_and_approves(
     page, live_server, personas, entry
-):  # noqa: F811
+):
     Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.RECONCILED)
     scan_attach(entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=None)
     log_in(page, live_server, "tuphap")

@@ -57,7 +57,10 @@ class Command(BaseCommand):
         bar = tqdm(unit=" dòng", file=sys.stderr, disable=options["json"], desc="Nhập")
         try:
             outcome = import_run_execute(
-                run=run, batch_size=options["batch_size"], progress=bar.update
+                run=run,
+                batch_size=options["batch_size"],
+                progress=bar.update,
+                total=lambda n: setattr(bar, "total", n),
             )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
