@@ -82,3 +82,27 @@ def test_the_justice_officer_reviews_against_the_scan_and_approves(
     assert page.get_by_test_id("status").inner_text() == "Đã phê duyệt"
     entry.refresh_from_db()
     assert entry.status == EntryStatus.APPROVED and entry.values["chaHoTen"] == "Nguyễn Văn Hưng"
+
+
+def test_the_export_and_whole_book_split_pages(page, live_server, personas, entry):
+    from hotich.review.scans import book_scan_upload
+    from tests.review.test_scans import pdf_bytes
+
+    Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.APPROVED)
+    source = book_scan_upload(
+        book=entry.book, name="quyen-01-2008.pdf", data=pdf_bytes(3), user=None
+    )
+    log_in(page, live_server, "tuphap")
+    page.goto(f"{live_server.url}/so/{entry.book_id}/ban-chup/ca-quyen/{source.pk}/")
+    assert "07/2008: 1" in page.locator("textarea").input_value()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth)"
+    )
+    page.screenshot(path=ARTIFACTS / "book-scan-split.png", full_page=True)
+    with page.expect_navigation():
+        page.click("text=Tách thành từng tệp PDF")
+    page.goto(f"{live_server.url}/so/{entry.book_id}/xuat-mau-bo/")
+    with page.expect_navigation():
+        page.click("text=Xuất theo mẫu của Bộ (Excel + PDF)")
+    assert "Đã xuất 1 trường hợp" in page.content()
+    page.screenshot(path=ARTIFACTS / "book-exports.png", full_page=True)
