@@ -150,9 +150,16 @@ def scan_attach(
 ) -> Scan:
     """Check one uploaded file and keep it as a scan of ENTRY; photos are converted to PDF.
 
-    The photo itself is kept as the original; every scan gets a thumbnail. Audited.
+    The photo itself is kept as the original; every scan gets a thumbnail. Audited. The same
+    file uploaded again for the same entry is not stored twice: the existing scan is returned
+    (``scan.duplicate`` is then True).
     """
     _check_size(data, name, settings.HOTICH_SCAN_MAX_BYTES)
+    digest = hashlib.sha256(data).hexdigest()  # of the file as uploaded, photo or PDF
+    existing = Scan.objects.filter(entry=entry, sha256=digest).first()
+    if existing is not None:
+        existing.duplicate = True  # type: ignore[attr-defined]
+        return existing
     kind = sniff(data)
     if kind is None:
         raise ScanRejected(f"{name}: chỉ nhận tệp PDF, JPEG hoặc PNG.")
@@ -170,7 +177,7 @@ def scan_attach(
         original_name=name[:255],
         content_type="application/pdf",
         size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        sha256=digest,
         pages=pages,
         uploaded_by=user,
     )
@@ -198,6 +205,7 @@ class UploadReport:
     """What happened to each file of an upload: attached, or why not."""
 
     attached: list[tuple[str, Entry]] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
 
@@ -272,11 +280,14 @@ def scans_upload(
     for key, name, data in sorted(matched, key=lambda m: m[0]):
         entry = entries[key[:2]][0]
         try:
-            scan_attach(entry=entry, name=name, data=data, user=user, request=request)
+            scan = scan_attach(entry=entry, name=name, data=data, user=user, request=request)
         except ScanRejected as error:
             report.rejected.append(str(error))
         else:
-            report.attached.append((name, entry))
+            if getattr(scan, "duplicate", False):
+                report.duplicates.append(name)
+            else:
+                report.attached.append((name, entry))
     return report
 
 

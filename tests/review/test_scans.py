@@ -104,7 +104,7 @@ def test_a_zip_is_attached_by_file_name_and_strays_are_reported(book, entry, per
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("2008_0007_1.jpg", photo_bytes())
-        z.writestr("2008_0007_2.jpg", photo_bytes())
+        z.writestr("2008_0007_2.jpg", photo_bytes(size=(900, 1200)))  # the second page
         z.writestr("KS_Q01-2008_2008_0008.pdf", pdf_bytes(2))
         z.writestr("2008_0099.pdf", pdf_bytes())
         z.writestr("ghi-chu.txt", b"x")
@@ -125,6 +125,10 @@ def test_a_zip_is_attached_by_file_name_and_strays_are_reported(book, entry, per
     assert any("2008_0008.png" in m for m in report.rejected)
     assert entry.scans.count() == 2
     assert Scan.objects.get(original_name="KS_Q01-2008_2008_0008.pdf").pages == 2
+
+    again = scans_upload(book=book, files=[("lo1.zip", archive.getvalue())], user=None)
+    assert again.attached == [] and len(again.duplicates) == 3
+    assert Scan.objects.count() == 3  # uploading the same zip twice stores nothing new
 
 
 def test_a_whole_book_pdf_is_split_by_page_ranges_and_kept(book, entry, personas):
