@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -78,41 +78,82 @@ def _name_key(name: str) -> str:
     return comparison_key(normalise_name(name))
 
 
-def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
-    """Return the (unsaved) people named in ENTRY's values."""
-    rows = []
+def _people_values(values: dict[str, str], register: RegisterType) -> list[dict[str, Any]]:
+    """Return the people named in an entry's VALUES, as EntryPerson field values."""
+    people = []
     for role in register.persons:
         fields = register.fields_for(role)
-        name = next((entry.values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
+        name = next((values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
         if not name:
             continue
         birth = next(
             (
-                entry.values.get(f.name)
+                values.get(f.name)
                 for f in fields
                 if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")
             ),
             None,
         )
-        birth_date = _birth_date(birth) if birth else None
-        sex = next(
-            (entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), ""
-        )
+        sex = next((values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), "")
+        # The first ID column that holds a number: personal ID, else the identity document.
         pid = next(
-            (entry.values.get(f.name, "") for f in fields if f.type == FieldType.ID_NUMBER), ""
+            (
+                values[f.name]
+                for f in fields
+                if f.type == FieldType.ID_NUMBER and values.get(f.name)
+            ),
+            "",
         )
-        rows.append(
-            EntryPerson(
-                entry=entry,
-                role=role.value,
-                full_name=name,
-                name_key=_name_key(name),
-                birth_date=birth_date,
-                sex=sex[:1] if sex in ("1", "2", "3") else "",
-                personal_id=pid[:20],
-            )
+        people.append(
+            {
+                "role": role.value,
+                "full_name": name,
+                "name_key": _name_key(name),
+                "birth_date": _birth_date(birth) if birth else None,
+                "sex": sex[:1] if sex in ("1", "2", "3") else "",
+                "personal_id": pid[:20],
+            }
         )
-    return rows
+    return people
+
+
+def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
+    """Return the (unsaved) people named in ENTRY's values."""
+    return [EntryPerson(entry=entry, **person) for person in _people_values(entry.values, register)]
+
+
+def _people_insert(entries: list[Entry], register: RegisterType) -> None:
+    """Insert the people of many saved ENTRIES with one executemany.
+
+    Imports create four or five people per entry; building a model instance for each and
+    going through bulk_create costs a third of an import's time, so the rows go straight to
+    the table (plain columns only: text, the partial date as stored, the entry's key).
+    """
+    columns = ("entry_id", "role", "full_name", "name_key", "birth_date", "sex", "personal_id")
+    birth_field = EntryPerson._meta.get_field("birth_date")
+    params = [
+        (
+            entry.pk,
+            p["role"],
+            p["full_name"],
+            p["name_key"],
+            birth_field.get_prep_value(p["birth_date"]),
+            p["sex"],
+            p["personal_id"],
+        )
+        for entry in entries
+        for p in _people_values(entry.values, register)
+    ]
+    if not params:
+        return
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
+        quote(EntryPerson._meta.db_table),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 @transaction.atomic
@@ -256,8 +297,7 @@ def entries_bulk_create(
             )
         )
     Entry.objects.bulk_create(entries)
-    people = [person for entry in entries for person in _people_rows(entry, register)]
-    EntryPerson.objects.bulk_create(people)
+    _people_insert(entries, register)
     username = getattr(user, "username", "") or ""
     AuditEvent.objects.bulk_create(
         AuditEvent(

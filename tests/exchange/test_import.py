@@ -135,7 +135,14 @@ def test_the_real_birth_template_imports_with_its_header_quirks(book, personas, 
     assert "STT" not in entry.values
     assert str(entry.registration_date) == "27/08/2008"
     assert entry.created_by == personas["justice_officer"]
-    assert entry.people.get(role="subject").full_name == "Nguyễn Thị Phượng"
+    subject = entry.people.get(role="subject")
+    assert (subject.full_name, str(subject.birth_date), subject.sex) == (
+        "Nguyễn Thị Phượng",
+        "15/08/2008",
+        "2",
+    )
+    assert subject.name_key and subject.citizen is None
+    assert entry.people.get(role="mother").personal_id == "172345678"
     assert AuditEvent.objects.filter(
         action="create", object_type="entry", object_id=str(entry.pk)
     ).exists()
