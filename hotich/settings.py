@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "hotich.matching",
     "hotich.campaigns",
     "hotich.keying",
+    "hotich.exchange",
+    "hotich.review",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +147,20 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Scans and exported files on S3-compatible object storage instead of MEDIA_ROOT
+# (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+if os.environ.get("HOTICH_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["HOTICH_S3_BUCKET"],
+            "endpoint_url": os.environ.get("HOTICH_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("HOTICH_S3_REGION") or None,
+            "file_overwrite": False,
+        },
+    }
+# Largest scan file accepted (one case's PDF or photo; a whole-book PDF may be 20 times this).
+HOTICH_SCAN_MAX_BYTES = int(os.environ.get("HOTICH_SCAN_MAX_MB", "25")) * 1024 * 1024
 # The dev server and tests serve static files straight from the apps.
 WHITENOISE_USE_FINDERS = True
 
@@ -179,4 +195,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # pikepdf (under img2pdf) announces itself at INFO on import.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }

@@ -46,6 +46,8 @@ urlpatterns = [
     path("theo-doi/<int:pk>/", tracking_views.case_detail, name="tracking_case"),
     path("theo-doi/<int:pk>/giao/", tracking_views.case_assign, name="tracking_assign"),
     path("theo-doi/<int:pk>/dong/", tracking_views.case_close, name="tracking_close"),
+    path("", include("hotich.exchange.urls")),
+    path("", include("hotich.review.urls")),
 ]
 
 handler403 = "hotich.core.views.permission_denied"

@@ -205,6 +205,13 @@ class Scan(models.Model):
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    # The photo as taken, when ``file`` is the PDF made from it; empty for PDFs uploaded.
+    original = models.FileField(
+        _("tệp gốc"), upload_to=scan_upload_path, blank=True, max_length=300
+    )
+    thumbnail = models.FileField(
+        _("ảnh thu nhỏ"), upload_to=scan_upload_path, blank=True, max_length=300
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -1,15 +1,16 @@
 """Writes to books and entries. Views, commands, importers and tasks call these; nobody else writes."""
 
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.lib.dates import DateParseError, parse_partial_date
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.text import comparison_key, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
 from hotich.registers.spec import FieldType, RegisterType
@@ -59,44 +60,100 @@ def _summary(register: RegisterType, values: dict[str, str]) -> str:
 
 def entry_people_sync(*, entry: Entry) -> None:
     """Rebuild the people named in ENTRY from its values (derived data, book values untouched)."""
-    register = entry.register_type
-    rows = []
+    rows = _people_rows(entry, entry.register_type)
+    EntryPerson.objects.filter(entry=entry).delete()
+    EntryPerson.objects.bulk_create(rows)
+
+
+@lru_cache(maxsize=50_000)
+def _birth_date(text: str) -> PartialDate | None:
+    try:
+        return parse_partial_date(text, allow_future=True)
+    except DateParseError:
+        return None  # kept as written in values; validation reports it
+
+
+@lru_cache(maxsize=50_000)
+def _name_key(name: str) -> str:
+    return comparison_key(normalise_name(name))
+
+
+def _people_values(values: dict[str, str], register: RegisterType) -> list[dict[str, Any]]:
+    """Return the people named in an entry's VALUES, as EntryPerson field values."""
+    people = []
     for role in register.persons:
         fields = register.fields_for(role)
-        name = next((entry.values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
+        name = next((values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
         if not name:
             continue
         birth = next(
             (
-                entry.values.get(f.name)
+                values.get(f.name)
                 for f in fields
                 if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")
             ),
             None,
         )
-        try:
-            birth_date = parse_partial_date(birth, allow_future=True) if birth else None
-        except DateParseError:
-            birth_date = None  # kept as written in values; validation reports it
-        sex = next(
-            (entry.values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), ""
-        )
+        sex = next((values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), "")
+        # The first ID column that holds a number: personal ID, else the identity document.
         pid = next(
-            (entry.values.get(f.name, "") for f in fields if f.type == FieldType.ID_NUMBER), ""
+            (
+                values[f.name]
+                for f in fields
+                if f.type == FieldType.ID_NUMBER and values.get(f.name)
+            ),
+            "",
         )
-        rows.append(
-            EntryPerson(
-                entry=entry,
-                role=role.value,
-                full_name=name,
-                name_key=comparison_key(normalise_name(name)),
-                birth_date=birth_date,
-                sex=sex[:1] if sex in ("1", "2", "3") else "",
-                personal_id=pid[:20],
-            )
+        people.append(
+            {
+                "role": role.value,
+                "full_name": name,
+                "name_key": _name_key(name),
+                "birth_date": _birth_date(birth) if birth else None,
+                "sex": sex[:1] if sex in ("1", "2", "3") else "",
+                "personal_id": pid[:20],
+            }
         )
-    EntryPerson.objects.filter(entry=entry).delete()
-    EntryPerson.objects.bulk_create(rows)
+    return people
+
+
+def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
+    """Return the (unsaved) people named in ENTRY's values."""
+    return [EntryPerson(entry=entry, **person) for person in _people_values(entry.values, register)]
+
+
+def _people_insert(entries: list[Entry], register: RegisterType) -> None:
+    """Insert the people of many saved ENTRIES with one executemany.
+
+    Imports create four or five people per entry; building a model instance for each and
+    going through bulk_create costs a third of an import's time, so the rows go straight to
+    the table (plain columns only: text, the partial date as stored, the entry's key).
+    """
+    columns = ("entry_id", "role", "full_name", "name_key", "birth_date", "sex", "personal_id")
+    birth_field = EntryPerson._meta.get_field("birth_date")
+    params = [
+        (
+            entry.pk,
+            p["role"],
+            p["full_name"],
+            p["name_key"],
+            birth_field.get_prep_value(p["birth_date"]),
+            p["sex"],
+            p["personal_id"],
+        )
+        for entry in entries
+        for p in _people_values(entry.values, register)
+    ]
+    if not params:
+        return
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
+        quote(EntryPerson._meta.db_table),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 @transaction.atomic
@@ -202,3 +259,57 @@ def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: A
             changes={"status": [old, new]},
         )
     return bool(moved)
+
+
+def entries_bulk_create(
+    *,
+    book: RegisterBook,
+    user: User | None,
+    rows: list[dict[str, Any]],
+    source: str,
+    status: str = EntryStatus.KEYED,
+) -> list[Entry]:
+    """Create many entries in BOOK at once (file imports); derive their people; audit each.
+
+    Each row holds ``year``, ``number``, ``page``, ``registration_date``, ``values`` and
+    ``marks`` as for :func:`entry_create`. Each entry's audit event names SOURCE (the file
+    and its row) instead of repeating the values, which the file and the entry both hold.
+    Runs in the caller's transaction: the importer commits a batch of rows, their people and
+    their audit events together.
+    """
+    register = book.register_type_spec
+    entries = []
+    for row in rows:
+        clean, clean_marks = _clean_values(register, row["values"], row.get("marks") or {})
+        entries.append(
+            Entry(
+                book=book,
+                year=row["year"],
+                number=row["number"],
+                page=row.get("page"),
+                registration_date=row.get("registration_date") or None,
+                values=clean,
+                marks=clean_marks,
+                summary=_summary(register, clean),
+                status=status,
+                created_by=user,
+                updated_by=user,
+            )
+        )
+    Entry.objects.bulk_create(entries)
+    _people_insert(entries, register)
+    username = getattr(user, "username", "") or ""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user,
+            username=username,
+            action=AuditEvent.Action.CREATE,
+            object_type="entry",
+            object_id=str(entry.pk),
+            object_repr=str(entry)[:200],
+            commune_id=book.commune_id,
+            changes={"source": [None, f"{source}, dòng {row.get('row', '?')}"]},
+        )
+        for entry, row in zip(entries, rows, strict=True)
+    )
+    return entries

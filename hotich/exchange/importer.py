@@ -1,0 +1,609 @@
+"""Importing an Excel file into register books: streaming, in batches, idempotent.
+
+Rows are read one at a time from a read-only workbook (memory stays flat whatever the
+file's size) and written in batches; each batch is one transaction together with the run's
+counts, so an interrupted import leaves only whole batches, and running the same file
+again skips every row already there (an entry is identified by book, year, number and, for
+numbers the book repeats, the order in which they appear).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyCell
+
+from hotich.accounts.models import User
+from hotich.accounts.scope import books_for_user
+from hotich.exchange import xlsx
+from hotich.exchange.cells import Problem, entry_number_of, read_row
+from hotich.exchange.layout import (
+    HANDOVER,
+    HANDOVER_SHEET,
+    META_SHEET,
+    MINISTRY_SHEET,
+    Layout,
+    clean_headers,
+    detect_layout,
+    header_signature,
+    mapped_layout,
+)
+from hotich.exchange.models import ColumnMapping, ImportRun
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.registers.models import Entry, EntryStatus, RegisterBook
+from hotich.registers.services import entries_bulk_create, entry_update
+from hotich.registers.spec import REGISTER_TYPES
+
+BATCH_SIZE = 1000
+#: Entries past approval are the Ministry's now: a file may not change them.
+LOCKED = (EntryStatus.APPROVED, EntryStatus.EXPORTED)
+KEPT_PROBLEMS = 500
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (not Excel, no header, unknown layout …)."""
+
+
+@dataclass
+class Sheet:
+    """An opened workbook's data sheet: its header, its rows and our hidden metadata."""
+
+    name: str
+    headers: list[str]
+    raw_headers: list[Any]
+    rows: Iterator[tuple[Any, ...]]
+    estimated_rows: int | None
+    meta: dict[int, tuple[Any, ...]]
+
+
+def open_sheet(source: Any) -> Sheet:
+    """Open SOURCE (path or binary file) and return its data sheet, streaming."""
+    try:
+        workbook = xlsx.Workbook(source)
+    except xlsx.XlsxError as error:
+        raise ImportFileError(
+            "Không mở được tệp Excel (.xlsx): tệp hỏng hoặc không phải .xlsx."
+        ) from error
+    names = workbook.sheetnames
+    if not names:
+        raise ImportFileError("Tệp Excel không có trang nào.")
+    name = next(
+        (n for n in (MINISTRY_SHEET, HANDOVER_SHEET) if n in names),
+        next((n for n in names if n != META_SHEET), names[0]),
+    )
+    rows = workbook.rows(name)
+    raw_headers = next(rows, None)
+    if not raw_headers or not any(raw_headers):
+        raise ImportFileError(f"Trang “{name}” không có dòng tiêu đề cột.")
+    meta: dict[int, tuple[Any, ...]] = {}
+    if META_SHEET in names:
+        for row in workbook.rows(META_SHEET):
+            if row and isinstance(row[0], int):
+                meta[row[0]] = row
+    estimated = workbook.estimated_rows(name)
+    return Sheet(
+        name,
+        clean_headers(raw_headers),
+        list(raw_headers),
+        rows,
+        estimated - 1 if estimated else None,
+        meta,
+    )
+
+
+def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None) -> Layout | None:
+    """Return how to read SHEET: a given mapping, a known layout, or a saved mapping."""
+    if mapping is not None:
+        return mapped_layout(sheet.headers, REGISTER_TYPES[mapping.register_type], mapping.columns)
+    layout = detect_layout(sheet.headers, sheet_name=sheet.name)
+    if layout is not None:
+        return layout
+    saved = saved_mapping(sheet.headers, user=user)
+    if saved is not None:
+        return mapped_layout(sheet.headers, REGISTER_TYPES[saved.register_type], saved.columns)
+    return None
+
+
+def saved_mapping(headers: list[str], *, user: User | None) -> ColumnMapping | None:
+    """Return the mapping saved for this header row by the user's commune (or shared)."""
+    mappings = ColumnMapping.objects.filter(signature=header_signature(headers))
+    if user is not None and user.unit_id:
+        mappings = mappings.filter(commune_id__in=[user.unit_id]) | mappings.filter(
+            commune__isnull=True
+        )
+    return mappings.order_by("-created_at").first()
+
+
+def content_hash(values: dict, marks: dict, page: int | None, registration: str | None) -> str:
+    """Return the fingerprint of what an import may change in an entry."""
+    payload = json.dumps([values, marks, page, registration], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class Existing:
+    pk: int
+    digest: str
+    status: str
+    version: int
+
+
+@dataclass
+class BookIndex:
+    """What a book already holds, by (year, number): enough to skip or update, no more."""
+
+    book: RegisterBook
+    entries: dict[tuple[int, int], list[Existing]] = field(default_factory=dict)
+    seen: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    @classmethod
+    def load(cls, book: RegisterBook) -> BookIndex:
+        index = cls(book)
+        rows = Entry.objects.filter(book=book).order_by("id")
+        fields = ("pk", "year", "number", "values", "marks", "page", "registration_date")
+        for (
+            pk,
+            year,
+            number,
+            values,
+            marks,
+            page,
+            registration,
+            status,
+            version,
+        ) in rows.values_list(*fields, "status", "version").iterator(chunk_size=2000):
+            iso = registration.isoformat() if registration else None
+            digest = content_hash(values, marks, page, iso)
+            index.entries.setdefault((year, number), []).append(
+                Existing(pk, digest, status, version)
+            )
+        return index
+
+    def claim(self, year: int, number: int) -> Existing | None:
+        """Return the entry the next row with this number stands for, if the book has it."""
+        key = (year, number)
+        occurrence = self.seen[key]
+        self.seen[key] += 1
+        found = self.entries.get(key, [])
+        return found[occurrence] if occurrence < len(found) else None
+
+
+def _volume_key(text: str) -> tuple[int | None, int | None]:
+    number, year = entry_number_of(str(text))
+    return number, year
+
+
+class BookFinder:
+    """Finds the book of a row from its volume (quyenSo) and year, within the user's books."""
+
+    def __init__(self, *, register_code: str, book: RegisterBook | None, user: User | None):
+        self.book = book
+        self.user = user
+        self.register_code = register_code
+        self.cache: dict[tuple, tuple[RegisterBook | None, str]] = {}
+
+    def find(
+        self, volume: str, year: int | None, unit_code: str
+    ) -> tuple[RegisterBook | None, str]:
+        if self.book is not None:
+            return self.book, ""
+        key = (volume, year, unit_code)
+        if key not in self.cache:
+            self.cache[key] = self._lookup(volume, year, unit_code)
+        return self.cache[key]
+
+    def _lookup(
+        self, volume: str, year: int | None, unit_code: str
+    ) -> tuple[RegisterBook | None, str]:
+        if not volume:
+            return None, "Thiếu quyển số: chọn sổ khi nhập, hoặc điền cột quyenSo."
+        books = (
+            books_for_user(self.user) if self.user is not None else RegisterBook.objects.all()
+        ).filter(register_type=self.register_code)
+        if year is not None:
+            books = books.filter(year_from__lte=year, year_to__gte=year)
+        if unit_code:
+            by_unit = books.filter(commune__code=unit_code) | books.filter(
+                historical_unit__code=unit_code
+            )
+            if by_unit.exists():
+                books = by_unit
+        wanted = _volume_key(volume)
+        found = [
+            b for b in books.select_related("commune") if _volume_key(b.volume)[0] == wanted[0]
+        ]
+        if len(found) == 1:
+            return found[0], ""
+        if not found:
+            return (
+                None,
+                f"Không tìm thấy sổ quyển “{volume}”{f' năm {year}' if year else ''} trong các sổ bạn được nhập.",
+            )
+        return None, f"Có {len(found)} sổ quyển “{volume}”: hãy chọn sổ khi nhập tệp."
+
+
+@dataclass
+class Outcome:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    repaired: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    repairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "repaired": self.repaired,
+            "errors": self.errors,
+            "repairs": self.repairs,
+        }
+
+
+class ErrorReport:
+    """The rejected rows as an Excel file, bad cells filled red with the problem as a note."""
+
+    FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+
+    def __init__(self, raw_headers: list[Any]) -> None:
+        self.raw_headers = raw_headers
+        self.rows = 0
+
+    def _start(self) -> None:
+        # Made on the first bad row only: an unsaved write-only workbook complains when dropped.
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet("Dòng lỗi")
+        bold = Font(bold=True)
+        header = [
+            WriteOnlyCell(self.sheet, value="Dòng trong tệp gốc"),
+            WriteOnlyCell(self.sheet, value="Lỗi"),
+            *(WriteOnlyCell(self.sheet, value=h) for h in self.raw_headers),
+        ]
+        for cell in header:
+            cell.font = bold
+        self.sheet.append(header)
+
+    def add(
+        self, row_number: int, raw: tuple[Any, ...], problems: list[Problem], headers: list[str]
+    ):
+        if not self.rows:
+            self._start()
+        by_column: dict[str, list[str]] = defaultdict(list)
+        for p in problems:
+            by_column[p.column].append(p.message)
+        cells = [
+            WriteOnlyCell(self.sheet, value=row_number),
+            WriteOnlyCell(
+                self.sheet, value="; ".join(f"{p.column}: {p.message}" for p in problems)
+            ),
+        ]
+        for header, value in zip(headers, raw, strict=False):
+            cell = WriteOnlyCell(self.sheet, value=value)
+            if header in by_column:
+                cell.fill = self.FILL
+                cell.comment = Comment("\n".join(by_column[header]), "hotich")
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def save(self, path: Path) -> None:
+        self.workbook.save(path)
+
+
+def _meta_for(sheet: Sheet, row_number: int) -> dict[str, Any] | None:
+    row = sheet.meta.get(row_number)
+    if row is None:
+        return None
+    padded = (list(row) + [None] * 6)[:6]
+    _, year, number, page, registration, marks = padded
+    return {
+        "year": int(year) if year is not None else None,
+        "number": int(number) if number is not None else None,
+        "page": int(page) if page not in (None, "") else None,
+        "registration": str(registration) if registration else None,
+        "marks": json.loads(marks) if marks else {},
+    }
+
+
+class Importer:
+    """One import of one sheet; :meth:`run` returns the :class:`Outcome`."""
+
+    def __init__(
+        self,
+        *,
+        sheet: Sheet,
+        layout: Layout,
+        user: User | None,
+        book: RegisterBook | None,
+        run: ImportRun | None = None,
+        batch_size: int = BATCH_SIZE,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.layout = layout
+        self.user = user
+        self.run_record = run
+        self.batch_size = batch_size
+        self.progress = progress
+        self.register = layout.register
+        # STT counts the file's rows; it is not part of the entry (exports number afresh).
+        layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+        if book is not None and book.register_type != self.register.code:
+            raise ImportFileError(
+                f"Tệp là {self.register.label.lower()}, còn sổ đã chọn là "
+                f"{book.register_type_label.lower()}."
+            )
+        self.finder = BookFinder(register_code=self.register.code, book=book, user=user)
+        self.indexes: dict[int, BookIndex] = {}
+        self.headers_by_field = {name: layout.headers[i] for i, name in layout.columns.items()}
+        self.outcome = Outcome()
+        self.report = ErrorReport(sheet.raw_headers)
+        self.creates: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.updates: list[tuple[Existing, dict[str, Any]]] = []
+        self.pending = 0
+        self.rows_done = 0
+        self.flushed = Outcome()
+        self.source = f"Nhập tệp {run.original_name} (lần nhập {run.pk})" if run else "Nhập tệp"
+
+    def _index(self, book: RegisterBook) -> BookIndex:
+        if book.pk not in self.indexes:
+            self.indexes[book.pk] = BookIndex.load(book)
+        return self.indexes[book.pk]
+
+    def _reject(self, row_number: int, raw: tuple, problems: list[Problem]) -> None:
+        self.outcome.rejected += 1
+        for p in problems:
+            if len(self.outcome.errors) < 10_000:
+                self.outcome.errors.append(
+                    {"row": row_number, "column": p.column, "message": p.message}
+                )
+        self.report.add(row_number, raw, problems, self.layout.headers)
+
+    def _place(
+        self, values: dict[str, str], meta: dict | None
+    ) -> tuple[int | None, int | None, Any]:
+        """Return (year, number, registration date) as the row gives them."""
+        number, year = entry_number_of(values.get("so", ""))
+        registration: PartialDate | None = None
+        # Our own exports say exactly what the entry held; other files give the column.
+        text = meta["registration"] if meta else values.get("ngayDangKy")
+        if text:
+            try:
+                registration = parse_partial_date(text, allow_future=True)
+            except DateParseError:
+                registration = None
+        if meta and meta["number"] is not None:
+            number, year = meta["number"], meta["year"]
+        if year is None:
+            year = _volume_key(values.get("quyenSo", ""))[1]
+        if year is None and registration is not None:
+            year = registration.year
+        return year, number, registration
+
+    def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
+        cells = {name: raw[i] if i < len(raw) else None for i, name in self.layout.columns.items()}
+        meta = _meta_for(self.sheet, row_number)
+        reading = read_row(
+            self.register,
+            cells,
+            headers=self.headers_by_field,
+            marks=meta["marks"] if meta else None,
+            capitals_are_registry_style=self.layout.kind == HANDOVER,
+        )
+        if reading.repairs:
+            self.outcome.repaired += 1
+            for column, encoding in reading.repairs:
+                if len(self.outcome.repairs) < 10_000:
+                    self.outcome.repairs.append(
+                        {"row": row_number, "column": column, "encoding": encoding}
+                    )
+        if reading.problems:
+            self._reject(row_number, raw, reading.problems)
+            return
+        year, number, registration = self._place(reading.values, meta)
+        unit = ""
+        for index, name in self.layout.extra.items():
+            if name == "DC_DVNHAPXA" and index < len(raw) and raw[index] is not None:
+                unit = str(raw[index]).strip()
+        book, problem = self.finder.find(reading.values.get("quyenSo", ""), year, unit)
+        column = self.layout.header_of("quyenSo")
+        if book is None:
+            self._reject(row_number, raw, [Problem(column, problem)])
+            return
+        if year is None and book.year_from == book.year_to:
+            year = book.year_from
+        if year is None:
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        "Không xác định được năm đăng ký (ghi số dạng 07/2008 hoặc điền ngày đăng ký).",
+                    )
+                ],
+            )
+            return
+        if not book.year_from <= year <= book.year_to:
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        f"Năm đăng ký {year} không thuộc các năm của sổ ({book.years_label}).",
+                    )
+                ],
+            )
+            return
+        assert number is not None  # "so" is required and checked by read_row
+        page = (
+            meta["page"]
+            if meta
+            else (int(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+        )
+        iso = registration.isoformat() if registration else None
+        digest = content_hash(reading.values, reading.marks, page, iso)
+        existing = self._index(book).claim(year, number)
+        row = {
+            "row": row_number,
+            "year": year,
+            "number": number,
+            "page": page,
+            "registration_date": iso,
+            "values": reading.values,
+            "marks": reading.marks,
+        }
+        if existing is None:
+            self.creates[book.pk].append(row)
+            self.outcome.imported += 1
+        elif existing.digest == digest:
+            self.outcome.unchanged += 1
+        elif existing.status in LOCKED:
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        self.layout.header_of("so"),
+                        f"Trường hợp số {number:02d}/{year} đã được phê duyệt; không sửa từ tệp được.",
+                    )
+                ],
+            )
+            return
+        else:
+            self.updates.append((existing, row))
+            existing.digest = digest
+            self.outcome.updated += 1
+        self.pending += 1
+
+    def flush(self) -> None:
+        """Write the pending rows and the run's counts in one transaction."""
+        books = {b.book.pk: b.book for b in self.indexes.values()}
+        with transaction.atomic():
+            for book_pk, rows in self.creates.items():
+                entries_bulk_create(
+                    book=books[book_pk],
+                    user=self.user,
+                    rows=rows,
+                    source=self.source,
+                    status=EntryStatus.KEYED,
+                )
+            for existing, row in self.updates:
+                entry = Entry.objects.select_related("book").get(pk=existing.pk)
+                entry_update(
+                    entry=entry,
+                    user=self.user,  # type: ignore[arg-type]
+                    expected_version=entry.version,
+                    values=row["values"],
+                    marks=row["marks"],
+                    page=row["page"],
+                    registration_date=row["registration_date"],
+                )
+            if self.run_record is not None:
+                delta = {
+                    k: getattr(self.outcome, k) - getattr(self.flushed, k)
+                    for k in ("imported", "updated", "unchanged", "rejected", "repaired")
+                }
+                ImportRun.objects.filter(pk=self.run_record.pk).update(
+                    rows_done=self.rows_done,
+                    updated_at=timezone.now(),
+                    **{k: F(k) + v for k, v in delta.items()},
+                )
+        for k in ("imported", "updated", "unchanged", "rejected", "repaired"):
+            setattr(self.flushed, k, getattr(self.outcome, k))
+        self.creates = defaultdict(list)
+        self.updates = []
+        self.pending = 0
+
+    def run(self) -> Outcome:
+        since_flush = 0
+        for row_number, raw in enumerate(self.sheet.rows, start=2):
+            self.rows_done += 1
+            since_flush += 1
+            if raw and any(v not in (None, "") for v in raw):
+                self.handle(row_number, raw)
+            if since_flush >= self.batch_size:
+                self.flush()
+                if self.progress:
+                    self.progress(since_flush)
+                since_flush = 0
+        self.flush()
+        if self.progress and since_flush:
+            self.progress(since_flush)
+        return self.outcome
+
+
+def import_run_execute(
+    *,
+    run: ImportRun,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int | None], None] | None = None,
+) -> Outcome:
+    """Import RUN's file; record counts, problems and the error report on RUN; return the outcome.
+
+    A file-level problem marks the run failed with a Vietnamese message (nothing written).
+    """
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, updated_at=timezone.now()
+    )
+    try:
+        with run.file.open("rb") as handle:
+            sheet = open_sheet(handle)
+            layout = find_layout(sheet, mapping=run.mapping, user=run.user)
+            if layout is None:
+                raise ImportFileError("Không nhận ra các cột của tệp: cần ghép cột trước khi nhập.")
+            ImportRun.objects.filter(pk=run.pk).update(
+                kind=layout.kind,
+                register_type=layout.register.code,
+                rows_total=sheet.estimated_rows,
+            )
+            if total is not None:
+                total(sheet.estimated_rows)
+            importer = Importer(
+                sheet=sheet,
+                layout=layout,
+                user=run.user,
+                book=run.book,
+                run=run,
+                batch_size=batch_size,
+                progress=progress,
+            )
+            outcome = importer.run()
+    except ImportFileError as error:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, message=str(error), finished_at=timezone.now()
+        )
+        raise
+    run.refresh_from_db()
+    if importer.report.rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "loi.xlsx"
+            importer.report.save(path)
+            with path.open("rb") as handle:
+                run.report.save(f"imports/loi-nhap-{run.pk}.xlsx", File(handle), save=False)
+    run.status = ImportRun.Status.DONE
+    run.errors = outcome.errors[:KEPT_PROBLEMS]
+    run.repairs = outcome.repairs[:KEPT_PROBLEMS]
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "errors", "repairs", "report", "finished_at", "updated_at"])
+    return outcome

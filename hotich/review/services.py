@@ -1,0 +1,195 @@
+"""Review against the scan and approval (rà soát, phê duyệt), and the completeness of a book.
+
+Only a justice officer (công chức tư pháp – hộ tịch) reviews and approves: the book's data
+is theirs. States: reconciled → reviewed (accepted against the scan) → approved ("ready to
+convert"); any state before approval may be returned to the keyer (→ draft) with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from hotich.accounts.models import Role, User
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.models import Entry, EntryStatus, RegisterBook
+from hotich.registers.services import entry_status_set, entry_update
+from hotich.review.models import EntryReturn, MissingEntry
+
+ONLY_JUSTICE_OFFICER = "Chỉ công chức tư pháp – hộ tịch được rà soát và phê duyệt."
+#: Entries a justice officer may accept against the scan.
+REVIEWABLE = (EntryStatus.RECONCILED,)
+#: Entries that may still be corrected or returned to their keyer.
+OPEN = (
+    EntryStatus.KEYED,
+    EntryStatus.VERIFIED,
+    EntryStatus.RECONCILED,
+    EntryStatus.REVIEWED,
+)
+
+
+class ReviewRefused(ValueError):
+    """The entry is not in a state for this step; message in Vietnamese."""
+
+
+def require_justice_officer(user: User) -> None:
+    """Raise PermissionDenied unless USER is an active justice officer."""
+    if not (user.is_active and user.role == Role.JUSTICE_OFFICER):
+        raise PermissionDenied(ONLY_JUSTICE_OFFICER)
+
+
+def _move(entry: Entry, user: User, allowed: tuple[str, ...], new: str, request: Any) -> None:
+    if entry.status not in allowed or not entry_status_set(
+        entry=entry, user=user, old=entry.status, new=new, request=request
+    ):
+        raise ReviewRefused(
+            f"Trường hợp đang ở trạng thái “{entry.get_status_display()}”, không chuyển được."
+        )
+
+
+def entry_accept(*, entry: Entry, user: User, request: Any = None) -> None:
+    """Accept ENTRY as matching its scan: reconciled → reviewed."""
+    require_justice_officer(user)
+    _move(entry, user, REVIEWABLE, EntryStatus.REVIEWED, request)
+
+
+def entry_approve(*, entry: Entry, user: User, request: Any = None) -> None:
+    """Approve ENTRY ("sẵn sàng chuyển đổi"): reviewed → approved. Justice officers only."""
+    require_justice_officer(user)
+    _move(entry, user, (EntryStatus.REVIEWED,), EntryStatus.APPROVED, request)
+
+
+def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None) -> int:
+    """Approve every reviewed entry of BOOK; return how many were approved."""
+    require_justice_officer(user)
+    approved = 0
+    for entry in book.entries.filter(status=EntryStatus.REVIEWED):
+        approved += entry_status_set(
+            entry=entry,
+            user=user,
+            old=EntryStatus.REVIEWED,
+            new=EntryStatus.APPROVED,
+            request=request,
+        )
+    return approved
+
+
+@transaction.atomic
+def entry_return(*, entry: Entry, user: User, reason: str, request: Any = None) -> EntryReturn:
+    """Send ENTRY back to its keyer with REASON: it goes back to draft; audited."""
+    require_justice_officer(user)
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused("Hãy ghi lý do trả lại để người nhập biết cần sửa gì.")
+    old = entry.status
+    _move(entry, user, OPEN, EntryStatus.DRAFT, request)
+    note = EntryReturn.objects.create(
+        entry=entry, reason=reason, returned_by=user, keyer=entry.created_by, from_status=old
+    )
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        obj=entry,
+        changes={"returned": [None, reason]},
+    )
+    return note
+
+
+def entry_correct(
+    *, entry: Entry, user: User, field: str, value: str, expected_version: int, request: Any = None
+) -> Entry:
+    """Correct one field of ENTRY from the scan (audited through entry_update)."""
+    require_justice_officer(user)
+    if entry.status not in OPEN:
+        raise ReviewRefused("Trường hợp đã phê duyệt hoặc chưa nhập xong, không sửa được ở đây.")
+    entry.register_type.field(field)  # KeyError for a column the register does not have
+    values = dict(entry.values)
+    marks = dict(entry.marks)
+    marks.pop(field, None)
+    if value.strip():
+        values[field] = value.strip()
+    else:
+        values.pop(field, None)
+    return entry_update(
+        entry=entry,
+        user=user,
+        expected_version=expected_version,
+        values=values,
+        marks=marks,
+        request=request,
+    )
+
+
+def missing_mark(
+    *, book: RegisterBook, year: int, number: int, reason: str, user: User, request: Any = None
+) -> MissingEntry:
+    """Record that BOOK has no entry NUMBER in YEAR, and why; audited."""
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused("Hãy ghi lý do thiếu số (ví dụ: trang bị rách, sổ ghi nhảy số).")
+    if not book.year_from <= year <= book.year_to:
+        raise ReviewRefused(f"Năm {year} không thuộc các năm của sổ ({book.years_label}).")
+    if number < 1:
+        raise ReviewRefused("Số phải từ 1 trở lên.")
+    missing, created = MissingEntry.objects.get_or_create(
+        book=book, year=year, number=number, defaults={"reason": reason, "marked_by": user}
+    )
+    if not created:
+        raise ReviewRefused(f"Số {number:02d}/{year} đã được ghi là thiếu.")
+    audit_record(
+        request=request,
+        user=user,
+        action=AuditEvent.Action.CREATE,
+        obj=missing,
+        commune=book.commune,
+        changes={"reason": [None, reason]},
+    )
+    return missing
+
+
+@dataclass
+class YearCompleteness:
+    year: int
+    last: int
+    keyed: int
+    missing: int
+    gaps: list[int]
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+def book_completeness(book: RegisterBook) -> list[YearCompleteness]:
+    """Return, per year of BOOK, the numbers neither keyed nor marked missing (up to the last).
+
+    "Keyed" means keyed or further on (a draft does not count). The last number of a year is
+    the largest number keyed or marked missing for it.
+    """
+    keyed: dict[int, set[int]] = {y: set() for y in range(book.year_from, book.year_to + 1)}
+    rows = book.entries.exclude(status=EntryStatus.DRAFT).values_list("year", "number")
+    for year, number in rows:
+        keyed.setdefault(year, set()).add(number)
+    missing: dict[int, set[int]] = {y: set() for y in keyed}
+    for year, number in MissingEntry.objects.filter(book=book).values_list("year", "number"):
+        missing.setdefault(year, set()).add(number)
+    result = []
+    for year in sorted(keyed):
+        accounted = keyed[year] | missing.get(year, set())
+        last = max(accounted, default=0)
+        gaps = [n for n in range(1, last + 1) if n not in accounted]
+        result.append(
+            YearCompleteness(year, last, len(keyed[year]), len(missing.get(year, ())), gaps)
+        )
+    return result
+
+
+def book_is_complete(book: RegisterBook) -> bool:
+    """True when every year of BOOK has entries and no unexplained gap."""
+    years = book_completeness(book)
+    return all(y.complete and y.last > 0 for y in years)

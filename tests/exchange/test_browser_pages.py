@@ -1,0 +1,108 @@
+"""Upload, mapping, scans and review pages in a real browser; screenshots in test-artifacts/."""
+
+import pytest
+from django.core.management import call_command
+
+from hotich.registers.models import Entry, EntryStatus
+from hotich.review.scans import scan_attach
+from tests.exchange.test_import import BIRTH_ROW, fill_template
+from tests.exchange.test_pages import legacy_file
+from tests.review.test_scans import photo_bytes
+from tests.web import test_browser as web
+from tests.web.test_browser import ARTIFACTS, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser fixtures of the page tests, shared.
+browser = web.browser
+page = web.page
+
+
+def test_a_file_is_uploaded_and_its_progress_followed(page, live_server, personas, book, tmp_path):
+    path = tmp_path / "khai-sinh-2008.xlsx"
+    fill_template(path, [BIRTH_ROW, {**BIRTH_ROW, "so": "08/2008", "nksNgaySinh": "31/02/2008"}])
+    log_in(page, live_server, "nhaplieu")
+    page.goto(f"{live_server.url}/nhap-tep/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "import-upload.png", full_page=True)
+    page.set_input_files("input[name=file]", str(path))
+    page.select_option("select[name=book]", str(book.pk))
+    with page.expect_navigation():
+        page.click("text=Tải lên và nhập")
+    assert "Đang chờ" in page.get_by_test_id("import-progress").inner_text()
+
+    call_command("worker", batch=True, verbosity=0)
+
+    page.get_by_test_id("import-errors").wait_for(timeout=10_000)  # htmx polling swaps it in
+    assert page.get_by_test_id("n-imported").inner_text() == "1"
+    assert "nksNgaySinh" in page.get_by_test_id("import-errors").inner_text()
+    page.screenshot(path=ARTIFACTS / "import-progress.png", full_page=True)
+
+
+def test_a_legacy_file_goes_through_the_mapping_screen(page, live_server, personas, book, tmp_path):
+    path = tmp_path / "misa.xlsx"
+    legacy_file(path, ["Trần Văn An", "Phạm Thị Bích"])
+    log_in(page, live_server, "nhaplieu")
+    page.goto(f"{live_server.url}/nhap-tep/")
+    page.set_input_files("input[name=file]", str(path))
+    with page.expect_navigation():
+        page.click("text=Tải lên và nhập")
+    assert "/ghep-cot/" in page.url
+    assert page.locator("select[name=col5]").input_value() == "nksHoTen"
+    page.select_option("select[name=col7]", "nksNgaySinh")
+    page.select_option("select[name=col8]", "nksLoaiKhaiSinh")
+    page.screenshot(path=ARTIFACTS / "import-mapping.png", full_page=True)
+    with page.expect_navigation():
+        page.click("text=Lưu bảng ghép và nhập")
+    call_command("worker", batch=True, verbosity=0)
+    page.get_by_text("Hoàn thành").wait_for(timeout=10_000)
+    assert page.get_by_test_id("n-imported").inner_text() == "2"
+
+
+def test_the_justice_officer_reviews_against_the_scan_and_approves(
+    page, live_server, personas, entry
+):
+    Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.RECONCILED)
+    scan_attach(entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=None)
+    log_in(page, live_server, "tuphap")
+    page.goto(f"{live_server.url}/so/{entry.book_id}/ban-chup/")
+    page.wait_for_function("document.querySelector('.thumbs img').naturalWidth > 0")
+    page.screenshot(path=ARTIFACTS / "book-scans.png", full_page=True)
+    page.goto(f"{live_server.url}/truong-hop/{entry.pk}/ra-soat/")
+    page.locator("#f-chaHoTen input[name=value]").fill("Nguyễn Văn Hưng")
+    page.locator("#f-chaHoTen button").click()
+    page.locator("#f-chaHoTen.changed").wait_for()
+    assert "Nguyễn Văn Hưng" in page.locator("#f-chaHoTen").inner_text()
+    page.locator(".pages img").first.wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=ARTIFACTS / "review.png", full_page=True)
+    with page.expect_navigation():
+        page.click("text=Khớp với bản chụp")
+    with page.expect_navigation():
+        page.click("text=Phê duyệt")
+    assert page.get_by_test_id("status").inner_text() == "Đã phê duyệt"
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.APPROVED and entry.values["chaHoTen"] == "Nguyễn Văn Hưng"
+
+
+def test_the_export_and_whole_book_split_pages(page, live_server, personas, entry):
+    from hotich.review.scans import book_scan_upload
+    from tests.review.test_scans import pdf_bytes
+
+    Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.APPROVED)
+    source = book_scan_upload(
+        book=entry.book, name="quyen-01-2008.pdf", data=pdf_bytes(3), user=None
+    )
+    log_in(page, live_server, "tuphap")
+    page.goto(f"{live_server.url}/so/{entry.book_id}/ban-chup/ca-quyen/{source.pk}/")
+    assert "07/2008: 1" in page.locator("textarea").input_value()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth)"
+    )
+    page.screenshot(path=ARTIFACTS / "book-scan-split.png", full_page=True)
+    with page.expect_navigation():
+        page.click("text=Tách thành từng tệp PDF")
+    page.goto(f"{live_server.url}/so/{entry.book_id}/xuat-mau-bo/")
+    with page.expect_navigation():
+        page.click("text=Xuất theo mẫu của Bộ (Excel + PDF)")
+    assert "Đã xuất 1 trường hợp" in page.content()
+    page.screenshot(path=ARTIFACTS / "book-exports.png", full_page=True)
