@@ -245,6 +245,8 @@ class Outcome:
     repaired: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    # Books that received new or changed entries (they go to batch reconciliation).
+    books: set[int] = field(default_factory=set)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -500,6 +502,7 @@ class Importer:
         books = {b.book.pk: b.book for b in self.indexes.values()}
         with transaction.atomic():
             for book_pk, rows in self.creates.items():
+                self.outcome.books.add(book_pk)
                 entries_bulk_create(
                     book=books[book_pk],
                     user=self.user,
@@ -509,6 +512,7 @@ class Importer:
                 )
             for existing, row in self.updates:
                 entry = Entry.objects.select_related("book").get(pk=existing.pk)
+                self.outcome.books.add(entry.book_id)
                 entry_update(
                     entry=entry,
                     user=self.user,  # type: ignore[arg-type]

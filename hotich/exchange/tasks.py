@@ -16,9 +16,22 @@ def import_run_task(*, run_id: int) -> dict[str, Any]:
         outcome = import_run_execute(run=run)
     except ImportFileError as error:
         return {"summary": str(error)}
-    # Imported entries are left "keyed": they are ready for batch reconciliation with the
-    # population registry like any keyed entry.
+    # Imported entries then go through batch reconciliation with the population registry,
+    # into the same states and tracking list as keyed entries.
+    reconciled = reconcile_imported(outcome, user=run.user)
     return {
         "summary": f"Thêm {outcome.imported}, cập nhật {outcome.updated}, "
-        f"không đổi {outcome.unchanged}, lỗi {outcome.rejected}"
+        f"không đổi {outcome.unchanged}, lỗi {outcome.rejected}; "
+        f"đối chiếu CSDL dân cư xong {reconciled} trường hợp"
     }
+
+
+def reconcile_imported(outcome: Any, *, user: Any) -> int:
+    """Reconcile the books an import changed; return how many entries became reconciled."""
+    from hotich.keying.services import book_reconcile_apply
+    from hotich.registers.models import RegisterBook
+
+    moved = 0
+    for book in RegisterBook.objects.filter(pk__in=sorted(outcome.books)):
+        moved += book_reconcile_apply(book=book, user=user)["reconciled"]
+    return moved

@@ -35,6 +35,7 @@ from hotich.matching.features import PersonInput, person_features
 from hotich.matching.models import MatchResult
 from hotich.matching.services import (
     LookupResult,
+    book_reconcile,
     citizen_features,
     entry_person_input,
     lookup,
@@ -308,6 +309,8 @@ def keying_save(
                 request=request,
                 report=report,
             )
+    reconciliation_apply(entry=entry, user=user, request=request)
+    entry.refresh_from_db()
     return report
 
 
@@ -555,6 +558,7 @@ def second_keying_submit(
         )
     entry.refresh_from_db()
     pending_ids_issue(entry=entry, user=user, request=request)
+    reconciliation_apply(entry=entry, user=user, request=request)
     return []
 
 
@@ -620,7 +624,9 @@ def difference_arbitrate(
             entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, request=request
         )
     entry.refresh_from_db()
-    return pending_ids_issue(entry=entry, user=user, request=request)
+    report = pending_ids_issue(entry=entry, user=user, request=request)
+    reconciliation_apply(entry=entry, user=user, request=request)
+    return report
 
 
 # --- tracking list ------------------------------------------------------------------------
@@ -751,3 +757,88 @@ def policy_set(
         changes={"nhập hai lần": [None, f"{mode} {sample_percent}%"]},
     )
     return policy
+
+
+# --- reconciliation in batch (book page, imports) ------------------------------------------
+
+
+def reconciliation_apply(*, entry: Entry, user: User | None, request: Any = None) -> bool:
+    """Carry the engine's batch results of ENTRY into the keying workflow; return True if the
+    entry is now reconciled.
+
+    As for an entry keyed through the form: a discrepancy opens (or refreshes) its case on the
+    tracking list; a person nobody in the registry is gets a new personal ID once the entry
+    is verified (or needs no second keying). The entry moves to "reconciled" when every
+    person looked up has an outcome an officer need not settle (no "review" left) and its
+    second keying is not pending.
+    """
+    work = EntryWork.objects.filter(entry=entry).first()
+    waiting = work is not None and work.verification in (
+        EntryWork.Verification.WAITING,
+        EntryWork.Verification.ARBITRATION,
+    )
+    settled = True
+    people = EntryPerson.objects.filter(entry=entry, role__in=LOOKUP_ROLES).select_related(
+        "match", "entry__book"
+    )
+    for person in people:
+        result = getattr(person, "match", None)
+        person_input = entry_person_input(entry, person.role)
+        if person_input is None:
+            continue
+        if result is None or result.outcome == MatchResult.Outcome.REVIEW:
+            settled = False
+            continue
+        already_open = TrackingCase.objects.filter(
+            entry=entry, role=person.role, status=TrackingCase.Status.OPEN
+        ).exists()
+        if (
+            result.outcome == MatchResult.Outcome.DISCREPANCY
+            and result.citizen_id
+            and not already_open
+        ):
+            tracking_case_open(
+                entry=entry,
+                person=person,
+                person_input=person_input,
+                citizen=result.citizen,
+                fields=tuple(result.fields),
+                user=user,  # type: ignore[arg-type]
+                request=request,
+            )
+        elif result.outcome == MatchResult.Outcome.NOT_FOUND and not result.personal_id:
+            if waiting:
+                continue
+            if work is None:
+                work = EntryWork.objects.create(entry=entry, first_keyer=entry.created_by)
+            report = SaveReport(entry=entry)
+            if (
+                _issue(entry=entry, person=person, user=user, report=report, request=request)
+                is None
+            ):  # type: ignore[arg-type]
+                settled = False
+    if not settled or waiting:
+        return False
+    for old in (EntryStatus.KEYED, EntryStatus.VERIFIED):
+        if entry_status_set(
+            entry=entry,
+            user=user,
+            old=old,
+            new=EntryStatus.RECONCILED,
+            request=request,  # type: ignore[arg-type]
+        ):
+            return True
+    return False
+
+
+def book_reconcile_apply(*, book: RegisterBook, user: User | None) -> dict[str, int]:
+    """Reconcile BOOK in batch, then carry the results into the keying workflow.
+
+    Returns the counts per outcome, plus "reconciled": entries that moved to reconciled.
+    """
+    counts = book_reconcile(book=book, user=user)
+    moved = 0
+    for entry in book.entries.filter(status__in=[EntryStatus.KEYED, EntryStatus.VERIFIED]):
+        moved += reconciliation_apply(entry=entry, user=user)
+    counts["reconciled"] = moved
+    return counts

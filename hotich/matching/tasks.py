@@ -5,16 +5,20 @@ from typing import Any
 from django.tasks import task
 
 from hotich.accounts.models import User
+from hotich.keying.services import book_reconcile_apply
 from hotich.matching.decide import OUTCOME_LABELS
-from hotich.matching.services import book_reconcile
 from hotich.registers.models import RegisterBook
 
 
 @task(queue_name="matching")
 def book_reconcile_task(*, book_id: int, user_id: int | None) -> dict[str, Any]:
-    """Reconcile every person of book BOOK_ID (batch path); return the counts per outcome."""
+    """Reconcile every person of book BOOK_ID (batch path), open the tracking cases, issue
+    the new personal IDs and mark entries reconciled; return the counts per outcome."""
     book = RegisterBook.objects.get(pk=book_id)
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    counts = book_reconcile(book=book, user=user)
-    summary = "; ".join(f"{OUTCOME_LABELS[k]}: {v}" for k, v in counts.items())
+    counts = book_reconcile_apply(book=book, user=user)
+    summary = "; ".join(
+        f"{OUTCOME_LABELS[k]}: {v}" for k, v in counts.items() if k in OUTCOME_LABELS
+    )
+    summary += f"; đã đối chiếu xong {counts['reconciled']} trường hợp"
     return {"summary": summary, "counts": counts}

@@ -22,9 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 KS_TEMPLATE = REPO.parent / "shared" / "templates" / "moj-dl-import-khai-sinh.xlsx"
 
 
-def run_import(path, *args):
+def run_import(path, *args, reconcile=False):
+    """Run `hotich import --json`; the import alone unless RECONCILE (tested on its own)."""
     out = io.StringIO()
-    call_command("import", str(path), "--json", *args, stdout=out)
+    extra = () if reconcile else ("--no-reconcile",)
+    call_command("import", str(path), "--json", *extra, *args, stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -300,3 +302,35 @@ def test_a_file_that_is_not_excel_is_refused_in_vietnamese(book, tmp_path):
     path.write_text("không phải Excel")
     with pytest.raises(CommandError, match="Không mở được tệp Excel"):
         run_import(path, "--book", str(book.pk))
+
+
+def test_imported_entries_are_reconciled_with_the_registry(units, tmp_path):
+    """After an import, the book goes through batch reconciliation: outcomes, new IDs for
+    people the registry does not know, entries settled move to "reconciled"."""
+    from hotich.matching.models import MatchResult
+
+    register = REGISTER_TYPES["KS"]
+    book = RegisterBook.objects.create(
+        commune=units["commune"], register_type="KS", year_from=2008, year_to=2008, volume="01/2008"
+    )
+    for i in range(3):
+        values = sample_values(register, i, 2008)
+        values["nksGioiTinh"] = "12"[i % 2]  # a new personal ID needs the sex
+        entry_create(book=book, user=None, year=2008, number=i + 1, values=values)
+    path = tmp_path / "ks.xlsx"
+    path.write_bytes(
+        ministry_workbook(book=book, entries=Entry.objects.filter(book=book).order_by("number"))
+    )
+    Entry.objects.all().delete()
+
+    result = run_import(path, "--book", str(book.pk), reconcile=True)
+
+    assert result["imported"] == 3
+    subjects = MatchResult.objects.filter(person__role="subject", person__entry__book=book)
+    assert subjects.count() == 3
+    # Nobody is in this test's registry: each child is not found and gets a new ID.
+    assert {r.outcome for r in subjects} == {"not_found"}
+    assert all(len(r.personal_id) == 12 for r in subjects)
+    assert set(Entry.objects.filter(book=book).values_list("status", flat=True)) == {
+        EntryStatus.RECONCILED
+    }

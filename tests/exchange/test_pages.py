@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from hotich.exchange.models import BookExport, ColumnMapping, ImportRun
+from hotich.matching.models import MatchResult
 from hotich.registers.models import Entry, EntryStatus
 from hotich.review.scans import scan_attach
 from tests.exchange.test_import import BIRTH_ROW, fill_template
@@ -46,7 +47,11 @@ def test_an_upload_is_imported_by_the_worker_with_progress_and_a_report(
     report = client.get(reverse("import_report", args=[run.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))["Dòng lỗi"]
     assert sheet.cell(row=2, column=1).value == 3
-    assert Entry.objects.get().status == EntryStatus.KEYED
+    # Imported, then reconciled with the population registry by the same job.
+    entry = Entry.objects.get()
+    result = MatchResult.objects.get(person__entry=entry, person__role="subject")
+    settled = result.outcome != "review" and (result.outcome != "not_found" or result.personal_id)
+    assert entry.status == (EntryStatus.RECONCILED if settled else EntryStatus.KEYED)
 
 
 def test_another_users_import_is_refused(login, personas, book, tmp_path):

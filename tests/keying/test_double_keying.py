@@ -72,7 +72,8 @@ def test_a_not_found_person_waits_for_verification_then_gets_an_id(
     assert "Hoàng Minh Quân" not in page
     client.post(reverse("keying_second", args=[entry.pk]), form_data(NOT_FOUND))
     entry.refresh_from_db()
-    assert entry.status == EntryStatus.VERIFIED
+    # Verified by the second keying, and every person settled: reconciled.
+    assert entry.status == EntryStatus.RECONCILED
     assert entry.people.get(role="subject").citizen.personal_id.startswith("038208")
 
 
@@ -111,7 +112,8 @@ def test_differences_go_to_arbitration_and_faults_make_error_rates(
         {"pick:nksHoTen": "first", "pick:nksDanToc": "second"},
     )
     entry.refresh_from_db()
-    assert entry.status == EntryStatus.VERIFIED
+    # Verified by the second keying, and every person settled: reconciled.
+    assert entry.status == EntryStatus.RECONCILED
     assert entry.values["nksHoTen"] == "Hoàng Minh Quân"
     assert entry.marks["nksDanToc"] == "illegible" and "nksDanToc" not in entry.values
     faults = dict(KeyingDifference.objects.values_list("field", "fault"))

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", type=int, help="Mã bảng ghép cột đã lưu")
         parser.add_argument("--batch-size", type=int, default=1000, help="Số dòng mỗi lần ghi")
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON")
+        parser.add_argument(
+            "--no-reconcile",
+            action="store_true",
+            help="Không đối chiếu với CSDL dân cư sau khi nhập (làm sau từ trang sổ)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -66,6 +71,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             bar.close()
+        reconciled = None
+        if not options["no_reconcile"]:
+            from hotich.exchange.tasks import reconcile_imported
+
+            reconciled = reconcile_imported(outcome, user=user)
         if options["json"]:
             result = outcome.as_json()
             self.stdout.write(json.dumps(result, ensure_ascii=False))
@@ -74,6 +84,8 @@ class Command(BaseCommand):
             f"Thêm mới {outcome.imported}, cập nhật {outcome.updated}, không đổi "
             f"{outcome.unchanged}, bị từ chối {outcome.rejected}, sửa mã chữ cũ {outcome.repaired} dòng."
         )
+        if reconciled is not None:
+            self.stdout.write(f"Đối chiếu CSDL dân cư xong {reconciled} trường hợp.")
         for error in outcome.errors[:50]:
             self.stdout.write(f"  Dòng {error['row']}, cột {error['column']}: {error['message']}")
         if len(outcome.errors) > 50:
