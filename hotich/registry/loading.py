@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -132,6 +133,13 @@ def _prepared_chunks(
 
 _UPDATED = [c for c in R.DB_COLUMNS if c != "personal_id"]
 _LINKS = "_registry_load_links"
+# The bulk path writes the primary key and the links too.
+_BULK_COLUMNS = ("id", *R.DB_COLUMNS, "created_at", "father_id", "mother_id", "spouse_id")
+_SET_LINKS = (
+    "father_id = COALESCE(t.father_id, c.father_id), "
+    "mother_id = COALESCE(t.mother_id, c.mother_id), "
+    "spouse_id = COALESCE(t.spouse_id, c.spouse_id)"
+)
 
 
 class _Writer:
@@ -141,6 +149,105 @@ class _Writer:
         self.cursor = cursor
         self.created_at = timezone.now()
         self.dropped: list[tuple[str, str]] = []
+        self.bulk = False
+        self.inserted = 0
+
+    # The bulk path (a big load, its table locked and without secondary indexes): new rows get
+    # their primary keys here and go in with plain COPY/INSERT, their parent and spouse links
+    # already resolved from the personal ID → key map of every row seen (and of the rows the
+    # registry had); links to rows further down the file wait in three compact arrays and are
+    # set by primary key at the end. A personal ID seen before (in the registry or earlier in
+    # the file) goes through the safe upsert path instead, so the result is the same.
+
+    def start_bulk(self, existing: int) -> None:
+        self.bulk = True
+        self.ids: dict[int, int] = {}
+        for pid, pk in self.existing_ids(existing):
+            self.ids[int(pid)] = pk
+        self.next_id = self.first_id()
+        self.deferred = (array("q"), array("b"), array("q"))  # row key, link kind, personal ID
+        self.link_rows = 0
+
+    def existing_ids(self, existing: int) -> Iterator[tuple[str, int]]:
+        if not existing:
+            return
+        self.cursor.execute(f'SELECT personal_id, id FROM "{TABLE}"')  # noqa: S608 - constant identifiers
+        while batch := self.cursor.fetchmany(100_000):
+            yield from batch
+
+    def first_id(self) -> int:
+        raise NotImplementedError
+
+    def write(self, prepared: R.PreparedChunk) -> None:
+        if not self.bulk:
+            self.upsert(prepared)
+            return
+        ids, created = self.ids, self.created_at
+        pks, kinds, targets = self.deferred
+        links_of = dict(zip(prepared.linked, prepared.links, strict=True))
+        self.link_rows += len(prepared.links)
+        new: list[tuple[object, ...]] = []
+        again = R.PreparedChunk(values=[], links=[], problems=[], rows=0)
+        pk = self.next_id
+        for i, values in enumerate(prepared.values):
+            pid = int(values[0])  # type: ignore[call-overload]
+            link = links_of.get(i)
+            if pid in ids:
+                again.values.append(values)
+                if link:
+                    again.linked.append(len(again.values) - 1)
+                    again.links.append(link)
+                continue
+            ids[pid] = pk
+            refs: list[int | None] = [None, None, None]
+            if link:
+                for kind in range(3):
+                    other = link[kind + 1]
+                    if other:
+                        target = ids.get(int(other))
+                        if target is None:
+                            pks.append(pk)
+                            kinds.append(kind)
+                            targets.append(int(other))
+                        else:
+                            refs[kind] = target
+            new.append((pk, *values, created, *refs))
+            pk += 1
+        self.next_id = pk
+        self.inserted += len(new)
+        if new:
+            self.insert_new(new)
+        if again.values:
+            self.upsert(again)
+
+    def finish_bulk(self) -> tuple[int, int]:
+        """Set the links that waited for rows further down; return (links, links missing)."""
+        ids = self.ids
+        pending: dict[int, list[int | None]] = {}
+        missing = 0
+        for pk, kind, pid in zip(*self.deferred, strict=True):
+            target = ids.get(pid)
+            if target is None:
+                missing += 1
+            else:
+                pending.setdefault(pk, [None, None, None])[kind] = target
+        del self.ids, self.deferred
+        if pending:
+            self.update_links([(pk, *refs) for pk, refs in pending.items()])
+        self.after_bulk()
+        return self.link_rows, missing + self.link()[1]
+
+    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+        raise NotImplementedError
+
+    def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
+        raise NotImplementedError
+
+    def after_bulk(self) -> None:
+        pass
+
+    def upsert(self, prepared: R.PreparedChunk) -> None:
+        raise NotImplementedError
 
     def secondary_indexes(self) -> list[tuple[str, str]]:
         raise NotImplementedError
@@ -204,7 +311,32 @@ class _SQLiteWriter(_Writer):
         )
         return list(self.raw.fetchall())
 
-    def write(self, prepared: R.PreparedChunk) -> None:
+    def first_id(self) -> int:
+        self.raw.execute(
+            f'SELECT max(coalesce((SELECT max(id) FROM "{TABLE}"), 0), '  # noqa: S608 - constant identifiers
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
+            [TABLE],
+        )
+        return int(self.raw.fetchone()[0]) + 1
+
+    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+        created = self.created
+        columns = ", ".join(f'"{c}"' for c in _BULK_COLUMNS)
+        marks = ", ".join("?" * len(_BULK_COLUMNS))
+        created_at = len(R.DB_COLUMNS) + 1
+        self.raw.executemany(
+            f'INSERT INTO "{TABLE}" ({columns}) VALUES ({marks})',  # noqa: S608 - constant identifiers
+            [(*r[:created_at], created, *r[created_at + 1 :]) for r in rows],
+        )
+
+    def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
+        self.raw.executemany(
+            f'UPDATE "{TABLE}" SET father_id = COALESCE(?, father_id), '  # noqa: S608 - constant identifiers
+            "mother_id = COALESCE(?, mother_id), spouse_id = COALESCE(?, spouse_id) WHERE id = ?",
+            [(f, m, s, pk) for pk, f, m, s in rows],
+        )
+
+    def upsert(self, prepared: R.PreparedChunk) -> None:
         created = self.created
         self.raw.executemany(self.insert, [(*v, created) for v in prepared.values])
         if prepared.links:
@@ -225,8 +357,11 @@ class _SQLiteWriter(_Writer):
                 ("spouse_id", "spouse_pid"),
             )
         )
+        # A personal ID given twice: the last row's links win (SQLite takes the bare columns
+        # of the max() row).
         self.raw.execute(
-            f'UPDATE "{TABLE}" SET {sets} FROM "{_LINKS}" l '  # noqa: S608 - constant identifiers
+            f'UPDATE "{TABLE}" SET {sets} FROM (SELECT personal_id, father_pid, mother_pid, '  # noqa: S608 - constant identifiers
+            f'spouse_pid, max(rowid) FROM "{_LINKS}" GROUP BY personal_id) l '
             f'WHERE "{TABLE}".personal_id = l.personal_id'
         )
         return links, self.links_missing()
@@ -253,10 +388,10 @@ class _PostgresWriter(_Writer):
         )
         cursor.execute(
             f'CREATE TEMP TABLE "{_LINKS}" (personal_id varchar(12), father_pid varchar(12), '
-            "mother_pid varchar(12), spouse_pid varchar(12))"
+            "mother_pid varchar(12), spouse_pid varchar(12), row_no bigserial)"
         )
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in _UPDATED)
-        self.upsert = (
+        self.upsert_sql = (
             f'INSERT INTO "{TABLE}" ({columns}) SELECT DISTINCT ON (personal_id) {columns} '  # noqa: S608 - constant identifiers
             f'FROM "{self.STAGE}" ORDER BY personal_id, row_no DESC '
             f'ON CONFLICT ("personal_id") DO UPDATE SET {updates}'
@@ -272,11 +407,62 @@ class _PostgresWriter(_Writer):
         )
         return list(self.cursor.fetchall())
 
-    def rebuild_indexes(self) -> None:
-        self.cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        super().rebuild_indexes()
+    def start_bulk(self, existing: int) -> None:
+        # Foreign keys are checked row by row by triggers; adding them back at the end checks
+        # the whole table in one join each (what pg_restore does).
+        self.cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [TABLE],
+        )
+        self.foreign_keys = list(self.cursor.fetchall())
+        for name, _definition in self.foreign_keys:
+            self.cursor.execute(f'ALTER TABLE "{TABLE}" DROP CONSTRAINT "{name}"')
+        super().start_bulk(existing)
 
-    def write(self, prepared: R.PreparedChunk) -> None:
+    def first_id(self) -> int:
+        self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE])
+        self.sequence = self.cursor.fetchone()[0]
+        self.cursor.execute(
+            f'SELECT greatest(nextval(%s), (SELECT coalesce(max(id), 0) + 1 FROM "{TABLE}"))',  # noqa: S608 - constant identifiers
+            [self.sequence],
+        )
+        return int(self.cursor.fetchone()[0])
+
+    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+        columns = ", ".join(f'"{c}"' for c in _BULK_COLUMNS)
+        with self.pg.copy(f'COPY "{TABLE}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
+        ids = "_registry_load_ids"
+        self.cursor.execute(
+            f'CREATE TEMP TABLE "{ids}" (id bigint, father_id bigint, mother_id bigint, '
+            "spouse_id bigint) ON COMMIT DROP"
+        )
+        with self.pg.copy(f'COPY "{ids}" FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.cursor.execute("SET LOCAL work_mem = '256MB'")
+        self.cursor.execute(
+            f'UPDATE "{TABLE}" c SET {_SET_LINKS} FROM "{ids}" t WHERE c.id = t.id'  # noqa: S608 - constant identifiers
+        )
+        self.cursor.execute(f'DROP TABLE "{ids}"')
+
+    def after_bulk(self) -> None:
+        self.cursor.execute("SELECT setval(%s, %s)", [self.sequence, max(self.next_id - 1, 1)])
+
+    def rebuild_indexes(self) -> None:
+        # Memory for the sorts, and PostgreSQL's parallel index build on the second core.
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        self.cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+        super().rebuild_indexes()
+        for name, definition in getattr(self, "foreign_keys", []):
+            self.cursor.execute(f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{name}" {definition}')
+        self.foreign_keys = []
+
+    def upsert(self, prepared: R.PreparedChunk) -> None:
         created = self.created_at
         row_no = self.row_no
         with self.pg.copy(f'COPY "{self.STAGE}" (row_no, {self.columns}) FROM STDIN') as copy:
@@ -284,10 +470,12 @@ class _PostgresWriter(_Writer):
                 row_no += 1
                 copy.write_row((row_no, *values, created))
         self.row_no = row_no
-        self.pg.execute(self.upsert)
+        self.pg.execute(self.upsert_sql)
         self.pg.execute(f'TRUNCATE "{self.STAGE}"')
         if prepared.links:
-            with self.pg.copy(f'COPY "{_LINKS}" FROM STDIN') as copy:
+            with self.pg.copy(
+                f'COPY "{_LINKS}" (personal_id, father_pid, mother_pid, spouse_pid) FROM STDIN'
+            ) as copy:
                 for link in prepared.links:
                     copy.write_row(link)
 
@@ -301,7 +489,9 @@ class _PostgresWriter(_Writer):
         self.cursor.execute(
             f'UPDATE "{TABLE}" c SET father_id = COALESCE(f.id, c.father_id), '  # noqa: S608 - constant identifiers
             "mother_id = COALESCE(m.id, c.mother_id), spouse_id = COALESCE(s.id, c.spouse_id) "
-            f'FROM "{_LINKS}" l '
+            # A personal ID given twice: the last row's links win.
+            f'FROM (SELECT DISTINCT ON (personal_id) * FROM "{_LINKS}" '
+            "ORDER BY personal_id, row_no DESC) l "
             f'LEFT JOIN "{TABLE}" f ON f.personal_id = l.father_pid '
             f'LEFT JOIN "{TABLE}" m ON m.personal_id = l.mother_pid '
             f'LEFT JOIN "{TABLE}" s ON s.personal_id = l.spouse_pid '
@@ -371,7 +561,13 @@ def extract_load(
         # leave the registry without them); SQLite commits in steps otherwise.
         one_transaction = rebuild_indexes or connection.vendor != "sqlite"
         writer = _writer(cursor)
-        with transaction.atomic() if one_transaction else nullcontext():
+        # SQLite checks foreign keys row by row, and a citizen row is the parent of others
+        # (father, mother, spouse): on the bulk path that costs more than the writing. They
+        # are switched off (possible only outside a transaction) and the whole table is
+        # checked once at the end, inside the transaction. PostgreSQL: see start_bulk.
+        sqlite_bulk = rebuild_indexes and connection.vendor == "sqlite"
+        checks = connection.constraint_checks_disabled() if sqlite_bulk else nullcontext()
+        with checks, transaction.atomic() if one_transaction else nullcontext():
             clock = time.perf_counter()
             if connection.vendor == "postgresql":
                 # Foreign-key checks are deferred by Django; pending ones forbid CREATE INDEX
@@ -379,6 +575,7 @@ def extract_load(
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             if rebuild_indexes:
                 writer.drop_indexes()
+                writer.start_bulk(before)
             writing = 0.0
             step: Any = None
             written = 0
@@ -409,16 +606,20 @@ def extract_load(
             report.seconds["rows_writing"] = writing
             clock = time.perf_counter()
             with transaction.atomic():
-                report.links, report.links_missing = writer.link()
+                finish = writer.finish_bulk if writer.bulk else writer.link
+                report.links, report.links_missing = finish()
             report.seconds["links"] = time.perf_counter() - clock
             clock = time.perf_counter()
             if rebuild_indexes:
                 writer.rebuild_indexes()
+                if sqlite_bulk:
+                    connection.check_constraints(table_names=[TABLE])
                 if connection.vendor == "postgresql":
                     cursor.execute(f'ANALYZE "{TABLE}"')
             writer.close()
             report.seconds["indexes"] = time.perf_counter() - clock
-        after = Citizen.objects.count()
+        # The bulk path counts what it inserted (a count of ten million rows takes a while).
+        after = before + writer.inserted if writer.bulk else Citizen.objects.count()
     report.inserted = after - before
     report.updated = report.loaded - report.inserted
     return report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -19,7 +19,7 @@ from hotich.lib.idnumbers import PROVINCE_CODES, normalise_id_number, validate_p
 from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import PersonInput, block_keys, clean_text, parse_sex
+from hotich.matching.features import PersonInput, clean_text, parse_sex, person_features
 
 #: The load contract (issue 4): required first four, the others may be missing or empty.
 CONTRACT_COLUMNS: tuple[str, ...] = (
@@ -106,12 +106,16 @@ class RowProblem:
 
 @dataclass(slots=True)
 class PreparedChunk:
-    """The output of :func:`prepare_chunk`: Citizen values, links and problems."""
+    """The output of :func:`prepare_chunk`: Citizen values, links and problems.
+
+    ``linked[i]`` is the position in ``values`` of the row ``links[i]`` belongs to.
+    """
 
     values: list[tuple[object, ...]]
     links: list[tuple[str, str | None, str | None, str | None]]
     problems: list[RowProblem]
     rows: int
+    linked: list[int] = field(default_factory=list)
 
 
 @lru_cache(maxsize=200_000)
@@ -131,6 +135,68 @@ def name_columns(full_name: str) -> dict[str, str]:
         "family_key": comparison_key(parsed.family),
         "given_key": comparison_key(parsed.given),
     }
+
+
+@lru_cache(maxsize=400_000)
+def _name_row(
+    full_name: str,
+) -> tuple[str, str, str, str, str, str, str, str | None, str | None, str | None]:
+    """Return name_columns of FULL_NAME as a tuple, then the name parts of the blocking keys.
+
+    The last three are the folded whole name, the family name with regional variants merged
+    and the given name, exactly as :func:`hotich.matching.features.person_features` derives
+    them (it is called on the name alone: the blocking keys need nothing else of it).
+    """
+    names = name_columns(full_name)
+    features = person_features(PersonInput(full_name=names["full_name"]))
+    return (
+        names["full_name"],
+        names["family_name"],
+        names["middle_name"],
+        names["given_name"],
+        names["name_key"],
+        names["family_key"],
+        names["given_key"],
+        features["full_f"],  # type: ignore[return-value]
+        features["fam_v"],  # type: ignore[return-value]
+        features["giv_f"],  # type: ignore[return-value]
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _mother_key(mother_name: str) -> str | None:
+    """Return the mother's given-name key of the blocking keys (``mo_g`` of the features)."""
+    if not mother_name:
+        return None
+    return person_features(PersonInput(mother_name=mother_name))["mo_g"]  # type: ignore[return-value]
+
+
+def registry_block_keys(
+    full_f: str | None,
+    fam_v: str | None,
+    giv_f: str | None,
+    birth_date: PartialDate | None,
+    mo_g: str | None,
+) -> tuple[str | None, ...]:
+    """Return bk1…bk6 as :func:`hotich.matching.features.block_keys` builds them.
+
+    Only the parts the keys need are computed (the whole feature row costs three times as
+    much); tests/registry/test_keys.py checks the result is identical.
+    """
+    year = f"|{birth_date.year}" if birth_date else None
+    if birth_date and birth_date.day and birth_date.month:
+        full_date = f"|{birth_date.isoformat()}"
+        month_day = f"|{birth_date.month:02d}-{birth_date.day:02d}"
+    else:
+        full_date = month_day = None
+    return (
+        f"{full_f}{year}" if full_f and year else None,
+        f"{fam_v}|{giv_f}{year}" if fam_v and giv_f and year else None,
+        f"{giv_f}{full_date}" if giv_f and full_date else None,
+        f"{fam_v}{full_date}" if fam_v and full_date else None,
+        f"{full_f}{month_day}" if full_f and month_day else None,
+        f"{full_f}|{mo_g}" if full_f and mo_g else None,
+    )
 
 
 def cell_text(value: object) -> str:
@@ -230,6 +296,7 @@ def prepare_chunk(
             out.values.append(values)
             if links is not None:
                 out.links.append(links)
+                out.linked.append(len(out.values) - 1)
     return out
 
 
@@ -262,8 +329,8 @@ def prepare_row(
         )
         fatal = True
 
-    names = name_columns(cell_text(get("full_name")))
-    if not names["given_name"]:
+    names = _name_row(cell_text(get("full_name")))
+    if not names[3]:
         problems.append(RowProblem(number, "full_name", MISSING_NAME, "", fatal=True))
         fatal = True
 
@@ -315,27 +382,9 @@ def prepare_row(
         key = _place_key(birthplace)
         unit_id = unit_ids.get(key) if key else None
 
-    keys = block_keys(
-        PersonInput(
-            full_name=names["full_name"],
-            birth_date=birth_date,
-            sex=sex if sex != "3" else "",
-            birth_place=birthplace,
-            hometown=hometown,
-            ethnicity=ethnicity,
-            father_name=father_name,
-            mother_name=mother_name,
-        )
-    )
     values = (
         personal_id,
-        names["full_name"],
-        names["family_name"],
-        names["middle_name"],
-        names["given_name"],
-        names["name_key"],
-        names["family_key"],
-        names["given_key"],
+        *names[:7],
         birth_date.isoformat() if birth_date else None,
         birth_date.year if birth_date else None,
         sex,
@@ -350,7 +399,7 @@ def prepare_row(
         death_date is None,
         death_date.isoformat() if death_date else None,
         "registry",
-        *(keys[k] for k in BLOCK_KEY_NAMES),
+        *registry_block_keys(names[7], names[8], names[9], birth_date, _mother_key(mother_name)),
     )
 
     links: list[str | None] = []
