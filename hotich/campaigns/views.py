@@ -412,6 +412,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     communes = _visible_communes(request, campaign)
     may_plan = unit_plannable(request.user, campaign.unit)
     team_communes = _team_communes(request, campaign, communes)
+    keying_policy = campaign.double_keying_policies.filter(book=None).first()
     context = {
         "campaign": campaign,
         "communes": communes,
@@ -419,11 +420,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tables": [t.paged(1) for t in campaign_tables(campaign, communes)],
         "may_plan": may_plan,
         "target_form": forms.TargetForm(campaign=campaign) if may_plan else None,
-        "keying_policy": campaign.double_keying_policies.filter(book=None).first(),
+        "keying_policy": keying_policy,
         "keying_form": forms.DoubleKeyingForm(
             initial=model_to_dict(
-                campaign.double_keying_policies.filter(book=None).first() or DoubleKeyingPolicy(),
-                fields=["mode", "sample_percent"],
+                keying_policy or DoubleKeyingPolicy(), fields=["mode", "sample_percent"]
             )
         )
         if may_plan
