@@ -32,7 +32,7 @@ from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from hotich.accounts.models import User  # noqa: E402
-from hotich.campaigns.generate import generate, generated_campaign  # noqa: E402
+from hotich.campaigns.generate import generate, generated_campaign, outcomes_generate  # noqa: E402
 from hotich.campaigns.models import DailyOutput, Team, WeeklyReport  # noqa: E402
 from hotich.campaigns.services import communes_of, local_today, snapshot_refresh, week_start_of  # noqa: E402
 from hotich.registers.models import Entry, RegisterBook  # noqa: E402
@@ -69,6 +69,10 @@ def main() -> None:
         print(f"  generated in {time.perf_counter() - start:.0f} s")
     province = campaign.unit
     communes = list(campaign.communes.all())
+    # A data set generated before outcomes existed gets them now (once).
+    start = time.perf_counter()
+    if made := outcomes_generate(communes=communes):
+        print(f"  outcomes for {made:,} people added in {time.perf_counter() - start:.0f} s")
     entries = Entry.objects.filter(book__commune__in=communes).count()
     print(f"data set         {len(communes)} communes, {entries:,} entries")
     supervisor = User.objects.get(username=f"gen-{args.province}-giamsat")
@@ -103,6 +107,7 @@ def main() -> None:
         "team page": f"/to/{team.pk}/",
         "province report page": f"/bao-cao/{report.pk}/",
         "province xlsx export": f"/tien-do/{province.pk}/bang/tien-do-chi-tiet.xlsx",
+        "province outcomes xlsx": f"/tien-do/{province.pk}/bang/doi-chieu-theo-doi.xlsx",
         "province Word report": f"/bao-cao/{report.pk}/bao-cao.docx",
     }
     budget = 1.0

@@ -152,3 +152,49 @@ def bar_chart(
             f'y2="{frame.top + row * len(labels)}" stroke="#9b1c1c" stroke-dasharray="4 3"/>'
         )
     return _svg(frame, title, body)
+
+
+def stacked_bar_chart(
+    title: str,
+    labels: list[str],
+    segments: list[tuple[str, str]],
+    values: list[list[float]],
+) -> str:
+    """Return one 100 % bar per label, split into SEGMENTS (name, colour), with a legend.
+
+    VALUES holds, per label, one count per segment; each bar shows the shares and its total.
+    """
+    row = 22
+    frame = Frame(height=64 + row * max(len(labels), 1), left=190, right=70, top=34, bottom=30)
+    body = []
+    lx = frame.left
+    for name, color in segments:
+        body.append(
+            f'<rect x="{lx}" y="8" width="12" height="12" fill="{color}"/>'
+            f'<text x="{lx + 16}" y="18">{escape(name)}</text>'
+        )
+        lx += 28 + 7 * len(name)
+    for i, (label, counts) in enumerate(zip(labels, values, strict=True)):
+        yy = frame.top + i * row
+        total = sum(counts)
+        body.append(
+            f'<text x="{frame.left - 6}" y="{yy + 15}" text-anchor="end">{escape(label[:30])}</text>'
+        )
+        x = float(frame.left)
+        for (name, color), n in zip(segments, counts, strict=True):
+            if not total or not n:
+                continue
+            w = frame.plot_w * n / total
+            share = f"{100 * n / total:.0f}%"
+            body.append(
+                f'<rect x="{x:.1f}" y="{yy + 3}" width="{w:.1f}" height="{row - 6}" fill="{color}">'
+                f"<title>{escape(label)} – {escape(name)}: {_fmt(n)} ({share})</title></rect>"
+            )
+            if w > 34:
+                body.append(
+                    f'<text x="{x + w / 2:.1f}" y="{yy + 15}" text-anchor="middle" '
+                    f'style="fill:#fff">{share}</text>'
+                )
+            x += w
+        body.append(f'<text x="{frame.left + frame.plot_w + 4}" y="{yy + 15}">{_fmt(total)}</text>')
+    return _svg(frame, title, body)

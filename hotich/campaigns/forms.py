@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotich.accounts.models import User
 from hotich.campaigns.models import Shift, TeamMember, WeeklyReport
+from hotich.keying.models import DoubleKeyingPolicy
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import REGISTER_TYPE_CHOICES, RegisterBook
 
@@ -85,6 +86,15 @@ class ShiftForm(forms.Form):
     name = forms.CharField(label=_("Tên ca"), max_length=40)
     start = forms.TimeField(label=_("Từ giờ"), widget=TIME)
     end = forms.TimeField(label=_("Đến giờ"), widget=TIME)
+
+
+class DoubleKeyingForm(forms.Form):
+    """Nhập hai lần for every book of the campaign's communes (a commune or book may differ)."""
+
+    mode = forms.ChoiceField(label=_("Chế độ"), choices=DoubleKeyingPolicy.Mode.choices)
+    sample_percent = forms.IntegerField(
+        label=_("Tỉ lệ nhập lại (%)"), min_value=0, max_value=100, initial=10
+    )
 
 
 class TeamForm(forms.Form):

@@ -12,13 +12,16 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from hotich.accounts.models import Role, User
 from hotich.campaigns.models import Campaign, CampaignTarget, Team, TeamMember
 from hotich.campaigns.services import campaign_create, local_today, local_tz, snapshot_refresh
+from hotich.keying.models import TrackingCase
+from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit as Unit
 from hotich.places.services import units_load
-from hotich.registers.models import Entry, EntryStatus, RegisterBook, Scan
+from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 
 GENERATED = "Đợt cao điểm (dữ liệu sinh để đo hiệu năng)"
 TYPES = (("KS", 0.55), ("KH", 0.15), ("KT", 0.2), ("NCN", 0.02), ("CMC", 0.03), ("HN", 0.05))
@@ -207,5 +210,86 @@ def generate(
             )
         if progress:
             progress(ci + 1, len(chosen), n_entries)
+    outcomes_generate(communes=chosen, seed=seed)
     snapshot_refresh(communes=chosen, since=start)
     return Generated(campaign, len(chosen), n_books, n_entries, n_users)
+
+
+#: Outcomes of the people of reconciled entries (the engine's mix on the demo's books).
+OUTCOME_MIX = (
+    (MatchResult.Outcome.MATCH, 0.72),
+    (MatchResult.Outcome.DISCREPANCY, 0.12),
+    (MatchResult.Outcome.NOT_FOUND, 0.1),
+    (MatchResult.Outcome.REVIEW, 0.06),
+)
+#: People named per entry that the engine reconciles (a birth: the child and both parents).
+PEOPLE = {"KS": ("subject", "mother", "father"), "KH": ("husband", "wife")}
+#: Share of tracking cases already closed; the others stay open, opened 0–120 days ago.
+CLOSED_SHARE = 0.4
+
+
+def outcomes_generate(*, communes: list[Unit], seed: int = 7) -> int:
+    """Give the people of the reconciled entries of COMMUNES an outcome; return results made.
+
+    Each entry reconciled or further along gets its people (no personal data: the role only)
+    with a MatchResult drawn from OUTCOME_MIX; each discrepancy opens a tracking case, opened
+    up to 120 days ago, some already closed. Skips communes that already have results, so a
+    data set generated before this step existed can be completed in place.
+    """
+    rng = random.Random(seed + 1)
+    later = [s.value for s in EntryStatus][[s.value for s in EntryStatus].index("reconciled") :]
+    opened_field = TrackingCase._meta.get_field("opened_at")
+    now = timezone.now()
+    made = 0
+    for commune in communes:
+        if MatchResult.objects.filter(person__entry__book__commune=commune).exists():
+            continue
+        with transaction.atomic():
+            entries = list(
+                Entry.objects.filter(book__commune=commune, status__in=later).values_list(
+                    "pk", "book__register_type"
+                )
+            )
+            people = [
+                EntryPerson(entry_id=pk, role=role)
+                for pk, rtype in entries
+                for role in PEOPLE.get(rtype, ("subject",))
+            ]
+            people = EntryPerson.objects.bulk_create(people, batch_size=2000)
+            outcomes = rng.choices(
+                [o for o, _ in OUTCOME_MIX], [w for _, w in OUTCOME_MIX], k=len(people)
+            )
+            MatchResult.objects.bulk_create(
+                [
+                    MatchResult(person=p, outcome=o, path=MatchResult.Path.BATCH)
+                    for p, o in zip(people, outcomes, strict=True)
+                ],
+                batch_size=2000,
+            )
+            cases = []
+            for person, outcome in zip(people, outcomes, strict=True):
+                if outcome != MatchResult.Outcome.DISCREPANCY:
+                    continue
+                opened = now - datetime.timedelta(minutes=rng.randrange(120 * 24 * 60))
+                closed = rng.random() < CLOSED_SHARE
+                cases.append(
+                    TrackingCase(
+                        entry_id=person.entry_id,
+                        role=person.role,
+                        person=person,
+                        commune=commune,
+                        fields=[{"field": "birth_date", "label": "Ngày sinh"}],
+                        status=TrackingCase.Status.CLOSED if closed else TrackingCase.Status.OPEN,
+                        result=TrackingCase.Result.BOOK_RIGHT if closed else "",
+                        opened_at=opened,
+                        closed_at=opened + (now - opened) / 2 if closed else None,
+                    )
+                )
+            # Opening times spread over months are the point: keep ours, not "now".
+            opened_field.auto_now_add = False
+            try:
+                TrackingCase.objects.bulk_create(cases, batch_size=2000)
+            finally:
+                opened_field.auto_now_add = True
+            made += len(people)
+    return made

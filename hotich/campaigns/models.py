@@ -183,7 +183,9 @@ class ProgressSnapshot(models.Model):
     """Số liệu tiến độ of one commune × historical unit × register type as of one day.
 
     Counts are cumulative along the workflow: ``keyed`` counts every entry past the draft
-    stage, ``verified`` every entry verified or further, and so on. Recomputed by
+    stage, ``verified`` every entry verified or further, and so on. ``match`` …
+    ``review`` count the people of the entries by reconciliation outcome; ``backlog_*`` the
+    open tracking-list cases by age (under 7 days, 7–30, 30–90, over 90). Recomputed by
     ``hotich campaigns snapshot``; dashboards read these rows, never the entries.
     """
 
@@ -206,6 +208,17 @@ class ProgressSnapshot(models.Model):
     exported = models.PositiveIntegerField(default=0)
     scanned = models.PositiveIntegerField(default=0)
     with_personal_id = models.PositiveIntegerField(default=0)
+    # Reconciliation outcomes, counted per person of the entries (hotich.matching.MatchResult):
+    # an outcome belongs to a person, and a birth entry names the child and both parents.
+    match = models.PositiveIntegerField(default=0)
+    discrepancy = models.PositiveIntegerField(default=0)
+    not_found = models.PositiveIntegerField(default=0)
+    review = models.PositiveIntegerField(default=0)
+    # Open cases of the tracking list (hotich.keying.TrackingCase) by age on the snapshot day.
+    backlog_lt7 = models.PositiveIntegerField(default=0)
+    backlog_7_30 = models.PositiveIntegerField(default=0)
+    backlog_30_90 = models.PositiveIntegerField(default=0)
+    backlog_gt90 = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

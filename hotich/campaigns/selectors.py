@@ -20,6 +20,8 @@ from hotich.campaigns.models import (
     ProgressSnapshot,
 )
 from hotich.campaigns.tables import Column, Table
+from hotich.keying.models import TrackingCase
+from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.spec import REGISTER_TYPES
@@ -34,7 +36,29 @@ STAGE_COLUMNS = (
     ("approved", "Đã phê duyệt"),
     ("exported", "Đã xuất"),
 )
-COUNT_FIELDS = ("books", "expected", "entries", *(k for k, _ in STAGE_COLUMNS), "reviewed")
+#: People reconciled per outcome (ProgressSnapshot fields, in MatchResult.Outcome order).
+OUTCOME_COLUMNS = (
+    ("match", "Khớp"),
+    ("discrepancy", "Chưa thống nhất"),
+    ("not_found", "Không tìm thấy"),
+    ("review", "Cần quyết định"),
+)
+#: Open tracking-list cases by age (ProgressSnapshot fields).
+BACKLOG_COLUMNS = (
+    ("backlog_lt7", "Dưới 7 ngày"),
+    ("backlog_7_30", "7–30 ngày"),
+    ("backlog_30_90", "30–90 ngày"),
+    ("backlog_gt90", "Trên 90 ngày"),
+)
+COUNT_FIELDS = (
+    "books",
+    "expected",
+    "entries",
+    *(k for k, _ in STAGE_COLUMNS),
+    "reviewed",
+    *(k for k, _ in OUTCOME_COLUMNS),
+    *(k for k, _ in BACKLOG_COLUMNS),
+)
 
 
 def type_label(code: str) -> str:
@@ -147,6 +171,7 @@ def _names(ids: set[int]) -> dict[int, str]:
 #: The parts of a dashboard and the tables each makes (an export builds only its table's part).
 PARTS = {
     "progress": ("tien-do-chi-tiet", "xep-hang"),
+    "outcomes": ("doi-chieu-theo-doi",),
     "time": (),
     "productivity": ("nang-suat-nguoi-nhap", "nang-suat-ca"),
 }
@@ -199,10 +224,14 @@ def dashboard_build(
     board.totals = totals
     if "progress" in parts:
         _progress_tables(board, scope, rows, names)
+    totals["backlog"] = sum(totals[k] for k, _ in BACKLOG_COLUMNS)
+    totals["people_reconciled"] = sum(totals[k] for k, _ in OUTCOME_COLUMNS)
     if "time" in parts:
         _time_charts(board, scope, goal)
     if "productivity" in parts:
         _productivity(board, scope)
+    if "outcomes" in parts:
+        _outcomes(board, scope, rows, names)
     return board
 
 
@@ -210,6 +239,7 @@ def _progress_tables(
     board: Dashboard, scope: Scope, rows: list[dict[str, Any]], names: dict[int, str]
 ) -> None:
     stage_cols = [Column(label, numeric=True) for _, label in STAGE_COLUMNS]
+    outcome_cols = [Column(f"Người: {label.lower()}", numeric=True) for _, label in OUTCOME_COLUMNS]
     detail = Table(
         "tien-do-chi-tiet",
         "Tiến độ theo xã/phường và loại sổ" if scope.kind != "commune" else "Tiến độ theo loại sổ",
@@ -222,6 +252,8 @@ def _progress_tables(
             Column("Chỉ tiêu", numeric=True),
             Column("Đã nhập", numeric=True),
             *stage_cols,
+            *outcome_cols,
+            Column("Đang theo dõi", numeric=True),
             Column("% chỉ tiêu", numeric=True, percent=True),
         ],
     )
@@ -246,6 +278,8 @@ def _progress_tables(
                 r["target"],
                 r["entries"],
                 *(r[k] for k, _ in STAGE_COLUMNS),
+                *(r[k] for k, _ in OUTCOME_COLUMNS),
+                sum(r[k] for k, _ in BACKLOG_COLUMNS),
                 pct(r["entries"], goal),
             ]
         )
@@ -257,11 +291,7 @@ def _progress_tables(
         g = groups[r[scope.group_field]]
         for k in ("target", "expected", "entries", "approved"):
             g[k] += r[k]
-    label = {
-        "commune": ("Loại sổ", type_label),
-        "province": ("Xã/phường", lambda k: names.get(k, "")),
-        "district": ("Xã/phường (trước 2025)", lambda k: names.get(k, "") or "(không rõ)"),
-    }[scope.kind]
+    label = _group_label(scope, names)
     ranking = Table(
         "xep-hang",
         "Xếp hạng theo mức hoàn thành chỉ tiêu",
@@ -292,6 +322,84 @@ def _progress_tables(
             [min(r[5] or 0, 150) for r in shown],
             percent=True,
             reference=100,
+        )
+
+
+def _group_label(scope: Scope, names: dict[int, str]) -> tuple[str, Any]:
+    """Return the heading and the naming function of the groups a unit's rows are ranked by."""
+    return {
+        "commune": ("Loại sổ", type_label),
+        "province": ("Xã/phường", lambda k: names.get(k, "")),
+        "district": ("Xã/phường (trước 2025)", lambda k: names.get(k, "") or "(không rõ)"),
+    }[scope.kind]
+
+
+#: Colours of the outcomes (match green, discrepancy amber, not found blue, review grey).
+OUTCOME_COLOURS = (charts.PALETTE[2], charts.PALETTE[3], charts.PALETTE[1], charts.PALETTE[5])
+
+
+def _outcomes(
+    board: Dashboard, scope: Scope, rows: list[dict[str, Any]], names: dict[int, str]
+) -> None:
+    """Outcome mix of reconciliation and the age of the tracking-list backlog, per group."""
+    keys = [k for k, _ in OUTCOME_COLUMNS] + [k for k, _ in BACKLOG_COLUMNS]
+    groups: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(keys, 0))
+    for r in rows:
+        g = groups[r[scope.group_field]]
+        for k in keys:
+            g[k] += r[k]
+    heading, name_of = _group_label(scope, names)
+    table = Table(
+        "doi-chieu-theo-doi",
+        "Kết quả đối chiếu (số người) và danh sách theo dõi riêng",
+        [
+            Column(heading),
+            Column("Người đã đối chiếu", numeric=True),
+            *(Column(label, numeric=True) for _, label in OUTCOME_COLUMNS),
+            Column("% khớp", numeric=True, percent=True),
+            Column("Đang theo dõi", numeric=True),
+            *(Column(f"Theo dõi {label.lower()}", numeric=True) for _, label in BACKLOG_COLUMNS),
+        ],
+        empty="Chưa có người nào được đối chiếu, chưa có trường hợp theo dõi.",
+    )
+    for name, g in sorted(((name_of(k), g) for k, g in groups.items()), key=lambda t: t[0]):
+        people = sum(g[k] for k, _ in OUTCOME_COLUMNS)
+        backlog = sum(g[k] for k, _ in BACKLOG_COLUMNS)
+        if not people and not backlog:
+            continue
+        table.rows.append(
+            [
+                name,
+                people,
+                *(g[k] for k, _ in OUTCOME_COLUMNS),
+                pct(g["match"], people),
+                backlog,
+                *(g[k] for k, _ in BACKLOG_COLUMNS),
+            ]
+        )
+    board.tables[table.key] = table
+    totals = board.totals
+    segments = [
+        (label, colour) for (_, label), colour in zip(OUTCOME_COLUMNS, OUTCOME_COLOURS, strict=True)
+    ]
+    if totals["people_reconciled"]:
+        busiest = sorted(table.rows, key=lambda r: (-r[1], r[0]))[:15]
+        board.charts["outcomes"] = charts.stacked_bar_chart(
+            "Kết quả đối chiếu với CSDL dân cư (số người)",
+            ["Tất cả", *(r[0] for r in busiest if r[1])],
+            segments,
+            [
+                [totals[k] for k, _ in OUTCOME_COLUMNS],
+                *(r[2:6] for r in busiest if r[1]),
+            ],
+        )
+    if totals["backlog"]:
+        board.charts["backlog"] = charts.bar_chart(
+            f"Danh sách theo dõi riêng: {charts._fmt(totals['backlog'])} trường hợp đang mở, "
+            "theo thời gian đã mở",
+            [label for _, label in BACKLOG_COLUMNS],
+            [totals[k] for k, _ in BACKLOG_COLUMNS],
+            color=charts.PALETTE[3],
         )
 
 
@@ -490,10 +598,27 @@ def book_progress_table(commune: Unit) -> Table:
             Column("Đã nhập xong", numeric=True),
             Column("Đã kiểm tra", numeric=True),
             Column("Đã đối chiếu", numeric=True),
+            *(Column(f"Người: {label.lower()}", numeric=True) for _, label in OUTCOME_COLUMNS),
+            Column("Đang theo dõi", numeric=True),
             Column("Đã có bản chụp", numeric=True),
             Column("Đã phê duyệt", numeric=True),
             Column("Đã xuất", numeric=True),
         ],
+    )
+    # Separate queries: joining people or cases into the query above would multiply its counts.
+    outcomes: dict[int, dict[str, int]] = defaultdict(dict)
+    for book_id, outcome, n in (
+        MatchResult.objects.filter(person__entry__book__commune=commune)
+        .values_list("person__entry__book_id", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        outcomes[book_id][outcome] = n
+    open_cases = dict(
+        TrackingCase.objects.filter(entry__book__commune=commune, status=TrackingCase.Status.OPEN)
+        .values_list("entry__book_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     for b in books:
         state = "Đã có trong CSDL điện tử" if b.already_electronic else b.get_condition_display()
@@ -508,6 +633,8 @@ def book_progress_table(commune: Unit) -> Table:
                 b.n_keyed,
                 b.n_verified,
                 b.n_reconciled,
+                *(outcomes[b.pk].get(k, 0) for k, _ in OUTCOME_COLUMNS),
+                open_cases.get(b.pk, 0),
                 b.n_scanned,
                 b.n_approved,
                 b.n_exported,

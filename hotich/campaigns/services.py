@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,8 @@ from hotich.campaigns.models import (
     TeamMember,
     WeeklyReport,
 )
+from hotich.keying.models import TrackingCase
+from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 from hotich.registers.spec import REGISTER_TYPES
@@ -358,6 +360,8 @@ def snapshot_refresh(
         .annotate(n=Count("entry_id", distinct=True))
         .order_by()
     )
+    outcomes = _outcome_counts(ids, key)
+    backlog = _backlog_counts(ids, key, at=min(now, _day_end(day)))
     rows = []
     for k in sorted(set(status) | set(book_rows), key=lambda k: (k[0], k[1] or 0, k[2])):
         counts = status.get(k, {})
@@ -375,6 +379,8 @@ def snapshot_refresh(
                 with_personal_id=with_pid.get(k, 0),
                 computed_at=now,
                 **_stage_counts(counts),
+                **{f: outcomes.get(k, {}).get(f, 0) for f in OUTCOME_FIELDS},
+                **{f: backlog.get(k, {}).get(f, 0) for f, _lo, _hi in BACKLOG_BUCKETS},
             )
         )
     outputs = _daily_output(ids, since, day)
@@ -395,6 +401,66 @@ def snapshot_refresh(
         output_rows=len(outputs),
         entries=sum(r.entries for r in rows),
     )
+
+
+#: ProgressSnapshot fields holding the people reconciled per outcome (MatchResult.Outcome).
+OUTCOME_FIELDS = ("match", "discrepancy", "not_found", "review")
+#: ProgressSnapshot fields holding open tracking cases by age: (field, from day, to day).
+BACKLOG_BUCKETS = (
+    ("backlog_lt7", 0, 7),
+    ("backlog_7_30", 7, 30),
+    ("backlog_30_90", 30, 90),
+    ("backlog_gt90", 90, None),
+)
+
+
+def _day_end(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), local_tz())
+
+
+def _outcome_counts(ids: list[int], key: tuple[str, ...]) -> dict[tuple, dict[str, int]]:
+    """Return, per commune × historical unit × type, the people reconciled per outcome."""
+    out: dict[tuple, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MatchResult.objects.filter(person__entry__book__commune_id__in=ids)
+        .values_list(*(f"person__entry__{k}" for k in key), "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for c, h, t, outcome, n in rows:
+        out[(c, h, t)][outcome] = n
+    return out
+
+
+def _backlog_counts(
+    ids: list[int], key: tuple[str, ...], *, at: datetime.datetime
+) -> dict[tuple, dict[str, int]]:
+    """Return, per commune × historical unit × type, the tracking cases open AT by age.
+
+    A case counts when it was opened by AT and is still open, or was closed after AT (so a
+    past day's snapshot shows that day's backlog).
+    """
+    bucket = Case(
+        *(
+            When(opened_at__gt=at - datetime.timedelta(days=hi), then=Value(name))
+            for name, _lo, hi in BACKLOG_BUCKETS
+            if hi is not None
+        ),
+        default=Value(BACKLOG_BUCKETS[-1][0]),
+        output_field=CharField(),
+    )
+    rows = (
+        TrackingCase.objects.filter(entry__book__commune_id__in=ids, opened_at__lte=at)
+        .filter(Q(status=TrackingCase.Status.OPEN) | Q(closed_at__gt=at))
+        .annotate(bucket=bucket)
+        .values_list(*(f"entry__{k}" for k in key), "bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for c, h, t, name, n in rows:
+        out[(c, h, t)][name] = n
+    return out
 
 
 def _daily_output(ids: list[int], since: datetime.date, day: datetime.date) -> list[DailyOutput]:

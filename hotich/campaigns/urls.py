@@ -18,6 +18,11 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/bang/<slug:key>.xlsx", views.campaign_export, name="campaign_export"),
     path("ke-hoach/<int:pk>/chi-tieu/", views.campaign_target, name="campaign_target"),
     path("ke-hoach/<int:pk>/ca/", views.campaign_shift, name="campaign_shift"),
+    path(
+        "ke-hoach/<int:pk>/nhap-hai-lan/",
+        views.campaign_double_keying,
+        name="campaign_double_keying",
+    ),
     path("ke-hoach/<int:pk>/to/", views.campaign_team, name="campaign_team"),
     path("to/<int:pk>/", views.team_detail, name="team_detail"),
     path("to/<int:pk>/thanh-vien/", views.team_member, name="team_member"),

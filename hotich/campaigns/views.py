@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.db.models import Q
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,8 @@ from hotich.campaigns.scope import (
     units_for_user,
 )
 from hotich.campaigns.tables import Column, Table, table_workbook
+from hotich.keying import services as keying_services
+from hotich.keying.models import DoubleKeyingPolicy
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import RegisterBook
 
@@ -409,6 +412,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     communes = _visible_communes(request, campaign)
     may_plan = unit_plannable(request.user, campaign.unit)
     team_communes = _team_communes(request, campaign, communes)
+    keying_policy = campaign.double_keying_policies.filter(book=None).first()
     context = {
         "campaign": campaign,
         "communes": communes,
@@ -416,6 +420,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tables": [t.paged(1) for t in campaign_tables(campaign, communes)],
         "may_plan": may_plan,
         "target_form": forms.TargetForm(campaign=campaign) if may_plan else None,
+        "keying_policy": keying_policy,
+        "keying_form": forms.DoubleKeyingForm(
+            initial=model_to_dict(
+                keying_policy or DoubleKeyingPolicy(), fields=["mode", "sample_percent"]
+            )
+        )
+        if may_plan
+        else None,
         "shift_form": forms.ShiftForm() if may_plan else None,
         "team_form": forms.TeamForm(
             communes=Unit.objects.filter(pk__in=[c.pk for c in team_communes])
@@ -490,6 +502,21 @@ def campaign_target(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu chỉ tiêu."))
         except services.PlanningError as exc:
             messages.error(request, str(exc))
+    else:
+        _form_errors(request, form)
+    return redirect("campaigns:campaign_detail", pk=pk)
+
+
+@require_POST
+def campaign_double_keying(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set double keying for every book of the campaign (a commune's or book's own wins)."""
+    campaign = get_campaign_for_user(request, pk, plan=True)
+    form = forms.DoubleKeyingForm(request.POST)
+    if form.is_valid():
+        keying_services.policy_set(
+            campaign=campaign, user=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Đã lưu chế độ nhập hai lần của kế hoạch."))
     else:
         _form_errors(request, form)
     return redirect("campaigns:campaign_detail", pk=pk)

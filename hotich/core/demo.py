@@ -14,6 +14,8 @@ from django.db.models import Count
 from hotich.accounts.models import Role, User
 from hotich.accounts.services import user_create
 from hotich.campaigns.demo import campaign_demo_load
+from hotich.campaigns.services import snapshot_refresh
+from hotich.keying.demo import reconcile_demo_load
 from hotich.lib.dates import PartialDate, date_to_words
 from hotich.places.models import AdministrativeUnit
 from hotich.places.services import units_load
@@ -83,6 +85,10 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
     # The plan, teams and progress history the dashboards show (hotich.campaigns).
     planner = next(u for u in users if u.role == Role.SUPERVISOR)
     campaign_demo_load(communes=communes, province=province, planner=planner)
+    # Batch reconciliation of a few books and the tracking cases of their discrepancies
+    # (hotich.matching, hotich.keying), then the figures again so the dashboards show them.
+    if reconcile_demo_load(communes=communes):
+        snapshot_refresh(communes=communes)
     return DemoResult(
         communes=communes,
         users=[

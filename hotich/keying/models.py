@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 class DoubleKeyingPolicy(models.Model):
     """Nhập hai lần: how many entries are keyed a second time, blind, by another officer.
 
-    A policy names a commune (the campaign of that commune) or one book; the book's policy
-    wins over the commune's. Without any policy an entry is keyed once.
+    A policy names one book, one commune (all its books), or one campaign (the books of
+    every commune in its scope). The most specific wins: the book's, then the commune's,
+    then the campaign's (the one active today, else the latest). Without any policy an entry
+    is keyed once. Policies set before campaigns existed named a commune and keep working.
     """
 
     class Mode(models.TextChoices):
@@ -22,8 +24,20 @@ class DoubleKeyingPolicy(models.Model):
         SAMPLE = "sample", _("Nhập lại một tỉ lệ ngẫu nhiên")
         ALL = "all", _("Nhập lại tất cả")
 
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="double_keying_policies",
+    )
+    # Set for a commune's policy and (for scoping and audit) for a book's; empty for a campaign.
     commune = models.ForeignKey(
-        "places.AdministrativeUnit", on_delete=models.CASCADE, related_name="+"
+        "places.AdministrativeUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     book = models.OneToOneField(
         "registers.RegisterBook",
@@ -44,7 +58,18 @@ class DoubleKeyingPolicy(models.Model):
         verbose_name_plural = _("chế độ nhập hai lần")
         constraints = [
             models.UniqueConstraint(
-                fields=["commune"], condition=models.Q(book=None), name="one_campaign_policy"
+                fields=["commune"],
+                condition=models.Q(book=None, campaign=None),
+                name="one_commune_policy",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=models.Q(book=None), name="one_campaign_policy"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(book__isnull=False, commune__isnull=False, campaign=None)
+                | models.Q(book=None, commune__isnull=False, campaign=None)
+                | models.Q(book=None, commune=None, campaign__isnull=False),
+                name="policy_names_one_scope",
             ),
             models.CheckConstraint(
                 condition=models.Q(sample_percent__lte=100), name="sample_percent_le_100"
@@ -53,6 +78,13 @@ class DoubleKeyingPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_mode_display()
+
+    @property
+    def scope(self) -> str:
+        """Return "book", "commune" or "campaign": what the policy was set for."""
+        if self.book_id:
+            return "book"
+        return "campaign" if self.campaign_id else "commune"
 
 
 class EntryDraft(models.Model):

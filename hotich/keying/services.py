@@ -13,13 +13,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.campaigns.models import Campaign
 from hotich.keying.models import (
     DoubleKeyingPolicy,
     EntryDraft,
@@ -207,15 +208,28 @@ class SaveReport:
 
 
 def double_keying_policy(book: RegisterBook) -> DoubleKeyingPolicy | None:
-    """Return the book's policy, else its commune's campaign policy, else None."""
-    policies = {
+    """Return the policy that applies to BOOK, or None (every entry keyed once).
+
+    The book's own policy, else its commune's, else that of a campaign whose scope includes
+    the commune: the campaign active today, else the one that started last.
+    """
+    own = {
         p.book_id: p
-        for p in DoubleKeyingPolicy.objects.filter(commune_id=book.commune_id).filter(
-            book__isnull=True
+        for p in DoubleKeyingPolicy.objects.filter(
+            Q(book=book) | Q(commune_id=book.commune_id, book=None, campaign=None)
         )
-        | DoubleKeyingPolicy.objects.filter(book=book)
     }
-    return policies.get(book.pk) or policies.get(None)
+    if found := own.get(book.pk) or own.get(None):
+        return found
+    by_campaign = list(
+        DoubleKeyingPolicy.objects.filter(campaign__communes=book.commune_id, book=None)
+        .select_related("campaign")
+        .order_by("-campaign__start_date", "-campaign_id")
+    )
+    today = timezone.localdate()
+    return next((p for p in by_campaign if p.campaign.is_active_on(today)), None) or next(
+        iter(by_campaign), None
+    )
 
 
 def needs_second_keying(book: RegisterBook) -> bool:
@@ -731,19 +745,28 @@ def tracking_case_close(
 
 def policy_set(
     *,
-    commune: Any,
     user: User,
     mode: str,
     sample_percent: int,
+    commune: Any = None,
     book: RegisterBook | None = None,
+    campaign: Campaign | None = None,
     request: Any = None,
 ) -> DoubleKeyingPolicy:
-    """Set the double-keying policy of a commune's campaign, or of one BOOK."""
+    """Set the double-keying policy of one BOOK, one COMMUNE, or one CAMPAIGN (exactly one).
+
+    A book's policy is kept with the book's commune. Return the policy.
+    """
     if mode not in DoubleKeyingPolicy.Mode.values:
         raise ValueError(_("Chế độ nhập hai lần không hợp lệ."))
     if not 0 <= sample_percent <= 100:
         raise ValueError(_("Tỉ lệ nhập lại phải từ 0 đến 100%."))
+    if book is not None:
+        commune = book.commune
+    if (campaign is None) == (commune is None):
+        raise ValueError(_("Chọn một phạm vi: một sổ, một xã hoặc một kế hoạch."))
     policy, _created = DoubleKeyingPolicy.objects.update_or_create(
+        campaign=campaign,
         commune=commune,
         book=book,
         defaults={"mode": mode, "sample_percent": sample_percent, "updated_by": user},
@@ -752,7 +775,7 @@ def policy_set(
         request=request,
         user=user,
         action=AuditEvent.Action.UPDATE,
-        obj=book or policy,
+        obj=book or campaign or policy,
         commune=commune,
         changes={"nhập hai lần": [None, f"{mode} {sample_percent}%"]},
     )

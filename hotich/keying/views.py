@@ -395,7 +395,10 @@ def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def policy_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set double keying for a book (or, with scope=campaign, for its commune's campaign)."""
+    """Set double keying for a book (or, with scope=commune, for all books of its commune).
+
+    A campaign's policy is set on the campaign's page by those who plan it.
+    """
     book = get_book_for_user(request, pk, write=True)
     require_role(
         request,
@@ -407,7 +410,7 @@ def policy_set(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.policy_set(
             commune=book.commune,
-            book=None if request.POST.get("scope") == "campaign" else book,
+            book=None if request.POST.get("scope") == "commune" else book,
             user=request.user,
             mode=request.POST.get("mode", ""),
             sample_percent=int(percent) if percent.isdigit() else -1,

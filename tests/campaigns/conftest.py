@@ -83,3 +83,54 @@ def campaign(keyed, units, personas):
         since=local_today() - datetime.timedelta(days=5),
     )
     return campaign
+
+
+# Entries of the `keyed` fixture by number: (role, outcome) of their people.
+OUTCOMES = {
+    1: [("subject", "match"), ("mother", "match"), ("father", "discrepancy")],
+    2: [("subject", "match")],
+    3: [("subject", "not_found"), ("mother", "review")],
+    5: [("subject", "discrepancy")],
+    6: [("subject", "discrepancy")],
+}
+# Tracking cases: entry number, role, days open, closed how many days ago (None: open).
+CASES = [(1, "father", 2, None), (5, "subject", 12, None), (6, "subject", 45, None)]
+CASES += [(3, "subject", 100, None), (2, "subject", 20, 5)]
+
+
+@pytest.fixture
+def reconciled(keyed, units, personas):
+    """KEYED with results per person (OUTCOMES) and tracking cases of several ages (CASES)."""
+    from django.utils import timezone
+
+    from hotich.keying.models import TrackingCase
+    from hotich.matching.models import MatchResult
+    from hotich.registers.models import EntryPerson
+
+    now = timezone.now()
+    by_number = {e.number: e for e in keyed}
+    for number, people in OUTCOMES.items():
+        for role, outcome in people:
+            person, _ = EntryPerson.objects.get_or_create(entry=by_number[number], role=role)
+            MatchResult.objects.update_or_create(
+                person=person, defaults={"outcome": outcome, "path": "batch"}
+            )
+    for number, role, days, closed in CASES:
+        case = TrackingCase.objects.create(
+            entry=by_number[number],
+            role=role,
+            commune=units["commune"],
+            status="closed" if closed is not None else "open",
+            closed_at=now - datetime.timedelta(days=closed) if closed is not None else None,
+        )
+        TrackingCase.objects.filter(pk=case.pk).update(
+            opened_at=now - datetime.timedelta(days=days, hours=1)
+        )
+    return keyed
+
+
+@pytest.fixture
+def refreshed(reconciled, campaign, units):
+    """The campaign's figures recomputed once the results and cases exist."""
+    snapshot_refresh(communes=[units["commune"], units["commune_b"]])
+    return campaign

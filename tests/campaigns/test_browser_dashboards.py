@@ -15,11 +15,18 @@ pytestmark = pytest.mark.browser
         ("giamsat", "district", "huyen-cu"),
     ],
 )
-def test_dashboards_draw_their_charts(username, unit, name, page, live_server, campaign, units):  # noqa: F811
+def test_dashboards_draw_their_charts(username, unit, name, page, live_server, refreshed, units):  # noqa: F811
     log_in(page, live_server, username)
     page.goto(f"{live_server.url}/tien-do/{units[unit].pk}/")
-    assert page.locator("svg.chart").count() == 5
+    assert page.locator("svg.chart").count() == 7
     assert "Xếp hạng theo mức hoàn thành chỉ tiêu" in page.content()
+    # The outcome mix: one bar for the unit, one for its only group, four shares each.
+    outcomes = page.get_by_test_id("chart-outcomes")
+    assert outcomes.locator("rect[height='16']").count() == 8
+    assert "38%" in outcomes.inner_text()  # 3 of 8 people matched
+    backlog = page.get_by_test_id("chart-backlog")
+    assert "4 trường hợp đang mở" in backlog.inner_text()
+    assert page.get_by_test_id("table-doi-chieu-theo-doi").locator("tbody tr").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"dashboard-{name}.png", full_page=True)
 

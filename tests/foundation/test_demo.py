@@ -57,3 +57,59 @@ def test_demo_citizens_have_valid_ids_and_realistic_names(db):
         assert c.family_name and c.given_name
     share_nguyen = sum(c.family_name == "Nguyễn" for c in citizens) / len(citizens)
     assert 0.2 < share_nguyen < 0.55
+
+
+def test_the_demo_reconciles_books_opens_cases_and_the_dashboards_show_them(db):
+    from django.db.models import Count
+
+    from hotich.campaigns import selectors
+    from hotich.campaigns.models import ProgressSnapshot
+    from hotich.campaigns.services import local_today
+    from hotich.keying.models import TrackingCase
+    from hotich.matching.models import MatchResult
+
+    result = demo_load(province_code="38", citizens=600)
+
+    outcomes = dict(MatchResult.objects.values_list("outcome").annotate(n=Count("id")))
+    assert outcomes.get("match", 0) > 0 and outcomes.get("discrepancy", 0) > 0
+    reconciled_books = set(
+        MatchResult.objects.values_list("person__entry__book_id", flat=True).distinct()
+    )
+    assert 2 <= len(reconciled_books) <= 6  # a few books, not every one
+    # Every discrepancy with a citizen is on the tracking list, opened through the service
+    # (which audits), with the differing fields; some cases are already closed.
+    discrepancies = MatchResult.objects.filter(outcome="discrepancy").exclude(citizen=None)
+    cases = TrackingCase.objects.all()
+    assert cases.count() == discrepancies.count()
+    assert all(c.fields and c.personal_id for c in cases)
+    assert cases.filter(status="open").exists()
+    from hotich.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(object_type="trackingcase", action="create").count() == (
+        cases.count()
+    )
+    board = selectors.dashboard_build(result.communes[0], today=local_today())
+    assert {"outcomes", "backlog"} <= set(board.charts)
+    assert board.totals["people_reconciled"] == sum(
+        n
+        for book_id, n in MatchResult.objects.filter(
+            person__entry__book__commune=result.communes[0]
+        )
+        .values_list("person__entry__book_id")
+        .annotate(n=Count("id"))
+    )
+
+    before = (
+        MatchResult.objects.count(),
+        TrackingCase.objects.count(),
+        list(ProgressSnapshot.objects.values_list("computed_at", flat=True).distinct()),
+        AuditEvent.objects.count(),
+    )
+    demo_load(province_code="38", citizens=600)
+    after = (
+        MatchResult.objects.count(),
+        TrackingCase.objects.count(),
+        list(ProgressSnapshot.objects.values_list("computed_at", flat=True).distinct()),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
