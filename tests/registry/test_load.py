@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from hotich.lib.dates import PartialDate
 from hotich.matching.features import PersonInput, block_keys
@@ -391,3 +391,26 @@ def test_the_bulk_path_gives_the_same_registry_as_the_upsert_path(db, tmp_path):
     # The primary keys handed out by the bulk path are past the sequence: new rows still fit.
     created = Citizen.objects.create(personal_id="038090000777", full_name="A", name_key="a")
     assert created.pk > max(Citizen.objects.exclude(pk=created.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_outside_a_transaction_checks_foreign_keys_once_and_restores_them(
+    tmp_path,
+):
+    # Outside a transaction SQLite's row-by-row foreign-key checks are switched off for the
+    # bulk path and the whole table is checked at the end; PostgreSQL drops and re-adds them.
+    path = write_csv(tmp_path / "r.csv", _family_rows(), header=LINK_HEADER)
+    indexes = _indexes()
+
+    report = extract_load(open_extract(path), workers=0, chunk_size=25, rebuild_indexes=True)
+
+    assert (report.inserted, report.links, report.links_missing) == (181, 182, 1)
+    assert _registry()["038005000001"][3:] == ("038075000001", "038178000001", None)
+    assert _indexes() == indexes
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    father = Citizen.objects.get(personal_id="038075000001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Citizen.objects.filter(pk=father.pk).update(father_id=10**9)
