@@ -8,6 +8,7 @@ turns them into translated messages.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,10 +17,10 @@ from functools import lru_cache
 
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date, today_in_vietnam
 from hotich.lib.idnumbers import PROVINCE_CODES, normalise_id_number, validate_personal_id
-from hotich.lib.names import parse_name
+from hotich.lib.names import family_name_key, parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import PersonInput, clean_text, parse_sex, person_features
+from hotich.matching.features import clean_text, parse_sex
 
 #: The load contract (issue 4): required first four, the others may be missing or empty.
 CONTRACT_COLUMNS: tuple[str, ...] = (
@@ -137,6 +138,14 @@ def name_columns(full_name: str) -> dict[str, str]:
     }
 
 
+# What hotich.matching.features keeps of a folded key (ASCII letters and digits).
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+
+
+def _fold_key(text: str) -> str | None:
+    return _NOT_KEY.sub("", comparison_key(text)) or None
+
+
 @lru_cache(maxsize=400_000)
 def _name_row(
     full_name: str,
@@ -144,31 +153,34 @@ def _name_row(
     """Return name_columns of FULL_NAME as a tuple, then the name parts of the blocking keys.
 
     The last three are the folded whole name, the family name with regional variants merged
-    and the given name, exactly as :func:`hotich.matching.features.person_features` derives
-    them (it is called on the name alone: the blocking keys need nothing else of it).
+    and the given name, derived from the parts already parsed as
+    :func:`hotich.matching.features.person_features` derives them from the name (it would
+    repair, normalise and parse it a second time); tests/registry/test_keys.py checks that
+    the keys are identical.
     """
     names = name_columns(full_name)
-    features = person_features(PersonInput(full_name=names["full_name"]))
+    family, middle, given = names["family_name"], names["middle_name"], names["given_name"]
     return (
         names["full_name"],
-        names["family_name"],
-        names["middle_name"],
-        names["given_name"],
+        family,
+        middle,
+        given,
         names["name_key"],
         names["family_key"],
         names["given_key"],
-        features["full_f"],  # type: ignore[return-value]
-        features["fam_v"],  # type: ignore[return-value]
-        features["giv_f"],  # type: ignore[return-value]
+        _fold_key(" ".join(p for p in (family, middle, given) if p)),
+        (_NOT_KEY.sub("", family_name_key(family)) or None) if family else None,
+        _fold_key(given),
     )
 
 
 @lru_cache(maxsize=200_000)
 def _mother_key(mother_name: str) -> str | None:
-    """Return the mother's given-name key of the blocking keys (``mo_g`` of the features)."""
-    if not mother_name:
-        return None
-    return person_features(PersonInput(mother_name=mother_name))["mo_g"]  # type: ignore[return-value]
+    """Return the mother's given-name key of the blocking keys (``mo_g`` of the features).
+
+    MOTHER_NAME is already repaired and normalised (see _person_name).
+    """
+    return _fold_key(parse_name(mother_name).given) if mother_name else None
 
 
 def registry_block_keys(
@@ -234,14 +246,20 @@ def _place_key(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1_000)
+def _sex(text: str) -> str:
+    """Return the Citizen sex code of TEXT ("3" when unreadable); a file has few spellings."""
+    return parse_sex(text) or "3"
+
+
 @lru_cache(maxsize=100_000)
 def _person_name(text: str) -> str:
     return normalise_name(clean_text(text))
 
 
 def _id_number(value: object) -> str:
-    if isinstance(value, str) and len(value) == 12 and value.isdigit():
-        return value  # the usual case, without the separators' translation
+    if isinstance(value, str) and (value == "" or (len(value) == 12 and value.isdigit())):
+        return value  # the usual cases, without the separators' translation
     return normalise_id_number(value)
 
 
@@ -313,12 +331,17 @@ def prepare_row(
     None means the row is rejected; its problems are appended to PROBLEMS.
     """
 
+    # The per-row cost matters (10 million rows): a text cell is only stripped.
     def get(column: str) -> object:
         i = index.get(column)
         return row[i] if i is not None else None
 
-    def text(column: str) -> str:
-        return clean_text(cell_text(get(column)))
+    def cell(column: str) -> str:
+        i = index.get(column)
+        if i is None:
+            return ""
+        value = row[i]
+        return value.strip() if isinstance(value, str) else cell_text(value)
 
     fatal = False
     personal_id = _id_number(get("personal_id"))
@@ -329,13 +352,13 @@ def prepare_row(
         )
         fatal = True
 
-    names = _name_row(cell_text(get("full_name")))
+    names = _name_row(cell("full_name"))
     if not names[3]:
         problems.append(RowProblem(number, "full_name", MISSING_NAME, "", fatal=True))
         fatal = True
 
     birth_date: PartialDate | None = None
-    date_text = cell_text(get("birth_date"))
+    date_text = cell("birth_date")
     if date_text:
         parsed = _date(date_text)
         if isinstance(parsed, str):
@@ -345,7 +368,7 @@ def prepare_row(
             birth_date = parsed
 
     death_date: PartialDate | None = None
-    death_text = cell_text(get("death_date"))
+    death_text = cell("death_date")
     if death_text:
         parsed = _date(death_text)
         if isinstance(parsed, str):
@@ -356,8 +379,8 @@ def prepare_row(
     if fatal:
         return None
 
-    sex_text = text("sex")
-    sex = parse_sex(sex_text) or "3"
+    sex_text = clean_text(cell("sex"))
+    sex = _sex(sex_text)
     if sex == "3" and sex_text and sex_text != "3":
         problems.append(RowProblem(number, "sex", BAD_SEX, sex_text, fatal=False))
     year = birth_date.year if birth_date else None
@@ -369,13 +392,13 @@ def prepare_row(
             RowProblem(number, "personal_id", ID_MISMATCH, " ".join(mismatch), fatal=False)
         )
 
-    birthplace = text("birth_place")
-    hometown = text("hometown")
-    ethnicity = text("ethnicity")
-    father_name = _person_name(cell_text(get("father_name")))
-    mother_name = _person_name(cell_text(get("mother_name")))
+    birthplace = clean_text(cell("birth_place"))
+    hometown = clean_text(cell("hometown"))
+    ethnicity = clean_text(cell("ethnicity"))
+    father_name = _person_name(cell("father_name"))
+    mother_name = _person_name(cell("mother_name"))
     unit_id = None
-    code = cell_text(get(BIRTHPLACE_CODE))
+    code = cell(BIRTHPLACE_CODE)
     if code:
         unit_id = unit_ids.get(("pre2025", "commune", code))
     elif birthplace:
@@ -392,8 +415,8 @@ def prepare_row(
         unit_id,
         hometown,
         ethnicity,
-        text("nationality") or DEFAULT_NATIONALITY,
-        text("residence"),
+        clean_text(cell("nationality")) or DEFAULT_NATIONALITY,
+        clean_text(cell("residence")),
         father_name,
         mother_name,
         death_date is None,

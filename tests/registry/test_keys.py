@@ -20,6 +20,13 @@ def noisy(person: dict[str, str], i: int) -> dict[str, str]:
         person["birth_date"] = f"{day}/{month}/{year}" if i % 2 else f"{year}-{month}"
     if i % 13 == 4:
         person["mother_name"] = person["mother_name"].lower()
+    if i % 19 == 6:
+        person["mother_name"] = from_unicode(person["mother_name"], "vni")
+    if i % 23 == 7:
+        try:
+            person["full_name"] = from_unicode(person["full_name"], "viscii")
+        except ValueError:  # a letter VISCII cannot write
+            pass
     if i % 17 == 5:
         person["full_name"] = "  " + person["full_name"].replace(" ", "  ") + " "
     return person
