@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +72,13 @@ def _pick(
     rows: Iterable[list[object] | tuple[object, ...]], positions: list[int], width: int
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Yield (row number, known cells) for non-blank rows; ragged rows keep their length."""
+    pick = operator.itemgetter(*positions)  # at least the four required columns: a tuple
     for number, row in enumerate(rows, start=2):
-        if _blank(row):
+        try:
+            blank = not "".join(row).strip()  # type: ignore[arg-type]  # CSV: only text
+        except TypeError:  # None, numbers, dates (Parquet, Excel)
+            blank = _blank(row)
+        if blank:
             continue
         if len(row) < width:
             row = [*row, *([None] * (width - len(row)))]
@@ -80,7 +86,7 @@ def _pick(
             # More cells than the header: the row is shifted, keep it whole to be reported.
             yield number, tuple(row)
             continue
-        yield number, tuple(row[i] for i in positions)
+        yield number, pick(row)
 
 
 def open_csv(path: Path) -> Extract:
