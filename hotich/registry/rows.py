@@ -252,7 +252,7 @@ def _sex(text: str) -> str:
     return parse_sex(text) or "3"
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=300_000)
 def _person_name(text: str) -> str:
     return normalise_name(clean_text(text))
 
