@@ -4,6 +4,8 @@ Every page gets its unit, campaign, team or report through :mod:`hotich.campaign
 """
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -492,18 +494,33 @@ def _form_errors(request: HttpRequest, form) -> None:
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
+def _form_post(request: HttpRequest, form: Any, action: Callable[[dict], Any], success: str) -> Any:
+    """Run ACTION with the form's cleaned data if FORM is valid; flash the outcome.
+
+    Returns what ACTION returned, or None when the form was invalid or the plan refused it
+    (the errors are flashed as messages).
+    """
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except services.PlanningError as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, success % result if "%s" in success else success)
+    return result if result is not None else True
+
+
 @require_POST
 def campaign_target(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk, plan=True)
-    form = forms.TargetForm(request.POST, campaign=campaign)
-    if form.is_valid():
-        try:
-            services.target_set(campaign=campaign, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Đã lưu chỉ tiêu."))
-        except services.PlanningError as exc:
-            messages.error(request, str(exc))
-    else:
-        _form_errors(request, form)
+    _form_post(
+        request,
+        forms.TargetForm(request.POST, campaign=campaign),
+        lambda data: services.target_set(campaign=campaign, user=request.user, **data),
+        _("Đã lưu chỉ tiêu."),
+    )
     return redirect("campaigns:campaign_detail", pk=pk)
 
 
@@ -525,15 +542,12 @@ def campaign_double_keying(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_shift(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk, plan=True)
-    form = forms.ShiftForm(request.POST)
-    if form.is_valid():
-        try:
-            services.shift_add(campaign=campaign, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Đã thêm ca."))
-        except services.PlanningError as exc:
-            messages.error(request, str(exc))
-    else:
-        _form_errors(request, form)
+    _form_post(
+        request,
+        forms.ShiftForm(request.POST),
+        lambda data: services.shift_add(campaign=campaign, user=request.user, **data),
+        _("Đã thêm ca."),
+    )
     return redirect("campaigns:campaign_detail", pk=pk)
 
 
@@ -546,46 +560,38 @@ def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.TeamForm(
         request.POST, communes=Unit.objects.filter(pk__in=[c.pk for c in communes])
     )
-    if form.is_valid():
-        try:
-            team = services.team_create(campaign=campaign, user=request.user, **form.cleaned_data)
-        except services.PlanningError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã lập tổ."))
-            return redirect("campaigns:team_detail", pk=team.pk)  # next: its members and books
-    else:
-        _form_errors(request, form)
+    team = _form_post(
+        request,
+        form,
+        lambda data: services.team_create(campaign=campaign, user=request.user, **data),
+        _("Đã lập tổ."),
+    )
+    if team:
+        return redirect("campaigns:team_detail", pk=team.pk)  # next: its members and books
     return redirect("campaigns:campaign_detail", pk=pk)
 
 
 @require_POST
 def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request, pk, plan=True)
-    form = forms.MemberForm(request.POST, team=team)
-    if form.is_valid():
-        try:
-            services.team_member_add(team=team, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Đã cập nhật thành viên tổ."))
-        except services.PlanningError as exc:
-            messages.error(request, str(exc))
-    else:
-        _form_errors(request, form)
+    _form_post(
+        request,
+        forms.MemberForm(request.POST, team=team),
+        lambda data: services.team_member_add(team=team, user=request.user, **data),
+        _("Đã cập nhật thành viên tổ."),
+    )
     return redirect("campaigns:team_detail", pk=team.pk)
 
 
 @require_POST
 def team_books(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request, pk, plan=True)
-    form = forms.BookAssignForm(request.POST, team=team)
-    if form.is_valid():
-        try:
-            n = services.book_assign(team=team, user=request.user, books=form.cleaned_data["books"])
-            messages.success(request, _("Đã giao %s quyển sổ cho tổ.") % n)
-        except services.PlanningError as exc:
-            messages.error(request, str(exc))
-    else:
-        _form_errors(request, form)
+    _form_post(
+        request,
+        forms.BookAssignForm(request.POST, team=team),
+        lambda data: services.book_assign(team=team, user=request.user, books=data["books"]),
+        _("Đã giao %s quyển sổ cho tổ."),
+    )
     return redirect("campaigns:team_detail", pk=team.pk)
 
 
