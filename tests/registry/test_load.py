@@ -414,3 +414,22 @@ def test_a_bulk_load_outside_a_transaction_checks_foreign_keys_once_and_restores
     father = Citizen.objects.get(personal_id="038075000001")
     with pytest.raises(IntegrityError), transaction.atomic():
         Citizen.objects.filter(pk=father.pk).update(father_id=10**9)
+
+
+def test_a_bulk_load_that_fails_half_way_leaves_the_registry_as_it_was(db, tmp_path):
+    path = write_csv(tmp_path / "r.csv", _family_rows(), header=LINK_HEADER)
+    Citizen.objects.create(personal_id="038080000001", full_name="Ngô Văn Giữ", name_key="x")
+    indexes = _indexes()
+
+    def progress(done, total):
+        if done > 50:
+            raise RuntimeError("stopped by the user")
+
+    with pytest.raises(RuntimeError, match="stopped by the user"):
+        extract_load(
+            open_extract(path), workers=0, chunk_size=25, rebuild_indexes=True, progress=progress
+        )
+
+    assert list(Citizen.objects.values_list("personal_id", flat=True)) == ["038080000001"]
+    assert _indexes() == indexes
+    assert extract_load(open_extract(path), workers=0, rebuild_indexes=True).inserted == 181
