@@ -233,11 +233,18 @@ class _Writer:
                 pending.setdefault(pk, [None, None, None])[kind] = target
         del self.ids, self.deferred
         if pending:
-            self.update_links([(pk, *refs) for pk, refs in pending.items()])
+            self.update_links([(pk, refs[0], refs[1], refs[2]) for pk, refs in pending.items()])
         self.after_bulk()
         return self.link_rows, missing + self.link()[1]
 
     def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+        raise NotImplementedError
+
+    def link(self) -> tuple[int, int]:
+        """Resolve the links of the upsert path; return (links, links missing)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
         raise NotImplementedError
 
     def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:

@@ -196,6 +196,8 @@ def registry_block_keys(
     much); tests/registry/test_keys.py checks the result is identical.
     """
     year = f"|{birth_date.year}" if birth_date else None
+    full_date: str | None
+    month_day: str | None
     if birth_date and birth_date.day and birth_date.month:
         full_date = f"|{birth_date.isoformat()}"
         month_day = f"|{birth_date.month:02d}-{birth_date.day:02d}"
