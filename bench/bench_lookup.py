@@ -82,16 +82,7 @@ def bulk_insert(registry: list[dict[str, str]]) -> str:
 
     batch = []
     for row in registry:
-        person = PersonInput(
-            full_name=row["full_name"],
-            birth_date=row["birth_date"] or None,
-            sex=row["sex"],
-            birth_place=row["birth_place"],
-            hometown=row["hometown"],
-            ethnicity=row["ethnicity"],
-            father_name=row["father_name"],
-            mother_name=row["mother_name"],
-        )
+        person = PersonInput.from_row(row)
         batch.append(
             Citizen(
                 personal_id=row["personal_id"],
@@ -140,16 +131,7 @@ def child(size: int, lookups: int, folder: Path) -> None:
     people = [
         (
             r["record_id"],
-            PersonInput(
-                full_name=r["full_name"],
-                birth_date=r["birth_date"] or None,
-                sex=r["sex"],
-                birth_place=r["birth_place"],
-                hometown=r["hometown"],
-                ethnicity=r["ethnicity"],
-                father_name=r["father_name"],
-                mother_name=r["mother_name"],
-            ),
+            PersonInput.from_row(r),
         )
         for r in data.records
     ]

@@ -56,16 +56,7 @@ SWEEP_MARGIN = (0.0, 2.0, 3.0, 5.0, 8.0)
 
 
 def person_input(row: Mapping[str, str]) -> PersonInput:
-    return PersonInput(
-        full_name=row.get("full_name", ""),
-        birth_date=row.get("birth_date") or None,
-        sex=row.get("sex", ""),
-        birth_place=row.get("birth_place", ""),
-        hometown=row.get("hometown", ""),
-        ethnicity=row.get("ethnicity", ""),
-        father_name=row.get("father_name", ""),
-        mother_name=row.get("mother_name", ""),
-    )
+    return PersonInput.from_row(row)
 
 
 def frame_of(rows: list[dict[str, str]], id_column: str) -> pd.DataFrame:

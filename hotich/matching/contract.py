@@ -92,19 +92,7 @@ def _person(
         )
     if problems:
         return None, problems
-    return (
-        PersonInput(
-            full_name=row["full_name"],
-            birth_date=birth or None,
-            sex=sex,
-            birth_place=row.get("birth_place", ""),
-            hometown=row.get("hometown", ""),
-            ethnicity=row.get("ethnicity", ""),
-            father_name=row.get("father_name", ""),
-            mother_name=row.get("mother_name", ""),
-        ),
-        [],
-    )
+    return PersonInput.from_row(row), []
 
 
 def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]], list[RowProblem]]:

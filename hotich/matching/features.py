@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,6 +88,20 @@ class PersonInput:
     mother_name: str = ""
 
     @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> PersonInput:
+        """Return the input of a row of the file contract (missing columns are empty)."""
+        return cls(
+            full_name=str(row.get("full_name") or ""),
+            birth_date=str(row.get("birth_date") or "") or None,
+            sex=str(row.get("sex") or ""),
+            birth_place=str(row.get("birth_place") or ""),
+            hometown=str(row.get("hometown") or ""),
+            ethnicity=str(row.get("ethnicity") or ""),
+            father_name=str(row.get("father_name") or ""),
+            mother_name=str(row.get("mother_name") or ""),
+        )
+
+    @classmethod
     def from_citizen(cls, citizen: object) -> PersonInput:
         """Return the input of a registry citizen (any object with Citizen's attributes)."""
         return cls(
@@ -120,10 +135,18 @@ def untone(word: str) -> str:
 _NOT_KEY = re.compile(r"[^a-z0-9]")
 
 
-def _key(text: str) -> str | None:
+def folded_key(text: str) -> str | None:
     """Folded key without spaces, ASCII letters and digits only (what Levenshtein compares:
     DuckDB counts bytes, so a stray non-ASCII character would count twice there)."""
     return _NOT_KEY.sub("", comparison_key(text)) or None
+
+
+def family_variant_key(family: str) -> str | None:
+    """The family name's key with regional variants merged (Huỳnh = Hoàng), as folded_key."""
+    return (_NOT_KEY.sub("", family_name_key(family)) or None) if family else None
+
+
+_key = folded_key
 
 
 @lru_cache(maxsize=200_000)
@@ -191,7 +214,7 @@ def person_features(person: PersonInput) -> dict[str, object]:
     mid_words = [_key(w) or "" for w in middle.split()]
     fam_f = _key(family)
     giv_f = _key(given)
-    fam_v = (_NOT_KEY.sub("", family_name_key(family)) or None) if family else None
+    fam_v = family_variant_key(family)
     full_f = _key(" ".join(p for p in (family, middle, given) if p))
     date = parse_birth_date(person.birth_date)
     year = date.year if date else None

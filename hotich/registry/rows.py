@@ -8,7 +8,6 @@ turns them into translated messages.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,10 +16,10 @@ from functools import lru_cache
 
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date, today_in_vietnam
 from hotich.lib.idnumbers import PROVINCE_CODES, normalise_id_number, validate_personal_id
-from hotich.lib.names import family_name_key, parse_name
+from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import clean_text, parse_sex
+from hotich.matching.features import clean_text, family_variant_key, folded_key, parse_sex
 
 #: The load contract (issue 4): required first four, the others may be missing or empty.
 CONTRACT_COLUMNS: tuple[str, ...] = (
@@ -138,14 +137,6 @@ def name_columns(full_name: str) -> dict[str, str]:
     }
 
 
-# What hotich.matching.features keeps of a folded key (ASCII letters and digits).
-_NOT_KEY = re.compile(r"[^a-z0-9]")
-
-
-def _fold_key(text: str) -> str | None:
-    return _NOT_KEY.sub("", comparison_key(text)) or None
-
-
 @lru_cache(maxsize=400_000)
 def _name_row(
     full_name: str,
@@ -168,9 +159,9 @@ def _name_row(
         names["name_key"],
         names["family_key"],
         names["given_key"],
-        _fold_key(" ".join(p for p in (family, middle, given) if p)),
-        (_NOT_KEY.sub("", family_name_key(family)) or None) if family else None,
-        _fold_key(given),
+        folded_key(" ".join(p for p in (family, middle, given) if p)),
+        family_variant_key(family),
+        folded_key(given),
     )
 
 
@@ -180,7 +171,7 @@ def _mother_key(mother_name: str) -> str | None:
 
     MOTHER_NAME is already repaired and normalised (see _person_name).
     """
-    return _fold_key(parse_name(mother_name).given) if mother_name else None
+    return folded_key(parse_name(mother_name).given) if mother_name else None
 
 
 def registry_block_keys(

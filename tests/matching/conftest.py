@@ -9,16 +9,7 @@ from hotich.registry.models import Citizen
 
 
 def person_input(row: dict) -> PersonInput:
-    return PersonInput(
-        full_name=row["full_name"],
-        birth_date=row["birth_date"] or None,
-        sex=row["sex"],
-        birth_place=row.get("birth_place", ""),
-        hometown=row.get("hometown", ""),
-        ethnicity=row.get("ethnicity", ""),
-        father_name=row.get("father_name", ""),
-        mother_name=row.get("mother_name", ""),
-    )
+    return PersonInput.from_row(row)
 
 
 def citizens_insert(rows: list[dict]) -> None:

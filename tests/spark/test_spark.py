@@ -14,19 +14,7 @@ pytestmark = pytest.mark.spark
 
 
 def frame(rows, id_key):
-    people = [
-        PersonInput(
-            r["full_name"],
-            r["birth_date"] or None,
-            r["sex"],
-            r["birth_place"],
-            r["hometown"],
-            r["ethnicity"],
-            r["father_name"],
-            r["mother_name"],
-        )
-        for r in rows
-    ]
+    people = [PersonInput.from_row(r) for r in rows]
     return features_frame([person_features(p) for p in people], [r[id_key] for r in rows])
 
 

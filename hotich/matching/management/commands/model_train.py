@@ -58,11 +58,11 @@ class Command(BaseCommand):
                 people = synth_people(benchmark, seed=seed)
                 data = make_bench_data(people, records=max(benchmark // 10, 300), seed=seed)
                 registry_frame = features_frame(
-                    (person_features(_input(p)) for p in data.registry),
+                    (person_features(PersonInput.from_row(p)) for p in data.registry),
                     (p["personal_id"] for p in data.registry),
                 )
                 records_frame = features_frame(
-                    (person_features(_input(r)) for r in data.records),
+                    (person_features(PersonInput.from_row(r)) for r in data.records),
                     (r["record_id"] for r in data.records),
                 )
                 source = f"benchmark {benchmark}"
@@ -95,19 +95,6 @@ class Command(BaseCommand):
             f"Đã huấn luyện trên {len(records_frame)} bản ghi và {len(registry_frame)} công dân "
             f"(λ = {report['lam']:.3g}); lưu {path}."
         )
-
-
-def _input(row: dict) -> PersonInput:
-    return PersonInput(
-        full_name=row["full_name"],
-        birth_date=row["birth_date"] or None,
-        sex=row["sex"],
-        birth_place=row.get("birth_place", ""),
-        hometown=row.get("hometown", ""),
-        ethnicity=row.get("ethnicity", ""),
-        father_name=row.get("father_name", ""),
-        mother_name=row.get("mother_name", ""),
-    )
 
 
 def _checked(result):
