@@ -77,7 +77,7 @@ def load_registry(registry: list[dict[str, str]], folder: Path) -> str:
 
 def bulk_insert(registry: list[dict[str, str]]) -> str:
     from hotich.lib.dates import PartialDate
-    from hotich.matching.features import PersonInput, block_keys
+    from hotich.matching.features import PersonInput, match_columns
     from hotich.registry.models import Citizen
 
     batch = []
@@ -96,14 +96,14 @@ def bulk_insert(registry: list[dict[str, str]]) -> str:
                 ethnicity=row["ethnicity"],
                 father_name=row["father_name"],
                 mother_name=row["mother_name"],
-                **block_keys(person),
+                **match_columns(person),
             )
         )
         if len(batch) >= 5_000:
             Citizen.objects.bulk_create(batch)
             batch = []
     Citizen.objects.bulk_create(batch)
-    return "bulk insert of Citizen rows with block_keys"
+    return "bulk insert of Citizen rows with match_columns"
 
 
 def child(size: int, lookups: int, folder: Path) -> None:
@@ -145,7 +145,7 @@ def child(size: int, lookups: int, folder: Path) -> None:
         interactive[rid] = result.decision
         row = person_features(person)
         started = time.perf_counter()
-        services.candidate_citizens([row])
+        services.candidate_vectors([row])
         query_times.append(time.perf_counter() - started)
     ids = list(Citizen.objects.values_list("pk", flat=True)[:100_000])
     rng = random.Random(1)

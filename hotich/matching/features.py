@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import orjson
+
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.ethnicity import normalise_ethnicity
 from hotich.lib.legacy import repair
@@ -208,66 +210,159 @@ def _join(*parts: object) -> str | None:
     return "|".join(str(p) for p in parts)
 
 
+# The comparison features (FEATURE_COLUMNS without the blocking keys): what the model reads,
+# and what the registry stores per citizen (Citizen.match_features) so that the lookup only
+# decodes them. Bump FEATURES_VERSION whenever a feature is derived differently: stored
+# features of another version are ignored (derived again from the citizen's values) until
+# ``hotich registry features`` stores them anew.
+COMPARED_COLUMNS: tuple[str, ...] = FEATURE_COLUMNS[: -len(BLOCKING_KEYS)]
+FEATURES_VERSION = 1
+
+NameFeatures = tuple[
+    str | None, str | None, str | None, str | None,  # fam_n fam_t fam_f fam_v
+    str | None, str | None, str | None, str | None,  # mid_n mid_t mid_f mid_c
+    str | None, str | None, str | None, str | None,  # giv_n giv_t giv_f full_f
+]  # fmt: skip
+Place = tuple[str | None, str | None, str | None]
+
+
+@lru_cache(maxsize=400_000)
+def name_features(family: str, middle: str, given: str) -> NameFeatures:
+    """Return the twelve name features (fam_n … full_f) of a name already parsed."""
+    mid_words = [_key(w) or "" for w in middle.split()]
+    return (
+        family.lower() or None,
+        " ".join(untone(w) for w in family.split()) or None,
+        _key(family),
+        family_variant_key(family),
+        middle.lower() if given else None,
+        " ".join(untone(w) for w in middle.split()) if given else None,
+        "".join(mid_words) if given else None,
+        "".join(w for w in mid_words if w not in _MARKERS) if given else None,
+        given.lower() or None,
+        untone(given) or None,
+        _key(given),
+        _key(" ".join(p for p in (family, middle, given) if p)),
+    )
+
+
+@lru_cache(maxsize=400_000)
+def parent_features(name: str) -> tuple[str | None, str | None]:
+    """Return a parent's folded full name and folded given name (fa_f, fa_g or mo_f, mo_g)."""
+    family, middle, given = _name_parts(name)
+    return _key(" ".join((family, middle, given))), _key(given)
+
+
+@lru_cache(maxsize=1_000)
+def ethnicity_feature(text: str) -> str | None:
+    """Return the canonical name of the ethnic group written in ``text``, or None."""
+    group = normalise_ethnicity(clean_text(text)) if text else None
+    return group.name if group else None
+
+
+def place_features(text: str) -> Place:
+    """Return (unit written, its current commune, its current province) of a place."""
+    return _place(text or "")
+
+
+def compared_features(
+    names: NameFeatures,
+    date: PartialDate | None,
+    sex: str | None,
+    birthplace: Place,
+    hometown: Place,
+    father: tuple[str | None, str | None],
+    mother: tuple[str | None, str | None],
+    ethnicity: str | None,
+) -> tuple[object, ...]:
+    """Return the values of COMPARED_COLUMNS from the parts of a person, in that order.
+
+    :func:`person_features` derives the parts from the values as written; the registry loader
+    passes the parts it has already parsed (tests/registry/test_keys.py checks both agree).
+    """
+    if date:
+        day = date.day
+        dates: tuple[object, ...] = (
+            date.isoformat(),
+            date.year,
+            date.month,
+            day,
+            3 if day else 2 if date.month else 1,
+        )
+    else:
+        dates = (None, None, None, None, None)
+    return (*names, *dates, sex, *birthplace, *hometown, *father, *mother, ethnicity)
+
+
+# Positions in a feature vector (COMPARED_COLUMNS, then the blocking keys).
+_AT = {column: index for index, column in enumerate(FEATURE_COLUMNS)}
+
+
+def blocking_values(compared: tuple[object, ...]) -> tuple[str | None, ...]:
+    """Return bk1…bk6 (BLOCKING_KEYS) of a vector of compared features."""
+    full_f, fam_v, giv_f = compared[_AT["full_f"]], compared[_AT["fam_v"]], compared[_AT["giv_f"]]
+    year, month, day = compared[_AT["byr"]], compared[_AT["bmon"]], compared[_AT["bday"]]
+    full_date = compared[_AT["bd"]] if day else None
+    return (
+        _join(full_f, year),
+        _join(fam_v, giv_f, year),
+        _join(giv_f, full_date),
+        _join(fam_v, full_date),
+        _join(full_f, f"{month:02d}-{day:02d}" if day and month else None),
+        _join(full_f, compared[_AT["mo_g"]]),
+    )
+
+
+def person_compared(person: PersonInput) -> tuple[object, ...]:
+    """Return the compared features of ``person`` (COMPARED_COLUMNS, in order)."""
+    return compared_features(
+        name_features(*_name_parts(person.full_name or "")),
+        parse_birth_date(person.birth_date),
+        parse_sex(person.sex),
+        place_features(person.birth_place),
+        place_features(person.hometown),
+        parent_features(person.father_name or ""),
+        parent_features(person.mother_name or ""),
+        ethnicity_feature(person.ethnicity or ""),
+    )
+
+
 def person_features(person: PersonInput) -> dict[str, object]:
     """Return the feature row of ``person`` (keys: FEATURE_COLUMNS; None when unknown)."""
-    family, middle, given = _name_parts(person.full_name or "")
-    mid_words = [_key(w) or "" for w in middle.split()]
-    fam_f = _key(family)
-    giv_f = _key(given)
-    fam_v = family_variant_key(family)
-    full_f = _key(" ".join(p for p in (family, middle, given) if p))
-    date = parse_birth_date(person.birth_date)
-    year = date.year if date else None
-    month = date.month if date else None
-    day = date.day if date else None
-    prec = (3 if day else 2 if month else 1) if date else None
-    full_date = date.isoformat() if date and day else None
-    bp_u, bp_c, bp_p = _place(person.birth_place or "")
-    ht_u, ht_c, ht_p = _place(person.hometown or "")
-    fa_family, fa_middle, fa_given = _name_parts(person.father_name or "")
-    mo_family, mo_middle, mo_given = _name_parts(person.mother_name or "")
-    mo_g = _key(mo_given)
-    group = normalise_ethnicity(clean_text(person.ethnicity or "")) if person.ethnicity else None
+    compared = person_compared(person)
+    return dict(zip(FEATURE_COLUMNS, (*compared, *blocking_values(compared)), strict=True))
+
+
+# --- stored features --------------------------------------------------------------------------
+
+
+def encode_features(compared: tuple[object, ...]) -> str:
+    """Return compared features as stored in the registry: JSON ``[version, values…]``."""
+    return orjson.dumps((FEATURES_VERSION, *compared)).decode()
+
+
+def decode_features(stored: str | bytes | None) -> list[object] | None:
+    """Return the compared features stored by :func:`encode_features`, or None when absent
+    or of another FEATURES_VERSION (the caller then derives them from the citizen)."""
+    if not stored:
+        return None
+    values = orjson.loads(stored)
+    if values[0] != FEATURES_VERSION or len(values) != len(COMPARED_COLUMNS) + 1:
+        return None
+    del values[0]
+    return values
+
+
+def features_row(compared: tuple[object, ...] | list[object]) -> dict[str, object]:
+    """Return the feature row (FEATURE_COLUMNS) of compared features."""
+    compared = tuple(compared)
+    return dict(zip(FEATURE_COLUMNS, (*compared, *blocking_values(compared)), strict=True))
+
+
+def match_columns(person: PersonInput) -> dict[str, str | None]:
+    """Return the Citizen columns the matching engine reads: bk1…bk6 and match_features."""
+    compared = person_compared(person)
     return {
-        "fam_n": family.lower() or None,
-        "fam_t": " ".join(untone(w) for w in family.split()) or None,
-        "fam_f": fam_f,
-        "fam_v": fam_v,
-        "mid_n": middle.lower() if given else None,
-        "mid_t": " ".join(untone(w) for w in middle.split()) if given else None,
-        "mid_f": "".join(mid_words) if given else None,
-        "mid_c": "".join(w for w in mid_words if w not in _MARKERS) if given else None,
-        "giv_n": given.lower() or None,
-        "giv_t": untone(given) or None,
-        "giv_f": giv_f,
-        "full_f": full_f,
-        "bd": date.isoformat() if date else None,
-        "byr": year,
-        "bmon": month,
-        "bday": day,
-        "bprec": prec,
-        "sex": parse_sex(person.sex),
-        "bp_u": bp_u,
-        "bp_c": bp_c,
-        "bp_p": bp_p,
-        "ht_u": ht_u,
-        "ht_c": ht_c,
-        "ht_p": ht_p,
-        "fa_f": _key(" ".join((fa_family, fa_middle, fa_given))),
-        "fa_g": _key(fa_given),
-        "mo_f": _key(" ".join((mo_family, mo_middle, mo_given))),
-        "mo_g": mo_g,
-        "eth": group.name if group else None,
-        "bk1": _join(full_f, year),
-        "bk2": _join(fam_v, giv_f, year),
-        "bk3": _join(giv_f, full_date),
-        "bk4": _join(fam_v, full_date),
-        "bk5": _join(full_f, f"{month:02d}-{day:02d}" if day and month else None),
-        "bk6": _join(full_f, mo_g),
+        **dict(zip(BLOCKING_KEYS, blocking_values(compared), strict=True)),
+        "match_features": encode_features(compared),
     }
-
-
-def block_keys(person: PersonInput) -> dict[str, str | None]:
-    """Return the blocking keys bk1…bk6 of ``person`` (for the registry's indexed columns)."""
-    features = person_features(person)
-    return {key: features[key] for key in BLOCKING_KEYS}  # type: ignore[misc]

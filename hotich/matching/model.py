@@ -2,10 +2,13 @@
 
 Each comparison is a list of levels, tried in order; the first whose condition holds gives
 the level. A condition is a small expression (:class:`Eq`, :class:`Lev`, …) that renders
-itself as Splink SQL (``col_l``/``col_r``; runs on DuckDB and Spark) and evaluates itself on
-two feature rows in Python with SQL's NULL semantics (a comparison with NULL is false). So
-the batch path (Splink) and the interactive path (Python) score with one definition and one
-set of trained parameters (m and u per level, λ, term frequencies).
+itself as Splink SQL (``col_l``/``col_r``; runs on DuckDB and Spark) and as a Python
+expression with SQL's NULL semantics (a comparison with NULL is false). The Python
+expressions of all comparisons are compiled once into one function over two feature vectors
+(:data:`hotich.matching.features.FEATURE_COLUMNS` order), so the interactive path scores
+hundreds of candidates in a few milliseconds. So the batch path (Splink) and the interactive
+path (Python) score with one definition and one set of trained parameters (m and u per
+level, λ, term frequencies).
 
 A trained model is a :class:`MatchModel`; :mod:`hotich.matching.modelfile` saves and loads it.
 """
@@ -13,13 +16,39 @@ A trained model is a :class:`MatchModel`; :mod:`hotich.matching.modelfile` saves
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from hotich.matching.features import FEATURE_COLUMNS
+
 Row = Mapping[str, Any]
+# A feature row as a sequence in FEATURE_COLUMNS order (the blocking keys may be left off).
+Vector = Sequence[Any]
+# Renders the value of a column on one side ("l" or "r") as a Python expression.
+At = Callable[[str, str], str]
+
+_POSITION = {column: index for index, column in enumerate(FEATURE_COLUMNS)}
+
+
+def vector_at(side: str, column: str) -> str:
+    """The Python expression of ``column`` in the feature vector named ``side``."""
+    return f"{side}[{_POSITION[column]}]"
+
+
+def as_vector(row: Row | Vector) -> Vector:
+    """Return a feature row as a vector (FEATURE_COLUMNS order); vectors are returned as is."""
+    if isinstance(row, Mapping):
+        return tuple(row.get(column) for column in FEATURE_COLUMNS)
+    return row
+
+
+def _lev(a: str | None, b: str | None, k: int) -> bool:
+    return a is not None and b is not None and Levenshtein.distance(a, b, score_cutoff=k) <= k
+
 
 # --- conditions ---------------------------------------------------------------------------
 
@@ -30,7 +59,8 @@ class Cond:
     def sql(self) -> str:
         raise NotImplementedError
 
-    def __call__(self, left: Row, right: Row) -> bool:
+    def py(self, at: At) -> str:
+        """Return the condition as a Python expression (sides "l" and "r", see :data:`At`)."""
         raise NotImplementedError
 
     def columns(self) -> set[str]:
@@ -46,9 +76,9 @@ class Eq(Cond):
     def sql(self) -> str:
         return f"{self.column}_l = {self.column}_r"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        a, b = left.get(self.column), right.get(self.column)
-        return a is not None and b is not None and a == b
+    def py(self, at: At) -> str:
+        a = at("l", self.column)
+        return f"({a} is not None and {a} == {at('r', self.column)})"
 
     def columns(self) -> set[str]:
         return {self.column}
@@ -64,9 +94,9 @@ class Cross(Cond):
     def sql(self) -> str:
         return f"{self.a}_l = {self.b}_r AND {self.b}_l = {self.a}_r"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        la, lb, ra, rb = left.get(self.a), left.get(self.b), right.get(self.a), right.get(self.b)
-        return None not in (la, lb, ra, rb) and la == rb and lb == ra
+    def py(self, at: At) -> str:
+        la, lb, ra, rb = at("l", self.a), at("l", self.b), at("r", self.a), at("r", self.b)
+        return f"({la} is not None and {lb} is not None and {la} == {rb} and {lb} == {ra})"
 
     def columns(self) -> set[str]:
         return {self.a, self.b}
@@ -82,11 +112,8 @@ class Lev(Cond):
     def sql(self) -> str:
         return f"levenshtein({self.column}_l, {self.column}_r) <= {self.k}"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        a, b = left.get(self.column), right.get(self.column)
-        if a is None or b is None:
-            return False
-        return Levenshtein.distance(a, b, score_cutoff=self.k) <= self.k
+    def py(self, at: At) -> str:
+        return f"_lev({at('l', self.column)}, {at('r', self.column)}, {self.k})"
 
     def columns(self) -> set[str]:
         return {self.column}
@@ -102,9 +129,9 @@ class Within(Cond):
     def sql(self) -> str:
         return f"abs({self.column}_l - {self.column}_r) <= {self.k}"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        a, b = left.get(self.column), right.get(self.column)
-        return a is not None and b is not None and abs(a - b) <= self.k
+    def py(self, at: At) -> str:
+        a, b = at("l", self.column), at("r", self.column)
+        return f"({a} is not None and {b} is not None and abs({a} - {b}) <= {self.k})"
 
     def columns(self) -> set[str]:
         return {self.column}
@@ -120,9 +147,9 @@ class Below(Cond):
     def sql(self) -> str:
         return f"({self.column}_l < {self.value} OR {self.column}_r < {self.value})"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        a, b = left.get(self.column), right.get(self.column)
-        return (a is not None and a < self.value) or (b is not None and b < self.value)
+    def py(self, at: At) -> str:
+        a, b, v = at("l", self.column), at("r", self.column), self.value
+        return f"(({a} is not None and {a} < {v}) or ({b} is not None and {b} < {v}))"
 
     def columns(self) -> set[str]:
         return {self.column}
@@ -137,8 +164,8 @@ class EitherNull(Cond):
     def sql(self) -> str:
         return f"{self.column}_l IS NULL OR {self.column}_r IS NULL"
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        return left.get(self.column) is None or right.get(self.column) is None
+    def py(self, at: At) -> str:
+        return f"({at('l', self.column)} is None or {at('r', self.column)} is None)"
 
     def columns(self) -> set[str]:
         return {self.column}
@@ -151,8 +178,8 @@ class All(Cond):
     def sql(self) -> str:
         return " AND ".join(f"({p.sql()})" for p in self.parts)
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        return all(p(left, right) for p in self.parts)
+    def py(self, at: At) -> str:
+        return "(" + " and ".join(p.py(at) for p in self.parts) + ")"
 
     def columns(self) -> set[str]:
         return set().union(*(p.columns() for p in self.parts))
@@ -165,8 +192,8 @@ class Any_(Cond):
     def sql(self) -> str:
         return " OR ".join(f"({p.sql()})" for p in self.parts)
 
-    def __call__(self, left: Row, right: Row) -> bool:
-        return any(p(left, right) for p in self.parts)
+    def py(self, at: At) -> str:
+        return "(" + " or ".join(p.py(at) for p in self.parts) + ")"
 
     def columns(self) -> set[str]:
         return set().union(*(p.columns() for p in self.parts))
@@ -200,12 +227,40 @@ class Comparison:
     label: str
     levels: tuple[Level, ...]
 
-    def level_index(self, left: Row, right: Row) -> int:
-        """Return the index of the first level whose condition holds."""
+    def py(self, at: At) -> str:
+        """Return a Python expression giving the index of the first level that holds."""
+        parts = []
         for index, level in enumerate(self.levels):
-            if level.cond is None or level.cond(left, right):
-                return index
-        raise AssertionError("the last level has no condition")  # pragma: no cover
+            if level.cond is None:
+                parts.append(str(index))
+                break
+            parts.append(f"{index} if {level.cond.py(at)} else")
+        else:  # pragma: no cover - checked by the tests of COMPARISONS
+            raise AssertionError(f"{self.key}: the last level must have no condition")
+        return " ".join(parts)
+
+    @cached_property
+    def _index(self) -> Callable[[Vector, Vector], tuple[int, ...]]:
+        return compile_levels((self,))
+
+    def level_index(self, left: Row | Vector, right: Row | Vector) -> int:
+        """Return the index of the first level whose condition holds."""
+        return self._index(as_vector(left), as_vector(right))[0]
+
+
+def compile_levels(
+    comparisons: Sequence[Comparison],
+) -> Callable[[Vector, Vector], tuple[int, ...]]:
+    """Compile COMPARISONS into one function: two vectors → the level index of each.
+
+    Generated from the same conditions as the SQL, so both evaluate alike (a test runs a
+    table of tricky pairs through DuckDB and through this function).
+    """
+    body = "".join(f"\n        {c.py(vector_at)}," for c in comparisons)
+    source = f"def levels(l, r):\n    return ({body}\n    )\n"
+    namespace: dict[str, Any] = {"_lev": _lev}
+    exec(compile(source, "<hotich.matching.model levels>", "exec"), namespace)  # noqa: S102 - our own expressions
+    return namespace["levels"]
 
 
 def _name(part: str, label: str, *, markers: bool = False) -> Comparison:
@@ -303,6 +358,8 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 COMPARISON_BY_KEY = {c.key: c for c in COMPARISONS}
+# The level of every comparison for a pair of vectors, as one compiled function.
+LEVELS = compile_levels(COMPARISONS)
 
 # Candidate pairs: equal on any of these keys (hotich.matching.features.BLOCKING_KEYS). The
 # registry has the same keys in indexed columns, so the lookup finds exactly these pairs.
@@ -411,49 +468,65 @@ def probability_from_weight(weight: float) -> float:
 
 
 class MatchModel:
-    """The model with its trained parameters; scores pairs of feature rows in Python."""
+    """The model with its trained parameters; scores pairs of feature rows in Python.
+
+    :meth:`weight` is the fast path (hundreds of candidates per lookup); :meth:`score` gives
+    the same weight with the level and weight of every field, for the candidates shown.
+    """
 
     def __init__(self, parameters: Parameters, *, version: int = 0, meta: dict | None = None):
         self.parameters = parameters
         self.version = version
         self.meta = meta or {}
         self._weights: dict[str, list[float]] = {}
-        self._tf_base: dict[str, list[float | None]] = {}
+        # Per comparison, in COMPARISONS order: level weights, and the term-frequency level
+        # (index, column position, frequency table, log2 u) or None.
+        self._plan: list[tuple[list[float], tuple[int, int, dict[str, float], float] | None]] = []
         for comparison in COMPARISONS:
             weights: list[float] = []
-            bases: list[float | None] = []
+            tf = None
             for index, level in enumerate(comparison.levels):
                 mu = parameters.mu[comparison.key][index]
                 if level.null or mu is None:
                     weights.append(0.0)
-                    bases.append(None)
                     continue
                 m, u = mu
                 weights.append(math.log2(m) - math.log2(u))
-                bases.append(math.log2(u) if level.tf else None)
+                if level.tf:
+                    table = parameters.tf.get(level.tf, {})
+                    tf = (index, _POSITION[level.tf], table, math.log2(u))
             self._weights[comparison.key] = weights
-            self._tf_base[comparison.key] = bases
+            self._plan.append((weights, tf))
+        self._prior = parameters.prior_weight
 
-    def _tf_adjustment(self, level: Level, base: float | None, left: Row, right: Row) -> float:
-        if base is None or level.tf is None:
-            return 0.0
-        table = self.parameters.tf.get(level.tf, {})
-        tl, tr = table.get(left.get(level.tf)), table.get(right.get(level.tf))  # type: ignore[arg-type]
-        if tl is None and tr is None:
-            return 0.0
-        value = max(t for t in (tl, tr) if t is not None)
-        return base - math.log2(value)
+    def _field_weights(self, left: Vector, right: Vector) -> tuple[tuple[int, ...], list[float]]:
+        levels = LEVELS(left, right)
+        weights = []
+        for (level_weights, tf), index in zip(self._plan, levels, strict=True):
+            weight = level_weights[index]
+            if tf is not None and tf[0] == index:
+                _index, at, table, base = tf
+                tl, tr = table.get(left[at]), table.get(right[at])
+                if tl is not None or tr is not None:
+                    weight += base - math.log2(max(t for t in (tl, tr) if t is not None))
+            weights.append(weight)
+        return levels, weights
 
-    def score(self, left: Row, right: Row) -> Score:
-        """Return the match weight, probability and per-field levels of a pair."""
-        total = self.parameters.prior_weight
-        fields = []
-        for comparison in COMPARISONS:
-            index = comparison.level_index(left, right)
-            level = comparison.levels[index]
-            weight = self._weights[comparison.key][index]
-            weight += self._tf_adjustment(level, self._tf_base[comparison.key][index], left, right)
+    def weight(self, left: Row | Vector, right: Row | Vector) -> float:
+        """Return the match weight of a pair (equal to ``score(left, right).weight``)."""
+        total = self._prior
+        for weight in self._field_weights(as_vector(left), as_vector(right))[1]:
             total += weight
+        return total
+
+    def score(self, left: Row | Vector, right: Row | Vector) -> Score:
+        """Return the match weight, probability and per-field levels of a pair."""
+        levels, weights = self._field_weights(as_vector(left), as_vector(right))
+        total = self._prior
+        fields = []
+        for comparison, index, weight in zip(COMPARISONS, levels, weights, strict=True):
+            total += weight
+            level = comparison.levels[index]
             fields.append(
                 FieldScore(
                     comparison.key,

@@ -21,8 +21,15 @@ from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.matching.batch import REPORT_FLOOR, Backend, features_frame, reconcile
 from hotich.matching.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.features import BLOCKING_KEYS, PersonInput, person_features
-from hotich.matching.model import MatchModel, Score
+from hotich.matching.features import (
+    BLOCKING_KEYS,
+    PersonInput,
+    decode_features,
+    features_row,
+    person_compared,
+    person_features,
+)
+from hotich.matching.model import MatchModel, Score, as_vector, probability_from_weight
 from hotich.matching.modelfile import active_model_path, load_model_file
 from hotich.matching.models import MatchResult
 from hotich.registry.models import Citizen
@@ -41,6 +48,7 @@ CITIZEN_FIELDS = (
     "ethnicity",
     "father_name",
     "mother_name",
+    "match_features",
 )
 
 
@@ -83,28 +91,56 @@ def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
     return filters
 
 
-def candidate_citizens(rows: Sequence[dict[str, Any]]) -> list[Citizen]:
-    """Return the registry citizens sharing a blocking key with any of ``rows``.
-
-    One indexed query per chunk of keys; never a scan of the registry.
-    """
+def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
+    """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
     filters = _blocking_q(rows)
-    if not filters:
-        return []
-    found: dict[int, Citizen] = {}
     # Few filters (one record): one query with OR; many: one query per filter.
     groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
+    queries = []
     for group in groups:
         query = group[0]
         for extra in group[1:]:
             query |= extra
-        for citizen in Citizen.objects.filter(query).only(*CITIZEN_FIELDS):
-            found[citizen.pk] = citizen
-    return list(found.values())
+        queries.append(query)
+    return queries
+
+
+def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
+    """Return primary key → (personal ID, compared features) of the registry citizens sharing
+    a blocking key with any of ``rows``.
+
+    Indexed queries only, never a scan of the registry. The features are the stored ones
+    (Citizen.match_features); a citizen stored without them, or with another version, has
+    them derived from its values, so the answer is the same either way.
+    """
+    found: dict[int, tuple[str, list[Any]]] = {}
+    stale: list[int] = []
+    for query in _candidate_filters(rows):
+        for pk, personal_id, stored in Citizen.objects.filter(query).values_list(
+            "pk", "personal_id", "match_features"
+        ):
+            vector = decode_features(stored)
+            if vector is None:
+                stale.append(pk)
+            else:
+                found[pk] = (personal_id, vector)
+    for start in range(0, len(stale), 500):
+        for citizen in Citizen.objects.filter(pk__in=stale[start : start + 500]).only(
+            *CITIZEN_FIELDS
+        ):
+            found[citizen.pk] = (
+                citizen.personal_id,
+                list(person_compared(PersonInput.from_citizen(citizen))),
+            )
+    return found
 
 
 def citizen_features(citizen: Citizen) -> dict[str, Any]:
-    return person_features(PersonInput.from_citizen(citizen))
+    """Return the feature row of ``citizen``: its stored features, or derived when stale."""
+    vector = decode_features(getattr(citizen, "match_features", None))
+    if vector is None:
+        return person_features(PersonInput.from_citizen(citizen))
+    return features_row(vector)
 
 
 @dataclass(frozen=True)
@@ -122,24 +158,32 @@ class LookupResult:
 
 
 def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = None) -> LookupResult:
-    """The interactive path: the registry's best candidates for one person, and the outcome."""
+    """The interactive path: the registry's best candidates for one person, and the outcome.
+
+    Every candidate is weighed with the model's fast path; only those above REPORT_FLOOR (as
+    the batch path keeps them) get their full per-field score and go to :func:`decide`.
+    """
     model = model or active_model()
     record = person_features(person)
-    scored = []
-    for citizen in candidate_citizens([record]):
-        features = citizen_features(citizen)
-        score = model.score(record, features)
-        if score.probability >= REPORT_FLOOR:
-            scored.append((citizen, features, score))
-    scored.sort(key=lambda item: (-item[2].weight, item[0].personal_id))
+    left = as_vector(record)
+    kept = []
+    for pk, (personal_id, vector) in candidate_vectors([record]).items():
+        if probability_from_weight(model.weight(left, vector)) >= REPORT_FLOOR:
+            kept.append((pk, personal_id, vector, model.score(left, vector)))
+    kept.sort(key=lambda item: (-item[3].weight, item[1]))
     decision = decide(
         record,
-        [Candidate(c.personal_id, s.probability, s.weight, f, explanation=s) for c, f, s in scored],
+        [
+            Candidate(pid, s.probability, s.weight, features_row(v), explanation=s)
+            for _, pid, v, s in kept
+        ],
         thresholds(),
     )
+    shown = kept[:limit]
+    citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])
     return LookupResult(
         decision,
-        tuple(LookupCandidate(c, s) for c, _, s in scored[:limit]),
+        tuple(LookupCandidate(citizens[pk], s) for pk, _, _, s in shown),
         record,
         model.version,
     )
@@ -156,9 +200,9 @@ def reconcile_people(
     model = model or active_model()
     rows = [person_features(p) for _, p in people]
     records = features_frame(rows, [uid for uid, _ in people])
-    citizens = candidate_citizens(rows)
+    candidates = candidate_vectors(rows).values()
     registry = features_frame(
-        [citizen_features(c) for c in citizens], [c.personal_id for c in citizens]
+        [features_row(vector) for _, vector in candidates], [pid for pid, _ in candidates]
     )
     result = reconcile(
         model, records, registry, thresholds=thresholds(), backend=backend, spark=spark

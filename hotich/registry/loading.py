@@ -186,9 +186,13 @@ class _Writer:
         pks, kinds, targets = self.deferred
         links_of = dict(zip(prepared.linked, prepared.links, strict=True))
         self.link_rows += len(prepared.links)
-        new: list[tuple[object, ...]] = []
         again = R.PreparedChunk(values=[], links=[], problems=[], rows=0)
         pk = self.next_id
+        # Keys first, for the whole chunk: a link to a row further down the same chunk (a
+        # spouse on the next line, children after their parents) is then set on insert.
+        fresh: list[
+            tuple[int, tuple[object, ...], tuple[str, str | None, str | None, str | None] | None]
+        ] = []
         for i, values in enumerate(prepared.values):
             pid = int(values[0])  # type: ignore[call-overload]
             link = links_of.get(i)
@@ -199,6 +203,10 @@ class _Writer:
                     again.links.append(link)
                 continue
             ids[pid] = pk
+            fresh.append((pk, values, link))
+            pk += 1
+        new: list[tuple[object, ...]] = []
+        for row_pk, values, link in fresh:
             refs: list[int | None] = [None, None, None]
             if link:
                 for kind in range(3):
@@ -206,13 +214,12 @@ class _Writer:
                     if other:
                         target = ids.get(int(other))
                         if target is None:
-                            pks.append(pk)
+                            pks.append(row_pk)
                             kinds.append(kind)
                             targets.append(int(other))
                         else:
                             refs[kind] = target
-            new.append((pk, *values, created, *refs))
-            pk += 1
+            new.append((row_pk, *values, created, *refs))
         self.next_id = pk
         self.inserted += len(new)
         if new:

@@ -74,6 +74,11 @@ class Citizen(models.Model):
     bk4 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     bk5 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     bk6 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    # The comparison features of the matching engine, derived once when the citizen is
+    # written (hotich.matching.features.encode_features: JSON, versioned). The lookup reads
+    # them instead of deriving them from the values for every candidate; NULL or another
+    # version means "derive them" (``hotich registry features`` stores them again).
+    match_features = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,7 +19,18 @@ from hotich.lib.idnumbers import PROVINCE_CODES, normalise_id_number, validate_p
 from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import clean_text, family_variant_key, folded_key, parse_sex
+from hotich.matching.features import (
+    NameFeatures,
+    blocking_values,
+    clean_text,
+    compared_features,
+    encode_features,
+    ethnicity_feature,
+    name_features,
+    parent_features,
+    parse_sex,
+    place_features,
+)
 
 #: The load contract (issue 4): required first four, the others may be missing or empty.
 CONTRACT_COLUMNS: tuple[str, ...] = (
@@ -79,8 +90,10 @@ DB_COLUMNS: tuple[str, ...] = (
     "bk4",
     "bk5",
     "bk6",
+    "match_features",
 )
-BLOCK_KEY_NAMES: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
+#: What the loader writes for the matching engine (hotich.matching.features.match_columns).
+MATCH_COLUMNS: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6", "match_features")
 DEFAULT_NATIONALITY = "Việt Nam"
 
 # Problem codes; ``fatal`` problems reject the row, the others are warnings.
@@ -138,69 +151,15 @@ def name_columns(full_name: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=400_000)
-def _name_row(
-    full_name: str,
-) -> tuple[str, str, str, str, str, str, str, str | None, str | None, str | None]:
-    """Return name_columns of FULL_NAME as a tuple, then the name parts of the blocking keys.
+def _name_row(full_name: str) -> tuple[tuple[str, ...], NameFeatures]:
+    """Return name_columns of FULL_NAME as a tuple, and the matching engine's name features.
 
-    The last three are the folded whole name, the family name with regional variants merged
-    and the given name, derived from the parts already parsed as
-    :func:`hotich.matching.features.person_features` derives them from the name (it would
-    repair, normalise and parse it a second time); tests/registry/test_keys.py checks that
-    the keys are identical.
+    The features come from the parts already parsed (person_features would repair, normalise
+    and parse the name a second time); tests/registry/test_keys.py checks they are identical.
     """
     names = name_columns(full_name)
-    family, middle, given = names["family_name"], names["middle_name"], names["given_name"]
-    return (
-        names["full_name"],
-        family,
-        middle,
-        given,
-        names["name_key"],
-        names["family_key"],
-        names["given_key"],
-        folded_key(" ".join(p for p in (family, middle, given) if p)),
-        family_variant_key(family),
-        folded_key(given),
-    )
-
-
-@lru_cache(maxsize=200_000)
-def _mother_key(mother_name: str) -> str | None:
-    """Return the mother's given-name key of the blocking keys (``mo_g`` of the features).
-
-    MOTHER_NAME is already repaired and normalised (see _person_name).
-    """
-    return folded_key(parse_name(mother_name).given) if mother_name else None
-
-
-def registry_block_keys(
-    full_f: str | None,
-    fam_v: str | None,
-    giv_f: str | None,
-    birth_date: PartialDate | None,
-    mo_g: str | None,
-) -> tuple[str | None, ...]:
-    """Return bk1…bk6 as :func:`hotich.matching.features.block_keys` builds them.
-
-    Only the parts the keys need are computed (the whole feature row costs three times as
-    much); tests/registry/test_keys.py checks the result is identical.
-    """
-    year = f"|{birth_date.year}" if birth_date else None
-    full_date: str | None
-    month_day: str | None
-    if birth_date and birth_date.day and birth_date.month:
-        full_date = f"|{birth_date.isoformat()}"
-        month_day = f"|{birth_date.month:02d}-{birth_date.day:02d}"
-    else:
-        full_date = month_day = None
-    return (
-        f"{full_f}{year}" if full_f and year else None,
-        f"{fam_v}|{giv_f}{year}" if fam_v and giv_f and year else None,
-        f"{giv_f}{full_date}" if giv_f and full_date else None,
-        f"{fam_v}{full_date}" if fam_v and full_date else None,
-        f"{full_f}{month_day}" if full_f and month_day else None,
-        f"{full_f}|{mo_g}" if full_f and mo_g else None,
+    return tuple(names.values()), name_features(
+        names["family_name"], names["middle_name"], names["given_name"]
     )
 
 
@@ -345,7 +304,7 @@ def prepare_row(
         )
         fatal = True
 
-    names = _name_row(cell("full_name"))
+    names, name_feats = _name_row(cell("full_name"))
     if not names[3]:
         problems.append(RowProblem(number, "full_name", MISSING_NAME, "", fatal=True))
         fatal = True
@@ -398,9 +357,20 @@ def prepare_row(
         key = _place_key(birthplace)
         unit_id = unit_ids.get(key) if key else None
 
+    # The matching engine's features, from the parts parsed above (see _name_row).
+    compared = compared_features(
+        name_feats,
+        birth_date,
+        sex if sex != "3" else None,
+        place_features(birthplace),
+        place_features(hometown),
+        parent_features(father_name),
+        parent_features(mother_name),
+        ethnicity_feature(ethnicity),
+    )
     values = (
         personal_id,
-        *names[:7],
+        *names,
         birth_date.isoformat() if birth_date else None,
         birth_date.year if birth_date else None,
         sex,
@@ -415,7 +385,8 @@ def prepare_row(
         death_date is None,
         death_date.isoformat() if death_date else None,
         "registry",
-        *registry_block_keys(names[7], names[8], names[9], birth_date, _mother_key(mother_name)),
+        *blocking_values(compared),
+        encode_features(compared),
     )
 
     links: list[str | None] = []

@@ -5,16 +5,25 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.idnumbers import InvalidPersonalId, generate_personal_id, normalise_province_code
-from hotich.matching.features import PersonInput, block_keys, clean_text, parse_sex
+from hotich.matching.features import (
+    BLOCKING_KEYS,
+    FEATURES_VERSION,
+    PersonInput,
+    clean_text,
+    match_columns,
+    parse_sex,
+)
 from hotich.places.models import AdministrativeUnit
 from hotich.registry import loading
 from hotich.registry.extracts import open_extract, rows_extract
@@ -138,7 +147,7 @@ def personal_id_issue(
         "father_name": clean_text(father_name or (father.full_name if father else "")),
         "mother_name": clean_text(mother_name or (mother.full_name if mother else "")),
     }
-    keys = block_keys(
+    keys = match_columns(
         PersonInput(
             full_name=names["full_name"],
             birth_date=date,
@@ -191,3 +200,52 @@ def personal_id_issue(
         _("Không cấp được số định danh cá nhân sau %(n)s lần thử; hãy thử lại.")
         % {"n": ID_ATTEMPTS}
     )
+
+
+def citizens_refeature(
+    *, everyone: bool = False, chunk: int = 5_000, progress: Callable[[int], None] | None = None
+) -> int:
+    """Store the matching engine's keys and features of citizens who lack the current ones.
+
+    Needed after an upgrade that changes how features are derived (FEATURES_VERSION), or for
+    citizens written by other means than the loader; ``everyone`` redoes all of them. The
+    lookup gives the same answers without this, only slower. Returns how many were updated.
+    """
+    stale = Q(match_features__isnull=True) | ~Q(match_features__startswith=f"[{FEATURES_VERSION},")
+    citizens = Citizen.objects.all() if everyone else Citizen.objects.filter(stale)
+    fields = [*BLOCKING_KEYS, "match_features"]
+    table = connection.ops.quote_name(Citizen._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields)
+    # Plain executemany: bulk_update builds one CASE per column, quadratic in the batch size.
+    update = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 - our identifiers
+    done, last = 0, 0
+    while True:
+        batch = list(
+            citizens.filter(pk__gt=last).order_by("pk").values_list("pk", *PERSON_FIELDS)[:chunk]
+        )
+        if not batch:
+            return done
+        params = []
+        for pk, *values in batch:
+            citizen = dict(zip(PERSON_FIELDS, values, strict=True))
+            columns = match_columns(PersonInput.from_citizen(SimpleNamespace(**citizen)))
+            params.append([*(columns[f] for f in fields), pk])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(update, params)
+        done += len(batch)
+        last = batch[-1][0]
+        if progress:
+            progress(done)
+
+
+# The citizen's values the matching features are derived from (PersonInput.from_citizen).
+PERSON_FIELDS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "birthplace",
+    "hometown",
+    "ethnicity",
+    "father_name",
+    "mother_name",
+)

@@ -4,7 +4,7 @@ import pytest
 
 from hotich.lib.dates import PartialDate
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 
 PLACE = "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa"
@@ -69,7 +69,7 @@ def citizen_make(pid: str, values: dict, **changes) -> Citizen:
         ethnicity=facts["ethnicity"],
         father_name=facts["father_name"],
         mother_name=facts["mother_name"],
-        **block_keys(
+        **match_columns(
             PersonInput(
                 facts["full_name"],
                 date,

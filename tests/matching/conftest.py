@@ -4,7 +4,7 @@ import pytest
 
 from hotich.lib.dates import PartialDate
 from hotich.matching.benchdata import make_bench_data, synth_people
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 
 
@@ -28,7 +28,7 @@ def citizens_insert(rows: list[dict]) -> None:
                 ethnicity=row.get("ethnicity", ""),
                 father_name=row.get("father_name", ""),
                 mother_name=row.get("mother_name", ""),
-                **block_keys(person_input(row)),
+                **match_columns(person_input(row)),
             )
             for row in rows
         ],

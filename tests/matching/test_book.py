@@ -7,7 +7,7 @@ from django.urls import reverse
 from hotich.audit.models import AuditEvent
 from hotich.jobs.models import Job
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.matching.models import MatchResult
 from hotich.registers.services import entry_create
 from hotich.registry.models import Citizen
@@ -29,7 +29,7 @@ def citizen(pid, name, date, sex, father="", mother="", place=PLACE):
         birthplace=place,
         father_name=father,
         mother_name=mother,
-        **block_keys(person),
+        **match_columns(person),
     )
 
 

@@ -1,8 +1,8 @@
-"""The loader's blocking keys are exactly those of the matching engine's block_keys."""
+"""The loader's blocking keys and stored features are exactly the matching engine's."""
 
 from hotich.lib.legacy import from_unicode
-from hotich.matching.features import PersonInput, block_keys
-from hotich.registry.rows import BLOCK_KEY_NAMES, CONTRACT_COLUMNS, DB_COLUMNS, prepare_chunk
+from hotich.matching.features import PersonInput, decode_features, match_columns, person_features
+from hotich.registry.rows import CONTRACT_COLUMNS, DB_COLUMNS, MATCH_COLUMNS, prepare_chunk
 from hotich.registry.synth import synth_people
 
 COLUMNS = [*CONTRACT_COLUMNS, "death_date"]
@@ -32,7 +32,7 @@ def noisy(person: dict[str, str], i: int) -> dict[str, str]:
     return person
 
 
-def test_loader_keys_equal_block_keys_on_synthetic_people():
+def test_loader_keys_and_features_equal_the_engines_on_synthetic_people():
     people = [
         noisy(p, i) for i, p in enumerate(synth_people(count=4_000, province_code="38", seed=7))
     ]
@@ -42,9 +42,12 @@ def test_loader_keys_equal_block_keys_on_synthetic_people():
     assert len(prepared.values) == len(rows) >= 4_000
     position = {name: DB_COLUMNS.index(name) for name in DB_COLUMNS}
     compared = with_keys = 0
-    for values in prepared.values:
+    for values, raw in zip(prepared.values, people, strict=True):
         stored = {name: values[position[name]] for name in DB_COLUMNS}
-        expected = block_keys(
+        # What the lookup derives for a record written like the extract's row, and what it
+        # derives from the stored citizen when its stored features are missing.
+        from_row = match_columns(PersonInput.from_row(raw))
+        from_citizen = match_columns(
             PersonInput(
                 full_name=stored["full_name"],
                 birth_date=stored["birth_date"],
@@ -56,10 +59,31 @@ def test_loader_keys_equal_block_keys_on_synthetic_people():
                 mother_name=stored["mother_name"],
             )
         )
-        assert tuple(stored[k] for k in BLOCK_KEY_NAMES) == tuple(
-            expected[k] for k in BLOCK_KEY_NAMES
-        ), stored["personal_id"]
+        loaded = tuple(stored[k] for k in MATCH_COLUMNS)
+        assert loaded == tuple(from_row[k] for k in MATCH_COLUMNS), stored["personal_id"]
+        assert loaded == tuple(from_citizen[k] for k in MATCH_COLUMNS), stored["personal_id"]
         compared += 1
         with_keys += all(stored[k] for k in ("bk1", "bk3", "bk6"))
     assert compared == len(rows)
     assert with_keys > 1_000  # full dates and mothers' names: every key is exercised
+
+
+def test_stored_features_decode_to_the_feature_row():
+    person = PersonInput(
+        full_name="Nguyễn Văn Hùng",
+        birth_date="12/03/1985",
+        sex="Nam",
+        birth_place="Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa",
+        mother_name="Lê Thị Cúc",
+        ethnicity="Kinh",
+    )
+    row = person_features(person)
+    decoded = decode_features(match_columns(person)["match_features"])
+
+    assert decoded is not None
+    assert dict(zip(row, decoded, strict=False)) == {k: row[k] for k in list(row)[: len(decoded)]}
+    assert decoded[list(row).index("byr")] == 1985
+    assert decoded[list(row).index("giv_n")] == "hùng"
+    # Another version of the features, or none, is not used.
+    assert decode_features(None) is None
+    assert decode_features('[0, "x"]') is None

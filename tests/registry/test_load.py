@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.registry.extracts import ExtractError, open_extract
 from hotich.registry.loading import extract_load
 from hotich.registry.models import Citizen
@@ -80,7 +80,7 @@ def test_it_repairs_mojibake_and_sets_names_keys_and_blocking_keys(db, units, tm
     )
     assert (c.name_key, c.family_key, c.given_key) == ("nguyen thi hai", "nguyen", "hai")
     assert c.birthplace_unit == units["old_commune"]
-    expected = block_keys(
+    expected = match_columns(
         PersonInput(
             full_name="Nguyễn Thị Hải",
             birth_date=PartialDate(1985, 3, 2),
@@ -136,7 +136,9 @@ def test_running_the_same_file_again_updates_rows_and_never_duplicates(db, tmp_p
     assert Citizen.objects.count() == 2
     updated = Citizen.objects.get(personal_id="038085000001")
     assert (updated.pk, updated.full_name) == (first_pk, "Lê Văn Mốt")
-    assert updated.bk1 == block_keys(PersonInput(full_name="Lê Văn Mốt", birth_date="1985"))["bk1"]
+    assert (
+        updated.bk1 == match_columns(PersonInput(full_name="Lê Văn Mốt", birth_date="1985"))["bk1"]
+    )
 
 
 def test_a_personal_id_twice_in_one_file_keeps_the_last_row(db, tmp_path):

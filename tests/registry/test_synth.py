@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from hotich.lib.idnumbers import validate_personal_id
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 from hotich.registry.services import citizens_load, citizens_synthesise
 from hotich.registry.synth import POPULATION_COLUMNS, IdSet, province_places, synth_people
@@ -98,7 +98,7 @@ def test_synthesising_into_the_registry_sets_keys_units_and_links(db, units):
     c = Citizen.objects.exclude(father=None).select_related("father", "mother").first()
     assert c.father.spouse_id == c.mother.pk and c.mother.spouse_id == c.father.pk
     assert c.father_name == c.father.full_name
-    expected = block_keys(PersonInput.from_citizen(c))
+    expected = match_columns(PersonInput.from_citizen(c))
     assert {k: getattr(c, k) for k in expected} == expected
     # A second run adds new people and never reuses a personal ID.
     citizens_synthesise(count=400, province_code="38", seed=3, workers=0)

@@ -3,7 +3,7 @@
 import pytest
 
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, block_keys
+from hotich.matching.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 - fixtures
 
@@ -31,7 +31,7 @@ def test_lookup_shows_the_registry_candidate_field_by_field(page, live_server, p
         birthplace=person.birth_place,
         father_name=person.father_name,
         mother_name=person.mother_name,
-        **block_keys(person),
+        **match_columns(person),
     )
     log_in(page, live_server, "nhaplieu")
     page.get_by_role("link", name="Tra cứu dân cư").click()
