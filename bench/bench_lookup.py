@@ -3,6 +3,10 @@
 Run: .venv/bin/python bench/bench_lookup.py          (20,000 citizens, SQLite and PostgreSQL)
      .venv/bin/python bench/bench_lookup.py --full   (1,000,000 citizens, 2,000 lookups)
      .venv/bin/python bench/bench_lookup.py --size 200000 --lookups 1000 --db sqlite
+     .venv/bin/python bench/bench_lookup.py --existing postgres://…/hotich_10m --lookups 1000
+                     (a registry already loaded, e.g. 10 million citizens by
+                     ``hotich registry load``; records are noisy copies of citizens drawn
+                     from it, and a tenth are people it does not have)
 
 For each database (a SQLite file in a temporary folder; a throw-away PostgreSQL database
 created on ``--postgres`` and dropped afterwards) a child process migrates, loads a synthetic
@@ -181,6 +185,73 @@ def child(size: int, lookups: int, folder: Path) -> None:
     print(f"  database: {connection.vendor}")
 
 
+def child_existing(lookups: int) -> None:
+    """Time lookups against the registry DATABASE_URL already holds (nothing is written)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotich.settings")
+    django.setup()
+    from django.db import connection
+
+    from hotich.matching import services
+    from hotich.matching.benchdata import make_bench_data, synth_people
+    from hotich.matching.features import PersonInput, person_features
+    from hotich.registry.models import Citizen
+
+    low, high = (
+        Citizen.objects.order_by("pk").values_list("pk", flat=True).first(),
+        Citizen.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
+    if low is None:
+        sys.exit("The registry is empty.")
+    total = high - low + 1
+    rng = random.Random(5)
+    fields = ("personal_id", "full_name", "birth_date", "sex", "birthplace", "hometown")
+    fields += ("ethnicity", "father_name", "mother_name")
+    people = []
+    sample = rng.sample(range(low, high + 1), min(total, 2 * lookups))
+    for values in Citizen.objects.filter(pk__in=sample).values_list(*fields):
+        row = dict(zip(fields, values, strict=True))
+        row["birth_place"] = row.pop("birthplace")
+        row["birth_date"] = row["birth_date"].isoformat() if row["birth_date"] else ""
+        row["sex"] = {"1": "Nam", "2": "Nữ"}.get(row["sex"], "")
+        people.append(row)
+    absent = lookups // 10
+    data = make_bench_data(people, records=lookups - absent, absent=0.0, namesakes=0.0, seed=5)
+    outsiders = make_bench_data(synth_people(absent * 20, seed=99), records=absent, seed=99)
+    records = [PersonInput.from_row(r) for r in (*data.records, *outsiders.records)]
+    rng.shuffle(records)
+    print(f"  registry: ids {low:,} to {high:,}; {len(records):,} records", flush=True)
+
+    model = services.active_model()
+    for person in records[:WARM_UP]:
+        services.lookup(person, model=model)
+    lookup_times, query_times, sizes = [], [], []
+    for person in records:
+        started = time.perf_counter()
+        services.lookup(person, model=model)
+        lookup_times.append(time.perf_counter() - started)
+        row = person_features(person)
+        started = time.perf_counter()
+        sizes.append(len(services.candidate_vectors([row])))
+        query_times.append(time.perf_counter() - started)
+    fetch_times = []
+    for _ in records:
+        pk = rng.randrange(low, high + 1)
+        started = time.perf_counter()
+        Citizen.objects.filter(pk=pk).first()
+        fetch_times.append(time.perf_counter() - started)
+    sizes.sort()
+    print(f"  lookup (query + scoring + decision): {percentiles(lookup_times)}")
+    print(f"  candidate query and decoding alone:  {percentiles(query_times)}")
+    print(f"  reference, primary-key fetch:        {percentiles(fetch_times)}")
+    print(
+        f"  candidates per lookup: p50 {sizes[len(sizes) // 2]}, "
+        f"p95 {sizes[int(0.95 * len(sizes))]}, max {sizes[-1]}"
+    )
+    print(f"  database: {connection.vendor}")
+
+
 def run(database: str, size: int, lookups: int) -> int:
     with tempfile.TemporaryDirectory(prefix="hotich-bench-") as folder:
         env = dict(os.environ, HOTICH_DATA_DIR=folder)
@@ -226,11 +297,18 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=None, help="records looked up")
     parser.add_argument("--full", action="store_true", help="1,000,000 citizens, 2,000 lookups")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--existing", metavar="DATABASE_URL", help="time lookups on a registry already loaded"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     size = FULL_SIZE if args.full else args.size
     lookups = args.lookups or (FULL_LOOKUPS if args.full else DEFAULT_LOOKUPS)
+    if args.existing:
+        os.environ["DATABASE_URL"] = args.existing
+        child_existing(lookups)
+        return
     if args.child:
         child(size, lookups, Path(args.folder))
         return

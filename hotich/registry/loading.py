@@ -99,6 +99,11 @@ _UNIT_IDS: dict[tuple[str, str, str], int] = {}
 _TODAY: date | None = None
 
 
+def _text_rows() -> bool:
+    """PostgreSQL takes COPY text lines formatted by the workers (see PreparedChunk.lines)."""
+    return connection.vendor == "postgresql"
+
+
 def _prepared_chunks(
     chunks: Iterator[Chunk], columns: list[str], workers: int
 ) -> Iterator[R.PreparedChunk]:
@@ -109,14 +114,14 @@ def _prepared_chunks(
     second = next(chunks, None)
     if second is None or workers <= 0:
         # One chunk (or no workers wanted): not worth starting processes.
-        R.init_worker(_UNIT_IDS, _TODAY)
+        R.init_worker(_UNIT_IDS, _TODAY, _text_rows())
         for rows, numbers in [first, *([second] if second else []), *chunks]:
             yield R.prepare_in_worker((rows, numbers, columns))
         return
     # "spawn" everywhere (Windows has nothing else): workers import only the pure modules,
     # and a fork of a process with threads (tqdm's monitor, the server) risks deadlocks.
     with multiprocessing.get_context("spawn").Pool(
-        workers, initializer=R.init_worker, initargs=(_UNIT_IDS, _TODAY)
+        workers, initializer=R.init_worker, initargs=(_UNIT_IDS, _TODAY, _text_rows())
     ) as pool:
         pending: deque[Any] = deque()
         for rows, numbers in (first, second):
@@ -182,7 +187,7 @@ class _Writer:
         if not self.bulk:
             self.upsert(prepared)
             return
-        ids, created = self.ids, self.created_at
+        ids = self.ids
         pks, kinds, targets = self.deferred
         links_of = dict(zip(prepared.linked, prepared.links, strict=True))
         self.link_rows += len(prepared.links)
@@ -190,23 +195,23 @@ class _Writer:
         pk = self.next_id
         # Keys first, for the whole chunk: a link to a row further down the same chunk (a
         # spouse on the next line, children after their parents) is then set on insert.
-        fresh: list[
-            tuple[int, tuple[object, ...], tuple[str, str | None, str | None, str | None] | None]
-        ] = []
-        for i, values in enumerate(prepared.values):
-            pid = int(values[0])  # type: ignore[call-overload]
+        fresh: list[tuple[int, Any, tuple[str, str | None, str | None, str | None] | None]] = []
+        text = bool(prepared.lines)
+        for i, row in enumerate(prepared.lines or prepared.values):
+            # The personal ID comes first: 12 digits (a COPY line starts with them).
+            pid = int(row[:12] if text else row[0])  # type: ignore[call-overload]
             link = links_of.get(i)
             if pid in ids:
-                again.values.append(values)
+                (again.lines if text else again.values).append(row)  # type: ignore[arg-type]
                 if link:
-                    again.linked.append(len(again.values) - 1)
+                    again.linked.append(again.loaded - 1)
                     again.links.append(link)
                 continue
             ids[pid] = pk
-            fresh.append((pk, values, link))
+            fresh.append((pk, row, link))
             pk += 1
-        new: list[tuple[object, ...]] = []
-        for row_pk, values, link in fresh:
+        new: list[tuple[int, Any, tuple[int | None, ...]]] = []
+        for row_pk, row, link in fresh:
             refs: list[int | None] = [None, None, None]
             if link:
                 for kind in range(3):
@@ -219,12 +224,12 @@ class _Writer:
                             targets.append(int(other))
                         else:
                             refs[kind] = target
-            new.append((row_pk, *values, created, *refs))
+            new.append((row_pk, row, tuple(refs)))
         self.next_id = pk
         self.inserted += len(new)
         if new:
             self.insert_new(new)
-        if again.values:
+        if again.loaded:
             self.upsert(again)
 
     def finish_bulk(self) -> tuple[int, int]:
@@ -244,7 +249,8 @@ class _Writer:
         self.after_bulk()
         return self.link_rows, missing + self.link()[1]
 
-    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+    def insert_new(self, rows: list[tuple[int, Any, tuple[int | None, ...]]]) -> None:
+        """Insert new rows: (primary key, values or COPY line, father/mother/spouse keys)."""
         raise NotImplementedError
 
     def link(self) -> tuple[int, int]:
@@ -333,14 +339,13 @@ class _SQLiteWriter(_Writer):
         )
         return int(self.raw.fetchone()[0]) + 1
 
-    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+    def insert_new(self, rows: list[tuple[int, Any, tuple[int | None, ...]]]) -> None:
         created = self.created
         columns = ", ".join(f'"{c}"' for c in _BULK_COLUMNS)
         marks = ", ".join("?" * len(_BULK_COLUMNS))
-        created_at = len(R.DB_COLUMNS) + 1
         self.raw.executemany(
             f'INSERT INTO "{TABLE}" ({columns}) VALUES ({marks})',  # noqa: S608 - constant identifiers
-            [(*r[:created_at], created, *r[created_at + 1 :]) for r in rows],
+            [(pk, *values, created, *refs) for pk, values, refs in rows],
         )
 
     def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
@@ -443,11 +448,20 @@ class _PostgresWriter(_Writer):
         )
         return int(self.cursor.fetchone()[0])
 
-    def insert_new(self, rows: list[tuple[object, ...]]) -> None:
+    def insert_new(self, rows: list[tuple[int, Any, tuple[int | None, ...]]]) -> None:
         columns = ", ".join(f'"{c}"' for c in _BULK_COLUMNS)
+        created = self.created_at.isoformat()
         with self.pg.copy(f'COPY "{TABLE}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+            if rows and isinstance(rows[0][1], str):
+                copy.write(
+                    "".join(
+                        f"{pk}\t{line}\t{created}\t{_ref(refs[0])}\t{_ref(refs[1])}\t{_ref(refs[2])}\n"
+                        for pk, line, refs in rows
+                    )
+                )
+            else:
+                for pk, values, refs in rows:
+                    copy.write_row((pk, *values, self.created_at, *refs))
 
     def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
         ids = "_registry_load_ids"
@@ -483,6 +497,16 @@ class _PostgresWriter(_Writer):
             for values in prepared.values:
                 row_no += 1
                 copy.write_row((row_no, *values, created))
+            if prepared.lines:
+                stamp = created.isoformat()
+                first = row_no + 1
+                row_no += len(prepared.lines)
+                copy.write(
+                    "".join(
+                        f"{n}\t{line}\t{stamp}\n"
+                        for n, line in enumerate(prepared.lines, start=first)
+                    )
+                )
         self.row_no = row_no
         self.pg.execute(self.upsert_sql)
         self.pg.execute(f'TRUNCATE "{self.STAGE}"')
@@ -517,6 +541,10 @@ class _PostgresWriter(_Writer):
 
     def close(self) -> None:
         self.cursor.execute(f'DROP TABLE IF EXISTS "{self.STAGE}", "{_LINKS}"')
+
+
+def _ref(key: int | None) -> str:
+    return "\\N" if key is None else str(key)
 
 
 def _writer(cursor: Any) -> _Writer:
@@ -603,7 +631,7 @@ def extract_load(
                     writer.write(prepared)
                     writing += time.perf_counter() - started
                     _count(report, prepared, on_problem)
-                    written += len(prepared.values)
+                    written += prepared.loaded
                     if step is not None and written >= COMMIT_EVERY:
                         step.__exit__(None, None, None)
                         step, written = None, 0
@@ -645,8 +673,8 @@ def _count(
     on_problem: Callable[[R.RowProblem, str], None] | None,
 ) -> None:
     report.rows += prepared.rows
-    report.loaded += len(prepared.values)
-    report.rejected += prepared.rows - len(prepared.values)
+    report.loaded += prepared.loaded
+    report.rejected += prepared.rows - prepared.loaded
     for problem in prepared.problems:
         if not problem.fatal:
             report.warnings += 1

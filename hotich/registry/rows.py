@@ -129,6 +129,31 @@ class PreparedChunk:
     problems: list[RowProblem]
     rows: int
     linked: list[int] = field(default_factory=list)
+    # For PostgreSQL the values of each row come as one line of COPY text instead (see
+    # copy_line): formatted in the workers, so the writing process only adds the keys.
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        """How many rows are good (in ``values`` or in ``lines``)."""
+        return len(self.lines) or len(self.values)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(values: Sequence[object]) -> str:
+    """Return VALUES as one row of PostgreSQL's COPY text format (no end of line)."""
+    return "\t".join(
+        "\\N"
+        if v is None
+        else v.translate(_COPY_ESCAPES)
+        if v.__class__ is str
+        else ("t" if v else "f")
+        if v.__class__ is bool
+        else str(v)
+        for v in values
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -247,11 +272,13 @@ def prepare_chunk(
     columns: Sequence[str],
     unit_ids: dict[tuple[str, str, str], int],
     today: date | None = None,
+    text: bool = False,
 ) -> PreparedChunk:
     """Return the Citizen values of ROWS (cells in the order of COLUMNS), their links, problems.
 
     ``unit_ids`` maps (period, level, code) of administrative units to their primary keys; a
-    birthplace that resolves to one of them sets ``birthplace_unit_id``.
+    birthplace that resolves to one of them sets ``birthplace_unit_id``. With ``text`` the
+    values of each row are returned as a COPY line in ``lines`` (the personal ID first).
     """
     index = {name: i for i, name in enumerate(columns)}
     width = len(columns)
@@ -263,10 +290,13 @@ def prepare_chunk(
         prepared = prepare_row(row, number, index, unit_ids, out.problems, today)
         if prepared is not None:
             values, links = prepared
-            out.values.append(values)
+            if text:
+                out.lines.append(copy_line(values))
+            else:
+                out.values.append(values)
             if links is not None:
                 out.links.append(links)
-                out.linked.append(len(out.values) - 1)
+                out.linked.append(out.loaded - 1)
     return out
 
 
@@ -429,19 +459,22 @@ def warm_up() -> None:
 
 _UNIT_IDS: dict[tuple[str, str, str], int] = {}
 _TODAY: date | None = None
+_TEXT = False
 
 
-def init_worker(unit_ids: dict[tuple[str, str, str], int], today: date | None) -> None:
+def init_worker(
+    unit_ids: dict[tuple[str, str, str], int], today: date | None, text: bool = False
+) -> None:
     """Set up a worker process of the loader (see hotich.registry.loading)."""
-    global _UNIT_IDS, _TODAY
-    _UNIT_IDS, _TODAY = unit_ids, today
+    global _UNIT_IDS, _TODAY, _TEXT
+    _UNIT_IDS, _TODAY, _TEXT = unit_ids, today, text
     warm_up()
 
 
 def prepare_in_worker(args: tuple[list[tuple[object, ...]], list[int], list[str]]) -> PreparedChunk:
     """Return prepare_chunk of (rows, row numbers, columns) with the worker's unit table."""
     rows, numbers, columns = args
-    return prepare_chunk(rows, numbers, columns, _UNIT_IDS, _TODAY)
+    return prepare_chunk(rows, numbers, columns, _UNIT_IDS, _TODAY, text=_TEXT)
 
 
 def canonical_columns(header: Iterable[object]) -> list[str]:

@@ -435,3 +435,34 @@ def test_a_bulk_load_that_fails_half_way_leaves_the_registry_as_it_was(db, tmp_p
     assert list(Citizen.objects.values_list("personal_id", flat=True)) == ["038080000001"]
     assert _indexes() == indexes
     assert extract_load(open_extract(path), workers=0, rebuild_indexes=True).inserted == 181
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_backslashes_tabs_and_line_breaks_are_stored_as_written(db, tmp_path, bulk):
+    """On PostgreSQL the rows travel as COPY text: its escapes must not change a value."""
+    header = ["personal_id", "full_name", "birth_date", "sex", "residence", "nationality"]
+    residence = 'Số 5\\7 ngõ "Hà"\tthôn\\nĐông\r\nxã \\N'
+    rows = [
+        ["038090000001", "Nguyễn Văn An", "1990-01-02", "Nam", residence, "\\N"],
+        ["038190000002", "Lê Thị Bé", "1990", "Nữ", "", "Lào"],
+    ]
+    path = write_csv(tmp_path / "r.csv", rows, header=header)
+
+    report = extract_load(open_extract(path), workers=0, rebuild_indexes=bulk)
+
+    assert (report.loaded, report.rejected) == (2, 0)
+    first = Citizen.objects.get(personal_id="038090000001")
+    assert "\\7" in first.residence and "\\nĐông" in first.residence
+    assert first.residence.endswith("\\N")
+    assert first.nationality == "\\N"
+    assert first.alive is True and first.death_date is None
+    expected = match_columns(
+        PersonInput(full_name="Nguyễn Văn An", birth_date="1990-01-02", sex="Nam")
+    )
+    assert {k: getattr(first, k) for k in expected} == expected
+    second = Citizen.objects.get(personal_id="038190000002")
+    assert (second.residence, second.nationality, second.birth_date) == (
+        "",
+        "Lào",
+        PartialDate(1990),
+    )
