@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -41,6 +41,8 @@ def vector_at(side: str, column: str) -> str:
 
 def as_vector(row: Row | Vector) -> Vector:
     """Return a feature row as a vector (FEATURE_COLUMNS order); vectors are returned as is."""
+    if row.__class__ is tuple or row.__class__ is list:  # the hot path: no ABC check
+        return row  # type: ignore[return-value]
     if isinstance(row, Mapping):
         return tuple(row.get(column) for column in FEATURE_COLUMNS)
     return row
@@ -453,6 +455,14 @@ class FieldScore:
     agrees: bool  # the level is a positive one (not null, not "else")
 
 
+class Weighed(NamedTuple):
+    """A pair weighed: total match weight, level index and weight of each comparison."""
+
+    weight: float
+    levels: tuple[int, ...]
+    weights: list[float]
+
+
 @dataclass(frozen=True)
 class Score:
     weight: float
@@ -499,33 +509,34 @@ class MatchModel:
             self._plan.append((weights, tf))
         self._prior = parameters.prior_weight
 
-    def _field_weights(self, left: Vector, right: Vector) -> tuple[tuple[int, ...], list[float]]:
+    def weigh(self, left: Row | Vector, right: Row | Vector) -> Weighed:
+        """Return the match weight of a pair with the level and weight of each comparison."""
+        left, right = as_vector(left), as_vector(right)
         levels = LEVELS(left, right)
         weights = []
+        total = self._prior
         for (level_weights, tf), index in zip(self._plan, levels, strict=True):
             weight = level_weights[index]
             if tf is not None and tf[0] == index:
                 _index, at, table, base = tf
                 tl, tr = table.get(left[at]), table.get(right[at])
                 if tl is not None or tr is not None:
-                    weight += base - math.log2(max(t for t in (tl, tr) if t is not None))
+                    frequency = tl if tr is None else tr if tl is None or tr > tl else tl
+                    weight += base - math.log2(frequency)
             weights.append(weight)
-        return levels, weights
+            total += weight
+        return Weighed(total, levels, weights)
 
     def weight(self, left: Row | Vector, right: Row | Vector) -> float:
         """Return the match weight of a pair (equal to ``score(left, right).weight``)."""
-        total = self._prior
-        for weight in self._field_weights(as_vector(left), as_vector(right))[1]:
-            total += weight
-        return total
+        return self.weigh(left, right).weight
 
-    def score(self, left: Row | Vector, right: Row | Vector) -> Score:
-        """Return the match weight, probability and per-field levels of a pair."""
-        levels, weights = self._field_weights(as_vector(left), as_vector(right))
-        total = self._prior
+    def explain(self, weighed: Weighed) -> Score:
+        """Return the score of a pair weighed by :meth:`weigh`, with every field's level."""
         fields = []
-        for comparison, index, weight in zip(COMPARISONS, levels, weights, strict=True):
-            total += weight
+        for comparison, index, weight in zip(
+            COMPARISONS, weighed.levels, weighed.weights, strict=True
+        ):
             level = comparison.levels[index]
             fields.append(
                 FieldScore(
@@ -537,7 +548,11 @@ class MatchModel:
                     agrees=not level.null and level.cond is not None,
                 )
             )
-        return Score(total, probability_from_weight(total), tuple(fields))
+        return Score(weighed.weight, probability_from_weight(weighed.weight), tuple(fields))
+
+    def score(self, left: Row | Vector, right: Row | Vector) -> Score:
+        """Return the match weight, probability and per-field levels of a pair."""
+        return self.explain(self.weigh(left, right))
 
     def describe(self) -> list[dict[str, Any]]:
         """Return, per comparison and level, m, u and the weight (for ``hotich model show``)."""

@@ -167,9 +167,11 @@ def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = No
     record = person_features(person)
     left = as_vector(record)
     kept = []
+    weigh = model.weigh
     for pk, (personal_id, vector) in candidate_vectors([record]).items():
-        if probability_from_weight(model.weight(left, vector)) >= REPORT_FLOOR:
-            kept.append((pk, personal_id, vector, model.score(left, vector)))
+        weighed = weigh(left, vector)
+        if probability_from_weight(weighed.weight) >= REPORT_FLOOR:
+            kept.append((pk, personal_id, vector, model.explain(weighed)))
     kept.sort(key=lambda item: (-item[3].weight, item[1]))
     decision = decide(
         record,
