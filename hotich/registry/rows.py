@@ -139,20 +139,27 @@ class PreparedChunk:
         return len(self.lines) or len(self.values)
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def _copy_text(value: str) -> str:
+    # Most values need no escape: four scans in C instead of a translation per character.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\\", "\\\\").replace("\t", "\\t")
+        return value.replace("\n", "\\n").replace("\r", "\\r")
+    return value
 
 
 def copy_line(values: Sequence[object]) -> str:
     """Return VALUES as one row of PostgreSQL's COPY text format (no end of line)."""
     return "\t".join(
-        "\\N"
-        if v is None
-        else v.translate(_COPY_ESCAPES)
-        if v.__class__ is str
-        else ("t" if v else "f")
-        if v.__class__ is bool
-        else str(v)
-        for v in values
+        [
+            "\\N"
+            if v is None
+            else _copy_text(v)
+            if v.__class__ is str
+            else ("t" if v else "f")
+            if v.__class__ is bool
+            else str(v)
+            for v in values
+        ]
     )
 
 
