@@ -487,6 +487,14 @@ class _PostgresWriter(_Writer):
         self.cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
         super().rebuild_indexes()
         for name, definition in getattr(self, "foreign_keys", []):
+            definition = definition.removesuffix(" NOT VALID")
+            if f"REFERENCES {TABLE}(" in definition:
+                # Father, mother, spouse: the loader set every such key itself, from the keys
+                # it gave out or read from the table, inside this locked transaction; checking
+                # them again costs a join of the whole table per key (15 s per 10 million
+                # rows). NOT VALID: still enforced on every later write; VALIDATE CONSTRAINT
+                # checks the rows at any time (docs/registry.md).
+                definition += " NOT VALID"
             self.cursor.execute(f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{name}" {definition}')
         self.foreign_keys = []
 

@@ -84,12 +84,17 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("công dân")
         verbose_name_plural = _("công dân")
-        # Plain B-tree indexes, not db_index=True: on PostgreSQL that adds a second
-        # varchar_pattern_ops ("_like") index per column for LIKE queries, which nothing runs
-        # on these keys (lookups are by equality) and which doubled the cost of a bulk load.
+        # One B-tree index per key, not db_index=True: on PostgreSQL that adds a second
+        # varchar_pattern_ops ("_like") index per column, which doubled the cost of a bulk
+        # load. The one index uses that operator class itself (PostgreSQL only; ignored
+        # elsewhere): it compares bytes instead of the database's collation, which sorts
+        # several times faster when a bulk load rebuilds the indexes, and the keys are only
+        # ever compared for equality.
         indexes = [
-            models.Index(fields=["name_key"], name="citizen_name_key"),
-            *(models.Index(fields=[f"bk{i}"], name=f"citizen_bk{i}") for i in range(1, 7)),
+            models.Index(
+                fields=[field], name=f"citizen_{field}", opclasses=["varchar_pattern_ops"]
+            )
+            for field in ("name_key", "bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
         ]
 
     def __str__(self) -> str:

@@ -416,6 +416,25 @@ def test_a_bulk_load_outside_a_transaction_checks_foreign_keys_once_and_restores
     father = Citizen.objects.get(personal_id="038075000001")
     with pytest.raises(IntegrityError), transaction.atomic():
         Citizen.objects.filter(pk=father.pk).update(father_id=10**9)
+    if connection.vendor == "postgresql":
+        # The links between citizens come back NOT VALID (the loader set them itself): the
+        # rows do pass the check, and a second bulk load handles such constraints.
+        with connection.cursor() as cursor:
+            for _round in range(2):
+                cursor.execute(
+                    "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' "
+                    "AND conrelid = %s::regclass AND confrelid = conrelid ORDER BY conname",
+                    [Citizen._meta.db_table],
+                )
+                links = cursor.fetchall()
+                assert [valid for _name, valid in links] == [False, False, False]
+                for name, _valid in links:
+                    cursor.execute(
+                        f'ALTER TABLE "{Citizen._meta.db_table}" VALIDATE CONSTRAINT "{name}"'
+                    )
+                extract_load(open_extract(path), workers=0, chunk_size=25, rebuild_indexes=True)
+        assert _indexes() == indexes
+        assert Citizen.objects.count() == 181
 
 
 def test_a_bulk_load_that_fails_half_way_leaves_the_registry_as_it_was(db, tmp_path):
