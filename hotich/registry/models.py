@@ -91,9 +91,7 @@ class Citizen(models.Model):
         # several times faster when a bulk load rebuilds the indexes, and the keys are only
         # ever compared for equality.
         indexes = [
-            models.Index(
-                fields=[field], name=f"citizen_{field}", opclasses=["varchar_pattern_ops"]
-            )
+            models.Index(fields=[field], name=f"citizen_{field}", opclasses=["varchar_pattern_ops"])
             for field in ("name_key", "bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
         ]
 
