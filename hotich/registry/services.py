@@ -202,6 +202,13 @@ def personal_id_issue(
     )
 
 
+def stale_features() -> Any:
+    """Return the citizens without stored matching features of the current version."""
+    return Citizen.objects.filter(
+        Q(match_features__isnull=True) | ~Q(match_features__startswith=f"[{FEATURES_VERSION},")
+    )
+
+
 def citizens_refeature(
     *, everyone: bool = False, chunk: int = 5_000, progress: Callable[[int], None] | None = None
 ) -> int:
@@ -211,8 +218,7 @@ def citizens_refeature(
     citizens written by other means than the loader; ``everyone`` redoes all of them. The
     lookup gives the same answers without this, only slower. Returns how many were updated.
     """
-    stale = Q(match_features__isnull=True) | ~Q(match_features__startswith=f"[{FEATURES_VERSION},")
-    citizens = Citizen.objects.all() if everyone else Citizen.objects.filter(stale)
+    citizens = Citizen.objects.all() if everyone else stale_features()
     fields = [*BLOCKING_KEYS, "match_features"]
     table = connection.ops.quote_name(Citizen._meta.db_table)
     assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields)

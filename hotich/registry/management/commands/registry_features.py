@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from hotich.registry.models import Citizen
-from hotich.registry.services import citizens_refeature
+from hotich.registry.services import citizens_refeature, stale_features
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        total = Citizen.objects.count()
+        total = Citizen.objects.count() if options["all"] else stale_features().count()
         with tqdm(total=total, unit=" người", disable=options["verbosity"] == 0) as bar:
 
             def progress(done: int) -> None:
