@@ -1,12 +1,31 @@
 """Shared fixtures: administrative units, personas for every role, books and entries."""
 
 import os
+import threading
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # fixtures in that thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The live server of the browser tests answers each request in its own thread, and on the
+# in-memory SQLite test database every thread uses the test's one connection (Django shares
+# it so the server sees the test's data). A page that loads several images at once then uses
+# that connection from several threads at the same moment, which sqlite3 refuses ("bad
+# parameter or other API misuse"). Requests to the live server are therefore handled one at
+# a time on SQLite (the test client does not go through WSGIHandler).
+if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    _one_request_at_a_time = threading.Lock()
+    _handle = WSGIHandler.__call__
+
+    def _serialised(self, environ, start_response):
+        with _one_request_at_a_time:
+            return _handle(self, environ, start_response)
+
+    WSGIHandler.__call__ = _serialised
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
 
