@@ -18,11 +18,16 @@ from pathlib import Path
 
 from hotich.lib.idnumbers import validate_personal_id
 from hotich.matching.decide import Decision
-from hotich.matching.features import PersonInput, clean_text, parse_birth_date, parse_sex
+from hotich.matching.features import (
+    PERSON_COLUMNS,
+    PersonInput,
+    clean_text,
+    parse_birth_date,
+    parse_sex,
+)
 
-OPTIONAL = ("birth_place", "hometown", "ethnicity", "father_name", "mother_name")
-CITIZEN_COLUMNS = ("personal_id", "full_name", "birth_date", "sex", *OPTIONAL)
-RECORD_COLUMNS = ("record_id", "full_name", "birth_date", "sex", *OPTIONAL)
+CITIZEN_COLUMNS = ("personal_id", *PERSON_COLUMNS)
+RECORD_COLUMNS = ("record_id", *PERSON_COLUMNS)
 # Registry extracts are checked for shape, not against today's date.
 _FAR_FUTURE = date(2199, 12, 31)
 RESULT_COLUMNS = ("record_id", "outcome", "personal_id", "score", "fields")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import orjson
@@ -116,6 +116,14 @@ class PersonInput:
             father_name=getattr(citizen, "father_name", "") or "",
             mother_name=getattr(citizen, "mother_name", "") or "",
         )
+
+
+# A person's columns in the file contract and the lookup form: PersonInput's fields.
+PERSON_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(PersonInput))
+# The Citizen attributes PersonInput.from_citizen reads.
+CITIZEN_INPUT_FIELDS: tuple[str, ...] = tuple(
+    "birthplace" if name == "birth_place" else name for name in PERSON_COLUMNS
+)
 
 
 @lru_cache(maxsize=200_000)

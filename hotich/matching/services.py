@@ -23,6 +23,7 @@ from hotich.matching.batch import REPORT_FLOOR, Backend, features_frame, reconci
 from hotich.matching.decide import Candidate, Decision, Thresholds, decide
 from hotich.matching.features import (
     BLOCKING_KEYS,
+    CITIZEN_INPUT_FIELDS,
     PersonInput,
     decode_features,
     features_row,
@@ -37,19 +38,7 @@ from hotich.registry.models import Citizen
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 
-CITIZEN_FIELDS = (
-    "id",
-    "personal_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "birthplace",
-    "hometown",
-    "ethnicity",
-    "father_name",
-    "mother_name",
-    "match_features",
-)
+CITIZEN_FIELDS = ("id", "personal_id", *CITIZEN_INPUT_FIELDS, "match_features")
 
 
 def thresholds() -> Thresholds:

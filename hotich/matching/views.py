@@ -11,20 +11,11 @@ from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.services import job_enqueue
 from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
-from hotich.matching.features import PersonInput
+from hotich.matching.features import PERSON_COLUMNS, PersonInput
 from hotich.matching.services import lookup
 from hotich.matching.tasks import book_reconcile_task
 
-LOOKUP_FIELDS = (
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "father_name",
-    "mother_name",
-)
+LOOKUP_FIELDS = PERSON_COLUMNS
 
 
 @require_GET

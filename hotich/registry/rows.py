@@ -20,6 +20,7 @@ from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
 from hotich.matching.features import (
+    PERSON_COLUMNS,
     NameFeatures,
     blocking_values,
     clean_text,
@@ -33,17 +34,7 @@ from hotich.matching.features import (
 )
 
 #: The load contract (issue 4): required first four, the others may be missing or empty.
-CONTRACT_COLUMNS: tuple[str, ...] = (
-    "personal_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "father_name",
-    "mother_name",
-)
+CONTRACT_COLUMNS: tuple[str, ...] = ("personal_id", *PERSON_COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS[:4]
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "residence",

@@ -18,6 +18,7 @@ from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.idnumbers import InvalidPersonalId, generate_personal_id, normalise_province_code
 from hotich.matching.features import (
     BLOCKING_KEYS,
+    CITIZEN_INPUT_FIELDS,
     FEATURES_VERSION,
     PersonInput,
     clean_text,
@@ -227,13 +228,15 @@ def citizens_refeature(
     done, last = 0, 0
     while True:
         batch = list(
-            citizens.filter(pk__gt=last).order_by("pk").values_list("pk", *PERSON_FIELDS)[:chunk]
+            citizens.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", *CITIZEN_INPUT_FIELDS)[:chunk]
         )
         if not batch:
             return done
         params = []
         for pk, *values in batch:
-            citizen = dict(zip(PERSON_FIELDS, values, strict=True))
+            citizen = dict(zip(CITIZEN_INPUT_FIELDS, values, strict=True))
             columns = match_columns(PersonInput.from_citizen(SimpleNamespace(**citizen)))
             params.append([*(columns[f] for f in fields), pk])
         with transaction.atomic(), connection.cursor() as cursor:
@@ -242,16 +245,3 @@ def citizens_refeature(
         last = batch[-1][0]
         if progress:
             progress(done)
-
-
-# The citizen's values the matching features are derived from (PersonInput.from_citizen).
-PERSON_FIELDS = (
-    "full_name",
-    "birth_date",
-    "sex",
-    "birthplace",
-    "hometown",
-    "ethnicity",
-    "father_name",
-    "mother_name",
-)

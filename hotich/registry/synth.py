@@ -23,6 +23,7 @@ from hotich.lib.names import (
     COMMON_MIDDLE_NAMES_FEMALE,
     COMMON_MIDDLE_NAMES_MALE,
 )
+from hotich.registry.rows import CONTRACT_COLUMNS, OPTIONAL_COLUMNS
 
 ETHNICITIES = (("Kinh", 0.93), ("Mường", 0.04), ("Thái", 0.02), ("Thổ", 0.005), ("Dao", 0.005))
 
@@ -314,23 +315,7 @@ def synth_people(
 
 
 #: Columns of a population file written by :func:`population_write`, in order.
-POPULATION_COLUMNS = (
-    "personal_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "father_name",
-    "mother_name",
-    "residence",
-    "nationality",
-    "spouse_id",
-    "father_id",
-    "mother_id",
-    "death_date",
-)
+POPULATION_COLUMNS = (*CONTRACT_COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def population_write(
