@@ -451,17 +451,14 @@ class _PostgresWriter(_Writer):
     def insert_new(self, rows: list[tuple[int, Any, tuple[int | None, ...]]]) -> None:
         columns = ", ".join(f'"{c}"' for c in _BULK_COLUMNS)
         created = self.created_at.isoformat()
+        # The rows are COPY lines (see _text_rows): add the key, the time and the links.
         with self.pg.copy(f'COPY "{TABLE}" ({columns}) FROM STDIN') as copy:
-            if rows and isinstance(rows[0][1], str):
-                copy.write(
-                    "".join(
-                        f"{pk}\t{line}\t{created}\t{_ref(refs[0])}\t{_ref(refs[1])}\t{_ref(refs[2])}\n"
-                        for pk, line, refs in rows
-                    )
+            copy.write(
+                "".join(
+                    f"{pk}\t{line}\t{created}\t{_ref(refs[0])}\t{_ref(refs[1])}\t{_ref(refs[2])}\n"
+                    for pk, line, refs in rows
                 )
-            else:
-                for pk, values, refs in rows:
-                    copy.write_row((pk, *values, self.created_at, *refs))
+            )
 
     def update_links(self, rows: list[tuple[int, int | None, int | None, int | None]]) -> None:
         ids = "_registry_load_ids"
@@ -499,23 +496,16 @@ class _PostgresWriter(_Writer):
         self.foreign_keys = []
 
     def upsert(self, prepared: R.PreparedChunk) -> None:
-        created = self.created_at
-        row_no = self.row_no
+        stamp = self.created_at.isoformat()
+        first = self.row_no + 1
+        # The rows are COPY lines (see _text_rows): add the row number and the time.
         with self.pg.copy(f'COPY "{self.STAGE}" (row_no, {self.columns}) FROM STDIN') as copy:
-            for values in prepared.values:
-                row_no += 1
-                copy.write_row((row_no, *values, created))
-            if prepared.lines:
-                stamp = created.isoformat()
-                first = row_no + 1
-                row_no += len(prepared.lines)
-                copy.write(
-                    "".join(
-                        f"{n}\t{line}\t{stamp}\n"
-                        for n, line in enumerate(prepared.lines, start=first)
-                    )
+            copy.write(
+                "".join(
+                    f"{n}\t{line}\t{stamp}\n" for n, line in enumerate(prepared.lines, start=first)
                 )
-        self.row_no = row_no
+            )
+        self.row_no += len(prepared.lines)
         self.pg.execute(self.upsert_sql)
         self.pg.execute(f'TRUNCATE "{self.STAGE}"')
         if prepared.links:
