@@ -11,8 +11,7 @@ Run: .venv/bin/python bench/bench_lookup.py          (20,000 citizens, SQLite an
 For each database (a SQLite file in a temporary folder; a throw-away PostgreSQL database
 created on ``--postgres`` and dropped afterwards) a child process migrates, loads a synthetic
 registry (hotich.matching.benchdata) through the registry loader (``hotich registry load``'s
-``citizens_load``) when it exists, otherwise by bulk insert of Citizen rows with their
-blocking keys, then times ``hotich.matching.services.lookup`` on noisy book records:
+``citizens_load``), then times ``hotich.matching.services.lookup`` on noisy book records:
 
 - p50 / p95 / p99 server time of a lookup (candidate query + scoring + decision), and of the
   candidate query alone;
@@ -60,54 +59,16 @@ def percentiles(values: list[float]) -> str:
 
 
 def load_registry(registry: list[dict[str, str]], folder: Path) -> str:
-    """Load the registry; return how."""
-    try:
-        from hotich.registry.services import citizens_load
-    except ImportError:
-        citizens_load = None
-    if citizens_load is not None:
-        path = folder / "citizens.csv"
-        columns = list(registry[0])
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, columns)
-            writer.writeheader()
-            writer.writerows(registry)
-        report = citizens_load(path=path)
-        return (
-            f"registry loader (citizens_load): {report.loaded:,} loaded, {report.rejected} rejected"
-        )
-    return bulk_insert(registry)
+    """Load the registry through the registry loader (as ``hotich registry load``); return how."""
+    from hotich.registry.services import citizens_load
 
-
-def bulk_insert(registry: list[dict[str, str]]) -> str:
-    from hotich.lib.dates import PartialDate
-    from hotich.matching.features import PersonInput, match_columns
-    from hotich.registry.models import Citizen
-
-    batch = []
-    for row in registry:
-        person = PersonInput.from_row(row)
-        batch.append(
-            Citizen(
-                personal_id=row["personal_id"],
-                full_name=row["full_name"],
-                name_key=row["full_name"].lower(),
-                birth_date=PartialDate.from_iso(row["birth_date"]) if row["birth_date"] else None,
-                birth_year=int(row["birth_date"][:4]) if row["birth_date"] else None,
-                sex="1" if row["sex"] == "Nam" else "2",
-                birthplace=row["birth_place"],
-                hometown=row["hometown"],
-                ethnicity=row["ethnicity"],
-                father_name=row["father_name"],
-                mother_name=row["mother_name"],
-                **match_columns(person),
-            )
-        )
-        if len(batch) >= 5_000:
-            Citizen.objects.bulk_create(batch)
-            batch = []
-    Citizen.objects.bulk_create(batch)
-    return "bulk insert of Citizen rows with match_columns"
+    path = folder / "citizens.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(registry[0]))
+        writer.writeheader()
+        writer.writerows(registry)
+    report = citizens_load(path=path)
+    return f"registry loader (citizens_load): {report.loaded:,} loaded, {report.rejected} rejected"
 
 
 def child(size: int, lookups: int, folder: Path) -> None:

@@ -37,7 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas as pd  # noqa: E402
 
 from hotich.lib.text import comparison_key  # noqa: E402
-from hotich.matching.batch import features_frame, reconcile, scored_pairs  # noqa: E402
+from hotich.matching.batch import (  # noqa: E402
+    feature_rows,
+    features_frame,
+    reconcile,
+    scored_pairs,
+)
 from hotich.matching.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.matching.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
 from hotich.matching.features import PersonInput, person_features  # noqa: E402
@@ -155,19 +160,11 @@ def candidates_by_record(pairs: pd.DataFrame, registry: pd.DataFrame) -> dict[st
     for rid, cid, weight, prob in pairs.itertuples(index=False):
         by_record[rid].append((cid, weight, prob))
     wanted = {cid for items in by_record.values() for cid, _, _ in items}
-    rows = _rows(registry[registry["uid"].astype(str).isin(wanted)])
+    rows = feature_rows(registry[registry["uid"].astype(str).isin(wanted)])
     return {
         rid: [Candidate(cid, prob, weight, rows[cid]) for cid, weight, prob in items]
         for rid, items in by_record.items()
     }
-
-
-def _rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    out = {}
-    for row in clean.to_dict("records"):
-        out[str(row.pop("uid"))] = row
-    return out
 
 
 def decide_all(
@@ -334,7 +331,7 @@ def main() -> None:
     started = time.perf_counter()
     pairs = scored_pairs(model, records, registry)
     candidates = candidates_by_record(pairs, registry)
-    record_rows = _rows(records)
+    record_rows = feature_rows(records)
     default = Thresholds()
     check = decide_all(record_rows, candidates, default)
     same = sum(

@@ -128,9 +128,9 @@ def reconcile(
     for rid, cid, weight, prob in pairs.itertuples(index=False):
         by_record[rid].append((cid, weight, prob))
     wanted = {cid for items in by_record.values() for cid, _, _ in items}
-    registry_rows = _rows(registry[registry["uid"].astype(str).isin(wanted)])
+    registry_rows = feature_rows(registry[registry["uid"].astype(str).isin(wanted)])
     decisions = {}
-    for record_uid, record in _rows(records).items():
+    for record_uid, record in feature_rows(records).items():
         candidates = [
             Candidate(cid, prob, weight, registry_rows[cid])
             for cid, weight, prob in by_record.get(record_uid, ())
@@ -139,7 +139,7 @@ def reconcile(
     return BatchResult(decisions, len(pairs))
 
 
-def _rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+def feature_rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Return feature rows by uid, with pandas' missing values turned back into None."""
     clean = frame.astype(object).where(frame.notna(), None)
     out = {}
