@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotich.accounts.models import User
 from hotich.campaigns.models import Shift, TeamMember, WeeklyReport
+from hotich.campaigns.services import BOOK_FIELDS
 from hotich.keying.models import DoubleKeyingPolicy
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import REGISTER_TYPE_CHOICES, RegisterBook
@@ -18,19 +19,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class BookForm(forms.ModelForm):
     class Meta:
         model = RegisterBook
-        fields = [
-            "register_type",
-            "year_from",
-            "year_to",
-            "volume",
-            "pages",
-            "expected_cases",
-            "condition",
-            "condition_reason",
-            "already_electronic",
-            "historical_unit",
-            "notes",
-        ]
+        fields = list(BOOK_FIELDS)
         widgets = {"condition_reason": forms.TextInput(), "notes": forms.TextInput()}
 
     def __init__(self, *args, commune: AdministrativeUnit, **kwargs) -> None:

@@ -55,6 +55,7 @@ def local_today() -> datetime.date:
 
 # --- inventory ---------------------------------------------------------------------------
 
+# The inventory's fields of a book, in the order of its form (forms.BookForm).
 BOOK_FIELDS = (
     "register_type",
     "year_from",
@@ -65,8 +66,8 @@ BOOK_FIELDS = (
     "condition",
     "condition_reason",
     "already_electronic",
-    "notes",
     "historical_unit",
+    "notes",
 )
 
 
