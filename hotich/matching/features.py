@@ -166,7 +166,8 @@ def _name_parts(full_name: str) -> tuple[str, str, str]:
 
 
 @lru_cache(maxsize=100_000)
-def _place(text: str) -> tuple[str | None, str | None, str | None]:
+def place_features(text: str) -> tuple[str | None, str | None, str | None]:
+    """Return (unit written, its current commune, its current province) of a place."""
     text = clean_text(text)
     if not text:
         return None, None, None
@@ -262,11 +263,6 @@ def ethnicity_feature(text: str) -> str | None:
     return group.name if group else None
 
 
-def place_features(text: str) -> Place:
-    """Return (unit written, its current commune, its current province) of a place."""
-    return _place(text or "")
-
-
 def compared_features(
     names: NameFeatures,
     date: PartialDate | None,
@@ -330,8 +326,8 @@ def person_compared(person: PersonInput) -> tuple[object, ...]:
         name_features(*_name_parts(person.full_name or "")),
         parse_birth_date(person.birth_date),
         parse_sex(person.sex),
-        place_features(person.birth_place),
-        place_features(person.hometown),
+        place_features(person.birth_place or ""),
+        place_features(person.hometown or ""),
         parent_features(person.father_name or ""),
         parent_features(person.mother_name or ""),
         ethnicity_feature(person.ethnicity or ""),

@@ -117,19 +117,21 @@ def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, li
         for citizen in Citizen.objects.filter(pk__in=stale[start : start + 500]).only(
             *CITIZEN_FIELDS
         ):
-            found[citizen.pk] = (
-                citizen.personal_id,
-                list(person_compared(PersonInput.from_citizen(citizen))),
-            )
+            found[citizen.pk] = (citizen.personal_id, citizen_compared(citizen))
     return found
 
 
-def citizen_features(citizen: Citizen) -> dict[str, Any]:
-    """Return the feature row of ``citizen``: its stored features, or derived when stale."""
+def citizen_compared(citizen: Citizen) -> list[Any]:
+    """Return the compared features of ``citizen``: those stored, or derived when stale."""
     vector = decode_features(getattr(citizen, "match_features", None))
     if vector is None:
-        return person_features(PersonInput.from_citizen(citizen))
-    return features_row(vector)
+        return list(person_compared(PersonInput.from_citizen(citizen)))
+    return vector
+
+
+def citizen_features(citizen: Citizen) -> dict[str, Any]:
+    """Return the feature row of ``citizen`` (keys: FEATURE_COLUMNS)."""
+    return features_row(citizen_compared(citizen))
 
 
 @dataclass(frozen=True)

@@ -337,25 +337,20 @@ def prepare_row(
         problems.append(RowProblem(number, "full_name", MISSING_NAME, "", fatal=True))
         fatal = True
 
-    birth_date: PartialDate | None = None
-    date_text = cell("birth_date")
-    if date_text:
-        parsed = _date(date_text)
+    def date_cell(column: str) -> PartialDate | None:
+        nonlocal fatal
+        text = cell(column)
+        if not text:
+            return None
+        parsed = _date(text)
         if isinstance(parsed, str):
-            problems.append(RowProblem(number, "birth_date", BAD_DATE, parsed, fatal=True))
+            problems.append(RowProblem(number, column, BAD_DATE, parsed, fatal=True))
             fatal = True
-        else:
-            birth_date = parsed
+            return None
+        return parsed
 
-    death_date: PartialDate | None = None
-    death_text = cell("death_date")
-    if death_text:
-        parsed = _date(death_text)
-        if isinstance(parsed, str):
-            problems.append(RowProblem(number, "death_date", BAD_DATE, parsed, fatal=True))
-            fatal = True
-        else:
-            death_date = parsed
+    birth_date = date_cell("birth_date")
+    death_date = date_cell("death_date")
     if fatal:
         return None
 
