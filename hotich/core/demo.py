@@ -133,6 +133,10 @@ BOOK_PLAN = (
     ("HN", 2012, "usable", "", False),
     ("CMC", 2010, "usable", "", False),
     ("NCN", 2005, "usable", "", False),
+    ("GH", 2011, "usable", "", False),
+    ("CDGH", 2014, "usable", "", False),
+    ("TDCC", 2013, "usable", "", False),
+    ("GCLH", 2015, "usable", "", False),
     ("KS", 1995, "lost", "Bị mất do lũ lụt năm 2007", False),
     ("KS", 2018, "usable", "", True),
 )
@@ -236,6 +240,9 @@ class _Casting:
             "adoptee": child,
             "birth_father": child.father,
             "birth_mother": child.mother,
+            # A ward is a child; the guardian a grandparent or another adult relative.
+            "ward": child,
+            "guardian": (child.father.father if child.father else None) or requester,
         }
         return {PersonRole(k): v for k, v in roles.items() if v is not None}
 
@@ -269,6 +276,14 @@ def _entry_values(
         "loaiDangKy": "1",
         "loaiXacNhan": str(rng.randint(1, 4)),
         "nksLoaiKhaiSinh": "1",
+        # What a change/correction, an end of guardianship and a divorce note record.
+        "noiDungThayDoi": "Họ, chữ đệm, tên",
+        "canCuThayDoi": "Giấy khai sinh bản chính",
+        "loaiViecHoTich": "1",
+        "lyDoChamDutGiamHo": "1",
+        "banAnSo": f"{number:02d}/{year}/QĐST-HNGĐ",
+        "coQuanGiaiQuyet": "Tòa án quận Suwon",
+        "qgGiaiQuyet": "Hàn Quốc",
     }
     for role in register.persons:
         person = people.get(role)

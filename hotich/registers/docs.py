@@ -25,8 +25,12 @@ a test fails when this file and the definitions disagree. Regenerate with
   tools for the Ministry templates; we hold no template file for them.
 - **NCN (adoption): no public Ministry template was found; the layout is ours**, in the same
   style (prefixes `chaNuoi`, `meNuoi`, `cn`, `chaDe`, `meDe`, `ngh`, `csnd`).
-- **Not defined yet:** guardianship (giám hộ), change/correction (thay đổi, cải chính hộ tịch)
-  and divorce-note (ghi chú ly hôn) books.
+- **GH and CDGH (guardianship, giám hộ, and its end, chấm dứt giám hộ), TDCC (change,
+  correction and supplement, thay đổi, cải chính, bổ sung hộ tịch, xác định lại dân tộc) and
+  GCLH (divorce note, ghi chú ly hôn): no public Ministry template was found either; the
+  layouts are ours**, from the fields of the Ministry's online forms and the Luật Hộ tịch
+  (prefixes `ndgh` the ward, `ngh` and `ngh2` the guardians, `ncc` the person whose civil
+  status is amended; `chong`, `vo` and `nyc` as in the published templates).
 - **Required**: the template marks no column as required, so the flags are our reading:
   the entry's place in the book, when, how and where it was registered, and the main
   person's name and dates. Each register module's docstring gives its reasons.

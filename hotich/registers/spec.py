@@ -75,6 +75,8 @@ class PersonRole(StrEnum):
     BIRTH_FATHER = "birth_father"
     BIRTH_MOTHER = "birth_mother"
     GUARDIAN = "guardian"
+    GUARDIAN_2 = "guardian2"
+    WARD = "ward"
 
     @property
     def label(self) -> str:
@@ -100,6 +102,8 @@ _ROLE_LABELS: dict[PersonRole, str] = {
     PersonRole.BIRTH_FATHER: "Cha đẻ",
     PersonRole.BIRTH_MOTHER: "Mẹ đẻ",
     PersonRole.GUARDIAN: "Người giám hộ",
+    PersonRole.GUARDIAN_2: "Người giám hộ thứ hai",
+    PersonRole.WARD: "Người được giám hộ",
 }
 
 # Column-name prefix -> the person the column describes. ``None`` marks a prefix that is
@@ -122,6 +126,11 @@ PERSON_PREFIXES: dict[str, PersonRole | None] = {
     "chaDe": PersonRole.BIRTH_FATHER,
     "meDe": PersonRole.BIRTH_MOTHER,
     "ngh": PersonRole.GUARDIAN,
+    # Guardianship books (GH, CDGH; our layout): a second guardian and the ward. The person
+    # whose civil status a change/correction entry (TDCC) amends is its subject.
+    "ngh2": PersonRole.GUARDIAN_2,
+    "ndgh": PersonRole.WARD,
+    "ncc": PersonRole.SUBJECT,
     "gbt": None,
     "csnd": None,
 }

@@ -141,7 +141,18 @@ def test_ks_code_columns_use_the_ghi_chu_lists() -> None:
 
 
 def test_there_is_one_register_type_per_book_kind_in_work_order() -> None:
-    assert list(REGISTER_TYPES) == ["KS", "KH", "NCN", "KT", "CMC", "HN"]
+    assert list(REGISTER_TYPES) == [
+        "KS",
+        "KH",
+        "NCN",
+        "KT",
+        "CMC",
+        "HN",
+        "GH",
+        "CDGH",
+        "TDCC",
+        "GCLH",
+    ]
     assert [t.priority for t in ALL_TYPES] == sorted(t.priority for t in ALL_TYPES)
 
 
@@ -212,14 +223,27 @@ def test_persons_are_the_roles_of_the_fields_in_order_of_appearance(
 
 @pytest.mark.parametrize(
     ("code", "count"),
-    [("KS", 70), ("KH", 44), ("KT", 48), ("HN", 35), ("CMC", 52), ("NCN", 83)],
+    [
+        ("KS", 70),
+        ("KH", 44),
+        ("KT", 48),
+        ("HN", 35),
+        ("CMC", 52),
+        ("NCN", 83),
+        ("GH", 63),
+        ("CDGH", 64),
+        ("TDCC", 41),
+        ("GCLH", 50),
+    ],
 )
 def test_each_register_has_the_expected_number_of_columns(code: str, count: int) -> None:
     assert len(get_register_type(code).fields) == count
 
 
-def test_ncn_is_marked_as_having_no_public_template() -> None:
-    assert [t.code for t in ALL_TYPES if not t.has_public_template] == ["NCN"]
+def test_our_own_layouts_are_marked_as_having_no_public_template() -> None:
+    ours = [t.code for t in ALL_TYPES if not t.has_public_template]
+
+    assert ours == ["NCN", "GH", "CDGH", "TDCC", "GCLH"]
 
 
 @pytest.mark.parametrize(
@@ -233,6 +257,11 @@ def test_ncn_is_marked_as_having_no_public_template() -> None:
         ("meDeHoTen", PersonRole.BIRTH_MOTHER),
         ("chongNgaySinh", PersonRole.HUSBAND),
         ("ncHoTen", PersonRole.CHILD),
+        ("nccHoTen", PersonRole.SUBJECT),
+        ("ndghNgaySinh", PersonRole.WARD),
+        ("nghHoTen", PersonRole.GUARDIAN),
+        ("ngh2HoTen", PersonRole.GUARDIAN_2),
+        ("ngayChamDutGiamHo", None),
         ("gbtLoai", None),
         ("chucVuNguoiKy", None),
         ("ngayDangKy", None),
@@ -254,7 +283,7 @@ def test_person_role_values_are_short_storage_keys() -> None:
 def test_get_register_type_accepts_any_case_and_rejects_unknown_codes() -> None:
     assert get_register_type(" ks ") is REGISTER_TYPES["KS"]
     with pytest.raises(KeyError):
-        get_register_type("GH")
+        get_register_type("XX")
 
 
 def test_field_lookup_is_exact_and_names_the_register_when_missing() -> None:
@@ -373,9 +402,12 @@ def test_docs_registers_md_is_rendered_from_the_definitions() -> None:
     )
 
 
-def test_docs_say_ncn_is_our_layout_and_which_books_are_missing() -> None:
+def test_docs_say_which_layouts_are_ours() -> None:
     text = render_markdown()
 
     assert "no public Ministry template was found" in text
-    for book in ("giám hộ", "cải chính", "ghi chú ly hôn"):
+    assert "Not defined yet" not in text
+    for book in ("giám hộ", "chấm dứt giám hộ", "cải chính", "ghi chú ly hôn"):
         assert book in text
+    for code in ("GH", "CDGH", "TDCC", "GCLH"):
+        assert f"**{code}" in text or f", {code} (" in text or f"{code} (" in text

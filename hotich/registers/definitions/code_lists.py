@@ -230,6 +230,68 @@ CHILD_GIVER = CodeList(
     source=OURS,
 )
 
+# --- GH, CDGH: guardianship and its end (our layout) -------------------------------------
+
+# Luật Hộ tịch 2014, Điều 20 and 21: a guardian appointed (giám hộ cử) or a guardian by law
+# (giám hộ đương nhiên, Bộ luật Dân sự 2015, Điều 52–54).
+GUARDIANSHIP_REGISTRATION_TYPE = CodeList(
+    name="loaiDangKyGiamHo",
+    label="Loại đăng ký giám hộ",
+    choices=(("1", "Đăng ký giám hộ cử"), ("2", "Đăng ký giám hộ đương nhiên")),
+    aliases=(("1", "Giám hộ cử"), ("1", "Cử người giám hộ"), ("2", "Giám hộ đương nhiên")),
+    source=OURS,
+)
+
+# Bộ luật Dân sự 2015, Điều 62: the four ways a guardianship ends.
+GUARDIANSHIP_END_REASON = CodeList(
+    name="lyDoChamDutGiamHo",
+    label="Lý do chấm dứt giám hộ",
+    choices=(
+        ("1", "Người được giám hộ đã có năng lực hành vi dân sự đầy đủ"),
+        ("2", "Người được giám hộ chết"),
+        (
+            "3",
+            "Cha, mẹ của người được giám hộ đã có đủ điều kiện để thực hiện quyền, nghĩa vụ"
+            " của mình",
+        ),
+        ("4", "Người được giám hộ được nhận làm con nuôi"),
+    ),
+    aliases=(("1", "Đủ 18 tuổi"), ("1", "Đã thành niên"), ("4", "Được nhận làm con nuôi")),
+    source=OURS,
+)
+
+# --- TDCC: change, correction, supplement (our layout) -----------------------------------
+
+# Luật Hộ tịch 2014, Điều 26–29: the four procedures kept in one book.
+CHANGE_KIND = CodeList(
+    name="loaiDangKyThayDoi",
+    label="Loại việc thay đổi, cải chính",
+    choices=(
+        ("1", "Thay đổi hộ tịch"),
+        ("2", "Cải chính hộ tịch"),
+        ("3", "Bổ sung thông tin hộ tịch"),
+        ("4", "Xác định lại dân tộc"),
+    ),
+    aliases=(("1", "Thay đổi"), ("2", "Cải chính"), ("3", "Bổ sung"), ("3", "Bổ sung hộ tịch")),
+    source=OURS,
+)
+
+CIVIL_EVENT = CodeList(
+    name="loaiViecHoTich",
+    label="Việc hộ tịch đã đăng ký",
+    choices=(
+        ("1", "Khai sinh"),
+        ("2", "Kết hôn"),
+        ("3", "Khai tử"),
+        ("4", "Nhận cha, mẹ, con"),
+        ("5", "Nuôi con nuôi"),
+        ("6", "Giám hộ"),
+        ("7", "Việc hộ tịch khác"),
+    ),
+    aliases=(("4", "Nhận cha mẹ con"), ("7", "Khác")),
+    source=OURS,
+)
+
 ALL: tuple[CodeList, ...] = (
     SEX,
     ID_DOCUMENT_TYPE,
@@ -246,4 +308,8 @@ ALL: tuple[CodeList, ...] = (
     RECOGNITION_KIND,
     ADOPTION_REGISTRATION_TYPE,
     CHILD_GIVER,
+    GUARDIANSHIP_REGISTRATION_TYPE,
+    GUARDIANSHIP_END_REASON,
+    CHANGE_KIND,
+    CIVIL_EVENT,
 )
