@@ -189,6 +189,9 @@ HOTICH_MODELS_DIR = Path(os.environ.get("HOTICH_MODELS_DIR", DATA_DIR / "models"
 HOTICH_MATCH_THRESHOLD = float(os.environ.get("HOTICH_MATCH_THRESHOLD", "0.99"))
 HOTICH_MATCH_FLOOR = float(os.environ.get("HOTICH_MATCH_FLOOR", "0.5"))
 HOTICH_MATCH_MARGIN = float(os.environ.get("HOTICH_MATCH_MARGIN", "5"))
+# Before a new personal ID is issued, anyone in the registry this likely to be the person
+# sends the record to an officer instead (matching.services.new_id_search).
+HOTICH_MATCH_NEAR = float(os.environ.get("HOTICH_MATCH_NEAR", "0.01"))
 
 LOGGING = {
     "version": 1,

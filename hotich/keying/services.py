@@ -31,16 +31,25 @@ from hotich.keying.models import (
 )
 from hotich.keying.values import entry_number, page_number, typed_values
 from hotich.lib.dates import DateParseError, parse_partial_date
-from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS, Decision, differing_fields
+from hotich.matching.decide import (
+    BASIC_FIELDS,
+    OUTCOME_LABELS,
+    Candidate,
+    Decision,
+    differing_fields,
+)
 from hotich.matching.features import PersonInput, person_features
 from hotich.matching.models import MatchResult
 from hotich.matching.services import (
     LookupResult,
+    NewIdSearch,
     book_reconcile,
     citizen_features,
     entry_person_input,
-    lookup,
+    issue_lock,
+    lookup_before_new_id,
     match_result_record,
+    new_id_search,
 )
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
 from hotich.registers.services import entry_create, entry_status_set, entry_update
@@ -144,7 +153,7 @@ def form_lookups(register: RegisterType, values: dict[str, str]) -> list[PersonL
         person = entry_person_input(shell, role.value)
         if person is None or not lookup_ready(person):
             continue
-        result = lookup(person)
+        result = lookup_before_new_id(person)
         label = register.group_label(register.fields_for(role)[0].group)
         found.append(
             PersonLookup(
@@ -369,7 +378,7 @@ def outcome_apply(
     person_input = entry_person_input(entry, role)
     if person is None or person_input is None:
         return
-    result = lookup(person_input)
+    result = lookup_before_new_id(person_input)
     decision, path = _officer_decision(choice, result, person_features(person_input))
     if decision.outcome == "not_found":
         verified = work.verification in (
@@ -426,10 +435,31 @@ def outcome_apply(
 def _issue(
     *, entry: Entry, person: EntryPerson, user: User, report: SaveReport, request: Any
 ) -> Citizen | None:
-    """Issue a new personal ID to the person of ENTRY the registry does not know."""
+    """Issue a new personal ID to the person of ENTRY the registry does not know.
+
+    The last resort: unless an officer decided so against the engine, the registry is
+    searched once more, wider (:func:`new_id_search`), under a lock on the person's key
+    facts (:func:`issue_lock`), so that neither a damaged record of a registered person nor
+    a second save of the same person at the same moment gets a second identity. Anyone
+    found sends the person to review, with those candidates, and nothing is issued.
+    """
+    with transaction.atomic():
+        return _issue_locked(entry=entry, person=person, user=user, report=report, request=request)
+
+
+def _issue_locked(
+    *, entry: Entry, person: EntryPerson, user: User, report: SaveReport, request: Any
+) -> Citizen | None:
     person_input = entry_person_input(entry, person.role)
     book = entry.book
     unit = book.historical_unit or book.commune
+    issue_lock(person_input)
+    decided = MatchResult.objects.filter(person=person).values_list("path", flat=True).first()
+    if decided != MatchResult.Path.OFFICER:
+        search = new_id_search(person_input)
+        if not search.clear:
+            _send_to_review(person=person, search=search, user=user, report=report)
+            return None
     try:
         citizen = personal_id_issue(
             full_name=person_input.full_name,
@@ -463,6 +493,37 @@ def _issue(
     )
     report.issued[person.role] = citizen.personal_id
     return citizen
+
+
+def _send_to_review(
+    *, person: EntryPerson, search: NewIdSearch, user: User, report: SaveReport
+) -> None:
+    """Record that PERSON waits for an officer: the registry holds someone near."""
+    candidates = tuple(
+        Candidate(
+            c.citizen.personal_id,
+            c.score.probability,
+            c.score.weight,
+            citizen_features(c.citizen),
+            explanation=c.score,
+        )
+        for c in search.candidates
+    )
+    match_result_record(
+        person=person,
+        decision=Decision("review", None, candidates[0].probability, (), candidates),
+        path=MatchResult.Path.INTERACTIVE,
+        model_version=getattr(getattr(person, "match", None), "model_version", 0),
+        user=user,
+    )
+    report.outcomes[person.role] = "review"
+    report.problems.append(
+        _(
+            "Chưa cấp số định danh mới cho %(name)s: trong CSDL dân cư có người gần giống "
+            "(%(ids)s). Cán bộ cần xem xét trước khi cấp số mới."
+        )
+        % {"name": person.full_name, "ids": ", ".join(c.personal_id for c in candidates)}
+    )
 
 
 def pending_ids_issue(*, entry: Entry, user: User, request: Any = None) -> SaveReport:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from hotich.audit.models import AuditEvent
@@ -327,3 +327,153 @@ def book_reconcile(*, book: Any, user: Any = None, backend: Backend = "duckdb") 
         changes={"đối chiếu CSDL dân cư": [None, counts]},
     )
     return counts
+
+
+# --- the last resort: a new personal ID --------------------------------------------------------
+
+#: How many citizens one loose pass of :func:`new_id_search` may read. Each pass is an indexed
+#: range; the cap bounds the commonest names (a given name and a birth year in a province).
+WIDE_PASS_LIMIT = 3000
+
+
+def _prefix(column: str, prefix: str) -> Q:
+    """Return the filter "COLUMN starts with PREFIX" in the form the database's index serves:
+    ``LIKE 'prefix%'`` on PostgreSQL (the key indexes use ``varchar_pattern_ops``), a range on
+    SQLite (whose ``LIKE`` ignores case and so cannot use a plain index)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{column}__startswith": prefix})
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\U0010ffff"})
+
+
+def _wide_filters(record: dict[str, Any]) -> list[Q]:
+    """Return the loose passes of the search before a new personal ID, all indexed.
+
+    Each pass is a prefix of an indexed blocking key (:func:`_prefix`), an index range, never
+    a scan of the registry:
+
+    - bk1 ``whole name|`` and bk2 ``family variant|given|``: the same name born any year
+      (a year misread, or only an age in the book);
+    - bk3 ``given|year``: the same given name and birth year, any family name (Võ/Vũ and
+      worse: a family name miskeyed beyond its variants);
+    - bk4 ``family|year-month``: the same family name and month of birth, any given name
+      (a given name miskeyed);
+    - bk3 and bk4 with day and month swapped;
+    - bk6 ``whole name|``: the same whole name whatever the mother (the date unknown).
+    """
+    full_f, fam_v, giv_f = record.get("full_f"), record.get("fam_v"), record.get("giv_f")
+    year, month, day = record.get("byr"), record.get("bmon"), record.get("bday")
+    passes: list[Q] = []
+    if full_f:
+        passes += [_prefix("bk1", f"{full_f}|"), _prefix("bk6", f"{full_f}|")]
+    if fam_v and giv_f:
+        passes.append(_prefix("bk2", f"{fam_v}|{giv_f}|"))
+    if giv_f and year:
+        passes.append(_prefix("bk3", f"{giv_f}|{year}"))
+    if fam_v and year and month:
+        passes.append(_prefix("bk4", f"{fam_v}|{year}-{month:02d}"))
+    if year and month and day and day <= 12 and day != month:
+        swapped = f"{year}-{day:02d}-{month:02d}"
+        if giv_f:
+            passes.append(Q(bk3=f"{giv_f}|{swapped}"))
+        if fam_v:
+            passes.append(Q(bk4=f"{fam_v}|{swapped}"))
+    return passes
+
+
+@dataclass(frozen=True)
+class NewIdSearch:
+    """What the search before a new personal ID found: registry citizens close enough to be
+    the person (best first), and how many citizens it weighed."""
+
+    candidates: tuple[LookupCandidate, ...]
+    weighed: int
+
+    @property
+    def clear(self) -> bool:
+        """Return True when nobody in the registry could be the person."""
+        return not self.candidates
+
+
+def new_id_search(
+    person: PersonInput, *, limit: int = 5, model: MatchModel | None = None
+) -> NewIdSearch:
+    """Search the registry once more, wider, before PERSON is given a new personal ID.
+
+    A new ID is the last resort: the interactive and batch paths found nobody above the
+    decision floor, but a registered person whose book record is damaged (a family name
+    miskeyed, a year misread, day and month swapped) may still be there. The loose passes
+    of :func:`_wide_filters` and the usual blocks are weighed with the model; anyone at or
+    above ``HOTICH_MATCH_NEAR`` is close enough that an officer must decide. Citizens the
+    application itself issued an ID to are in the registry too, so a second book record of
+    a person issued an ID an hour ago is found here.
+    """
+    model = model or active_model()
+    record = person_features(person)
+    left = as_vector(record)
+    near = settings.HOTICH_MATCH_NEAR
+    seen: dict[int, tuple[str, list[Any]]] = dict(candidate_vectors([record]))
+    for query in _wide_filters(record):
+        rows = Citizen.objects.filter(query).values_list("pk", "personal_id", "match_features")
+        for pk, personal_id, stored in rows[:WIDE_PASS_LIMIT]:
+            if pk in seen:
+                continue
+            vector = decode_features(stored)
+            if vector is None:
+                citizen = Citizen.objects.only(*CITIZEN_FIELDS).get(pk=pk)
+                vector = citizen_compared(citizen)
+            seen[pk] = (personal_id, vector)
+    kept = []
+    for pk, (personal_id, vector) in seen.items():
+        weighed = model.weigh(left, vector)
+        if probability_from_weight(weighed.weight) >= near:
+            kept.append((pk, personal_id, model.explain(weighed)))
+    kept.sort(key=lambda item: (-item[2].weight, item[1]))
+    shown = kept[:limit]
+    citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])
+    return NewIdSearch(
+        tuple(LookupCandidate(citizens[pk], score) for pk, _pid, score in shown), len(seen)
+    )
+
+
+def lookup_before_new_id(
+    person: PersonInput, *, limit: int = 5, model: MatchModel | None = None
+) -> LookupResult:
+    """Return :func:`lookup` of PERSON, except that "not found" stands only after
+    :func:`new_id_search` found nobody: otherwise the outcome is "review", with the near
+    citizens as the candidates an officer chooses from."""
+    result = lookup(person, limit=limit, model=model)
+    if result.decision.outcome != "not_found":
+        return result
+    search = new_id_search(person, limit=limit, model=model)
+    if search.clear:
+        return result
+    candidates = tuple(
+        Candidate(
+            c.citizen.personal_id,
+            c.score.probability,
+            c.score.weight,
+            citizen_features(c.citizen),
+            explanation=c.score,
+        )
+        for c in search.candidates
+    )
+    decision = Decision("review", None, candidates[0].probability, (), candidates)
+    return LookupResult(decision, search.candidates, result.features, result.model_version)
+
+
+def issue_lock(person: PersonInput) -> None:
+    """Hold, until the transaction ends, the right to issue a new ID to people with
+    PERSON's family and given name and birth year.
+
+    Two saves or imports of one person at the same moment would each search, find nobody
+    and issue: two identities. Holding this lock around the search and the issue makes the
+    second wait for the first to commit, and its search then finds the first's new citizen.
+    PostgreSQL: a transaction-scoped advisory lock on the key. SQLite: transactions are
+    IMMEDIATE (settings), so writers are already one at a time; nothing to take.
+    """
+    if connection.vendor != "postgresql":
+        return
+    record = person_features(person)
+    key = f"{record.get('fam_v')}|{record.get('giv_f')}|{record.get('byr')}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
