@@ -191,7 +191,7 @@ HOTICH_MATCH_FLOOR = float(os.environ.get("HOTICH_MATCH_FLOOR", "0.5"))
 HOTICH_MATCH_MARGIN = float(os.environ.get("HOTICH_MATCH_MARGIN", "5"))
 # Before a new personal ID is issued, anyone in the registry this likely to be the person
 # sends the record to an officer instead (matching.services.new_id_search).
-HOTICH_MATCH_NEAR = float(os.environ.get("HOTICH_MATCH_NEAR", "0.01"))
+HOTICH_MATCH_NEAR = float(os.environ.get("HOTICH_MATCH_NEAR", "0.05"))
 
 LOGGING = {
     "version": 1,

@@ -5,12 +5,15 @@ father_name, mother_name]; ``records.csv``: the same with record_id instead of p
 ``results.csv``: record_id, outcome, personal_id, score, fields.
 
 A bad row is reported (row number as a spreadsheet shows it: the header is row 1) and
-skipped; the good rows are processed.
+skipped; the good rows are processed. A birth date that cannot be a date (31/02, a month
+27, year 5005) is no reason to skip a person: the row is kept, compared by the year when
+one is readable (else with the date unknown), and reported as kept.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -39,16 +42,29 @@ class ContractError(ValueError):
 
 @dataclass(frozen=True)
 class RowProblem:
+    """A problem of one row; ``kept`` when the row was processed all the same."""
+
     file: str
     row: int
     column: str
     message: str
+    kept: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}, dòng {self.row}"
         if self.column:
             where += f", cột {self.column}"
         return f"{where}: {self.message}"
+
+
+# A plausible year standing alone in an unreadable date ("1940-27-04", "31/02/1985").
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def readable_year(text: str) -> str:
+    """Return the one plausible year written in TEXT, or "" when none or several."""
+    years = set(_YEAR.findall(text))
+    return years.pop() if len(years) == 1 else ""
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -84,9 +100,19 @@ def _person(
     if not clean_text(row.get("full_name", "")):
         problems.append(RowProblem(name, number, "full_name", "thiếu họ tên"))
     birth = row.get("birth_date", "")
+    kept = []
     if birth and parse_birth_date(birth) is None:
-        problems.append(
-            RowProblem(name, number, "birth_date", f"không đọc được ngày sinh “{birth}”")
+        year = readable_year(birth)
+        row = {**row, "birth_date": year}
+        how = f"chỉ dùng năm {year}" if year else "coi như không rõ ngày sinh"
+        kept.append(
+            RowProblem(
+                name,
+                number,
+                "birth_date",
+                f"ngày sinh “{birth}” không phải ngày có thật: vẫn đối chiếu, {how}",
+                kept=True,
+            )
         )
     sex = row.get("sex", "")
     if sex and parse_sex(sex) is None:
@@ -96,8 +122,8 @@ def _person(
             )
         )
     if problems:
-        return None, problems
-    return PersonInput.from_row(row), []
+        return None, problems + kept
+    return PersonInput.from_row(row), kept
 
 
 def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]], list[RowProblem]]:
@@ -125,8 +151,8 @@ def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]]
                 problems.append(RowProblem(path.name, number, id_column, errors[0]))
                 continue
         person, row_problems = _person(row, number, path.name)
+        problems.extend(row_problems)
         if person is None:
-            problems.extend(row_problems)
             continue
         seen.add(identifier)
         people.append((identifier, person))

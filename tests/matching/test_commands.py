@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from hotich.matching.contract import readable_year
 from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file, versions
 from hotich.matching.services import active_model
 
@@ -51,11 +52,27 @@ def test_match_files_contract(tmp_path, capsys):
     assert rows["a6"]["personal_id"] == "038185000456"
     assert float(rows["a1"]["score"]) > 0.99
     # Bad rows are named with their row and column, and skipped; the rest is processed.
-    assert "a4" not in rows and "a5" not in rows
-    assert "records.csv, dòng 5, cột full_name: thiếu họ tên" in captured.err
-    assert "records.csv, dòng 6, cột birth_date" in captured.err
+    assert "a4" not in rows
+    assert "Bỏ qua records.csv, dòng 5, cột full_name: thiếu họ tên" in captured.err
     assert "citizens.csv, dòng 5, cột personal_id" in captured.err
-    assert "Đã ghi 4 kết quả" in captured.out
+    # An impossible date (31/02) is no reason to skip a person: kept, compared by its year
+    # (name and year alone: the registry's Lê Văn Tám 1962 is for an officer to confirm),
+    # and reported.
+    assert rows["a5"]["outcome"] == "review" and float(rows["a5"]["score"]) > 0.5
+    assert (
+        "Lưu ý records.csv, dòng 6, cột birth_date: ngày sinh “31/02/1962” không phải ngày có"
+        " thật: vẫn đối chiếu, chỉ dùng năm 1962" in captured.err
+    )
+    assert "Đã ghi 5 kết quả" in captured.out
+    assert "1 dòng có ngày sinh không hợp lệ vẫn được đối chiếu" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [("1940-27-04", "1940"), ("31/02/1985", "1985"), ("5005", ""), ("12/1990 hoặc 1991", "")],
+)
+def test_the_readable_year_of_an_impossible_date(written, year):
+    assert readable_year(written) == year
 
 
 def test_match_refuses_files_it_cannot_use(tmp_path):

@@ -33,9 +33,12 @@ class Command(BaseCommand):
             )
         except (ContractError, ModelFileError) as exc:
             raise CommandError(str(exc)) from exc
+        skipped = [p for p in problems if not p.kept]
         for problem in problems:
-            sys.stderr.write(f"Bỏ qua {problem}\n")
+            sys.stderr.write(f"{'Lưu ý' if problem.kept else 'Bỏ qua'} {problem}\n")
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
         self.stdout.write(f"Đã ghi {written} kết quả vào {out} ({summary}).")
-        if problems:
-            self.stdout.write(f"{len(problems)} dòng lỗi bị bỏ qua (xem thông báo ở trên).")
+        if kept := len(problems) - len(skipped):
+            self.stdout.write(f"{kept} dòng có ngày sinh không hợp lệ vẫn được đối chiếu.")
+        if skipped:
+            self.stdout.write(f"{len(skipped)} dòng lỗi bị bỏ qua (xem thông báo ở trên).")
