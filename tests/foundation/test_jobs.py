@@ -199,3 +199,23 @@ def test_every_task_said_to_be_resumable_exists():
     from hotich.jobs.workers import RESUMABLE_TASKS
 
     assert all(isinstance(import_string(path), Task) for path in RESUMABLE_TASKS)
+
+
+@pytest.mark.browser
+def test_the_banner_in_a_browser_says_the_worker_is_down(personas, login, entry, live_server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in
+
+    login(personas["inspector"]).post(reverse("audit_export"), {})
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 700}, locale="en-US")
+        log_in(page, live_server, "thanhtra")
+        page.goto(f"{live_server.url}{reverse('job_list')}")
+        banner = page.get_by_test_id("worker-down")
+        assert banner.is_visible()
+        assert "không chạy" in banner.inner_text() and "1 tác vụ đang chờ" in banner.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "worker-banner.png"))
+        browser.close()
