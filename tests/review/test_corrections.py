@@ -234,3 +234,45 @@ def test_a_field_outside_a_persons_compared_columns_never_changes_their_matching
             role,
             f.name,
         )
+
+
+def test_arbitration_keeps_the_links_of_people_it_leaves_alone_and_looks_up_the_others(
+    book, personas, login, client
+):
+    from hotich.keying import services as keying
+
+    keying.policy_set(
+        commune=book.commune, user=personas["justice_officer"], mode="all", sample_percent=0
+    )
+    citizen_make(SUBJECT_ID, MATCH)
+    father = citizen_make(
+        FATHER_ID,
+        {**MATCH, "nksHoTen": "Nguyễn Văn Hùng", "nksNgaySinh": "01/01/1970", "nksGioiTinh": "1"},
+    )
+    choice = f"match:{SUBJECT_ID}"
+    login(personas["helper"]).post(
+        reverse("keying_new", args=[book.pk]),
+        form_data(MATCH, **{"_choice:subject": choice, "_engine:subject": choice}),
+    )
+    entry = Entry.objects.get()
+    match_result_record(
+        person=entry.people.get(role="father"),
+        decision=Decision("match", father.personal_id, 0.999),
+        path=MatchResult.Path.BATCH,
+        model_version=1,
+    )
+    before = links(entry)
+    client.force_login(personas["police_officer"])
+    second = form_data(MATCH, nksHoTen="NGUYỄN THỊ PHƯỢNG", ngayDangKy="21/11/2008")
+    client.post(reverse("keying_second", args=[entry.pk]), second)
+    client.force_login(personas["justice_officer"])
+    client.post(
+        reverse("keying_arbitrate", args=[entry.pk]),
+        {"pick:nksHoTen": "second", "pick:ngayDangKy": "second"},
+    )
+    entry.refresh_from_db()
+    after = links(entry)
+    assert entry.values["nksHoTen"] == "NGUYỄN THỊ PHƯỢNG"
+    assert after["father"] == before["father"] and after["mother"] == before["mother"]
+    assert after["subject"][:2] == before["subject"][:2]  # looked up again: the same person
+    assert entry.status == EntryStatus.RECONCILED
