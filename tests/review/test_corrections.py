@@ -276,3 +276,29 @@ def test_arbitration_keeps_the_links_of_people_it_leaves_alone_and_looks_up_the_
     assert after["father"] == before["father"] and after["mother"] == before["mother"]
     assert after["subject"][:2] == before["subject"][:2]  # looked up again: the same person
     assert entry.status == EntryStatus.RECONCILED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_approval_says_whose_personal_id_is_gone(
+    reconciled, book, personas, login, live_server
+):
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in
+
+    entry = correct(login(personas["justice_officer"]), reconciled, "nksHoTen", "Trần Thị Bích")
+    Entry.objects.filter(pk=entry.pk).update(status=EntryStatus.REVIEWED)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+        log_in(page, live_server, "tuphap")
+        page.goto(f"{live_server.url}{reverse('entry_review', args=[entry.pk])}")
+        page.get_by_role("button", name="Phê duyệt").click()
+        flash = page.locator(".flash.error")
+        assert "Trần Thị Bích" in flash.inner_text() and SUBJECT_ID in flash.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "approval-refused-lost-id.png"))
+        browser.close()
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REVIEWED
