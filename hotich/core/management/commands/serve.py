@@ -30,11 +30,15 @@ def worker_start() -> subprocess.Popen:
         [sys.executable, "-m", "hotich.cli", "worker"],
         env=os.environ.copy(),
         preexec_fn=_stop_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        # Its own session: Ctrl+C in the terminal reaches the server only, which then asks
+        # the worker once to stop (a second signal would make it abandon its task).
+        start_new_session=True,
     )
 
 
 def worker_stop(process: subprocess.Popen) -> None:
-    """Ask the worker to stop (it finishes its current task), then make sure it has."""
+    """Ask the worker to stop (it finishes its current task), then make sure it has: one
+    still busy after 30 s is killed, and the next worker takes its task up again."""
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
