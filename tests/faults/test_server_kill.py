@@ -16,9 +16,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
-
-import requests
 
 HOTICH = [sys.executable, "-m", "hotich.cli"]
 PASSWORD = "mat-khau-thu-nghiem-2026"
@@ -48,39 +50,54 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def session(base: str) -> requests.Session:
-    client = requests.Session()
-    client.get(f"{base}/dang-nhap/", timeout=10)
-    token = client.cookies["csrftoken"]
-    client.post(
-        f"{base}/dang-nhap/",
-        {"username": "tuphap", "password": PASSWORD, "csrfmiddlewaretoken": token},
-        timeout=10,
-    )
-    client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
-    client.headers["HX-Request"] = "true"
-    return client
+class Client:
+    """A signed-in browser, as far as the server can tell: cookies, CSRF token, htmx header."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.get("/dang-nhap/")
+        self.post("/dang-nhap/", {"username": "tuphap", "password": PASSWORD}, htmx=False)
+
+    def _token(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path: str) -> tuple[int, str]:
+        with self.opener.open(f"{self.base}{path}", timeout=10) as response:
+            return response.status, response.read().decode()
+
+    def post(self, path: str, data: dict, *, htmx: bool = True) -> tuple[int, str]:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._token()}).encode()
+        request = urllib.request.Request(f"{self.base}{path}", data=body)  # noqa: S310
+        request.add_header("X-CSRFToken", self._token())
+        if htmx:
+            request.add_header("HX-Request", "true")
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
 
 
 def saver(base, entry, name, acknowledged, stop):
     """Save corrections of ENTRY until the server goes away; record those it acknowledged."""
-    client = session(base)
+    client = Client(base)
     version = 1
     for i in range(500):
         if stop.is_set():
             return
         value = f"UBND {name} {i}"
         try:
-            response = client.post(
-                f"{base}/truong-hop/{entry}/ra-soat/sua/",
+            status, text = client.post(
+                f"/truong-hop/{entry}/ra-soat/sua/",
                 {"field": "noiDangKy", "value": value, "version": version},
-                timeout=10,
             )
-        except requests.RequestException:
+        except OSError:
             return  # the server is gone
-        found = VERSION.search(response.text)
+        found = VERSION.search(text)
         version = int(found.group(1)) if found else version
-        if response.status_code == 200 and 'role="alert"' not in response.text:
+        if status == 200 and 'role="alert"' not in text:
             acknowledged.append((entry, value))
 
 
@@ -108,9 +125,9 @@ def test_saves_answered_before_the_server_was_killed_are_all_kept(tmp_path):
     try:
         for _ in range(240):
             try:
-                requests.get(f"{base}/dang-nhap/", timeout=2)
+                urllib.request.urlopen(f"{base}/dang-nhap/", timeout=2)  # noqa: S310
                 break
-            except requests.RequestException:
+            except OSError:
                 time.sleep(0.5)
         acknowledged: list[tuple[int, str]] = []
         stop = threading.Event()
