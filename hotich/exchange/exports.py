@@ -36,7 +36,7 @@ from hotich.exchange.layout import (
 )
 from hotich.exchange.models import BookExport
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
-from hotich.registers.services import entry_status_set
+from hotich.registers.services import entry_status_set, personal_ids_lost_refuse
 from hotich.registers.spec import FieldType, RegisterType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,6 +174,7 @@ def book_export_create(*, book: RegisterBook, user: User, request: Any = None) -
     )
     if not entries:
         raise ValueError("Sổ chưa có trường hợp nào được phê duyệt để xuất.")
+    personal_ids_lost_refuse(entries=entries, step="xuất")
     workbook = ministry_workbook(book=book, entries=entries)
     archive, written, missing = scans_archive(book=book, entries=entries)
     export = BookExport(
@@ -250,6 +251,7 @@ def handover_export_create(*, book: RegisterBook, user: User, request: Any = Non
     entries = list(book.entries.filter(status__in=HANDED_OVER).order_by("year", "number", "id"))
     if not entries:
         raise ValueError("Sổ chưa có trường hợp nào đã đối chiếu với CSDL dân cư.")
+    personal_ids_lost_refuse(entries=entries, step="xuất tệp bàn giao")
     export = BookExport(book=book, kind=BookExport.Kind.HANDOVER, user=user, entries=len(entries))
     content = handover_workbook(book=book, entries=entries)
     export.workbook.save(f"DL_GOC_{_file_stem(book)}.xlsx", ContentFile(content), save=False)

@@ -22,3 +22,21 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class WorkerBeat(models.Model):
+    """Nhịp của tiến trình xử lý: a running ``hotich worker`` says it is alive every few
+    seconds; a task claimed by a worker whose beat stopped is orphaned (see services)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(_("lần cuối báo còn chạy"))
+
+    class Meta:
+        verbose_name = _("tiến trình xử lý tác vụ nền")
+        verbose_name_plural = _("tiến trình xử lý tác vụ nền")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

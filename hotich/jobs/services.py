@@ -11,6 +11,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from hotich.jobs.models import Job
+from hotich.jobs.workers import WORKER_LOST, WorkerLost
 
 
 @transaction.atomic
@@ -64,7 +65,8 @@ def job_state(job: Job) -> dict[str, Any]:
         state["file"] = result.return_value.get("file")
         state["summary"] = result.return_value.get("summary", "")
     elif result.status == TaskResultStatus.FAILED and result.errors:
-        state["error"] = result.errors[-1].exception_class_path.rsplit(".", 1)[-1]
+        path = result.errors[-1].exception_class_path
+        state["error"] = WorkerLost.message if path == WORKER_LOST else path.rsplit(".", 1)[-1]
     return state
 
 

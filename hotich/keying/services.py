@@ -8,6 +8,7 @@ Views call these; nobody else writes keying state. Entry values go through
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -41,6 +42,7 @@ from hotich.matching.decide import (
 from hotich.matching.features import PersonInput, person_features
 from hotich.matching.models import MatchResult
 from hotich.matching.services import (
+    SKIPPED_ROLES,
     LookupResult,
     NewIdSearch,
     book_reconcile,
@@ -52,7 +54,13 @@ from hotich.matching.services import (
     new_id_search,
 )
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
-from hotich.registers.services import entry_create, entry_status_set, entry_update
+from hotich.registers.services import (
+    PeopleSync,
+    entry_create,
+    entry_status_set,
+    entry_update_people,
+    personal_ids_had,
+)
 from hotich.registers.spec import RegisterType
 from hotich.registry.models import Citizen, Sex
 from hotich.registry.services import PersonalIdIssueError, personal_id_issue
@@ -291,7 +299,7 @@ def keying_save(
             work.save(update_fields=["verification"])
         draft_discard(user=user, book=book, key=NEW_DRAFT)
     else:
-        entry = entry_update(
+        entry, people = entry_update_people(
             entry=entry,
             user=user,
             expected_version=expected_version if expected_version is not None else entry.version,
@@ -313,6 +321,16 @@ def keying_save(
             work.save(update_fields=["first_keyer", "verification"])
         entry.refresh_from_db()
         draft_discard(user=user, book=book, key=str(entry.pk))
+        if aside_reason is None:
+            # People whose facts the edit changed lost their outcome; the officer's choices
+            # below decide those shown on the form, the engine the others.
+            chosen = {r for r, c in choices.items() if c}
+            people_look_up_again(
+                entry=entry,
+                roles=[r for r in people.to_reconcile if r not in chosen],
+                user=user,
+                request=request,
+            )
     if aside_reason is not None:
         entry_set_aside(entry=entry, user=user, hard=True, reason=aside_reason, request=request)
         return SaveReport(entry=entry)
@@ -534,8 +552,12 @@ def pending_ids_issue(*, entry: Entry, user: User, request: Any = None) -> SaveR
     work.pending_issue = []
     work.save(update_fields=["pending_issue"])
     for role in remaining:
-        person = EntryPerson.objects.filter(entry=entry, role=role).first()
-        if person is not None and not person.citizen_id:
+        person = EntryPerson.objects.filter(entry=entry, role=role).select_related("match").first()
+        result = getattr(person, "match", None)
+        if person is None or person.citizen_id or result is None:
+            continue
+        # Only someone still found nowhere: a correction may have made them found, or doubtful.
+        if result.outcome == MatchResult.Outcome.NOT_FOUND:
             _issue(entry=entry, person=person, user=user, report=report, request=request)
     return report
 
@@ -686,7 +708,7 @@ def difference_arbitrate(
         KeyingDifference.objects.bulk_update(
             differences, ["resolved_value", "fault", "resolved_by", "resolved_at"]
         )
-        entry = entry_update(
+        entry, people = entry_update_people(
             entry=entry,
             user=user,
             expected_version=entry.version,
@@ -698,6 +720,9 @@ def difference_arbitrate(
         entry_status_set(
             entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, request=request
         )
+        # The values read on the scan may change someone's facts: their first-keying outcome
+        # no longer holds, so they are looked up again before any personal ID is issued.
+        people_look_up_again(entry=entry, roles=people.to_reconcile, user=user, request=request)
     entry.refresh_from_db()
     report = pending_ids_issue(entry=entry, user=user, request=request)
     reconciliation_apply(entry=entry, user=user, request=request)
@@ -843,6 +868,67 @@ def policy_set(
     return policy
 
 
+# --- reconciling again after a correction -------------------------------------------------
+
+
+def people_look_up_again(
+    *, entry: Entry, roles: Iterable[str], user: User | None, request: Any = None
+) -> None:
+    """Look up again the people of ENTRY in ROLES (a correction changed their compared facts,
+    or named them) that have no outcome, and record the outcomes.
+
+    A person who had a personal ID keeps it when the engine finds the same registry person
+    again; otherwise the outcome is "review", for an officer to decide: nobody who had an ID
+    is issued a second one. Everyone else keeps their links untouched.
+    """
+    people = list(
+        EntryPerson.objects.filter(entry=entry, role__in=list(roles), match__isnull=True)
+        .exclude(role__in=SKIPPED_ROLES)
+        .order_by("id")
+    )
+    had = personal_ids_had(entry_ids=[entry.pk]) if people else {}
+    for person in people:
+        person_input = entry_person_input(entry, person.role)
+        if person_input is None or not lookup_ready(person_input):
+            continue
+        result = lookup(person_input)
+        decision = result.decision
+        previous = had.get((entry.pk, person.role))
+        if previous and decision.personal_id != previous:
+            decision = Decision("review", None, None, (), decision.candidates)
+        match_result_record(
+            person=person,
+            decision=decision,
+            path=MatchResult.Path.INTERACTIVE,
+            model_version=result.model_version,
+            user=user,
+        )
+        audit_record(
+            request=request,
+            user=user,
+            action=AuditEvent.Action.UPDATE,
+            obj=entry,
+            changes={
+                f"đối chiếu {person.role}": [None, decision.outcome],
+                "số định danh": [previous or None, decision.personal_id or ""],
+                "cách đối chiếu": [None, "đối chiếu lại sau khi sửa"],
+            },
+        )
+
+
+def people_reconcile_again(
+    *, entry: Entry, people: PeopleSync, user: User | None, request: Any = None
+) -> bool:
+    """Look up again the people a save left without an outcome (PEOPLE, what
+    :func:`~hotich.registers.services.entry_update_people` returned), then carry the
+    outcomes into the workflow as the batch path does; return True if the entry is
+    reconciled. Nothing happens when the save changed nobody's compared facts."""
+    if not people.to_reconcile:
+        return False
+    people_look_up_again(entry=entry, roles=people.to_reconcile, user=user, request=request)
+    return reconciliation_apply(entry=entry, user=user, request=request)
+
+
 # --- reconciliation in batch (book page, imports) ------------------------------------------
 
 
@@ -862,6 +948,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, request: Any = None
         EntryWork.Verification.ARBITRATION,
     )
     settled = True
+    had: dict[tuple[int, str], str] | None = None
     people = EntryPerson.objects.filter(entry=entry, role__in=LOOKUP_ROLES).select_related(
         "match", "entry__book"
     )
@@ -892,6 +979,13 @@ def reconciliation_apply(*, entry: Entry, user: User | None, request: Any = None
             )
         elif result.outcome == MatchResult.Outcome.NOT_FOUND and not result.personal_id:
             if waiting:
+                continue
+            if had is None:
+                had = personal_ids_had(entry_ids=[entry.pk])
+            if (entry.pk, person.role) in had:
+                # The person had a personal ID before a correction: an officer decides
+                # (the same one again, or another); never a second ID for one person.
+                settled = False
                 continue
             if work is None:
                 work = EntryWork.objects.create(entry=entry, first_keyer=entry.created_by)

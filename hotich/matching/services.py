@@ -33,6 +33,7 @@ from hotich.matching.features import (
 from hotich.matching.model import MatchModel, Score, as_vector, probability_from_weight
 from hotich.matching.modelfile import active_model_path, load_model_file
 from hotich.matching.models import MatchResult
+from hotich.registers.services import PARENT_ROLES
 from hotich.registry.models import Citizen
 
 _lock = threading.Lock()
@@ -83,6 +84,8 @@ def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
 def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
     """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
     filters = _blocking_q(rows)
+    if not filters:
+        return []  # no blocking key (a name and a sex only): nobody shares one
     # Few filters (one record): one query with OR; many: one query per filter.
     groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
     queries = []
@@ -207,12 +210,6 @@ def reconcile_people(
 
 # Roles whose people are looked up: everyone named with identifying facts, not the requester.
 SKIPPED_ROLES = {"requester"}
-# For the subject of a birth (and an adoptee), the parents' names are compared too.
-PARENT_ROLES = {
-    "subject": ("father", "mother"),
-    "adoptee": ("birth_father", "birth_mother"),
-    "child": ("parent", ""),
-}
 
 
 def entry_person_input(entry: Any, role: str) -> PersonInput | None:

@@ -1,10 +1,11 @@
 """Writes to books and entries. Views, commands, importers and tasks call these; nobody else writes."""
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
@@ -13,7 +14,16 @@ from hotich.audit.services import audit_record
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.text import comparison_key, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
-from hotich.registers.spec import FieldType, RegisterType
+from hotich.registers.spec import FieldType, PersonRole, RegisterType
+
+#: States that say every person was reconciled; a save that changes a person's compared facts
+#: takes the entry back to "keyed", to be reconciled (and reviewed, approved) again.
+NEEDS_RECONCILING_AGAIN = (
+    EntryStatus.RECONCILED,
+    EntryStatus.REVIEWED,
+    EntryStatus.APPROVED,
+    EntryStatus.EXPORTED,
+)
 
 
 class EntryConflict(Exception):
@@ -58,11 +68,114 @@ def _summary(register: RegisterType, values: dict[str, str]) -> str:
     return " – ".join(names[:2])[:300]
 
 
-def entry_people_sync(*, entry: Entry) -> None:
-    """Rebuild the people named in ENTRY from its values (derived data, book values untouched)."""
-    rows = _people_rows(entry, entry.register_type)
-    EntryPerson.objects.filter(entry=entry).delete()
-    EntryPerson.objects.bulk_create(rows)
+#: For the subject of a birth (and an adoptee, a child), the parents' names are compared too.
+PARENT_ROLES = {
+    "subject": ("father", "mother"),
+    "adoptee": ("birth_father", "birth_mother"),
+    "child": ("parent", ""),
+}
+#: The facts of a person the matching engine compares (column-name endings), besides the
+#: ID number columns and the parents' names (hotich.matching.services.entry_person_input).
+COMPARED_SUFFIXES = ("HoTen", "NgaySinh", "GioiTinh", "NoiSinh", "QueQuan", "DanToc")
+#: Audit key of the personal IDs a save took away from people whose facts changed.
+UNLINKED_KEY = "số định danh gỡ do sửa"
+
+
+def _compared_columns(register: RegisterType, role: str) -> tuple[str, ...]:
+    """Return the columns whose values the registry comparison of ROLE reads."""
+    own = [
+        f.name
+        for f in register.fields
+        if f.person is not None
+        and f.person.value == role
+        and (f.type == FieldType.ID_NUMBER or f.name.endswith(COMPARED_SUFFIXES))
+    ]
+    parents = [
+        f.name
+        for f in register.fields
+        if f.person is not None
+        and f.person.value in PARENT_ROLES.get(role, ())
+        and f.name.endswith("HoTen")
+    ]
+    return tuple(own + parents)
+
+
+def _compared_facts(register: RegisterType, values: dict[str, str], role: str) -> tuple[str, ...]:
+    return tuple(values.get(name, "") for name in _compared_columns(register, role))
+
+
+@dataclass(frozen=True)
+class PeopleSync:
+    """What :func:`entry_people_sync` changed: roles whose compared facts changed (their
+    registry links were taken away and must be reconciled again), roles added and removed,
+    and the personal ID each changed or removed person had."""
+
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unlinked: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()  # changed roles whose outcome (match result) was removed
+
+    @property
+    def to_reconcile(self) -> tuple[str, ...]:
+        """Return the roles to reconcile again: outcomes dropped, and people added."""
+        return self.dropped + self.added
+
+
+def _linked_id(person: EntryPerson) -> str:
+    """Return the personal ID PERSON is linked to (registry person, else the match result)."""
+    if person.citizen_id is not None and person.citizen is not None:
+        return person.citizen.personal_id
+    match = getattr(person, "match", None)
+    return match.personal_id if match is not None else ""
+
+
+def entry_people_sync(*, entry: Entry, previous_values: dict[str, str] | None = None) -> PeopleSync:
+    """Bring the people named in ENTRY in line with its values (book values untouched).
+
+    A person whose compared facts (:func:`_compared_columns`) are the same as in
+    PREVIOUS_VALUES is left as it is, with its registry link, match result and tracking
+    case. A person whose facts changed keeps its row, takes the new facts, and loses its
+    link and match result: they were decided on other facts. Without PREVIOUS_VALUES only
+    the derived columns are compared.
+    """
+    register = entry.register_type
+    wanted = {p["role"]: p for p in _people_values(entry.values, register)}
+    existing = {
+        p.role: p
+        for p in EntryPerson.objects.filter(entry=entry).select_related("citizen", "match")
+    }
+    changed, removed, dropped, unlinked = [], [], [], {}
+    for role, person in existing.items():
+        new = wanted.get(role)
+        if new is None:
+            removed.append(role)
+            if pid := _linked_id(person):
+                unlinked[role] = pid
+            person.delete()
+            continue
+        same_row = all(getattr(person, k) == v for k, v in new.items())
+        same_facts = previous_values is None or _compared_facts(
+            register, previous_values, role
+        ) == _compared_facts(register, entry.values, role)
+        if same_row and same_facts:
+            continue
+        if same_facts:
+            # Only a derived column moved (a cleaner normalisation): nothing compared changed.
+            EntryPerson.objects.filter(pk=person.pk).update(**new)
+            continue
+        changed.append(role)
+        if pid := _linked_id(person):
+            unlinked[role] = pid
+        EntryPerson.objects.filter(pk=person.pk).update(**new, citizen=None)
+        if (match := getattr(person, "match", None)) is not None:
+            match.delete()
+            dropped.append(role)
+        elif role in unlinked:
+            dropped.append(role)
+    added = [role for role in wanted if role not in existing]
+    EntryPerson.objects.bulk_create(EntryPerson(entry=entry, **wanted[role]) for role in added)
+    return PeopleSync(tuple(changed), tuple(added), tuple(removed), unlinked, tuple(dropped))
 
 
 @lru_cache(maxsize=50_000)
@@ -197,7 +310,6 @@ def entry_create(
     return entry
 
 
-@transaction.atomic
 def entry_update(
     *,
     entry: Entry,
@@ -212,7 +324,41 @@ def entry_update(
     """Save new values for ENTRY if nobody saved it since EXPECTED_VERSION.
 
     Raise :class:`EntryConflict` (nothing written) when the stored version moved on.
-    Return the refreshed entry; the audit event lists changed fields as [old, new].
+    Return the refreshed entry; the audit event lists changed fields as [old, new]. See
+    :func:`entry_update_people` for what happens to the people named.
+    """
+    saved, _people = entry_update_people(
+        entry=entry,
+        user=user,
+        expected_version=expected_version,
+        values=values,
+        marks=marks,
+        page=page,
+        registration_date=registration_date,
+        request=request,
+    )
+    return saved
+
+
+@transaction.atomic
+def entry_update_people(
+    *,
+    entry: Entry,
+    user: User,
+    expected_version: int,
+    values: dict[str, Any],
+    marks: dict[str, str] | None = None,
+    page: int | None = None,
+    registration_date: str | None = None,
+    request: Any = None,
+) -> tuple[Entry, PeopleSync]:
+    """Save as :func:`entry_update` does; return the entry and what changed of its people.
+
+    People whose compared facts did not change keep their registry links, match results and
+    tracking cases. Those whose facts changed lose their outcome (the personal IDs taken
+    away are written to the audit event); if any had one, or someone was added, an entry
+    that was reconciled or further goes back to "keyed", to be reconciled again
+    (``PeopleSync.to_reconcile`` says whom).
     """
     register = entry.register_type
     clean, clean_marks = _clean_values(register, values, marks or {})
@@ -238,11 +384,21 @@ def entry_update(
     for key in sorted(set(old.marks) | set(clean_marks)):
         if old.marks.get(key) != clean_marks.get(key):
             changes[f"{key}#mark"] = [old.marks.get(key), clean_marks.get(key)]
-    entry_people_sync(entry=entry)
+    people = entry_people_sync(entry=entry, previous_values=old.values)
+    if people.unlinked:
+        # Kept in the log so that approval and export can tell an ID was lost (see
+        # personal_ids_lost) and say whose.
+        changes[UNLINKED_KEY] = [people.unlinked, None]
     audit_record(
         request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes
     )
-    return entry
+    if people.to_reconcile and entry.status in NEEDS_RECONCILING_AGAIN:
+        # Someone reconciled was corrected (or added): the entry is no longer reconciled.
+        entry_status_set(
+            entry=entry, user=user, old=entry.status, new=EntryStatus.KEYED, request=request
+        )
+        entry.refresh_from_db()
+    return entry, people
 
 
 def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: Any = None) -> bool:
@@ -313,3 +469,104 @@ def entries_bulk_create(
         for entry, row in zip(entries, rows, strict=True)
     )
     return entries
+
+
+# --- personal IDs that must not be lost ---------------------------------------------------
+
+#: Audit key under which the keying workflow records the personal ID it attached to a person
+#: (hotich.keying.services.outcome_apply: {"đối chiếu <role>": …, "số định danh": [None, id]}).
+ATTACHED_KEY = "số định danh"
+
+
+@dataclass(frozen=True)
+class LostPersonalId:
+    """A person of an entry who had a personal ID and has none now."""
+
+    entry: Entry
+    role: str
+    full_name: str
+    personal_id: str
+
+    def __str__(self) -> str:
+        return _(
+            "Số %(number)s – %(name)s (%(role)s) đã có số định danh %(pid)s, nay không còn"
+        ) % {
+            "number": str(self.entry).removeprefix("Số "),
+            "name": self.full_name,
+            "role": PersonRole(self.role).label,
+            "pid": self.personal_id,
+        }
+
+
+class PersonalIdsLost(ValueError):
+    """Approval or export refused: some people lost the personal ID they had."""
+
+    def __init__(self, lost: list[LostPersonalId], step: str) -> None:
+        shown = "; ".join(str(item) for item in lost[:10])
+        more = len(lost) - 10
+        super().__init__(
+            _(
+                "Không %(step)s được: %(n)s người mất số định danh đã có (%(shown)s%(more)s). "
+                "Hãy đối chiếu lại những người này với CSDL dân cư trước."
+            )
+            % {
+                "step": step,
+                "n": len(lost),
+                "shown": shown,
+                "more": _(" và %s người khác") % more if more > 0 else "",
+            }
+        )
+        self.lost = lost
+
+
+def personal_ids_had(*, entry_ids: list[int]) -> dict[tuple[int, str], str]:
+    """Return {(entry id, role): the last personal ID the audit log shows the person had}."""
+    had: dict[tuple[int, str], str] = {}
+    for start in range(0, len(entry_ids), 500):
+        chunk = [str(pk) for pk in entry_ids[start : start + 500]]
+        events = (
+            AuditEvent.objects.filter(object_type="entry", object_id__in=chunk)
+            .filter(Q(changes__has_key=UNLINKED_KEY) | Q(changes__has_key=ATTACHED_KEY))
+            .order_by("id")
+            .values_list("object_id", "changes")
+        )
+        for object_id, changes in events:
+            entry_id = int(object_id)
+            for role, pid in (changes.get(UNLINKED_KEY) or [{}])[0].items():
+                had[(entry_id, role)] = pid
+            attached = (changes.get(ATTACHED_KEY) or [None, ""])[1]
+            roles = [k.removeprefix("đối chiếu ") for k in changes if k.startswith("đối chiếu ")]
+            if attached and roles:
+                had[(entry_id, roles[0])] = attached
+    return had
+
+
+def personal_ids_lost(*, entries: list[Entry]) -> list[LostPersonalId]:
+    """Return the people of ENTRIES, still named in them, who had a personal ID and lost it.
+
+    "Had" is what the audit log shows: an ID attached by the keying workflow, or one a save
+    took away when the person's facts were corrected. A person whose ID was replaced by
+    another (an officer chose another registry person) has not lost it.
+    """
+    by_id = {entry.pk: entry for entry in entries}
+    had = personal_ids_had(entry_ids=list(by_id))
+    if not had:
+        return []
+    people = EntryPerson.objects.filter(entry_id__in=list({k[0] for k in had})).select_related(
+        "citizen", "match"
+    )
+    current = {(p.entry_id, p.role): p for p in people}
+    lost = []
+    for (entry_id, role), pid in sorted(had.items()):
+        person = current.get((entry_id, role))
+        if person is not None and not _linked_id(person):
+            lost.append(LostPersonalId(by_id[entry_id], role, person.full_name, pid))
+    return lost
+
+
+def personal_ids_lost_refuse(*, entries: list[Entry], step: str) -> None:
+    """Raise :class:`PersonalIdsLost` (a Vietnamese message naming them) when people of
+    ENTRIES lost a personal ID they had; STEP says what was refused ("phê duyệt", "xuất")."""
+    lost = personal_ids_lost(entries=entries)
+    if lost:
+        raise PersonalIdsLost(lost, step)

@@ -16,8 +16,15 @@ from django.db import transaction
 from hotich.accounts.models import Role, User
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.keying.services import people_reconcile_again
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
-from hotich.registers.services import entry_status_set, entry_update
+from hotich.registers.services import (
+    PersonalIdsLost,
+    entry_status_set,
+    entry_update_people,
+    personal_ids_lost,
+    personal_ids_lost_refuse,
+)
 from hotich.review.models import EntryReturn, MissingEntry
 
 ONLY_JUSTICE_OFFICER = "Chỉ công chức tư pháp – hộ tịch được rà soát và phê duyệt."
@@ -58,16 +65,35 @@ def entry_accept(*, entry: Entry, user: User, request: Any = None) -> None:
 
 
 def entry_approve(*, entry: Entry, user: User, request: Any = None) -> None:
-    """Approve ENTRY ("sẵn sàng chuyển đổi"): reviewed → approved. Justice officers only."""
+    """Approve ENTRY ("sẵn sàng chuyển đổi"): reviewed → approved. Justice officers only.
+
+    Refused (ReviewRefused, naming them) while a person of ENTRY lacks a personal ID they had.
+    """
     require_justice_officer(user)
+    try:
+        personal_ids_lost_refuse(entries=[entry], step="phê duyệt")
+    except PersonalIdsLost as lost:
+        raise ReviewRefused(str(lost)) from lost
     _move(entry, user, (EntryStatus.REVIEWED,), EntryStatus.APPROVED, request)
 
 
-def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None) -> int:
-    """Approve every reviewed entry of BOOK; return how many were approved."""
+@dataclass
+class BookApproval:
+    approved: int
+    refused: list[str]  # Vietnamese, one per person who lost a personal ID they had
+
+
+def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None) -> BookApproval:
+    """Approve every reviewed entry of BOOK but those where a person lost a personal ID they
+    had; return how many were approved and who was left out."""
     require_justice_officer(user)
     approved = 0
-    for entry in book.entries.filter(status=EntryStatus.REVIEWED):
+    reviewed = list(book.entries.filter(status=EntryStatus.REVIEWED))
+    lost = personal_ids_lost(entries=reviewed)
+    held = {item.entry.pk for item in lost}
+    for entry in reviewed:
+        if entry.pk in held:
+            continue
         approved += entry_status_set(
             entry=entry,
             user=user,
@@ -75,7 +101,7 @@ def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None
             new=EntryStatus.APPROVED,
             request=request,
         )
-    return approved
+    return BookApproval(approved, [str(item) for item in lost])
 
 
 @transaction.atomic
@@ -103,7 +129,12 @@ def entry_return(*, entry: Entry, user: User, reason: str, request: Any = None) 
 def entry_correct(
     *, entry: Entry, user: User, field: str, value: str, expected_version: int, request: Any = None
 ) -> Entry:
-    """Correct one field of ENTRY from the scan (audited through entry_update)."""
+    """Correct one field of ENTRY from the scan (audited through entry_update).
+
+    People whose compared facts the correction leaves alone keep their links; those it
+    changes are looked up again (:func:`people_reconcile_again`) and the entry goes back
+    to "keyed" until they are settled.
+    """
     require_justice_officer(user)
     if entry.status not in OPEN:
         raise ReviewRefused("Trường hợp đã phê duyệt hoặc chưa nhập xong, không sửa được ở đây.")
@@ -115,7 +146,7 @@ def entry_correct(
         values[field] = value.strip()
     else:
         values.pop(field, None)
-    return entry_update(
+    entry, people = entry_update_people(
         entry=entry,
         user=user,
         expected_version=expected_version,
@@ -123,6 +154,10 @@ def entry_correct(
         marks=marks,
         request=request,
     )
+    # People whose facts the correction changed lost their outcome: look them up again.
+    people_reconcile_again(entry=entry, people=people, user=user, request=request)
+    entry.refresh_from_db()
+    return entry
 
 
 def missing_mark(

@@ -283,8 +283,10 @@ def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a number missing (with its reason) or approve every reviewed entry of the book."""
     book = get_book_for_user(request, pk, write=True)
     if request.POST.get("action") == "approve_all":
-        n = services.book_approve_reviewed(book=book, user=request.user, request=request)
-        messages.success(request, _("Đã phê duyệt %(n)s trường hợp.") % {"n": n})
+        done = services.book_approve_reviewed(book=book, user=request.user, request=request)
+        messages.success(request, _("Đã phê duyệt %(n)s trường hợp.") % {"n": done.approved})
+        for refused in done.refused:
+            messages.error(request, _("Chưa phê duyệt: %s") % refused)
         return redirect("book_review", pk=book.pk)
     if request.user.role not in (Role.JUSTICE_OFFICER, Role.TEAM_LEADER):
         raise PermissionDenied(_("Chỉ công chức tư pháp hoặc tổ trưởng được ghi số bị thiếu."))

@@ -22,12 +22,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--citizens", type=int, default=100_000, help="Số công dân giả lập tối thiểu."
         )
-        parser.add_argument("--serve", action="store_true", help="Chạy máy chủ web sau khi nạp.")
+        parser.add_argument(
+            "--serve",
+            action="store_true",
+            help="Chạy máy chủ web sau khi nạp, kèm tiến trình xử lý tác vụ nền (hotich worker).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Với --serve: không chạy kèm hotich worker (đã chạy riêng ở nơi khác).",
+        )
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
 
     def handle(
-        self, *args, province: str, citizens: int, serve: bool, port: int, host: str, **options
+        self,
+        *args,
+        province: str,
+        citizens: int,
+        serve: bool,
+        no_worker: bool,
+        port: int,
+        host: str,
+        **options,
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Đang nạp dữ liệu mẫu (lần đầu mất khoảng một phút)…")
@@ -44,4 +61,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role} – {unit}")
         if serve:
             self.stdout.write("")
-            call_command("serve", host=host, port=port, no_migrate=True)
+            call_command("serve", host=host, port=port, no_migrate=True, with_worker=not no_worker)

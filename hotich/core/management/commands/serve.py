@@ -1,10 +1,52 @@
-"""hotich serve: run the web application with waitress (a production-ready WSGI server)."""
+"""hotich serve: run the web application with waitress (a production-ready WSGI server);
+with --with-worker, a ``hotich worker`` process runs beside it and stops with it."""
 
 import os
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+#: prctl(2) option: the signal the kernel sends a child when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """In the worker child: be sent SIGTERM if the server dies, even by kill -9 (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # elsewhere the finally clause below is what stops the worker
+
+
+def worker_start() -> subprocess.Popen:
+    """Start ``hotich worker`` as a child of this process, with the same settings."""
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and module, no user input)
+        [sys.executable, "-m", "hotich.cli", "worker"],
+        env=os.environ.copy(),
+        preexec_fn=_stop_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+        # Its own session: Ctrl+C in the terminal reaches the server only, which then asks
+        # the worker once to stop (a second signal would make it abandon its task).
+        start_new_session=True,
+    )
+
+
+def worker_stop(process: subprocess.Popen) -> None:
+    """Ask the worker to stop (it finishes its current task), then make sure it has: one
+    still busy after 30 s is killed, and the next worker takes its task up again."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class Command(BaseCommand):
@@ -17,9 +59,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Không tự áp dụng migration trước khi chạy."
         )
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="Chạy kèm tiến trình xử lý tác vụ nền (hotich worker); dừng cùng máy chủ.",
+        )
 
     def handle(
-        self, *args, host: str, port: int, threads: int, no_migrate: bool, **options
+        self,
+        *args,
+        host: str,
+        port: int,
+        threads: int,
+        no_migrate: bool,
+        with_worker: bool,
+        **options,
     ) -> None:
         from waitress import serve
 
@@ -29,5 +83,15 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        worker = worker_start() if with_worker else None
+        if worker is not None:
+            self.stdout.write(f"Tiến trình xử lý tác vụ nền đang chạy (pid {worker.pid}).")
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-        serve(application, host=host, port=port, threads=threads)
+        try:
+            serve(application, host=host, port=port, threads=threads)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker_stop(worker)
+                self.stdout.write("Đã dừng tiến trình xử lý tác vụ nền.")

@@ -1,7 +1,12 @@
-"""hotich worker: drain the database-backed task queue (wraps django_tasks_db's db_worker)."""
+"""hotich worker: drain the database-backed task queue (django_tasks_db's worker loop), with
+a heartbeat, and recovery of the tasks a killed worker left running (hotich.jobs.workers)."""
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
+from django_tasks_db.management.commands.db_worker import Worker
+
+from hotich.jobs.workers import Heartbeat, tasks_orphaned_recover, worker_beat, worker_beat_end
 
 
 class Command(BaseCommand):
@@ -28,14 +33,30 @@ class Command(BaseCommand):
         max_tasks: int | None,
         **options,
     ) -> None:
-        kwargs: dict = {
-            "interval": interval,
-            "no_startup_delay": True,
-            "verbosity": options["verbosity"],
-        }
-        kwargs["queue_name"] = ",".join(queues) if queues else "*"
-        if batch:
-            kwargs["batch"] = True
-        if max_tasks is not None:
-            kwargs["max_tasks"] = max_tasks
-        call_command("db_worker", **kwargs)
+        DbWorker(stdout=self.stdout, stderr=self.stderr).configure_logging(options["verbosity"])
+        worker_id = get_random_string(32)
+        worker_beat(worker_id=worker_id)
+        recovered = tasks_orphaned_recover()
+        if any(recovered.values()) and options["verbosity"]:
+            self.stdout.write(
+                f"Tác vụ bị bỏ dở: chạy lại {recovered['resumed']}, "
+                f"đánh dấu lỗi {recovered['failed']}."
+            )
+        heartbeat = Heartbeat(worker_id)
+        heartbeat.start()
+        worker = Worker(
+            queue_names=queues or ["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            heartbeat.stop()
+            worker_beat_end(worker_id=worker_id)
