@@ -891,7 +891,7 @@ def people_look_up_again(
         person_input = entry_person_input(entry, person.role)
         if person_input is None or not lookup_ready(person_input):
             continue
-        result = lookup(person_input)
+        result = lookup_before_new_id(person_input)
         decision = result.decision
         previous = had.get((entry.pk, person.role))
         if previous and decision.personal_id != previous:

@@ -13,9 +13,15 @@ from django.urls import reverse
 
 from hotich.keying.models import EntryWork
 from hotich.keying.services import pending_ids_issue
+from hotich.matching.decide import Decision
 from hotich.matching.features import PersonInput
 from hotich.matching.models import MatchResult
-from hotich.matching.services import lookup, lookup_before_new_id, new_id_search
+from hotich.matching.services import (
+    lookup,
+    lookup_before_new_id,
+    match_result_record,
+    new_id_search,
+)
 from hotich.registers.models import Entry, EntryStatus
 from hotich.registers.services import entry_create
 from hotich.registry.models import Citizen
@@ -32,6 +38,18 @@ BOOK_KHANH = {
     "nksNoiSinh": PLACE,
     "meHoTen": "Trần Thị Mai",
 }
+
+
+def waiting_for_an_id(entry, officer):
+    """Record ENTRY's subject as found nowhere, its ID waiting for the second keying."""
+    EntryWork.objects.create(entry=entry, first_keyer=officer, pending_issue=["subject"])
+    match_result_record(
+        person=entry.people.get(role="subject"),
+        decision=Decision("not_found", None, None),
+        path=MatchResult.Path.INTERACTIVE,
+        model_version=1,
+        user=officer,
+    )
 
 
 def registered_khanh():
@@ -146,7 +164,7 @@ def test_an_id_waiting_for_verification_is_not_issued_once_the_person_is_in_the_
 ):
     officer = personas["justice_officer"]
     entry = entry_create(book=book, user=officer, year=2009, number=1, values=BOOK_KHANH)
-    EntryWork.objects.create(entry=entry, first_keyer=officer, pending_issue=["subject"])
+    waiting_for_an_id(entry, officer)
     # Meanwhile someone else's record of him was issued an ID (or the registry learnt him).
     vu = registered_khanh()
     before = Citizen.objects.count()
@@ -171,7 +189,7 @@ def test_two_saves_of_one_person_at_once_issue_one_id(book, personas):
         for n in (1, 2)
     ]
     for entry in entries:
-        EntryWork.objects.create(entry=entry, first_keyer=officer, pending_issue=["subject"])
+        waiting_for_an_id(entry, officer)
     barrier = threading.Barrier(2)
     reports, errors = [], []
 
