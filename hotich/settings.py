@@ -140,14 +140,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Django's own validators; their messages are translated to Vietnamese by Django.
+# Django's validators (messages in Vietnamese; see accounts/passwords.py for the length one).
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email", "phone")},
     },
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "hotich.accounts.passwords.VietnameseMinimumLengthValidator",
         "OPTIONS": {"min_length": int(os.environ.get("HOTICH_PASSWORD_MIN_LENGTH", "10"))},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
