@@ -7,7 +7,7 @@ from django.urls import reverse
 from hotich.accounts.models import Role, User
 from hotich.accounts.second_factor import totp_device_install
 from hotich.audit.models import AuditEvent
-from tests.conftest import PASSWORD, TOTP_KEY, second_factor_verify_session
+from tests.conftest import PASSWORD, TOTP_KEY
 
 NEW_PASSWORD = "so-ho-tich-moi-2027"
 
@@ -34,13 +34,8 @@ def admins(units, personas):
 
 
 @pytest.fixture
-def as_admin(client):
-    def do(user):
-        client.force_login(user)
-        second_factor_verify_session(client, user)
-        return client
-
-    return do
+def as_admin(login):
+    return login
 
 
 def _listed(client):

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -103,7 +104,8 @@ def _urls(patterns=None, prefix=""):
             yield pattern.name, "/" + path.lstrip("^").rstrip("$")
 
 
-def test_every_protected_url_requires_the_second_factor(client, personas):
+def test_every_protected_url_requires_the_second_factor(personas):
+    client = Client()
     client.force_login(personas["supervisor"])  # the password, not the second factor
     urls = sorted(set(_urls()))
     assert len(urls) > 40
@@ -120,8 +122,9 @@ def test_every_protected_url_requires_the_second_factor(client, personas):
     assert let_through == []
 
 
-def test_an_htmx_request_before_the_second_factor_gets_hx_redirect(client, personas):
-    client.force_login(personas["supervisor"])
+def test_an_htmx_request_before_the_second_factor_gets_hx_redirect(personas):
+    client = Client()
+    client.force_login(personas["supervisor"])  # the password, not the second factor
 
     response = client.get(
         reverse("book_list") + "?status=draft",
