@@ -166,6 +166,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hotich.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "hotich.audit.services.client_ip"
 AXES_ENABLE_ADMIN = False
+# The audit log is the one record of logins; axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # Second factor (django-otp TOTP): the issuer shown in the authenticator app.
 OTP_TOTP_ISSUER = os.environ.get("HOTICH_OTP_ISSUER", "hotich")

@@ -85,3 +85,14 @@ def test_a_commune_officer_cannot_unlock(client, personas, login):
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(object_repr="congan: mở khóa đăng nhập").exists()
     assert AuditEvent.objects.filter(action="denied", username="tuphap").exists()
+
+
+def test_a_successful_login_clears_the_count_of_failures(client, personas):
+    _fail(client, "tuphap", settings.AXES_FAILURE_LIMIT - 1)
+    client.post(reverse("login"), {"username": "tuphap", "password": PASSWORD})
+    client.post(reverse("logout"))
+    _fail(client, "tuphap", settings.AXES_FAILURE_LIMIT - 1)
+
+    response = client.post(reverse("login"), {"username": "tuphap", "password": PASSWORD})
+
+    assert response.status_code == 302
