@@ -4,6 +4,7 @@ SQLite in ``var/`` is the embedded default; set DATABASE_URL for PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hotich.core",
     "hotich.accounts",
     "hotich.audit",
@@ -77,7 +82,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Accounts (issue 15): an htmx request whose session ended gets HX-Redirect to the login
+    # page; idle and absolute session ends; second factor; login lockout (django-axes).
+    "hotich.accounts.middleware.HtmxLoginRedirectMiddleware",
+    "hotich.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "hotich.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,14 +130,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---- Accounts: authentication, passwords, second factor, lockout, sessions (docs/accounts.md) ----
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt for a locked-out username, even with the right password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's validators (messages in Vietnamese; see accounts/passwords.py for the length one).
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email", "phone")},
+    },
+    {
+        "NAME": "hotich.accounts.passwords.VietnameseMinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("HOTICH_PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login throttling (django-axes): after this many wrong passwords for one username the
+# account is locked until the cool-off ends or an administrator unlocks it (audited).
+AXES_FAILURE_LIMIT = int(os.environ.get("HOTICH_LOGIN_FAILURE_LIMIT", "5"))
+_lockout_minutes = int(os.environ.get("HOTICH_LOCKOUT_MINUTES", "30"))  # 0: until unlocked
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+# Per username only: commune offices share one address behind NAT, and locking an address
+# would lock every officer of the commune out after one person's typos (axes warns W006).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hotich.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "hotich.audit.services.client_ip"
+AXES_ENABLE_ADMIN = False
+# The audit log is the one record of logins; axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Second factor (django-otp TOTP): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("HOTICH_OTP_ISSUER", "hotich")
+# Sessions end at SESSION_COOKIE_AGE after login whatever happens, and sooner after
+# HOTICH_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+HOTICH_IDLE_TIMEOUT = int(os.environ.get("HOTICH_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_HTTPONLY = True
+# ---- end of accounts ----
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -171,8 +222,6 @@ TASKS = {
     }
 }
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("dang-nhap/", core_views.AuditedLoginView.as_view(), name="login"),
     path("dang-xuat/", core_views.logout_view, name="logout"),
+    path("", include("hotich.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("so/", register_views.book_list, name="book_list"),
     path("so/<int:pk>/", register_views.book_detail, name="book_detail"),

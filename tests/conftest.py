@@ -28,6 +28,25 @@ if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
     WSGIHandler.__call__ = _serialised
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
+#: The authenticator key of every persona whose role requires a second factor.
+TOTP_KEY = b"hotich-test-totp-key".hex()
+
+
+def second_factor_verify_session(client, user):
+    """Mark the test client's session as past the second factor of USER (as force_login skips
+    the password), giving USER the test authenticator if it has none; the second-factor pages
+    themselves are tested in tests/accounts."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hotich.accounts.second_factor import totp_device_install
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = totp_device_install(user=user, key=TOTP_KEY)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
@@ -134,9 +153,13 @@ def personas(units):
     from hotich.accounts.models import Role, User
 
     def make(username, role, unit):
+        from hotich.accounts.second_factor import totp_device_install
+
         user = User(username=username, role=role, unit=unit, first_name=username)
         user.set_password(PASSWORD)
         user.save()
+        if user.needs_second_factor:
+            totp_device_install(user=user, key=TOTP_KEY)
         return user
 
     return {
@@ -226,8 +249,23 @@ def other_entry(other_book, personas):
 
 
 @pytest.fixture
+def client(client):
+    """pytest-django's test client, whose force_login also passes the second factor of the
+    roles that require one: force_login means "logged in", as after the whole login."""
+    force_login = client.force_login
+
+    def force_login_verified(user, backend=None):
+        force_login(user, backend)
+        if getattr(user, "needs_second_factor", False):
+            second_factor_verify_session(client, user)
+
+    client.force_login = force_login_verified
+    return client
+
+
+@pytest.fixture
 def login(client):
-    """Return a function that logs the test client in as a user."""
+    """Return a function that logs the test client in as a user (second factor included)."""
 
     def do(user):
         client.force_login(user)

@@ -25,13 +25,16 @@ COMMUNE_ROLES = frozenset(
 WRITE_ROLES = COMMUNE_ROLES | {Role.ADMINISTRATOR}
 #: Roles that may read the audit log.
 AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INSPECTOR})
+#: Roles that see many communes' citizens or manage accounts: a second factor is required.
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMINISTRATOR})
 
 
 class User(AbstractUser):
     """Tài khoản: one person. Shared logins are not allowed (docs/deployment.md).
 
     ``unit`` is the scope: a current commune for commune roles; a province (current) or a
-    historical district for supervisors and inspectors; empty for administrators.
+    historical district for supervisors and inspectors; for administrators, the area whose
+    communes' accounts they manage (empty: national).
     """
 
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
@@ -76,3 +79,12 @@ class User(AbstractUser):
     @property
     def can_read_audit(self) -> bool:
         return self.role in AUDIT_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Return True when this role may not work without a verified second factor."""
+        return self.role in SECOND_FACTOR_ROLES
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        return self.is_active and self.role == Role.ADMINISTRATOR

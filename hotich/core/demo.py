@@ -5,6 +5,7 @@ a database that already has the demo changes nothing.
 """
 
 import random
+from base64 import b32encode
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from hotich.accounts.models import Role, User
+from hotich.accounts.second_factor import DEMO_DEVICE_NAME, totp_device_install
 from hotich.accounts.services import user_create
 from hotich.campaigns.demo import campaign_demo_load
 from hotich.campaigns.services import snapshot_refresh
@@ -26,6 +28,9 @@ from hotich.registry.models import Citizen
 from hotich.registry.services import citizens_synthesise
 
 DEMO_PASSWORD = "hotich-demo-2026"  # noqa: S105 - printed for the demo, documented as such
+# The demo's supervisor, inspector and administrator need a second factor: one published
+# authenticator key for all of them (docs/accounts.md), never to be used for real accounts.
+DEMO_TOTP_KEY = b"hotich-demo-totp-key".hex()
 
 #: (username, role, full name, which unit: "commune" = first commune, "commune2", "province")
 DEMO_USERS = (
@@ -47,6 +52,8 @@ class DemoResult:
     citizens: int
     books: int
     entries: int
+    #: How the demo's supervisor, inspector and administrator get their second-factor codes.
+    second_factor: str = ""
 
 
 def demo_communes(province_code: str, count: int = 4) -> list[AdministrativeUnit]:
@@ -98,6 +105,7 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
         citizens=Citizen.objects.count(),
         books=RegisterBook.objects.filter(commune__in=communes).count(),
         entries=sum(b.entries.count() for b in RegisterBook.objects.filter(commune__in=communes)),
+        second_factor=demo_second_factor_note(),
     )
 
 
@@ -120,8 +128,20 @@ def _demo_users(communes: list[AdministrativeUnit], province: AdministrativeUnit
                 full_name=name,
                 check_password=False,
             )
+        if user.needs_second_factor:
+            totp_device_install(user=user, key=DEMO_TOTP_KEY, name=DEMO_DEVICE_NAME)
         users.append(user)
     return users
+
+
+def demo_second_factor_note() -> str:
+    """Return how a demo user gets the codes the second factor asks for."""
+    key = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+    return (
+        "Giám sát, thanh tra và quản trị cần thêm mã xác thực hai bước sau mật khẩu: "
+        f"thêm khóa {key} vào ứng dụng xác thực trên điện thoại, "
+        "hoặc lấy mã hiện tại bằng lệnh: hotich totp code giamsat"
+    )
 
 
 # Books of each commune: (register type, year, condition, reason, already electronic).

@@ -1,5 +1,7 @@
 """The interface shell: login, logout, the home page of each role, errors."""
 
+import time
+
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
@@ -8,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hotich.accounts.middleware import AUTH_AT, EXPIRED, SEEN_AT
 from hotich.accounts.models import Role
 from hotich.accounts.scope import books_for_user, entries_for_user
 from hotich.audit.models import AuditEvent
@@ -27,8 +30,16 @@ class AuditedLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_expired"] = self.request.session.pop(EXPIRED, False)
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        # The absolute and idle session ends count from here (accounts.middleware).
+        now = int(time.time())
+        self.request.session[AUTH_AT] = self.request.session[SEEN_AT] = now
         audit_record(
             request=self.request,
             action=AuditEvent.Action.LOGIN,

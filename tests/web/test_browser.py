@@ -40,11 +40,25 @@ def page(browser):
 
 
 def log_in(page, live_server, username):
+    """Log in through the login page, and the second-factor page when the role has one."""
     page.goto(f"{live_server.url}/dang-nhap/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/dang-nhap/" not in url)
+    if "/xac-thuc/" in page.url:
+        page.fill("input[name=token]", totp_code_for(username))
+        page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def totp_code_for(username):
+    """Return the code the authenticator app of USERNAME shows now."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hotich.accounts.second_factor import totp_code_now
+
+    return totp_code_now(TOTPDevice.objects.get(user__username=username, confirmed=True))
 
 
 HOME = [
