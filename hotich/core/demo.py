@@ -140,7 +140,7 @@ def demo_second_factor_note() -> str:
     return (
         "Giám sát, thanh tra và quản trị cần thêm mã xác thực hai bước sau mật khẩu: "
         f"thêm khóa {key} vào ứng dụng xác thực trên điện thoại, "
-        "hoặc lấy mã hiện tại bằng lệnh: hotich totp code giamsat"
+        "hoặc lấy mã hiện tại bằng lệnh: .venv/bin/hotich totp code giamsat"
     )
 
 

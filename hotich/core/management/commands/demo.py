@@ -59,6 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, unit in result.users:
             self.stdout.write(f"  {username:<10} {role} – {unit}")
+        if result.second_factor:
+            self.stdout.write(f"\n{result.second_factor}")
         if serve:
             self.stdout.write("")
             call_command("serve", host=host, port=port, no_migrate=True, with_worker=not no_worker)
