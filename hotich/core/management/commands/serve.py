@@ -30,4 +30,13 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-        serve(application, host=host, port=port, threads=threads)
+        # Behind our own proxies hotich reads X-Forwarded-For itself (the rightmost address
+        # they did not add, see audit.services.client_ip); waitress would otherwise drop it.
+        keep_forwarded = bool(settings.TRUSTED_PROXIES)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            clear_untrusted_proxy_headers=not keep_forwarded,
+        )
