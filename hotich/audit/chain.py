@@ -199,7 +199,9 @@ def chain_verify(*, anchor: tuple[int, str] | None = None) -> ChainReport:
     last = expected - 1
     if anchor is not None and anchor[0] > last:
         return broken(
-            last + 1, None, f"nhật ký chỉ còn {last} sự kiện, đã ghi lại đến số {anchor[0]}: mất phần cuối"
+            last + 1,
+            None,
+            f"nhật ký chỉ còn {last} sự kiện, đã ghi lại đến số {anchor[0]}: mất phần cuối",
         )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != last or head.hash != prev):
@@ -215,6 +217,8 @@ def chain_verify(*, anchor: tuple[int, str] | None = None) -> ChainReport:
     outside = AuditEvent.objects.filter(seq__isnull=True).order_by("id").first()
     if outside is not None:
         return broken(
-            last + 1, outside.pk, f"sự kiện mã {outside.pk} được chèn ngoài chuỗi (không có số thứ tự)"
+            last + 1,
+            outside.pk,
+            f"sự kiện mã {outside.pk} được chèn ngoài chuỗi (không có số thứ tự)",
         )
     return ChainReport(checked, last, prev)

@@ -37,8 +37,10 @@ def audit_area(unit: Any) -> Q:
         )
     if unit.level == Unit.Level.DISTRICT:
         communes = Unit.objects.filter(Q(parent=unit) | Q(predecessors__parent=unit)).values("pk")
-        return Q(commune__in=communes) | Q(commune__isnull=True, user__unit__in=[unit.pk]) | Q(
-            commune__isnull=True, user__unit__in=communes
+        return (
+            Q(commune__in=communes)
+            | Q(commune__isnull=True, user__unit__in=[unit.pk])
+            | Q(commune__isnull=True, user__unit__in=communes)
         )
     return Q(commune=unit) | Q(commune__isnull=True, user__unit=unit)
 

@@ -57,6 +57,12 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if status in EntryStatus.values:
         entries = entries.filter(status=status)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=book,
+        changes={"entries": [None, [e.pk for e in page.object_list]]},
+    )
     counts = dict(book.entries.values_list("status").annotate(n=Count("id")).order_by())
     outcomes = dict(
         MatchResult.objects.filter(person__entry__book=book)

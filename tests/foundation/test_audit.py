@@ -23,7 +23,7 @@ def test_creating_an_entry_records_its_values(entry):
     assert event.changes["nksHoTen"] == [None, "Nguyễn Thị Phượng"]
 
 
-def test_viewing_a_citizen_is_audited(personas, login, db):
+def test_viewing_a_citizen_is_audited(personas, units, login, db):
     from hotich.registry.models import Citizen
 
     Citizen.objects.create(
@@ -31,6 +31,7 @@ def test_viewing_a_citizen_is_audited(personas, login, db):
         full_name="Nguyễn Thị Phượng",
         name_key="nguyen thi phuong",
         sex="2",
+        birthplace_unit=units["commune"],  # born in the officer's commune: in their area
     )
     client = login(personas["justice_officer"])
     assert client.get(reverse("citizen_detail", args=["038308001234"])).status_code == 200
