@@ -11,7 +11,9 @@ def pytest_terminal_summary(terminalreporter):
     if not areas:
         return
     terminalreporter.section("security probes per area")
-    terminalreporter.write_line(f"{'area':<28}{'attempts':>9}{'refused':>9}{'audited':>9}{'leaked':>8}")
+    terminalreporter.write_line(
+        f"{'area':<28}{'attempts':>9}{'refused':>9}{'audited':>9}{'leaked':>8}"
+    )
     for area in areas:
         terminalreporter.write_line(
             f"{area:<28}{TALLY[area, 'attempts']:>9}{TALLY[area, 'refused']:>9}"

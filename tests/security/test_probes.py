@@ -147,8 +147,12 @@ def _world(commune, owner) -> dict[str, object]:
         "unit": commune.pk,
         "citizen": citizen.personal_id,
         "scan": Scan.objects.create(
-            entry=entry, file="x.pdf", original_name="x.pdf", content_type="application/pdf",
-            size=1, sha256=digest,
+            entry=entry,
+            file="x.pdf",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256=digest,
         ).pk,
         "scansource": BookScanSource.objects.create(
             book=book, file="q.pdf", original_name="q.pdf", size=1, sha256=digest, pages=1
@@ -157,7 +161,11 @@ def _world(commune, owner) -> dict[str, object]:
             book=book, kind="ministry", user=owner, workbook="x.xlsx"
         ).pk,
         "importrun": ImportRun.objects.create(
-            file="x.xlsx", original_name="x.xlsx", sha256=digest, user=owner, book=book,
+            file="x.xlsx",
+            original_name="x.xlsx",
+            sha256=digest,
+            user=owner,
+            book=book,
             report="r.xlsx",
         ).pk,
         "campaign": campaign.pk,
@@ -173,8 +181,19 @@ def _world(commune, owner) -> dict[str, object]:
 
 
 KINDS = {
-    "book", "entry", "unit", "citizen", "scan", "scansource", "bookexport", "importrun",
-    "campaign", "team", "report", "trackingcase", "job",
+    "book",
+    "entry",
+    "unit",
+    "citizen",
+    "scan",
+    "scansource",
+    "bookexport",
+    "importrun",
+    "campaign",
+    "team",
+    "report",
+    "trackingcase",
+    "job",
 }
 MISSING = {"citizen": "040199099999", "job": uuid.UUID(int=1)}
 
@@ -183,7 +202,9 @@ MISSING = {"citizen": "040199099999", "job": uuid.UUID(int=1)}
 def worlds(units, personas):
     from hotich.accounts.models import Role, User
 
-    far = User.objects.create(username="tuphap_na", role=Role.JUSTICE_OFFICER, unit=units["other_commune"])
+    far = User.objects.create(
+        username="tuphap_na", role=Role.JUSTICE_OFFICER, unit=units["other_commune"]
+    )
     return {
         "xã khác, cùng tỉnh": _world(units["commune_b"], personas["outsider"]),
         "tỉnh khác": _world(units["other_commune"], far),
