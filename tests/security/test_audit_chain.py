@@ -205,3 +205,28 @@ def test_concurrent_appends_on_a_sqlite_file_database_never_fork_the_chain(tmp_p
     )
     assert verify.returncode == 0, verify.stderr
     assert "Nhật ký toàn vẹn: 100 sự kiện" in verify.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_recorded_before_the_chain_are_sealed_by_the_migration():
+    """Events written without seq or hash (as before migration 0004) are chained, oldest
+    first, and verify then checks the log from its very first event."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("audit", "0003_chain_fields")])
+    old = executor.loader.project_state([("audit", "0003_chain_fields")]).apps
+    Event = old.get_model("audit", "AuditEvent")
+    for i in range(3):
+        Event.objects.create(
+            action="view", object_type="entry", object_id=str(i), ip_address="10.0.0.1"
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    sealed = list(AuditEvent.objects.order_by("seq").values_list("seq", "object_id"))
+    assert sealed == [(1, "0"), (2, "1"), (3, "2")]
+    assert chain_verify().ok
+    assert not audit_guard_missing(connection)
+    _events(1)  # the next event continues the chain
+    assert chain_verify().checked == 4

@@ -54,3 +54,67 @@ def test_a_request_through_the_proxy_records_the_officer_address(settings, perso
     )
     event = AuditEvent.objects.filter(action="view", object_type="entry").latest("seq")
     assert event.ip_address == "172.16.4.20"
+
+
+def test_hotich_serve_behind_a_trusted_proxy_records_the_officer_address(tmp_path):
+    """Through waitress itself (which drops X-Forwarded-For unless told otherwise)."""
+    import http.cookiejar
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "HOTICH_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "hotich.settings",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "DEBUG": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hotich.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        url = f"http://127.0.0.1:{port}/dang-nhap/"
+        for _ in range(120):
+            try:
+                opener.open(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode(
+            {"username": "khong-co", "password": "sai", "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            url, data=data, headers={"X-Forwarded-For": "6.6.6.6, 172.16.4.20"}
+        )
+        opener.open(request, timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from hotich.audit.models import AuditEvent; "
+            "print(AuditEvent.objects.get(action='login_failed').ip_address)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert check.stdout.strip() == "172.16.4.20"
