@@ -84,6 +84,15 @@ BLIND_ROLES = COMMUNE_ROLES - {Role.JUSTICE_OFFICER}
 BLIND = "Trường hợp này đang chờ nhập lần hai: người nhập lần hai không được xem lần nhập thứ nhất."
 
 
+def entries_blind_for(user: User, entry_ids: list[int]) -> set[int]:
+    """Return those of ENTRY_IDS whose first keying USER must not see: entries waiting for
+    their blind second keying that USER (a possible second keyer) did not key first."""
+    if user.role not in BLIND_ROLES or not entry_ids:
+        return set()
+    waiting = Entry.objects.filter(pk__in=entry_ids, work__verification="waiting")
+    return set(waiting.exclude(work__first_keyer=user).values_list("pk", flat=True))
+
+
 def get_entry_for_user(
     request: HttpRequest, pk: int, *, write: bool = False, blind: bool = False
 ) -> Entry:
@@ -96,13 +105,7 @@ def get_entry_for_user(
     entry = entries_for_user(request.user).filter(pk=pk).first()
     if entry is None:
         _refuse(request, object_type="entry", object_id=pk, message=REFUSED)
-    if (
-        not blind
-        and request.user.role in BLIND_ROLES
-        and Entry.objects.filter(pk=pk, work__verification="waiting")
-        .exclude(work__first_keyer=request.user)
-        .exists()
-    ):
+    if not blind and entries_blind_for(request.user, [entry.pk]):
         _refuse(request, object_type="entry", object_id=pk, message=BLIND)
     if write:
         _check_write(request, object_type="entry", object_id=pk)

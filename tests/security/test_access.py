@@ -237,6 +237,9 @@ def test_the_blind_second_keyer_cannot_open_the_first_keying(book, personas, log
         assert response.status_code == 403, name
         assert "Hoàng Minh Quân" not in response.content.decode()
     assert client.get(reverse("keying_second", args=[entry.pk])).status_code == 200
+    # Nor do the book's lists show the first keying's names.
+    for name in ("book_detail", "keying_book"):
+        assert "Hoàng Minh Quân" not in client.get(reverse(name, args=[book.pk])).content.decode()
     # The first keyer and the justice officer still see it.
     client.force_login(personas["helper"])
     assert client.get(reverse("entry_detail", args=[entry.pk])).status_code == 200
