@@ -4,8 +4,8 @@ Every event carries ``seq`` (1, 2, 3 … without gaps), ``prev_hash`` (the ``has
 ``seq - 1``, or :data:`GENESIS` for the first) and ``hash`` = SHA-256 over ``prev_hash``
 and the event's canonical content (:func:`event_content`). One row of
 :class:`~hotich.audit.models.AuditChainHead` holds the last ``seq`` and ``hash``; appending
-takes that row's write lock first, so appenders wait for each other on SQLite and
-PostgreSQL alike and the chain never forks.
+takes that row's lock first (SQLite: the database's write lock), so appenders wait for
+each other on SQLite and PostgreSQL alike and the chain never forks.
 
 Editing an event breaks its hash, deleting one leaves a gap in ``seq``, and truncating
 the log (or its tail) leaves the head pointing past the last event: :func:`chain_verify`
@@ -73,12 +73,13 @@ def chain_append(events: list[Any]) -> None:
     if not events:
         return
     with transaction.atomic():
-        # An UPDATE takes the row's write lock (PostgreSQL) or the database's write lock
-        # (SQLite) before anything is read: the head read next is the current one.
-        if not AuditChainHead.objects.filter(pk=1).update(locks=_next_lock()):
+        # PostgreSQL: FOR UPDATE locks the head row until commit. SQLite: the transaction
+        # began IMMEDIATE (settings), holding the database's write lock already. Should
+        # either fail, the unique seq and the conditional head move below refuse a fork.
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
             _head_create()
-            AuditChainHead.objects.filter(pk=1).update(locks=_next_lock())
-        head = AuditChainHead.objects.get(pk=1)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         seq, prev = head.seq, head.hash
         for event in events:
             _normalise(event)
@@ -113,12 +114,6 @@ def address_clean(value: object) -> str | None:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
         return None
-
-
-def _next_lock() -> Any:
-    from django.db.models import F
-
-    return F("locks") + 1
 
 
 def _head_create() -> None:

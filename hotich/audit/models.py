@@ -109,7 +109,6 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
-    locks = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")

@@ -17,7 +17,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('seq', models.PositiveBigIntegerField(default=0)),
                 ('hash', models.CharField(max_length=64)),
-                ('locks', models.PositiveBigIntegerField(default=0)),
             ],
             options={
                 'verbose_name': 'đầu chuỗi nhật ký',
