@@ -230,3 +230,18 @@ def test_events_recorded_before_the_chain_are_sealed_by_the_migration():
     assert not audit_guard_missing(connection)
     _events(1)  # the next event continues the chain
     assert chain_verify().checked == 4
+
+
+def test_verify_warns_when_the_owner_disabled_or_dropped_the_triggers(db, capsys):
+    # No event written first: PostgreSQL refuses ALTER TABLE while the test's own inserts
+    # have constraint checks pending.
+    assert audit_guard_missing(connection) == set()
+    if connection.vendor == "postgresql":
+        _sql("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
+        assert audit_guard_missing(connection) == {"audit_event_no_truncate"}
+    else:
+        _sql("DROP TRIGGER audit_event_no_delete")
+        assert audit_guard_missing(connection) == {"audit_event_no_delete"}
+    _events(1)
+    call_command("audit_verify")
+    assert "thiếu trigger chống sửa nhật ký" in capsys.readouterr().err
