@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hotich.audit.middleware.AuditRefusalMiddleware",
     "hotich.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -225,8 +226,10 @@ TASKS = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Behind a reverse proxy that sets X-Forwarded-For, the audit log records the client's address.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The reverse proxies in front of hotich serve (addresses or networks, comma-separated): a
+# request from one of them has its client's address taken from X-Forwarded-For for the
+# audit log (the rightmost address no trusted proxy added). Empty: the peer is the client.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # The population-registry extract and demo: which province the demo and synthetic data use.

@@ -27,6 +27,26 @@ if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
 
     WSGIHandler.__call__ = _serialised
 
+# The audit log's triggers refuse DELETE (SQLite) and TRUNCATE (PostgreSQL), which is how
+# Django empties the database after a transactional test. Only here, in the tests, are they
+# lifted for the flush and put back after it; no command of the application can do this.
+from django.db.backends.base.operations import BaseDatabaseOperations  # noqa: E402
+
+_execute_sql_flush = BaseDatabaseOperations.execute_sql_flush
+
+
+def _flush_with_audit_guard_lifted(self, sql_list):
+    from hotich.audit.triggers import audit_guard_drop, audit_guard_install
+
+    audit_guard_drop(self.connection)
+    try:
+        _execute_sql_flush(self, sql_list)
+    finally:
+        audit_guard_install(self.connection)
+
+
+BaseDatabaseOperations.execute_sql_flush = _flush_with_audit_guard_lifted
+
 PASSWORD = "mat-khau-thu-nghiem-2026"
 #: The authenticator key of every persona whose role requires a second factor.
 TOTP_KEY = b"hotich-test-totp-key".hex()

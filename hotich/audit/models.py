@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +19,14 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được xóa.")
 
+    def bulk_create(self, objs, *args, **kwargs):  # noqa: ANN001, ANN201
+        """Append OBJS to the hash chain in order (one lock for the batch); return them."""
+        from hotich.audit.chain import chain_append
+
+        events = list(objs)
+        chain_append(events)
+        return events
+
 
 class AuditEvent(models.Model):
     """One access to personal data. Append-only: the database refuses updates and deletes."""
@@ -33,7 +42,8 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Đăng xuất")
         LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
 
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # Set when the event is built (not on save): the hash seals this exact value.
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người dùng"),
@@ -58,6 +68,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     path = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    # The hash chain (see chain.py): place in the chain, the previous event's hash, this one's.
+    seq = models.PositiveBigIntegerField(_("số thứ tự"), null=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -78,7 +92,26 @@ class AuditEvent(models.Model):
         # The one invariant of this model: a stored event is never rewritten.
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
+        # Every event enters through the hash chain, whoever creates it.
+        from hotich.audit.chain import chain_append
+
+        chain_append([self])
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Nhật ký truy cập chỉ được ghi thêm, không được xóa.")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last event's number and hash (one row, pk 1).
+
+    Appenders lock this row before reading it, which serialises them (see chain.py).
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"

@@ -1,8 +1,14 @@
-"""Queries over the audit log, shared by the search page and the export task."""
+"""Queries over the audit log, shared by the search page and the export task.
+
+The log is scoped like the data it records: an inspector sees the events of their area
+(:func:`audit_events_for_user`), the search and the export both start from there.
+"""
 
 from datetime import datetime, time
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hotich.audit.models import AuditEvent
@@ -15,17 +21,59 @@ def _parse_day(value: str) -> datetime | None:
         return None
 
 
-def audit_events_filtered(filters: dict[str, str]) -> QuerySet[AuditEvent]:
-    """Return audit events matching FILTERS (user, commune code, entry id, citizen ID, dates)."""
+def audit_area(unit: Any) -> Q:
+    """Return the filter selecting the events of UNIT's area.
+
+    An event belongs where its data lives (its commune); an event with no commune (a login,
+    a registry look-up, a refusal of a missing object) belongs where the person acting works.
+    A historical district's area is its communes of the time and the current communes
+    its books now belong to.
+    """
+    from hotich.places.models import AdministrativeUnit as Unit
+
+    if unit.level == Unit.Level.PROVINCE:
+        return Q(commune__province_code=unit.province_code) | Q(
+            commune__isnull=True, user__unit__province_code=unit.province_code
+        )
+    if unit.level == Unit.Level.DISTRICT:
+        communes = Unit.objects.filter(Q(parent=unit) | Q(predecessors__parent=unit)).values("pk")
+        return (
+            Q(commune__in=communes)
+            | Q(commune__isnull=True, user__unit__in=[unit.pk])
+            | Q(commune__isnull=True, user__unit__in=communes)
+        )
+    return Q(commune=unit) | Q(commune__isnull=True, user__unit=unit)
+
+
+def audit_events_for_user(user: Any) -> QuerySet[AuditEvent]:
+    """Return the audit events USER may read: all for administrators and national
+    inspectors, their area's for an inspector with a unit, none for anyone else."""
+    from hotich.accounts.models import Role
+
     events = AuditEvent.objects.select_related("commune")
+    if not (user.is_authenticated and user.is_active and user.can_read_audit):
+        return events.none()
+    if user.role == Role.ADMINISTRATOR or user.unit is None:
+        return events
+    return events.filter(audit_area(user.unit))
+
+
+def audit_events_filtered(*, user: Any, filters: dict[str, str]) -> QuerySet[AuditEvent]:
+    """Return the events USER may read that match FILTERS (user, commune code, entry id,
+    citizen ID, action, dates)."""
+    events = audit_events_for_user(user)
     if filters.get("user"):
         events = events.filter(username__iexact=filters["user"].strip())
     if filters.get("commune"):
         events = events.filter(commune__code=filters["commune"].strip())
     if filters.get("entry"):
         events = events.filter(object_type="entry", object_id=filters["entry"].strip())
-    if filters.get("citizen"):
-        events = events.filter(object_type="citizen", object_id=filters["citizen"].strip())
+    if personal_id := filters.get("citizen", "").strip():
+        # A look-up showing several citizens lists them all in its changes.
+        events = events.annotate(changes_text=Cast("changes", TextField())).filter(
+            Q(object_id=personal_id) | Q(changes_text__contains=f'"{personal_id}"'),
+            object_type="citizen",
+        )
     if filters.get("action") in AuditEvent.Action.values:
         events = events.filter(action=filters["action"])
     tz = timezone.get_current_timezone()

@@ -1,21 +1,53 @@
 """Writing to the audit log. Every view, create, update and export of personal data calls this."""
 
+import functools
+import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest
 
+from hotich.audit.chain import address_clean
 from hotich.audit.models import AuditEvent
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _trusted_proxies(setting: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in setting)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+
+
+def _trusted(address: str, proxies: tuple[IPNetwork, ...]) -> bool:
+    parsed = ipaddress.ip_address(address)
+    return any(parsed in network for network in proxies)
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client's address; X-Forwarded-For is trusted only behind a known proxy."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the client's address, or None when it cannot be told.
+
+    The peer (REMOTE_ADDR) is the client unless it is one of ``TRUSTED_PROXIES``; then
+    X-Forwarded-For is read from the right, past the trusted proxies, and the first
+    address no proxy of ours added is the client's (entries to its left are whatever the
+    client sent). A value that is not an address gives None, never a failed insert.
+    """
+    peer = address_clean(request.META.get("REMOTE_ADDR"))
+    proxies = _trusted_proxies(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if peer is None or not proxies or not _trusted(peer, proxies):
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        address = address_clean(hop)
+        if address is None:
+            return None
+        if not _trusted(address, proxies):
+            return address
+    return peer
 
 
 def audit_record(
@@ -37,6 +69,9 @@ def audit_record(
     """
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
+    if request is not None and action == AuditEvent.Action.DENIED:
+        # The refusal is on record; the refusal middleware need not add a second one.
+        request.audit_refusal_recorded = True  # type: ignore[attr-defined]
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or str(obj.pk)
@@ -68,3 +103,18 @@ def _commune_of(obj: models.Model) -> Any:
         if target is not None:
             return target
     return None
+
+
+def audit_citizens_shown(
+    *, request: HttpRequest, personal_ids: list[str], purpose: str, commune: Any = None
+) -> AuditEvent:
+    """Record that REQUEST showed the citizens PERSONAL_IDS (all of them, in order)."""
+    return audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        object_type="citizen",
+        object_id=personal_ids[0] if len(personal_ids) == 1 else "",
+        object_repr=f"{purpose}: {len(personal_ids)} công dân",
+        commune=commune,
+        changes={"personal_ids": [None, personal_ids]},
+    )

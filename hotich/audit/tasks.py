@@ -24,13 +24,17 @@ COLUMNS = (
 
 
 @task(queue_name="default")
-def audit_export(*, filters: dict[str, Any]) -> dict[str, Any]:
-    """Write the audit events matching FILTERS to an Excel file; return its name and row count."""
+def audit_export(*, filters: dict[str, Any], user_id: int) -> dict[str, Any]:
+    """Write the audit events USER_ID may read that match FILTERS to an Excel file; return
+    its name and row count."""
+    from hotich.accounts.models import User
+
+    user = User.objects.get(pk=user_id)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Nhật ký")
     sheet.append(list(COLUMNS))
     rows = 0
-    for event in audit_events_filtered(filters).iterator(chunk_size=2000):
+    for event in audit_events_filtered(user=user, filters=filters).iterator(chunk_size=2000):
         changes = (
             "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in event.changes.items())
             if event.changes

@@ -1,4 +1,5 @@
-"""Searching the audit log (administrators and inspectors) and exporting it."""
+"""Searching the audit log (administrators and inspectors, each within their area) and
+exporting it. Reading the log is itself recorded: it holds citizens' values."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hotich.accounts.scope import require_audit_reader
 from hotich.audit.models import AuditEvent
 from hotich.audit.selectors import audit_events_filtered
+from hotich.audit.services import audit_record
 from hotich.audit.tasks import audit_export
 from hotich.jobs.services import job_enqueue
 
@@ -26,7 +28,18 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def audit_search(request: HttpRequest) -> HttpResponse:
     require_audit_reader(request)
     filters = _filters(request)
-    page = Paginator(audit_events_filtered(filters), 50).get_page(request.GET.get("page"))
+    events = audit_events_filtered(user=request.user, filters=filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        object_type="auditevent",
+        object_repr=f"tra cứu nhật ký: {len(page.object_list)} sự kiện",
+        changes={
+            "filters": [None, {k: v for k, v in filters.items() if v}],
+            "events": [None, [e.pk for e in page.object_list]],
+        },
+    )
     context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices}
     template = "audit/_event_rows.html" if request.htmx else "audit/search.html"
     return render(request, template, context)
@@ -34,7 +47,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def audit_export_start(request: HttpRequest) -> HttpResponse:
-    """Queue an Excel export of the filtered log; the job page offers the file when done."""
+    """Queue an Excel export of the filtered log (within the user's area); audited."""
     require_audit_reader(request)
     filters = _filters(request)
     job_enqueue(
@@ -42,6 +55,14 @@ def audit_export_start(request: HttpRequest) -> HttpResponse:
         user=request.user,
         label="Xuất nhật ký truy cập ra Excel",
         filters=filters,
+        user_id=request.user.pk,
+    )
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        object_type="auditevent",
+        object_repr="xuất nhật ký truy cập",
+        changes={"filters": [None, {k: v for k, v in filters.items() if v}]},
     )
     messages.success(request, "Đã đưa vào hàng đợi. Tệp sẽ có ở trang Tác vụ nền khi xong.")
     return redirect("job_list")

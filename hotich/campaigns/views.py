@@ -171,8 +171,20 @@ def dashboard_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @require_POST
 def dashboard_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    """Recompute the unit's figures now (daily output of the last two days included)."""
+    """Recompute the unit's figures now (daily output of the last two days included).
+
+    A commune's own staff may refresh their commune; a district or province is recomputed
+    only by those who plan for it (supervisors, administrators), never by an inspector.
+    """
     unit = get_unit_for_user(request, pk)
+    commune_staff = unit.level == Unit.Level.COMMUNE and request.user.can_write
+    if not (commune_staff or unit_plannable(request.user, unit)):
+        refuse(
+            request,
+            object_type="unit",
+            object_id=pk,
+            message=_("Tài khoản của bạn không được cập nhật số liệu của đơn vị này."),
+        )
     result = services.snapshot_refresh(communes=services.communes_of(unit))
     messages.success(
         request,

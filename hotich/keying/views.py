@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotich.accounts.models import Role
 from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
 from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
+from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
 from hotich.keying.forms import (
     form_groups,
@@ -79,12 +79,10 @@ def _lookups(
         )
     shown = [c.citizen.personal_id for p in panels for c in p["lookup"].result.candidates]
     if panels:
-        audit_record(
-            action=AuditEvent.Action.VIEW,
+        audit_citizens_shown(
             request=request,
-            object_type="citizen",
-            object_id=",".join(shown)[:64],
-            object_repr=f"tra cứu CSDL dân cư khi nhập: {len(shown)} ứng viên",
+            personal_ids=shown,
+            purpose="tra cứu CSDL dân cư khi nhập",
             commune=book.commune,
         )
     return panels
@@ -311,7 +309,7 @@ def entry_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
     """The blind second keying: an empty form; the first keying is never shown."""
-    entry = get_entry_for_user(request, pk, write=True)
+    entry = get_entry_for_user(request, pk, write=True, blind=True)
     register = entry.register_type
     work = EntryWork.objects.filter(entry=entry).first()
     if work is None or work.verification != EntryWork.Verification.WAITING:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
+from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.jobs.services import job_enqueue
 from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
 from hotich.matching.features import PERSON_COLUMNS, PersonInput
@@ -41,13 +41,7 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
     ):
         result = lookup(PersonInput(**{k: v for k, v in values.items()}))
         shown = [c.citizen.personal_id for c in result.candidates]
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.VIEW,
-            object_type="citizen",
-            object_id=",".join(shown)[:64],
-            object_repr=f"tra cứu CSDL dân cư: {len(shown)} ứng viên",
-        )
+        audit_citizens_shown(request=request, personal_ids=shown, purpose="tra cứu CSDL dân cư")
         context.update(
             ready=True,
             result=result,

@@ -8,7 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hotich.accounts.scope import books_for_user, get_book_for_user, get_entry_for_user
+from hotich.accounts.scope import (
+    books_for_user,
+    entries_blind_for,
+    get_book_for_user,
+    get_entry_for_user,
+)
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.matching.models import MatchResult
@@ -57,6 +62,12 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if status in EntryStatus.values:
         entries = entries.filter(status=status)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=book,
+        changes={"entries": [None, [e.pk for e in page.object_list]]},
+    )
     counts = dict(book.entries.values_list("status").annotate(n=Count("id")).order_by())
     outcomes = dict(
         MatchResult.objects.filter(person__entry__book=book)
@@ -70,6 +81,7 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "book": book,
         "page": page,
+        "blind": entries_blind_for(request.user, [e.pk for e in page.object_list]),
         "status": status,
         "statuses": [(s.value, s.label, counts.get(s.value, 0)) for s in EntryStatus],
     }

@@ -1,18 +1,31 @@
 """Registry look-ups by people with access; every view is audited."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
-from hotich.accounts.scope import get_citizen_for_user
+from hotich.accounts.scope import PURPOSE_MIN_LENGTH, get_citizen_for_user, may_state_purpose
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def citizen_detail(request: HttpRequest, personal_id: str) -> HttpResponse:
-    citizen = get_citizen_for_user(request, personal_id)
+    """A citizen's registry record: within the user's area, or with a stated purpose."""
+    purpose = request.POST.get("purpose", "").strip()[:300] if request.method == "POST" else ""
+    try:
+        citizen = get_citizen_for_user(request, personal_id, purpose=purpose)
+    except PermissionDenied:
+        if not may_state_purpose(request.user):
+            raise
+        context = {"personal_id": personal_id, "purpose": purpose, "minimum": PURPOSE_MIN_LENGTH}
+        return render(request, "registry/citizen_purpose.html", context, status=403)
     audit_record(
-        request=request, action=AuditEvent.Action.VIEW, obj=citizen, object_id=citizen.personal_id
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=citizen,
+        object_id=citizen.personal_id,
+        changes={"purpose": [None, purpose]} if purpose else None,
     )
     return render(request, "registry/citizen_detail.html", {"citizen": citizen})

@@ -8,23 +8,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotich.accounts.models import Role
-from hotich.accounts.scope import entries_for_user, get_book_for_user, get_entry_for_user
+from hotich.accounts.scope import (
+    entries_for_user,
+    get_book_for_user,
+    get_entry_for_user,
+    get_scan_for_user,
+)
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.registers.models import EntryStatus, Scan
+from hotich.registers.models import EntryStatus
 from hotich.registers.services import EntryConflict
 from hotich.review import scans as scan_services
 from hotich.review import services
 from hotich.review.models import BookScanSource
-
-
-def _scan_for_user(request: HttpRequest, pk: int) -> Scan:
-    """Return scan PK if the user may see its entry (same rules as the entry)."""
-    scan = Scan.objects.filter(pk=pk).select_related("entry").first()
-    if scan is None:
-        raise Http404
-    get_entry_for_user(request, scan.entry_id)
-    return scan
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,6 +37,12 @@ def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
                 book=book, files=files, user=request.user, request=request
             )
     entries = book.entries.order_by("year", "number", "id").prefetch_related("scans")
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=book,
+        changes={"entries": [None, [e.pk for e in entries]]},
+    )
     context = {
         "book": book,
         "entries": entries,
@@ -106,7 +108,7 @@ def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
 @require_GET
 def scan_file(request: HttpRequest, pk: int, part: str) -> FileResponse:
     """Show a scan's PDF (inline), its original photo or its thumbnail; viewing is audited."""
-    scan = _scan_for_user(request, pk)
+    scan = get_scan_for_user(request, pk)
     file = {"pdf": scan.file, "goc": scan.original, "anh": scan.thumbnail}.get(part)
     if not file:
         raise Http404
@@ -138,8 +140,16 @@ def _png(pdf_file, index: int, width: int) -> HttpResponse:
 @require_GET
 def scan_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     """Page PAGE (1-based) of a scan as an image, for the review page."""
-    scan = _scan_for_user(request, pk)
-    return _png(scan.file, page - 1, PAGE_WIDTH)
+    scan = get_scan_for_user(request, pk)
+    response = _png(scan.file, page - 1, PAGE_WIDTH)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=scan,
+        commune=scan.entry.book.commune,
+        changes={"page": [None, page]},
+    )
+    return response
 
 
 @require_GET
@@ -149,7 +159,15 @@ def book_scan_page(request: HttpRequest, pk: int, source: int, page: int) -> Htt
     found = BookScanSource.objects.filter(pk=source, book=book).first()
     if found is None:
         raise Http404
-    return _png(found.file, page - 1, 300)
+    response = _png(found.file, page - 1, 300)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=found,
+        commune=book.commune,
+        changes={"page": [None, page]},
+    )
+    return response
 
 
 def _field_rows(entry) -> list[dict]:
@@ -267,11 +285,18 @@ def book_review(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(book=book, status__in=[EntryStatus.RECONCILED, EntryStatus.REVIEWED])
         .order_by("status", "year", "number")
     )
+    shown = list(waiting[:200])
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW,
+        obj=book,
+        changes={"entries": [None, [e.pk for e in shown]]},
+    )
     context = {
         "book": book,
         "years": services.book_completeness(book),
         "missing": book.missing_entries.select_related("marked_by"),
-        "waiting": waiting[:200],
+        "waiting": shown,
         "reviewed": waiting.filter(status=EntryStatus.REVIEWED).count(),
         "is_officer": request.user.role == Role.JUSTICE_OFFICER,
     }

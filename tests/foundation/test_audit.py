@@ -23,7 +23,7 @@ def test_creating_an_entry_records_its_values(entry):
     assert event.changes["nksHoTen"] == [None, "Nguyễn Thị Phượng"]
 
 
-def test_viewing_a_citizen_is_audited(personas, login, db):
+def test_viewing_a_citizen_is_audited(personas, units, login, db):
     from hotich.registry.models import Citizen
 
     Citizen.objects.create(
@@ -31,6 +31,7 @@ def test_viewing_a_citizen_is_audited(personas, login, db):
         full_name="Nguyễn Thị Phượng",
         name_key="nguyen thi phuong",
         sex="2",
+        birthplace_unit=units["commune"],  # born in the officer's commune: in their area
     )
     client = login(personas["justice_officer"])
     assert client.get(reverse("citizen_detail", args=["038308001234"])).status_code == 200
@@ -64,18 +65,35 @@ def test_the_application_cannot_change_or_delete_an_event(entry):
         AuditEvent.objects.all().delete()
 
 
-def test_postgresql_itself_refuses_rewriting_the_log(entry):
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET username = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id >= %s",
+    ],
+)
+def test_the_database_itself_refuses_rewriting_the_log(sql, entry):
     event = AuditEvent.objects.first()
-    sql = "UPDATE audit_auditevent SET username = 'x' WHERE id = %s"
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            connection.cursor().execute(sql, [event.pk])
-    else:
-        # SQLite: the guarantee is the application's (see migration 0002); raw SQL is not
-        # the application, so this documents the boundary rather than hiding it.
-        with transaction.atomic():
-            connection.cursor().execute(sql, [event.pk])
-        assert AuditEvent.objects.get(pk=event.pk).username == "x"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).username == event.username
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_truncating_the_log():
+    # Committed first: inside a test's transaction PostgreSQL refuses TRUNCATE for its own
+    # reason (pending constraint checks), which would prove nothing.
+    from hotich.audit.services import audit_record
+
+    audit_record(action=AuditEvent.Action.LOGIN)
+    if connection.vendor != "postgresql":
+        # SQLite has no TRUNCATE: its "DELETE FROM" without WHERE is refused above.
+        assert connection.vendor == "sqlite"
+        return
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        connection.cursor().execute("TRUNCATE audit_auditevent CASCADE")
+    assert AuditEvent.objects.exists()
 
 
 SEARCHERS = [

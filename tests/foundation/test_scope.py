@@ -105,3 +105,21 @@ def test_the_scope_helpers_filter_querysets(personas, entry, other_entry):
     assert list(entries_for_user(personas["district_supervisor"])) == [entry]
     assert list(entries_for_user(personas["outsider_supervisor"])) == []
     assert Entry.objects.count() == 2
+
+
+def test_an_administrator_of_an_area_sees_that_areas_books_only(units, personas, entry):
+    from hotich.accounts.models import Role, User
+    from hotich.accounts.scope import books_for_user, entries_for_user
+
+    national = personas["administrator"]
+    of_other_province = User.objects.create_user(
+        "quantri_na", password="x", role=Role.ADMINISTRATOR, unit=units["other_province"]
+    )
+    of_province = User.objects.create_user(
+        "quantri_th", password="x", role=Role.ADMINISTRATOR, unit=units["province"]
+    )
+
+    assert list(entries_for_user(national)) == [entry]
+    assert list(entries_for_user(of_province)) == [entry]
+    assert list(entries_for_user(of_other_province)) == []
+    assert not books_for_user(of_other_province).exists()

@@ -1,8 +1,6 @@
 """Make the audit log append-only in the database itself on PostgreSQL.
 
-On SQLite (the embedded single-machine default) the application refuses updates and deletes
-(see AuditEventQuerySet); a trigger there would also block Django's test flush, which deletes
-rows where PostgreSQL truncates.
+SQLite got its triggers, and PostgreSQL its TRUNCATE trigger, in 0005 (hotich/audit/triggers.py).
 """
 
 from django.db import migrations

@@ -87,8 +87,17 @@ class Command(BaseCommand):
         if worker is not None:
             self.stdout.write(f"Tiến trình xử lý tác vụ nền đang chạy (pid {worker.pid}).")
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
+        # Behind our own proxies hotich reads X-Forwarded-For itself (the rightmost address
+        # they did not add, see audit.services.client_ip); waitress would otherwise drop it.
+        keep_forwarded = bool(settings.TRUSTED_PROXIES)
         try:
-            serve(application, host=host, port=port, threads=threads)
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                clear_untrusted_proxy_headers=not keep_forwarded,
+            )
         except KeyboardInterrupt:
             pass
         finally:

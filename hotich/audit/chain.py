@@ -1,0 +1,219 @@
+"""The hash chain of the audit log: each event sealed with the hash of the one before.
+
+Every event carries ``seq`` (1, 2, 3 … without gaps), ``prev_hash`` (the ``hash`` of event
+``seq - 1``, or :data:`GENESIS` for the first) and ``hash`` = SHA-256 over ``prev_hash``
+and the event's canonical content (:func:`event_content`). One row of
+:class:`~hotich.audit.models.AuditChainHead` holds the last ``seq`` and ``hash``; appending
+takes that row's lock first (SQLite: the database's write lock), so appenders wait for
+each other on SQLite and PostgreSQL alike and the chain never forks.
+
+Editing an event breaks its hash, deleting one leaves a gap in ``seq``, and truncating
+the log (or its tail) leaves the head pointing past the last event: :func:`chain_verify`
+names the first event where any of this happened. An attacker who owns the database can
+rewrite every hash after the point they changed, head included; the head printed by
+``hotich audit verify`` and kept outside the database (``--anchor``) detects that too.
+
+The canonical content is frozen: changing :func:`event_content` breaks every stored chain.
+"""
+
+import hashlib
+import ipaddress
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+GENESIS = "0" * 64
+
+#: The fields sealed by the hash, in the order they are read back for verification.
+SEALED_FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "username",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "commune_id",
+    "changes",
+    "ip_address",
+    "path",
+)
+
+
+def _at(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_content(fields: dict[str, Any]) -> bytes:
+    """Return the canonical bytes of an event: its sealed fields as sorted, compact JSON."""
+    content = {name: fields[name] for name in SEALED_FIELDS}
+    content["at"] = _at(content["at"])
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """Return the hash sealing an event with FIELDS after the event whose hash is PREV_HASH."""
+    return hashlib.sha256(prev_hash.encode() + b"\n" + event_content(fields)).hexdigest()
+
+
+def chain_append(events: list[Any]) -> None:
+    """Give EVENTS (unsaved, in order) their places in the chain, insert them, move the head.
+
+    Runs in its own (nested) transaction; the head row's write lock is held until the
+    outermost transaction commits, so concurrent appends are serialised.
+    """
+    from django.db.models import QuerySet
+
+    from hotich.audit.models import AuditChainHead, AuditEvent
+
+    if not events:
+        return
+    with transaction.atomic():
+        # PostgreSQL: FOR UPDATE locks the head row until commit. SQLite: the transaction
+        # began IMMEDIATE (settings), holding the database's write lock already. Should
+        # either fail, the unique seq and the conditional head move below refuse a fork.
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            _head_create()
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        seq, prev = head.seq, head.hash
+        for event in events:
+            _normalise(event)
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = event_hash(prev, {f: getattr(event, f) for f in SEALED_FIELDS})
+        QuerySet(model=AuditEvent).bulk_create(events)
+        moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
+        if moved != 1:  # the lock above makes this impossible; never write a forked chain
+            raise RuntimeError("audit chain head moved while locked")
+
+
+def _normalise(event: Any) -> None:
+    """Bring EVENT's fields to what the database will give back, so the hash still matches.
+
+    ``changes`` as JSON reads it back, text cut to its column, an address that is not one
+    stored as unknown (PostgreSQL's inet column would refuse it).
+    """
+    event.changes = json.loads(json.dumps(event.changes or {}))
+    for field in event._meta.concrete_fields:
+        value = getattr(event, field.attname)
+        if isinstance(value, str) and field.max_length:
+            setattr(event, field.attname, value[: field.max_length])
+    event.ip_address = address_clean(event.ip_address)
+
+
+def address_clean(value: object) -> str | None:
+    """Return VALUE as a canonical IP address, or None when it is not one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _head_create() -> None:
+    """Create the head row from the last chained event (none after a fresh install)."""
+    from hotich.audit.models import AuditChainHead, AuditEvent
+
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").first()
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(
+                pk=1, seq=last.seq if last else 0, hash=last.hash if last else GENESIS
+            )
+    except IntegrityError:
+        pass  # another appender created it first
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What :func:`chain_verify` found: the events checked and the first break, if any."""
+
+    checked: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def chain_verify(*, anchor: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the chain from the first event and return the first break (or none).
+
+    ANCHOR is a ``(seq, hash)`` pair recorded earlier outside the database: the event
+    ``seq`` must still carry that hash.
+    """
+    from hotich.audit.models import AuditChainHead, AuditEvent
+
+    prev, expected, checked = GENESIS, 1, 0
+    rows = (
+        AuditEvent.objects.filter(seq__isnull=False)
+        .order_by("seq")
+        .values("id", "prev_hash", "hash", *SEALED_FIELDS)
+    )
+
+    def broken(seq: int, pk: int | None, problem: str) -> ChainReport:
+        return ChainReport(checked, expected - 1, prev, seq, pk, problem)
+
+    for row in rows.iterator(chunk_size=2000):
+        if row["seq"] != expected:
+            return broken(
+                expected,
+                None,
+                f"sự kiện số {expected} đã bị xóa (sau số {expected - 1} là số {row['seq']}, "
+                f"mã {row['id']})",
+            )
+        if row["prev_hash"] != prev:
+            return broken(
+                expected,
+                row["id"],
+                f"sự kiện số {expected} (mã {row['id']}) không nối với sự kiện trước: "
+                f"sự kiện số {expected - 1} đã bị sửa hoặc mã băm của nó bị ghi lại",
+            )
+        if event_hash(prev, row) != row["hash"]:
+            return broken(
+                expected, row["id"], f"nội dung sự kiện số {expected} (mã {row['id']}) đã bị sửa"
+            )
+        if anchor is not None and anchor[0] == expected and anchor[1] != row["hash"]:
+            return broken(
+                expected,
+                row["id"],
+                f"sự kiện số {expected} (mã {row['id']}) không còn mang mã băm đã ghi lại "
+                "bên ngoài: nhật ký từ đó trở đi đã bị viết lại",
+            )
+        prev, expected, checked = row["hash"], expected + 1, checked + 1
+    last = expected - 1
+    if anchor is not None and anchor[0] > last:
+        return broken(
+            last + 1,
+            None,
+            f"nhật ký chỉ còn {last} sự kiện, đã ghi lại đến số {anchor[0]}: mất phần cuối",
+        )
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq != last or head.hash != prev):
+        if head.seq > last:
+            problem = (
+                f"nhật ký dừng ở số {last} nhưng đã ghi đến số {head.seq}: "
+                f"sự kiện từ số {last + 1} đã bị xóa (cắt cụt)"
+            )
+            return broken(last + 1, None, problem)
+        return broken(last, None, f"đầu chuỗi (số {head.seq}) không khớp sự kiện cuối (số {last})")
+    if head is None and last:
+        return broken(last, None, "mất bản ghi đầu chuỗi nhật ký")
+    outside = AuditEvent.objects.filter(seq__isnull=True).order_by("id").first()
+    if outside is not None:
+        return broken(
+            last + 1,
+            outside.pk,
+            f"sự kiện mã {outside.pk} được chèn ngoài chuỗi (không có số thứ tự)",
+        )
+    return ChainReport(checked, last, prev)
