@@ -29,6 +29,10 @@ _NAMESPACE = 0x686F7463
 _POLL = 0.2
 
 
+class BookBusy(Exception):
+    """The book's write lock could not be had in time; the message says so, in Vietnamese."""
+
+
 def _lock_path(book_id: int) -> Path:
     name = str(connection.settings_dict["NAME"])
     digest = hashlib.sha256(name.encode()).hexdigest()[:12]
