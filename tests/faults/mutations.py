@@ -15,7 +15,7 @@ import random
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date
 
 from openpyxl import Workbook
 
@@ -38,7 +38,7 @@ def template_file(rows: int = 20, *, year: int = 2008, start: int = 0) -> bytes:
         values = sample_values(REGISTER, i, year)
         sheet.append([values.get(name) for name in REGISTER.column_names])
     # One real date cell (a date style in styles.xml), as typed in Excel.
-    sheet.cell(row=2, column=REGISTER.column_names.index("nksNgaySinh") + 1).value = datetime(
+    sheet.cell(row=2, column=REGISTER.column_names.index("nksNgaySinh") + 1).value = date(
         2008, 8, 15
     )
     out = io.BytesIO()
