@@ -46,6 +46,7 @@ from hotich.exchange.layout import (
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.text import normalise_name
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entries_bulk_create, entry_update
@@ -306,7 +307,7 @@ def handover_differences(
     The handover file is the registry side's copy: names in CAPITALS, personal IDs filled
     from the registry, no marks. None of that is a difference: a field the book marks
     (illegible, blank), an ID column the book leaves empty, a column the file does not
-    carry, a name in other case. Anything else is reported, never written over the book.
+    carry, a name in other case or tone placement. Anything else is reported, never written over the book.
     """
     problems = []
     for name, value in file_values.items():
@@ -316,7 +317,8 @@ def handover_differences(
         if not written and _personal_id_column(name):
             continue
         if register.field(name).type is FieldType.NAME:
-            same = written.casefold() == value.casefold()
+            # Capitals come back in the usual case with today's tone placement ("HOÀ" → "Hòa").
+            same = normalise_name(written).casefold() == normalise_name(value).casefold()
         else:
             same = written == value
         if not same:
@@ -755,6 +757,30 @@ def import_runs_interrupted_fail(*, book_id: int, holder: ImportRun) -> int:
         if book_id not in current.book_ids:
             ImportRun.objects.filter(pk=holder.pk).update(book_ids=[*current.book_ids, book_id])
     return ended
+
+
+def import_run_interrupted_end(*, run: ImportRun) -> bool:
+    """End RUN as failed if it says "running" but no process is running it; return True if so.
+
+    Its process is gone when nobody holds the lock of the books it writes (a live run keeps
+    them until its final state is recorded), or, for a run that had not reached a book yet,
+    when it has been silent for as long as :attr:`ImportRun.looks_interrupted` allows.
+    """
+    if run.status != ImportRun.Status.RUNNING:
+        return False
+    if not run.book_ids and not run.looks_interrupted:
+        return False
+    with ExitStack() as locks:
+        for book_id in run.book_ids or []:
+            if not locks.enter_context(book_lock(book_id=book_id)):
+                return False
+        return bool(
+            ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.FAILED,
+                message=INTERRUPTED.format(row=run.rows_done + 1),
+                finished_at=timezone.now(),
+            )
+        )
 
 
 def _import_fail(run: ImportRun, message: str) -> None:

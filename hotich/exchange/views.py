@@ -14,7 +14,12 @@ from hotich.accounts.scope import books_for_user, get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange.exports import book_export_create, handover_export_create
-from hotich.exchange.importer import ImportFileError, find_layout, open_sheet
+from hotich.exchange.importer import (
+    ImportFileError,
+    find_layout,
+    import_run_interrupted_end,
+    open_sheet,
+)
 from hotich.exchange.layout import header_signature, suggest_mapping
 from hotich.exchange.models import BookExport, ImportRun
 from hotich.exchange.services import column_mapping_save, import_run_create, import_run_fail
@@ -88,6 +93,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: progress bar (htmx refreshes it while it runs), counts, problems."""
     run = _get_run(request, pk)
+    if import_run_interrupted_end(run=run):
+        run.refresh_from_db()
     template = "exchange/_import_progress.html" if request.htmx else "exchange/import_detail.html"
     return render(request, template, {"run": run})
 

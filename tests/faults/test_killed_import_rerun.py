@@ -25,7 +25,9 @@ with transaction.atomic(), Path({path!r}).open('rb') as handle:
 print(run.pk)
 """
 
-PROGRESS = "from hotich.exchange.models import ImportRun as R; print(R.objects.get(pk={run}).rows_done)"
+PROGRESS = (
+    "from hotich.exchange.models import ImportRun as R; print(R.objects.get(pk={run}).rows_done)"
+)
 
 
 def test_a_worker_killed_mid_import_then_a_rerun_leaves_every_row_once(process_env, tmp_path):

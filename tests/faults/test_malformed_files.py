@@ -134,3 +134,23 @@ def test_the_upload_page_never_answers_500(name, client, personas, book):
         run.refresh_from_db()
         assert run.status in FINAL
         assert client.get(reverse("import_detail", args=[run.pk])).status_code == 200
+
+
+def test_a_run_left_running_by_a_dead_process_is_ended_when_its_page_is_seen(
+    client, personas, book
+):
+    user = personas["justice_officer"]
+    run = import_run_create(
+        handle=io.BytesIO(template_file(2)), name="f.xlsx", user=user, book=book
+    )
+    # What a killed worker leaves: "running", a book written, nobody holding its lock.
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, book_ids=[book.pk], rows_done=1000
+    )
+    client.force_login(user)
+
+    page = client.get(reverse("import_detail", args=[run.pk])).content.decode()
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "gián đoạn" in run.message
+    assert "sau dòng 1001" in page
