@@ -96,6 +96,8 @@ def main() -> int:
         return True
 
     for i in range(args.files):
+        if i and i % 100 == 0:
+            print(f"  {i} files, {time.perf_counter() - started:.0f} s", flush=True)
         mutation = names[i % len(names)]
         rows = rng.choice(list(bases))
         content, _ = MUTATIONS[mutation](bases[rows], random.Random(rng.random()))
@@ -134,8 +136,6 @@ def main() -> int:
                 again = import_run_create(handle=handle, name=upload.name, user=officer, book=book)
             execute(again)
             duplicated += Entry.objects.filter(book=book).count() - entries
-        if (i + 1) % 100 == 0:
-            print(f"  {i + 1} files, {time.perf_counter() - started:.0f} s", flush=True)
 
     elapsed = time.perf_counter() - started
     print(f"files tried: {args.files}")
