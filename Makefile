@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: setup demo test test-spark lint bench system-deps test-deps messages clean
+.PHONY: setup demo test test-spark test-faults lint bench system-deps test-deps messages clean
 
 $(BIN)/hotich: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python $(PYTHON_VERSION) (pyenv hoặc python$(PYTHON_VERSION))"; exit 1; }
@@ -46,6 +46,12 @@ test-spark: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# The long fault run of imports: 1,000 malformed files through the upload page and the
+# worker (docs/exchange.md). FILES=… and DATABASE_URL=… change it.
+FILES ?= 1000
+test-faults: setup
+	$(BIN)/python bench/fault_imports.py --files $(FILES) $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .mypy_cache

@@ -20,6 +20,9 @@ from hotich.lib.legacy import repair
 from hotich.lib.text import normalise_name
 from hotich.registers.spec import Field, FieldType, RegisterType
 
+#: The largest entry number, page or count an entry stores (a 32-bit column on every database).
+MAX_NUMBER = 2_147_483_647
+
 #: Text a cell may hold instead of a value, as our own Excel lists write it.
 MARK_TEXTS = {"[không đọc được]": "illegible", "[sổ để trống]": "blank"}
 
@@ -73,8 +76,8 @@ def entry_number_of(text: str) -> tuple[int | None, int | None]:
     """Return (number, year) from an entry number as written: ``"07"``, ``"07/2008"``."""
     head, _, tail = text.partition("/")
     head, tail = head.strip(), tail.strip()
-    number = int(head) if head.isdigit() else None
-    year = int(tail) if tail.isdigit() and len(tail) == 4 else None
+    number = int(head) if head.isascii() and head.isdigit() and len(head) <= 10 else None
+    year = int(tail) if tail.isascii() and tail.isdigit() and len(tail) == 4 else None
     return number, year
 
 
@@ -91,13 +94,18 @@ def _check(f: Field, text: str) -> tuple[str, str | None]:
     if kind is FieldType.PARTIAL_DATE:
         return text, _check_date(text)
     if kind is FieldType.INTEGER:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             return text, f"“{text}” không phải số nguyên."
+        if len(text) > 10 or int(text) > MAX_NUMBER:
+            return text, f"“{text[:30]}” quá lớn (tối đa {MAX_NUMBER:,})."
         return text, None
     if kind is FieldType.ENTRY_NUMBER:
         number, _ = entry_number_of(text)
+        head = text.partition("/")[0].strip()
+        if number is None and head.isascii() and head.isdigit() or (number or 0) > MAX_NUMBER:
+            return text, f"Số đăng ký “{text[:30]}” quá lớn (tối đa {MAX_NUMBER:,})."
         if number is None:
-            return text, f"Số đăng ký “{text}” phải là số (ví dụ 07 hoặc 07/2008)."
+            return text, f"Số đăng ký “{text[:30]}” phải là số (ví dụ 07 hoặc 07/2008)."
         return text, None
     if kind is FieldType.ID_NUMBER:
         number = normalise_id_number(text)

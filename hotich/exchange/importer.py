@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 from hotich.accounts.models import User
 from hotich.accounts.scope import books_for_user
 from hotich.exchange import xlsx
-from hotich.exchange.cells import Problem, entry_number_of, read_row
+from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
 from hotich.exchange.layout import (
     HANDOVER,
     HANDOVER_SHEET,
@@ -44,9 +46,13 @@ from hotich.exchange.layout import (
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.text import normalise_name
+from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entries_bulk_create, entry_update
-from hotich.registers.spec import REGISTER_TYPES
+from hotich.registers.spec import REGISTER_TYPES, FieldType, RegisterType
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 #: Entries past approval are the Ministry's now: a file may not change them.
@@ -58,51 +64,89 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported (not Excel, no header, unknown layout …)."""
 
 
+class BookBusyError(ImportFileError):
+    """Another import is writing the book right now; nothing of this file was written to it."""
+
+
 @dataclass
 class Sheet:
-    """An opened workbook's data sheet: its header, its rows and our hidden metadata."""
+    """An opened workbook's data sheet: its header, its rows and our hidden metadata.
 
+    Opening reads the header row only (the upload page does that in the request); the rows,
+    :meth:`check` and :meth:`load_meta` read the rest, in the worker.
+    """
+
+    workbook: xlsx.Workbook
     name: str
     headers: list[str]
     raw_headers: list[Any]
-    rows: Iterator[tuple[Any, ...]]
-    estimated_rows: int | None
-    meta: dict[int, tuple[Any, ...]]
+    rows: Iterator[tuple[int, tuple[Any, ...]]]
+    meta: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    estimated_rows: int | None = None
+
+    def check(self) -> int:
+        """Read the whole file once, writing nothing; return its number of data rows.
+
+        Raise :class:`ImportFileError` when any part of it is broken, so that a damaged file
+        (truncated, not XML, past Excel's limits, a compression bomb) writes no row at all.
+        """
+        try:
+            count = sum(1 for _ in self.workbook.numbered_rows(self.name)) - 1
+            if META_SHEET in self.workbook.sheetnames:
+                for _ in self.workbook.numbered_rows(META_SHEET):
+                    pass
+        except xlsx.XlsxError as error:
+            raise ImportFileError(str(error)) from error
+        self.estimated_rows = max(count, 0)
+        return self.estimated_rows
+
+    def load_meta(self) -> None:
+        """Read our hidden sheet (row → year, number, page, date, marks), if the file has it."""
+        if META_SHEET not in self.workbook.sheetnames:
+            return
+        try:
+            for _, row in self.workbook.numbered_rows(META_SHEET):
+                if row and isinstance(row[0], int):
+                    self.meta[row[0]] = row
+        except xlsx.XlsxError as error:
+            raise ImportFileError(str(error)) from error
 
 
 def open_sheet(source: Any) -> Sheet:
-    """Open SOURCE (path or binary file) and return its data sheet, streaming."""
+    """Open SOURCE (path or binary file) and return its data sheet, header read, rows not yet.
+
+    Raise :class:`ImportFileError` (in Vietnamese) when the file cannot be read as .xlsx.
+    """
     try:
         workbook = xlsx.Workbook(source)
+        names = workbook.sheetnames
+        if not names:
+            raise ImportFileError("Tệp Excel không có trang nào.")
+        name = next(
+            (n for n in (MINISTRY_SHEET, HANDOVER_SHEET) if n in names),
+            next((n for n in names if n != META_SHEET), names[0]),
+        )
+        rows = workbook.numbered_rows(name)
+        first = next(rows, None)
     except xlsx.XlsxError as error:
-        raise ImportFileError(
-            "Không mở được tệp Excel (.xlsx): tệp hỏng hoặc không phải .xlsx."
-        ) from error
-    names = workbook.sheetnames
-    if not names:
-        raise ImportFileError("Tệp Excel không có trang nào.")
-    name = next(
-        (n for n in (MINISTRY_SHEET, HANDOVER_SHEET) if n in names),
-        next((n for n in names if n != META_SHEET), names[0]),
-    )
-    rows = workbook.rows(name)
-    raw_headers = next(rows, None)
-    if not raw_headers or not any(raw_headers):
+        raise ImportFileError(str(error)) from error
+    if first is None or first[0] != 1 or not any(v is not None for v in first[1]):
         raise ImportFileError(f"Trang “{name}” không có dòng tiêu đề cột.")
-    meta: dict[int, tuple[Any, ...]] = {}
-    if META_SHEET in names:
-        for row in workbook.rows(META_SHEET):
-            if row and isinstance(row[0], int):
-                meta[row[0]] = row
-    estimated = workbook.estimated_rows(name)
-    return Sheet(
-        name,
-        clean_headers(raw_headers),
-        list(raw_headers),
-        rows,
-        estimated - 1 if estimated else None,
-        meta,
-    )
+    raw_headers = first[1]
+    bad = [i for i, v in enumerate(raw_headers) if isinstance(v, xlsx.BadCell)]
+    if bad:
+        raise ImportFileError(
+            f"Dòng tiêu đề cột của trang “{name}” có ô không đọc được (cột {bad[0] + 1}): "
+            f"{raw_headers[bad[0]].reason}"
+        )
+    return Sheet(workbook, name, clean_headers(raw_headers), list(raw_headers), _guarded(rows))
+
+
+def _guarded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    try:
+        yield from rows
+    except xlsx.XlsxError as error:
+        raise ImportFileError(str(error)) from error
 
 
 def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None) -> Layout | None:
@@ -140,6 +184,9 @@ class Existing:
     digest: str
     status: str
     version: int
+    # The entry's text and marks, kept only when a handover file is compared with the book.
+    values: dict[str, str] | None = None
+    marks: dict[str, str] | None = None
 
 
 @dataclass
@@ -151,7 +198,7 @@ class BookIndex:
     seen: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
 
     @classmethod
-    def load(cls, book: RegisterBook) -> BookIndex:
+    def load(cls, book: RegisterBook, *, keep_text: bool = False) -> BookIndex:
         index = cls(book)
         rows = Entry.objects.filter(book=book).order_by("id")
         fields = ("pk", "year", "number", "values", "marks", "page", "registration_date")
@@ -169,7 +216,14 @@ class BookIndex:
             iso = registration.isoformat() if registration else None
             digest = content_hash(values, marks, page, iso)
             index.entries.setdefault((year, number), []).append(
-                Existing(pk, digest, status, version)
+                Existing(
+                    pk,
+                    digest,
+                    status,
+                    version,
+                    values if keep_text else None,
+                    marks if keep_text else None,
+                )
             )
         return index
 
@@ -236,6 +290,49 @@ class BookFinder:
         return None, f"Có {len(found)} sổ quyển “{volume}”: hãy chọn sổ khi nhập tệp."
 
 
+def _personal_id_column(name: str) -> bool:
+    return name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan"))
+
+
+def handover_differences(
+    register: RegisterType,
+    *,
+    book_values: dict[str, str],
+    book_marks: dict[str, str],
+    file_values: dict[str, str],
+    headers: dict[str, str],
+) -> list[Problem]:
+    """Return where a handover row says something else than the book's own text.
+
+    The handover file is the registry side's copy: names in CAPITALS, personal IDs filled
+    from the registry, no marks. None of that is a difference: a field the book marks
+    (illegible, blank), an ID column the book leaves empty, a column the file does not
+    carry, a name in other case or tone placement. Anything else is reported, never written over the book.
+    """
+    problems = []
+    for name, value in file_values.items():
+        if name in book_marks:
+            continue
+        written = book_values.get(name, "")
+        if not written and _personal_id_column(name):
+            continue
+        if register.field(name).type is FieldType.NAME:
+            # Capitals come back in the usual case with today's tone placement ("HOÀ" → "Hòa").
+            same = normalise_name(written).casefold() == normalise_name(value).casefold()
+        else:
+            same = written == value
+        if not same:
+            problems.append(
+                Problem(
+                    headers.get(name, name),
+                    f"Tệp bàn giao ghi “{value}”, sổ ghi “{written or '(trống)'}”: tệp bàn "
+                    "giao không sửa nội dung như trong sổ (nếu sổ ghi khác, sửa trên trang "
+                    "trường hợp).",
+                )
+            )
+    return problems
+
+
 @dataclass
 class Outcome:
     imported: int = 0
@@ -298,7 +395,9 @@ class ErrorReport:
             ),
         ]
         for header, value in zip(headers, raw, strict=False):
-            cell = WriteOnlyCell(self.sheet, value=value)
+            cell = WriteOnlyCell(
+                self.sheet, value=None if isinstance(value, xlsx.BadCell) else value
+            )
             if header in by_column:
                 cell.fill = self.FILL
                 cell.comment = Comment("\n".join(by_column[header]), "hotich")
@@ -311,18 +410,39 @@ class ErrorReport:
 
 
 def _meta_for(sheet: Sheet, row_number: int) -> dict[str, Any] | None:
+    """Return what our hidden sheet says of ROW_NUMBER; raise ValueError if it is damaged."""
     row = sheet.meta.get(row_number)
     if row is None:
         return None
     padded = (list(row) + [None] * 6)[:6]
+    if any(isinstance(v, xlsx.BadCell) for v in padded):
+        raise ValueError("ô không đọc được")
     _, year, number, page, registration, marks = padded
-    return {
-        "year": int(year) if year is not None else None,
-        "number": int(number) if number is not None else None,
-        "page": int(page) if page not in (None, "") else None,
+    meta = {
+        "year": _small_number(year),
+        "number": _small_number(number),
+        "page": _small_number(page) if page not in (None, "") else None,
         "registration": str(registration) if registration else None,
         "marks": json.loads(marks) if marks else {},
     }
+    if not isinstance(meta["marks"], dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in meta["marks"].items()
+    ):
+        raise ValueError("cột danhDau không phải danh sách trường đánh dấu")
+    return meta
+
+
+def _small_number(value: Any) -> int | None:
+    """Return VALUE as a whole number an entry can store (ValueError if it is not one)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_NUMBER:
+        raise ValueError(f"“{str(value)[:20]}” không phải số hợp lệ")
+    return value
 
 
 class Importer:
@@ -338,8 +458,13 @@ class Importer:
         run: ImportRun | None = None,
         batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
+        locks: ExitStack | None = None,
     ) -> None:
         self.sheet = sheet
+        # The books' write locks: held until the caller has recorded the run's final state.
+        self.own_locks = locks is None
+        self.locks = locks if locks is not None else ExitStack()
+        self.row_number: int | None = None
         self.layout = layout
         self.user = user
         self.run_record = run
@@ -367,7 +492,16 @@ class Importer:
 
     def _index(self, book: RegisterBook) -> BookIndex:
         if book.pk not in self.indexes:
-            self.indexes[book.pk] = BookIndex.load(book)
+            if not self.locks.enter_context(book_lock(book_id=book.pk)):
+                raise BookBusyError(
+                    f"Sổ {book} đang được nhập từ một tệp khác. Tệp này chưa ghi gì vào sổ đó"
+                    f"{' (dừng ở dòng ' + str(self.row_number) + ')' if self.row_number else ''}: "
+                    "hãy chờ lần nhập kia xong rồi nhập lại, các dòng đã có sẽ được bỏ qua."
+                )
+            if self.run_record is not None:
+                import_runs_interrupted_fail(book_id=book.pk, holder=self.run_record)
+            # Loaded once the lock is held: nobody else adds to the book meanwhile.
+            self.indexes[book.pk] = BookIndex.load(book, keep_text=self.layout.kind == HANDOVER)
         return self.indexes[book.pk]
 
     def _reject(self, row_number: int, raw: tuple, problems: list[Problem]) -> None:
@@ -402,7 +536,27 @@ class Importer:
 
     def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
         cells = {name: raw[i] if i < len(raw) else None for i, name in self.layout.columns.items()}
-        meta = _meta_for(self.sheet, row_number)
+        unreadable = [
+            Problem(self.headers_by_field[name], value.reason)
+            for name, value in cells.items()
+            if isinstance(value, xlsx.BadCell)
+        ]
+        if unreadable:
+            self._reject(row_number, raw, unreadable)
+            return
+        try:
+            meta = _meta_for(self.sheet, row_number)
+        except (ValueError, TypeError) as error:
+            self._reject(
+                row_number,
+                raw,
+                [
+                    Problem(
+                        META_SHEET, f"Trang ẩn “{META_SHEET}” hỏng ở dòng {row_number}: {error}."
+                    )
+                ],
+            )
+            return
         reading = read_row(
             self.register,
             cells,
@@ -423,7 +577,7 @@ class Importer:
         year, number, registration = self._place(reading.values, meta)
         unit = ""
         for index, name in self.layout.extra.items():
-            if name == "DC_DVNHAPXA" and index < len(raw) and raw[index] is not None:
+            if name == "DC_DVNHAPXA" and index < len(raw) and isinstance(raw[index], str | int):
                 unit = str(raw[index]).strip()
         book, problem = self.finder.find(reading.values.get("quyenSo", ""), year, unit)
         column = self.layout.header_of("quyenSo")
@@ -477,6 +631,19 @@ class Importer:
         if existing is None:
             self.creates[book.pk].append(row)
             self.outcome.imported += 1
+        elif self.layout.kind == HANDOVER:
+            # The registry side's copy never rewrites the book's text or its marks.
+            differences = handover_differences(
+                self.register,
+                book_values=existing.values or {},
+                book_marks=existing.marks or {},
+                file_values=reading.values,
+                headers=self.headers_by_field,
+            )
+            if differences:
+                self._reject(row_number, raw, differences)
+                return
+            self.outcome.unchanged += 1
         elif existing.digest == digest:
             self.outcome.unchanged += 1
         elif existing.status in LOCKED:
@@ -539,21 +706,87 @@ class Importer:
         self.pending = 0
 
     def run(self) -> Outcome:
-        since_flush = 0
-        for row_number, raw in enumerate(self.sheet.rows, start=2):
-            self.rows_done += 1
-            since_flush += 1
-            if raw and any(v not in (None, "") for v in raw):
-                self.handle(row_number, raw)
-            if since_flush >= self.batch_size:
-                self.flush()
-                if self.progress:
-                    self.progress(since_flush)
-                since_flush = 0
-        self.flush()
-        if self.progress and since_flush:
-            self.progress(since_flush)
+        """Import every row; the books' locks are held (by the caller's stack, if given)."""
+        try:
+            since_flush = 0
+            for row_number, raw in self.sheet.rows:
+                self.row_number = row_number
+                self.rows_done += 1
+                since_flush += 1
+                if raw and any(v not in (None, "") for v in raw):
+                    self.handle(row_number, raw)
+                if since_flush >= self.batch_size:
+                    self.flush()
+                    if self.progress:
+                        self.progress(since_flush)
+                    since_flush = 0
+            self.flush()
+            if self.progress and since_flush:
+                self.progress(since_flush)
+        finally:
+            if self.own_locks:
+                self.locks.close()
         return self.outcome
+
+
+INTERRUPTED = (
+    "Lần nhập bị gián đoạn (tiến trình nhập dừng đột ngột) sau dòng {row}: các đợt đã ghi "
+    "được giữ nguyên, không có dòng nào ghi dở. Nhập lại tệp để hoàn tất, các dòng đã có sẽ "
+    "được bỏ qua."
+)
+
+
+def import_runs_interrupted_fail(*, book_id: int, holder: ImportRun) -> int:
+    """Mark failed the runs still "running" on BOOK_ID whose process is gone; return how many.
+
+    Called by HOLDER once it holds the book's lock: a live run keeps the lock of every book
+    it writes until its final state is recorded, so a running run that wrote this book and
+    does not hold its lock now has died (killed worker, machine stopped).
+    """
+    ended = 0
+    running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(pk=holder.pk)
+    for run in running.only("pk", "book_ids", "rows_done"):
+        if book_id in (run.book_ids or []):
+            ended += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.FAILED,
+                message=INTERRUPTED.format(row=run.rows_done + 1),
+                finished_at=timezone.now(),
+            )
+    with transaction.atomic():
+        current = ImportRun.objects.select_for_update().get(pk=holder.pk)
+        if book_id not in current.book_ids:
+            ImportRun.objects.filter(pk=holder.pk).update(book_ids=[*current.book_ids, book_id])
+    return ended
+
+
+def import_run_interrupted_end(*, run: ImportRun) -> bool:
+    """End RUN as failed if it says "running" but no process is running it; return True if so.
+
+    Its process is gone when nobody holds the lock of the books it writes (a live run keeps
+    them until its final state is recorded), or, for a run that had not reached a book yet,
+    when it has been silent for as long as :attr:`ImportRun.looks_interrupted` allows.
+    """
+    if run.status != ImportRun.Status.RUNNING:
+        return False
+    if not run.book_ids and not run.looks_interrupted:
+        return False
+    with ExitStack() as locks:
+        for book_id in run.book_ids or []:
+            if not locks.enter_context(book_lock(book_id=book_id)):
+                return False
+        return bool(
+            ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.FAILED,
+                message=INTERRUPTED.format(row=run.rows_done + 1),
+                finished_at=timezone.now(),
+            )
+        )
+
+
+def _import_fail(run: ImportRun, message: str) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def import_run_execute(
@@ -565,39 +798,65 @@ def import_run_execute(
 ) -> Outcome:
     """Import RUN's file; record counts, problems and the error report on RUN; return the outcome.
 
-    A file-level problem marks the run failed with a Vietnamese message (nothing written).
+    The run always ends in a final state. A file that is broken as a whole (not .xlsx,
+    truncated, damaged XML, past Excel's limits, a compression bomb, unknown columns) is read
+    through once before anything is written, so it writes nothing; the run is failed with a
+    Vietnamese message and :class:`ImportFileError` is raised. A bad row is rejected with its
+    row and column and the other rows are kept. Anything unforeseen fails the run with the
+    row it stopped at (whole batches before it are kept) and raises ImportFileError too.
     """
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRun.Status.RUNNING, updated_at=timezone.now()
     )
-    try:
-        with run.file.open("rb") as handle:
-            sheet = open_sheet(handle)
-            layout = find_layout(sheet, mapping=run.mapping, user=run.user)
-            if layout is None:
-                raise ImportFileError("Không nhận ra các cột của tệp: cần ghép cột trước khi nhập.")
-            ImportRun.objects.filter(pk=run.pk).update(
-                kind=layout.kind,
-                register_type=layout.register.code,
-                rows_total=sheet.estimated_rows,
+    importer: Importer | None = None
+    with ExitStack() as locks:
+        try:
+            with run.file.open("rb") as handle:
+                sheet = open_sheet(handle)
+                layout = find_layout(sheet, mapping=run.mapping, user=run.user)
+                if layout is None:
+                    raise ImportFileError(
+                        "Không nhận ra các cột của tệp: cần ghép cột trước khi nhập."
+                    )
+                rows = sheet.check()
+                sheet.load_meta()
+                ImportRun.objects.filter(pk=run.pk).update(
+                    kind=layout.kind, register_type=layout.register.code, rows_total=rows
+                )
+                if total is not None:
+                    total(rows)
+                importer = Importer(
+                    sheet=sheet,
+                    layout=layout,
+                    user=run.user,
+                    book=run.book,
+                    run=run,
+                    batch_size=batch_size,
+                    progress=progress,
+                    locks=locks,
+                )
+                outcome = importer.run()
+            _import_finish(run, importer, outcome)
+        except ImportFileError as error:
+            _import_fail(run, str(error))
+            raise
+        except Exception as error:
+            logger.exception("import run %s stopped", run.pk)
+            row = importer.row_number if importer is not None else None
+            message = (
+                f"Lần nhập dừng ở dòng {row} vì một lỗi không lường trước ({type(error).__name__}). "
+                if row
+                else f"Lần nhập dừng vì một lỗi không lường trước ({type(error).__name__}). "
+            ) + (
+                "Các đợt ghi trước đó được giữ nguyên, không có dòng nào ghi dở; "
+                "hãy báo quản trị viên kèm tệp này."
             )
-            if total is not None:
-                total(sheet.estimated_rows)
-            importer = Importer(
-                sheet=sheet,
-                layout=layout,
-                user=run.user,
-                book=run.book,
-                run=run,
-                batch_size=batch_size,
-                progress=progress,
-            )
-            outcome = importer.run()
-    except ImportFileError as error:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED, message=str(error), finished_at=timezone.now()
-        )
-        raise
+            _import_fail(run, message)
+            raise ImportFileError(message) from error
+    return outcome
+
+
+def _import_finish(run: ImportRun, importer: Importer, outcome: Outcome) -> None:
     run.refresh_from_db()
     if importer.report.rows:
         with tempfile.TemporaryDirectory() as tmp:
@@ -605,9 +864,11 @@ def import_run_execute(
             importer.report.save(path)
             with path.open("rb") as handle:
                 run.report.save(f"imports/loi-nhap-{run.pk}.xlsx", File(handle), save=False)
-    run.status = ImportRun.Status.DONE
-    run.errors = outcome.errors[:KEPT_PROBLEMS]
-    run.repairs = outcome.repairs[:KEPT_PROBLEMS]
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "errors", "repairs", "report", "finished_at", "updated_at"])
-    return outcome
+    ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.DONE,
+        errors=outcome.errors[:KEPT_PROBLEMS],
+        repairs=outcome.repairs[:KEPT_PROBLEMS],
+        report=run.report.name or "",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )

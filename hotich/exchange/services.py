@@ -4,6 +4,7 @@ import hashlib
 from typing import IO, Any
 
 from django.core.files import File
+from django.utils import timezone
 
 from hotich.accounts.models import User
 from hotich.exchange.models import ColumnMapping, ImportRun
@@ -38,6 +39,19 @@ def import_run_create(
     run.file.save(f"{digest.hexdigest()[:16]}.xlsx", File(handle), save=False)
     run.save()
     return run
+
+
+def import_run_fail(*, run: ImportRun, message: str) -> bool:
+    """End RUN as failed with MESSAGE unless it already ended; return True if it was ended now."""
+    ended = ImportRun.objects.filter(
+        pk=run.pk,
+        status__in=[
+            ImportRun.Status.NEEDS_MAPPING,
+            ImportRun.Status.QUEUED,
+            ImportRun.Status.RUNNING,
+        ],
+    ).update(status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now())
+    return bool(ended)
 
 
 def column_mapping_save(

@@ -6,6 +6,7 @@ from django.tasks import task
 
 from hotich.exchange.importer import ImportFileError, import_run_execute
 from hotich.exchange.models import ImportRun
+from hotich.registers.locks import BookBusy
 
 
 @task(queue_name="imports")
@@ -18,7 +19,10 @@ def import_run_task(*, run_id: int) -> dict[str, Any]:
         return {"summary": str(error)}
     # Imported entries then go through batch reconciliation with the population registry,
     # into the same states and tracking list as keyed entries.
-    reconciled = reconcile_imported(outcome, user=run.user)
+    try:
+        reconciled = reconcile_imported(outcome, user=run.user)
+    except BookBusy as error:
+        return {"summary": f"Nhập xong ({outcome.imported} thêm mới); chưa đối chiếu: {error}"}
     return {
         "summary": f"Thêm {outcome.imported}, cập nhật {outcome.updated}, "
         f"không đổi {outcome.unchanged}, lỗi {outcome.rejected}; "

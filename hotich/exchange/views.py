@@ -1,5 +1,7 @@
 """Upload page with progress, the column-mapping screen, and book exports."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,10 +14,15 @@ from hotich.accounts.scope import books_for_user, get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange.exports import book_export_create, handover_export_create
-from hotich.exchange.importer import ImportFileError, find_layout, open_sheet
+from hotich.exchange.importer import (
+    ImportFileError,
+    find_layout,
+    import_run_interrupted_end,
+    open_sheet,
+)
 from hotich.exchange.layout import header_signature, suggest_mapping
 from hotich.exchange.models import BookExport, ImportRun
-from hotich.exchange.services import column_mapping_save, import_run_create
+from hotich.exchange.services import column_mapping_save, import_run_create, import_run_fail
 from hotich.exchange.tasks import import_run_task
 from hotich.jobs.services import job_enqueue
 from hotich.registers.spec import REGISTER_TYPES
@@ -64,6 +71,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if upload.size > MAX_UPLOAD:
         context["error"] = _("Tệp lớn hơn 200 MB; hãy chia nhỏ hoặc dùng lệnh hotich import.")
         return render(request, "exchange/import_upload.html", context, status=400)
+    # Only the header row is read here (bounded by the file's size); the worker reads the rest.
     try:
         sheet = open_sheet(upload.file)
     except ImportFileError as error:
@@ -85,6 +93,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: progress bar (htmx refreshes it while it runs), counts, problems."""
     run = _get_run(request, pk)
+    if import_run_interrupted_end(run=run):
+        run.refresh_from_db()
     template = "exchange/_import_progress.html" if request.htmx else "exchange/import_detail.html"
     return render(request, template, {"run": run})
 
@@ -107,10 +117,14 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get_run(request, pk)
     if run.status != ImportRun.Status.NEEDS_MAPPING:
         return redirect("import_detail", pk=run.pk)
-    with run.file.open("rb") as handle:
-        sheet = open_sheet(handle)
-        headers = sheet.headers
-        example = list(next(sheet.rows, ()) or ())
+    try:
+        with run.file.open("rb") as handle:
+            sheet = open_sheet(handle)
+            headers = sheet.headers
+            example = list(next(sheet.rows, (0, ()))[1])
+    except ImportFileError as error:
+        import_run_fail(run=run, message=str(error))
+        return redirect("import_detail", pk=run.pk)
     code = (
         request.POST.get("register_type")
         or request.GET.get("register_type")
@@ -150,7 +164,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "index": i,
             "header": h,
-            "example": example[i] if i < len(example) and example[i] is not None else "",
+            "example": example[i]
+            if i < len(example) and isinstance(example[i], str | int | float | datetime)
+            else "",
             "chosen": suggestion.get(h, ""),
         }
         for i, h in enumerate(headers)

@@ -53,6 +53,7 @@ from hotich.matching.services import (
     match_result_record,
     new_id_search,
 )
+from hotich.registers.locks import BookBusy, book_lock
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
 from hotich.registers.services import (
     PeopleSync,
@@ -1009,14 +1010,26 @@ def reconciliation_apply(*, entry: Entry, user: User | None, request: Any = None
     return False
 
 
+#: How long a book's reconciliation waits for an import or another reconciliation of it (s).
+RECONCILE_WAIT = 15 * 60
+
+
 def book_reconcile_apply(*, book: RegisterBook, user: User | None) -> dict[str, int]:
     """Reconcile BOOK in batch, then carry the results into the keying workflow.
 
     Returns the counts per outcome, plus "reconciled": entries that moved to reconciled.
     """
-    counts = book_reconcile(book=book, user=user)
-    moved = 0
-    for entry in book.entries.filter(status__in=[EntryStatus.KEYED, EntryStatus.VERIFIED]):
-        moved += reconciliation_apply(entry=entry, user=user)
+    # One reconciliation (or import) of a book at a time: two interleaved would record results
+    # for people the other has just re-derived.
+    with book_lock(book_id=book.pk, wait=RECONCILE_WAIT) as held:
+        if not held:
+            raise BookBusy(
+                _("Sổ %(book)s đang được nhập hoặc đối chiếu; hãy đối chiếu lại sau.")
+                % {"book": book}
+            )
+        counts = book_reconcile(book=book, user=user)
+        moved = 0
+        for entry in book.entries.filter(status__in=[EntryStatus.KEYED, EntryStatus.VERIFIED]):
+            moved += reconciliation_apply(entry=entry, user=user)
     counts["reconciled"] = moved
     return counts

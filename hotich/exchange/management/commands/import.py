@@ -12,6 +12,7 @@ from hotich.accounts.models import User
 from hotich.exchange.importer import ImportFileError, import_run_execute
 from hotich.exchange.models import ColumnMapping
 from hotich.exchange.services import import_run_create
+from hotich.registers.locks import BookBusy
 from hotich.registers.models import RegisterBook
 
 
@@ -75,7 +76,10 @@ class Command(BaseCommand):
         if not options["no_reconcile"]:
             from hotich.exchange.tasks import reconcile_imported
 
-            reconciled = reconcile_imported(outcome, user=user)
+            try:
+                reconciled = reconcile_imported(outcome, user=user)
+            except BookBusy as error:
+                self.stderr.write(f"Chưa đối chiếu CSDL dân cư: {error}")
         if options["json"]:
             result = outcome.as_json()
             self.stdout.write(json.dumps(result, ensure_ascii=False))
