@@ -44,6 +44,7 @@ from hotich.exchange.layout import (
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.sheets import text_cell
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entries_bulk_create, entry_update
 from hotich.registers.spec import REGISTER_TYPES
@@ -275,9 +276,9 @@ class ErrorReport:
         self.sheet = self.workbook.create_sheet("Dòng lỗi")
         bold = Font(bold=True)
         header = [
-            WriteOnlyCell(self.sheet, value="Dòng trong tệp gốc"),
-            WriteOnlyCell(self.sheet, value="Lỗi"),
-            *(WriteOnlyCell(self.sheet, value=h) for h in self.raw_headers),
+            text_cell(self.sheet, "Dòng trong tệp gốc"),
+            text_cell(self.sheet, "Lỗi"),
+            *(text_cell(self.sheet, h) for h in self.raw_headers),
         ]
         for cell in header:
             cell.font = bold
@@ -293,12 +294,10 @@ class ErrorReport:
             by_column[p.column].append(p.message)
         cells = [
             WriteOnlyCell(self.sheet, value=row_number),
-            WriteOnlyCell(
-                self.sheet, value="; ".join(f"{p.column}: {p.message}" for p in problems)
-            ),
+            text_cell(self.sheet, "; ".join(f"{p.column}: {p.message}" for p in problems)),
         ]
         for header, value in zip(headers, raw, strict=False):
-            cell = WriteOnlyCell(self.sheet, value=value)
+            cell = text_cell(self.sheet, value)
             if header in by_column:
                 cell.fill = self.FILL
                 cell.comment = Comment("\n".join(by_column[header]), "hotich")
