@@ -83,6 +83,8 @@ def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
 def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
     """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
     filters = _blocking_q(rows)
+    if not filters:  # no blocking key (no birth year, no mother's name): no candidate
+        return []
     # Few filters (one record): one query with OR; many: one query per filter.
     groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
     queries = []

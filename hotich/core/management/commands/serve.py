@@ -30,4 +30,12 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-        serve(application, host=host, port=port, threads=threads)
+        # Bodies past the largest legitimate upload are cut off by waitress itself, also
+        # when sent without a Content-Length (RequestSizeLimitMiddleware answers the rest).
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=settings.HOTICH_REQUEST_MAX_BYTES,
+        )
