@@ -58,9 +58,7 @@ class RequestSizeLimitMiddleware:
                 object_repr=f"Yêu cầu quá lớn: {size / 1e6:.0f} MB (giới hạn {limit / 1e6:.0f} MB)",
             )
             context = {"size_mb": f"{size / 1e6:.0f}", "limit_mb": f"{limit / 1e6:.0f}"}
-            response = render(request, "413.html", context, status=413)
-            response["Connection"] = "close"  # the unread body is not worth waiting for
-            return response
+            return render(request, "413.html", context, status=413)
         return self.get_response(request)
 
 

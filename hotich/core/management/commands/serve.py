@@ -30,12 +30,13 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-        # Bodies past the largest legitimate upload are cut off by waitress itself, also
-        # when sent without a Content-Length (RequestSizeLimitMiddleware answers the rest).
+        # waitress cuts off a body past twice the largest legitimate upload, also one sent
+        # without a Content-Length; below that, RequestSizeLimitMiddleware refuses a body past
+        # the limit with a Vietnamese page and an audit event.
         serve(
             application,
             host=host,
             port=port,
             threads=threads,
-            max_request_body_size=settings.HOTICH_REQUEST_MAX_BYTES,
+            max_request_body_size=2 * settings.HOTICH_REQUEST_MAX_BYTES,
         )
