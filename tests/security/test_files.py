@@ -208,3 +208,13 @@ def test_uploaded_files_are_readable_by_the_service_account_only(entry, settings
     for file in (scan.file, scan.original, scan.thumbnail):
         assert stat.S_IMODE(os.stat(file.path).st_mode) == 0o600, file.name
         assert stat.S_IMODE(os.stat(os.path.dirname(file.path)).st_mode) == 0o700
+
+
+def test_a_password_protected_pdf_is_still_named_as_such(entry):
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("mat-khau")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ScanRejected, match="có mật khẩu"):
+        scan_attach(entry=entry, name="a.pdf", data=out.getvalue(), user=None)
