@@ -18,6 +18,9 @@ def resolve(argv: list[str], known: set[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the hotich command line with ARGV (default: sys.argv[1:])."""
+    # Files hotich creates (SQLite database, secret key, scans, exports) hold citizens' data:
+    # readable by the service account only (0600 files, 0700 directories).
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotich.settings")
     import django
     from django.core.management import execute_from_command_line, get_commands

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,9 +92,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hotich.accounts.middleware.SecondFactorMiddleware",
+    "hotich.core.middleware.RequestSizeLimitMiddleware",
+    "hotich.core.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "hotich.core.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "hotich.urls"
@@ -110,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -223,14 +229,61 @@ TASKS = {
     }
 }
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_CONTENT_TYPE_NOSNIFF = True
 # The reverse proxies in front of hotich serve (addresses or networks, comma-separated): a
 # request from one of them has its client's address taken from X-Forwarded-For for the
 # audit log (the rightmost address no trusted proxy added). Empty: the peer is the client.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
-X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# ── Security: headers, HTTPS, upload limits, file permissions (docs/deployment.md) ─────────
+# SECURE_COOKIES=1 is the production switch (the site is served over HTTPS): secure cookies,
+# redirect to HTTPS and HSTS, so that `hotich check --deploy` passes with no warning.
+HTTPS_ONLY = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's liveness probe may use plain HTTP
+if env_bool("TRUST_X_FORWARDED_PROTO", False):  # the proxy terminates TLS and says so
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS_ONLY else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS_ONLY)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS_ONLY)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # no page is framed; CSP frame-ancestors says the same
+# Everything is served by hotich itself. Scripts: own files only (htmx gets the nonce).
+# Styles: own files; style="" attributes stay allowed (progress bars and chart labels set
+# widths and colours), they cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.SELF],  # the arbitration page shows scan PDFs in <object>
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+}
+HOTICH_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+CSRF_FAILURE_VIEW = "hotich.core.views.csrf_failure"
+# Uploads: a form's fields (not its files) up to 10 MB; files above 2.5 MB are spooled to
+# disk, not memory; the whole body is refused (413) past the largest legitimate upload, a
+# whole-book PDF (20 × HOTICH_SCAN_MAX_BYTES, above), plus room for the form around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+HOTICH_REQUEST_MAX_BYTES = HOTICH_SCAN_MAX_BYTES * 20 + 2 * 1024 * 1024
+# Citizens' data is readable by the service account only: uploaded and exported files 0600,
+# their directories 0700 (the umask set by the `hotich` command covers the SQLite database).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# ── end of the security block ─────────────────────────────────────────────────────────────
 
 # The population-registry extract and demo: which province the demo and synthetic data use.
 HOTICH_DEMO_PROVINCE = os.environ.get("HOTICH_DEMO_PROVINCE", "38")

@@ -80,11 +80,13 @@ def audit_record(
             commune = _commune_of(obj)
     return AuditEvent.objects.create(
         user=user if user is not None and getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
+        # Cut to the columns' lengths: an identifier taken from an address (a 300-character
+        # "personal ID") must not make PostgreSQL refuse the event, and the page a 500.
+        username=(getattr(user, "username", "") or "")[:150],
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        object_type=object_type[:30],
+        object_id=object_id[:64],
+        object_repr=object_repr[:200],
         commune=commune,
         changes=changes or {},
         ip_address=client_ip(request) if request is not None else None,

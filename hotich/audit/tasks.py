@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from hotich.audit.selectors import audit_events_filtered
 from hotich.jobs.services import exports_dir
+from hotich.lib.sheets import sheet_row
 
 COLUMNS = (
     "Thời điểm",
@@ -41,17 +42,20 @@ def audit_export(*, filters: dict[str, Any], user_id: int) -> dict[str, Any]:
             else ""
         )
         sheet.append(
-            [
-                timezone.localtime(event.at).replace(tzinfo=None),
-                event.username,
-                event.get_action_display(),
-                event.object_type,
-                event.object_id,
-                event.object_repr,
-                event.commune.full_name if event.commune_id else "",
-                event.ip_address or "",
-                changes,
-            ]
+            sheet_row(
+                sheet,
+                [
+                    timezone.localtime(event.at).replace(tzinfo=None),
+                    event.username,
+                    event.get_action_display(),
+                    event.object_type,
+                    event.object_id,
+                    event.object_repr,
+                    event.commune.full_name if event.commune_id else "",
+                    event.ip_address or "",
+                    changes,
+                ],
+            )
         )
         rows += 1
     name = f"nhat-ky-{uuid.uuid4().hex[:12]}.xlsx"

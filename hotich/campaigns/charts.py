@@ -60,7 +60,7 @@ def _svg(frame: Frame, title: str, body: list[str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {frame.width} {frame.height}" width="100%" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f"<style>text{{font:11px sans-serif;fill:#39424e}}</style>{''.join(body)}</svg>"
+        f"{''.join(body)}</svg>"
     )
 
 

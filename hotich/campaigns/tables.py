@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from hotich.lib.sheets import sheet_row
+
 
 @dataclass
 class Column:
@@ -67,19 +69,22 @@ def table_workbook(table: Table, *, heading: str, generated: datetime.datetime) 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.key[:31]
-    sheet.append([heading])
+    sheet.append(sheet_row(sheet, [heading]))
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.append([f"{table.title} – số liệu lúc {generated:%H:%M %d/%m/%Y}"])
-    sheet.append([c.label for c in table.columns])
+    sheet.append(sheet_row(sheet, [c.label for c in table.columns]))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
         sheet.append(
-            [
-                (round(v / 100, 4) if c.percent and isinstance(v, int | float) else v)
-                for c, v in zip(table.columns, row, strict=True)
-            ]
+            sheet_row(
+                sheet,
+                [
+                    (round(v / 100, 4) if c.percent and isinstance(v, int | float) else v)
+                    for c, v in zip(table.columns, row, strict=True)
+                ],
+            )
         )
     for i, column in enumerate(table.columns, start=1):
         letter = get_column_letter(i)

@@ -113,3 +113,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         else "Bạn không có quyền thực hiện thao tác này."
     )
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The CSRF refusal (CSRF_FAILURE_VIEW): a Vietnamese page, and an audited refusal."""
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.DENIED,
+        object_type="csrf",
+        object_repr=f"Biểu mẫu bị từ chối (CSRF): {reason}"[:200],
+    )
+    return render(request, "403_csrf.html", status=403)

@@ -35,6 +35,7 @@ from hotich.exchange.layout import (
     handover_header,
 )
 from hotich.exchange.models import BookExport
+from hotich.lib.sheets import sheet_row
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 from hotich.registers.services import entry_status_set, personal_ids_lost_refuse
 from hotich.registers.spec import FieldType, RegisterType
@@ -105,7 +106,7 @@ def ministry_workbook(*, book: RegisterBook, entries: Iterable[Entry]) -> bytes:
             else:
                 value = entry.values.get(name)
                 row.append(_cell(register, name, value) if value else None)
-        data.append(row)
+        data.append(sheet_row(data, row))
         registration = entry.registration_date
         meta.append(
             [
@@ -239,7 +240,7 @@ def handover_workbook(*, book: RegisterBook, entries: list[Entry]) -> bytes:
             if value and register.field(name).type is FieldType.NAME:
                 value = value.upper()
             row.append(_cell(register, name, value) if value else None)
-        sheet.append(row)
+        sheet.append(sheet_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

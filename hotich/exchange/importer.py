@@ -46,6 +46,7 @@ from hotich.exchange.layout import (
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.sheets import text_cell
 from hotich.lib.text import normalise_name
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
@@ -372,9 +373,9 @@ class ErrorReport:
         self.sheet = self.workbook.create_sheet("Dòng lỗi")
         bold = Font(bold=True)
         header = [
-            WriteOnlyCell(self.sheet, value="Dòng trong tệp gốc"),
-            WriteOnlyCell(self.sheet, value="Lỗi"),
-            *(WriteOnlyCell(self.sheet, value=h) for h in self.raw_headers),
+            text_cell(self.sheet, "Dòng trong tệp gốc"),
+            text_cell(self.sheet, "Lỗi"),
+            *(text_cell(self.sheet, h) for h in self.raw_headers),
         ]
         for cell in header:
             cell.font = bold
@@ -390,14 +391,10 @@ class ErrorReport:
             by_column[p.column].append(p.message)
         cells = [
             WriteOnlyCell(self.sheet, value=row_number),
-            WriteOnlyCell(
-                self.sheet, value="; ".join(f"{p.column}: {p.message}" for p in problems)
-            ),
+            text_cell(self.sheet, "; ".join(f"{p.column}: {p.message}" for p in problems)),
         ]
         for header, value in zip(headers, raw, strict=False):
-            cell = WriteOnlyCell(
-                self.sheet, value=None if isinstance(value, xlsx.BadCell) else value
-            )
+            cell = text_cell(self.sheet, None if isinstance(value, xlsx.BadCell) else value)
             if header in by_column:
                 cell.fill = self.FILL
                 cell.comment = Comment("\n".join(by_column[header]), "hotich")

@@ -25,6 +25,7 @@ from hotich.audit.services import audit_record
 from hotich.keying import services
 from hotich.keying.models import TrackingCase
 from hotich.keying.selectors import cases_for_user
+from hotich.lib.sheets import sheet_row
 from hotich.matching.decide import BASIC_FIELDS
 from hotich.registers.spec import REGISTER_TYPES
 
@@ -203,7 +204,7 @@ def tracking_workbook(cases: list[TrackingCase], *, title: str, user: User) -> b
     ws.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     ws.append(["Độc lập – Tự do – Hạnh phúc"])
     ws.append([])
-    ws.append([f"DANH SÁCH THEO DÕI RIÊNG – {title}".upper()])
+    ws.append(sheet_row(ws, [f"DANH SÁCH THEO DÕI RIÊNG – {title}".upper()]))
     ws.append(
         [
             f"(Thông tin trong sổ hộ tịch chưa thống nhất với CSDL quốc gia về dân cư; lập ngày {timezone.localdate():%d/%m/%Y})"
@@ -223,19 +224,22 @@ def tracking_workbook(cases: list[TrackingCase], *, title: str, user: User) -> b
     for n, case in enumerate(cases, start=1):
         book = case.entry.book
         ws.append(
-            [
-                n,
-                f"{book.register_type_label}, quyển {book.volume}, số {case.entry.number:02d}/{case.entry.year}",
-                case.full_name,
-                case.personal_id,
-                "\n".join(f["label"] for f in case.fields),
-                "\n".join(f"{f['label']}: {f['book']}" for f in case.fields),
-                "\n".join(f"{f['label']}: {f['registry']}" for f in case.fields),
-                timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
-                str(case.assignee or ""),
-                case.get_result_display() if case.result else "",
-                case.procedure,
-            ]
+            sheet_row(
+                ws,
+                [
+                    n,
+                    f"{book.register_type_label}, quyển {book.volume}, số {case.entry.number:02d}/{case.entry.year}",
+                    case.full_name,
+                    case.personal_id,
+                    "\n".join(f["label"] for f in case.fields),
+                    "\n".join(f"{f['label']}: {f['book']}" for f in case.fields),
+                    "\n".join(f"{f['label']}: {f['registry']}" for f in case.fields),
+                    timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
+                    str(case.assignee or ""),
+                    case.get_result_display() if case.result else "",
+                    case.procedure,
+                ],
+            )
         )
         for cell in ws[ws.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -263,7 +267,7 @@ def tracking_workbook(cases: list[TrackingCase], *, title: str, user: User) -> b
         cell.font = Font(bold=True)
     ws.append([])
     ws.append([])
-    ws.append(["", str(user)])
+    ws.append(sheet_row(ws, ["", str(user)]))
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

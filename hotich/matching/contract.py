@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from hotich.lib.idnumbers import validate_personal_id
+from hotich.lib.sheets import csv_row
 from hotich.matching.decide import Decision
 from hotich.matching.features import (
     PERSON_COLUMNS,
@@ -168,13 +169,15 @@ def write_results(path: Path, order: Iterable[str], decisions: dict[str, Decisio
         for record_id in order:
             decision = decisions[record_id]
             writer.writerow(
-                [
-                    record_id,
-                    decision.outcome,
-                    decision.personal_id or "",
-                    "" if decision.score is None else f"{decision.score:.6f}",
-                    ";".join(decision.fields),
-                ]
+                csv_row(
+                    [
+                        record_id,
+                        decision.outcome,
+                        decision.personal_id or "",
+                        "" if decision.score is None else f"{decision.score:.6f}",
+                        ";".join(decision.fields),
+                    ]
+                )
             )
             written += 1
     return written

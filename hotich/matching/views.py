@@ -35,10 +35,9 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Tài khoản này không được tra cứu CSDL dân cư.")
     values = {f: request.GET.get(f, "").strip() for f in LOOKUP_FIELDS}
     context: dict = {"values": values, "ready": False}
-    # Enough to look up: a name and any of birth date, sex or a parent.
-    if values["full_name"] and any(
-        values[f] for f in ("birth_date", "sex", "father_name", "mother_name")
-    ):
+    # Enough to look up: a name and a birth date (or year) or the mother's name; candidates
+    # are found by those (features.BLOCKING_KEYS), sex and the father's name only weigh them.
+    if values["full_name"] and any(values[f] for f in ("birth_date", "mother_name")):
         result = lookup(PersonInput(**{k: v for k, v in values.items()}))
         shown = [c.citizen.personal_id for c in result.candidates]
         audit_citizens_shown(request=request, personal_ids=shown, purpose="tra cứu CSDL dân cư")

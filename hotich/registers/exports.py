@@ -5,6 +5,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hotich.lib.sheets import sheet_row
 from hotich.registers.models import RegisterBook
 
 
@@ -31,7 +32,7 @@ def book_entries_workbook(*, book: RegisterBook) -> bytes:
         for field in register.fields:
             mark = entry.marks.get(field.name)
             row.append(marks_text[mark] if mark else entry.values.get(field.name, ""))
-        sheet.append(row)
+        sheet.append(sheet_row(sheet, row))
     sheet.freeze_panes = "E4"
     out = BytesIO()
     workbook.save(out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,12 @@ THUMBNAIL_WIDTH = 240
 #: A whole-book PDF may hold this many times the size allowed for one case.
 BOOK_SIZE_FACTOR = 20
 MAX_FILES_IN_ZIP = 5000
+#: Largest photo accepted, in pixels (a 50-megapixel camera gives 8192 × 6144).
+MAX_IMAGE_PIXELS = 60_000_000
+#: Largest image a page is rendered to (thumbnail or review image), in pixels.
+MAX_RENDER_PIXELS = 12_000_000
+#: A page longer than this many times its width (or the reverse) is no book page.
+MAX_PAGE_ASPECT = 8
 NAME_PATTERN = re.compile(
     r"(?:^|[^0-9])(?P<year>(?:18|19|20)\d{2})[ _.-]+(?P<number>\d{1,5})"
     r"(?:[ _.-]+(?P<part>\d{1,2}))?\.(?P<ext>pdf|jpe?g|png)$",
@@ -62,11 +69,24 @@ def pdf_pages(data: bytes, name: str) -> int:
     Readable means: pypdf parses it, it is not password-protected, it has a page, and its
     first page renders.
     """
+    # PDFium (C) refuses a damaged file in a fraction of a second, where pypdf, hunting for
+    # the cross-reference table, spends seconds on every 25 MB of garbage: it goes first.
+    try:
+        pypdfium2.PdfDocument(data).close()
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise ScanRejected(f"{name}: tệp PDF có mật khẩu, không mở được.") from error
+        raise ScanRejected(f"{name}: tệp PDF bị hỏng, không đọc được.") from error
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ScanRejected(f"{name}: tệp PDF có mật khẩu, không mở được.")
         pages = len(reader.pages)
+        for page in reader.pages:  # every page, from its box: no page is rendered here
+            box = page.cropbox
+            render_scale(name, float(box.width), float(box.height), THUMBNAIL_WIDTH)
+    except ScanRejected:
+        raise
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise ScanRejected(f"{name}: tệp PDF bị hỏng, không đọc được.") from error
     if pages == 0:
@@ -78,17 +98,37 @@ def pdf_pages(data: bytes, name: str) -> int:
 def check_image(data: bytes, name: str) -> None:
     """Raise ScanRejected unless DATA is a whole, readable photo of a sensible size."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow warns between its limit and twice it; _check_pixels decides instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                _check_pixels(name, *image.size)  # from the header, before decoding
+                image.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             width, height = image.size
+    except Image.DecompressionBombError as error:  # past Pillow's own limit, at open
+        raise ScanRejected(
+            f"{name}: ảnh quá lớn, vượt giới hạn {MAX_IMAGE_PIXELS / 1e6:.0f} triệu điểm ảnh; "
+            "hãy chụp lại ở độ phân giải thấp hơn."
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ScanRejected(f"{name}: ảnh bị hỏng, không đọc được.") from error
     if min(width, height) < 300:
         raise ScanRejected(
             f"{name}: ảnh quá nhỏ ({width}×{height} điểm ảnh), không đọc được chữ; cần chụp lại."
         )
+
+
+def _check_pixels(name: str, width: int, height: int) -> None:
+    """Raise ScanRejected for a photo too large to open safely or of no page's shape."""
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ScanRejected(
+            f"{name}: ảnh {width}×{height} điểm ảnh ({width * height / 1e6:.0f} triệu), vượt "
+            f"giới hạn {MAX_IMAGE_PIXELS / 1e6:.0f} triệu điểm ảnh; hãy chụp lại ở độ phân giải thấp hơn."
+        )
+    if min(width, height) and max(width, height) / min(width, height) > MAX_PAGE_ASPECT:
+        raise ScanRejected(f"{name}: ảnh {width}×{height} điểm ảnh không phải ảnh một trang sổ.")
 
 
 def image_to_pdf(data: bytes) -> bytes:
@@ -124,15 +164,37 @@ def page_png(pdf: bytes, index: int, width: int, name: str = "") -> bytes:
             if not 0 <= index < len(document):
                 raise IndexError(index)
             page = document[index]
-            scale = width / page.get_width()
+            scale = render_scale(name, page.get_width(), page.get_height(), width)
             image = page.render(scale=scale).to_pil()
         finally:
             document.close()
     except pypdfium2.PdfiumError as error:
         raise ScanRejected(f"{name}: không hiển thị được trang đầu của tệp PDF.") from error
+    except MemoryError as error:
+        raise ScanRejected(f"{name}: trang PDF quá lớn, không hiển thị được.") from error
     out = io.BytesIO()
     image.convert("RGB").save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def render_scale(name: str, page_width: float, page_height: float, width: int) -> float:
+    """Return the scale that renders a page of PAGE_WIDTH × PAGE_HEIGHT points WIDTH pixels
+    wide, lowered so the image stays within MAX_RENDER_PIXELS; ScanRejected for a page of no
+    book's shape (a 10 × 14,400-point page would need 7 GB at the review width).
+
+    Checked from the page box before pypdfium2 allocates anything.
+    """
+    if not (page_width > 0 and page_height > 0):
+        raise ScanRejected(f"{name}: trang PDF không có kích thước, không hiển thị được.")
+    if max(page_width, page_height) / min(page_width, page_height) > MAX_PAGE_ASPECT:
+        raise ScanRejected(
+            f"{name}: trang PDF {page_width:.0f}×{page_height:.0f} điểm không phải một trang sổ "
+            "(quá dài hoặc quá hẹp)."
+        )
+    scale = width / page_width
+    if page_width * page_height * scale * scale > MAX_RENDER_PIXELS:
+        scale = (MAX_RENDER_PIXELS / (page_width * page_height)) ** 0.5
+    return scale
 
 
 def _check_size(data: bytes, name: str, limit: int) -> None:
@@ -144,16 +206,24 @@ def _check_size(data: bytes, name: str, limit: int) -> None:
         )
 
 
-@transaction.atomic
 def scan_attach(
     *, entry: Entry, name: str, data: bytes, user: User | None, request: Any = None
 ) -> Scan:
     """Check one uploaded file and keep it as a scan of ENTRY; photos are converted to PDF.
 
-    The photo itself is kept as the original; every scan gets a thumbnail. Audited. The same
-    file uploaded again for the same entry is not stored twice: the existing scan is returned
-    (``scan.duplicate`` is then True).
+    The photo itself is kept as the original; every scan gets a thumbnail. Audited, and so is
+    a refusal (ScanRejected, raised again). The same file uploaded again for the same entry is
+    not stored twice: the existing scan is returned (``scan.duplicate`` is then True).
     """
+    try:
+        return _scan_keep(entry=entry, name=name, data=data, user=user, request=request)
+    except ScanRejected as error:
+        _refusal_record(book=entry.book, messages=[str(error)], user=user, request=request)
+        raise
+
+
+@transaction.atomic
+def _scan_keep(*, entry: Entry, name: str, data: bytes, user: User | None, request: Any) -> Scan:
     _check_size(data, name, settings.HOTICH_SCAN_MAX_BYTES)
     digest = hashlib.sha256(data).hexdigest()  # of the file as uploaded, photo or PDF
     existing = Scan.objects.filter(entry=entry, sha256=digest).first()
@@ -210,33 +280,99 @@ class UploadReport:
     rejected: list[str] = field(default_factory=list)
 
 
-def _expand(files: list[tuple[str, bytes]], report: UploadReport) -> list[tuple[str, bytes]]:
-    """Return the files with every zip replaced by its members (safely: size and count capped)."""
-    out: list[tuple[str, bytes]] = []
+@dataclass
+class _File:
+    """One file of an upload: its bytes, or a zip member read only when it is attached."""
+
+    name: str
+    data: bytes | None = None
+    archive: zipfile.ZipFile | None = None
+    member: zipfile.ZipInfo | None = None
+
+
+class _ZipBudget:
+    """What the members of an upload's zips may expand to in all (never their declared sizes)."""
+
+    def __init__(self) -> None:
+        self.left = settings.HOTICH_SCAN_MAX_BYTES * BOOK_SIZE_FACTOR
+
+
+def _read_member(item: _File, budget: _ZipBudget) -> bytes:
+    """Return a zip member's bytes, read in chunks and stopped past the size limit or the
+    upload's total; ScanRejected then (the sizes a zip declares may lie).
+    """
+    assert item.archive is not None and item.member is not None
+    limit = settings.HOTICH_SCAN_MAX_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with item.archive.open(item.member) as handle:
+            while chunk := handle.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise ScanRejected(
+                        f"{item.name}: tệp giải nén vượt giới hạn {limit / 1e6:.0f} MB."
+                    )
+                if size > budget.left:
+                    raise ScanRejected(
+                        f"{item.name}: các tệp nén giải ra vượt tổng giới hạn "
+                        f"{settings.HOTICH_SCAN_MAX_BYTES * BOOK_SIZE_FACTOR / 1e6:.0f} MB; "
+                        "hãy chia thành nhiều tệp nén nhỏ hơn."
+                    )
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+        raise ScanRejected(f"{item.name}: tệp trong tệp nén bị hỏng, không đọc được.") from error
+    budget.left -= size
+    return b"".join(chunks)
+
+
+def _expand(files: list[tuple[str, bytes]], report: UploadReport) -> list[_File]:
+    """Return the files with every zip replaced by its members, which are not read yet.
+
+    A zip of more than MAX_FILES_IN_ZIP files is refused whole; a member that says it is
+    larger than one scan may be is refused before it is read.
+    """
+    out: list[_File] = []
     limit = settings.HOTICH_SCAN_MAX_BYTES
     for name, data in files:
         if not data.startswith(b"PK\x03\x04"):
-            out.append((name, data))
+            out.append(_File(name, data=data))
             continue
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             members = [
                 m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename
             ]
-            if len(members) > MAX_FILES_IN_ZIP:
-                report.rejected.append(f"{name}: quá {MAX_FILES_IN_ZIP} tệp trong một tệp nén.")
-                continue
-            for member in members:
-                if member.file_size > limit:
-                    report.rejected.append(
-                        f"{member.filename}: tệp {member.file_size / 1e6:.1f} MB, vượt giới hạn "
-                        f"{limit / 1e6:.0f} MB."
-                    )
-                    continue
-                out.append((member.filename, archive.read(member)))
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError):
             report.rejected.append(f"{name}: tệp nén .zip bị hỏng.")
+            continue
+        if len(members) > MAX_FILES_IN_ZIP:
+            report.rejected.append(f"{name}: quá {MAX_FILES_IN_ZIP} tệp trong một tệp nén.")
+            continue
+        for member in members:
+            if member.file_size > limit:
+                report.rejected.append(
+                    f"{member.filename}: tệp {member.file_size / 1e6:.1f} MB, vượt giới hạn "
+                    f"{limit / 1e6:.0f} MB."
+                )
+                continue
+            out.append(_File(member.filename, archive=archive, member=member))
     return out
+
+
+def _refusal_record(
+    *, book: RegisterBook, messages: list[str], user: User | None, request: Any
+) -> None:
+    """Append one "refused" event per refused file to the audit log (outside any rollback)."""
+    for message in messages:
+        audit_record(
+            request=request,
+            user=user,
+            action=AuditEvent.Action.DENIED,
+            obj=book,
+            object_repr=f"Từ chối bản chụp: {message}"[:200],
+            commune=book.commune,
+        )
 
 
 def match_name(name: str) -> tuple[int, int, int] | None:
@@ -259,8 +395,12 @@ def scans_upload(
     entries: dict[tuple[int, int], list[Entry]] = {}
     for entry in book.entries.select_related("book__commune").order_by("id"):
         entries.setdefault((entry.year, entry.number), []).append(entry)
-    matched: list[tuple[tuple[int, int, int], str, bytes]] = []
-    for name, data in _expand(files, report):
+    matched: list[tuple[tuple[int, int, int], _File]] = []
+    expanded = _expand(files, report)
+    # Refusals of zips and their members (scan_attach records its own).
+    _refusal_record(book=book, messages=report.rejected, user=user, request=request)
+    for item in expanded:
+        name = item.name
         key = match_name(name)
         if key is None:
             report.unmatched.append(
@@ -276,9 +416,17 @@ def scans_upload(
                 f"{name}: số {key[1]:02d}/{key[0]} lặp lại trong sổ; hãy tải bản chụp ở trang rà soát của từng trường hợp."
             )
             continue
-        matched.append((key, name, data))
-    for key, name, data in sorted(matched, key=lambda m: m[0]):
+        matched.append((key, item))
+    budget = _ZipBudget()
+    for key, item in sorted(matched, key=lambda m: m[0]):
         entry = entries[key[:2]][0]
+        name = item.name
+        try:
+            data = item.data if item.data is not None else _read_member(item, budget)
+        except ScanRejected as error:
+            report.rejected.append(str(error))
+            _refusal_record(book=book, messages=[str(error)], user=user, request=request)
+            continue
         try:
             scan = scan_attach(entry=entry, name=name, data=data, user=user, request=request)
         except ScanRejected as error:
@@ -294,11 +442,16 @@ def scans_upload(
 def book_scan_upload(
     *, book: RegisterBook, name: str, data: bytes, user: User | None, request: Any = None
 ) -> BookScanSource:
-    """Keep a whole-book PDF (original) for splitting; raise ScanRejected if unusable."""
-    _check_size(data, name, settings.HOTICH_SCAN_MAX_BYTES * BOOK_SIZE_FACTOR)
-    if sniff(data) != "pdf":
-        raise ScanRejected(f"{name}: bản chụp cả quyển phải là tệp PDF.")
-    pages = pdf_pages(data, name)
+    """Keep a whole-book PDF (original) for splitting; raise ScanRejected if unusable (the
+    refusal is audited)."""
+    try:
+        _check_size(data, name, settings.HOTICH_SCAN_MAX_BYTES * BOOK_SIZE_FACTOR)
+        if sniff(data) != "pdf":
+            raise ScanRejected(f"{name}: bản chụp cả quyển phải là tệp PDF.")
+        pages = pdf_pages(data, name)
+    except ScanRejected as error:
+        _refusal_record(book=book, messages=[str(error)], user=user, request=request)
+        raise
     source = BookScanSource(
         book=book,
         original_name=name[:255],
@@ -376,6 +529,22 @@ def book_scan_split(
     with source.file.open("rb") as handle:
         data = handle.read()
     reader = PdfReader(io.BytesIO(data))
+    scans = []
+    try:
+        scans = _split(reader, source, ranges, user, request)
+    except ScanRejected as error:  # the refusal scan_attach recorded was rolled back with it
+        _refusal_record(book=source.book, messages=[str(error)], user=user, request=request)
+        raise
+    return scans
+
+
+def _split(
+    reader: PdfReader,
+    source: BookScanSource,
+    ranges: list[tuple[Entry, int, int]],
+    user: User | None,
+    request: Any,
+) -> list[Scan]:
     scans = []
     with transaction.atomic():
         for entry, first, last in ranges:

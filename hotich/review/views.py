@@ -1,7 +1,7 @@
 """Scans of a book, the review page (scan beside the keyed data), approval, completeness."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -222,6 +222,8 @@ def entry_review_field(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct one field from the scan (htmx swaps that row); audited through entry_update."""
     entry = get_entry_for_user(request, pk, write=True)
     name = request.POST.get("field", "")
+    if not request.POST.get("version", "0").isdigit():
+        raise BadRequest("version")
     error = ""
     try:
         entry = services.entry_correct(

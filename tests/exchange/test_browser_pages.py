@@ -9,7 +9,7 @@ from tests.exchange.test_import import BIRTH_ROW, fill_template
 from tests.exchange.test_pages import legacy_file
 from tests.review.test_scans import photo_bytes
 from tests.web import test_browser as web
-from tests.web.test_browser import ARTIFACTS, log_in
+from tests.web.test_browser import ARTIFACTS, log_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The browser fixtures of the page tests, shared.
@@ -65,7 +65,7 @@ def test_the_justice_officer_reviews_against_the_scan_and_approves(
     scan_attach(entry=entry, name="2008_0007.jpg", data=photo_bytes(), user=None)
     log_in(page, live_server, "tuphap")
     page.goto(f"{live_server.url}/so/{entry.book_id}/ban-chup/")
-    page.wait_for_function("document.querySelector('.thumbs img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('.thumbs img').naturalWidth > 0")
     page.screenshot(path=ARTIFACTS / "book-scans.png", full_page=True)
     page.goto(f"{live_server.url}/truong-hop/{entry.pk}/ra-soat/")
     page.locator("#f-chaHoTen input[name=value]").fill("Nguyễn Văn Hưng")
@@ -95,8 +95,9 @@ def test_the_export_and_whole_book_split_pages(page, live_server, personas, entr
     log_in(page, live_server, "tuphap")
     page.goto(f"{live_server.url}/so/{entry.book_id}/ban-chup/ca-quyen/{source.pk}/")
     assert "07/2008: 1" in page.locator("textarea").input_value()
-    page.wait_for_function(
-        "[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth)"
+    wait_until(
+        page,
+        "[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth)",
     )
     page.screenshot(path=ARTIFACTS / "book-scan-split.png", full_page=True)
     with page.expect_navigation():

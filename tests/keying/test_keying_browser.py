@@ -12,7 +12,7 @@ from hotich.keying.models import TrackingCase
 from hotich.registers.models import Entry
 from hotich.registry.models import Citizen
 from tests.keying.conftest import DISCREPANCY, MATCH, NOT_FOUND
-from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 - fixtures
+from tests.web.test_browser import ARTIFACTS, browser, log_in, page, wait_until  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ class Keyboard:
 
 def wait_checked(page):  # noqa: F811
     """Wait until the form's pending check (htmx) has come back."""
-    page.wait_for_function("!document.querySelector('.fields.htmx-request')")
+    wait_until(page, "!document.querySelector('.fields.htmx-request')")
 
 
 CASES = [

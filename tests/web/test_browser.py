@@ -39,6 +39,21 @@ def page(browser):
     context.close()
 
 
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until the JavaScript EXPRESSION is true in PAGE.
+
+    Playwright's wait_for_function compiles its predicate in the page with eval, which the
+    Content-Security-Policy forbids; page.evaluate is exempt (it goes through DevTools).
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def log_in(page, live_server, username):
     """Log in through the login page, and the second-factor page when the role has one."""
     page.goto(f"{live_server.url}/dang-nhap/")

@@ -89,6 +89,9 @@ class Command(BaseCommand):
         self.stdout.write(f"hotich đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
         # Behind our own proxies hotich reads X-Forwarded-For itself (the rightmost address
         # they did not add, see audit.services.client_ip); waitress would otherwise drop it.
+        # waitress cuts off a body past twice the largest legitimate upload, also one sent
+        # without a Content-Length; below that, RequestSizeLimitMiddleware refuses a body past
+        # the limit with a Vietnamese page and an audit event.
         keep_forwarded = bool(settings.TRUSTED_PROXIES)
         try:
             serve(
@@ -97,6 +100,7 @@ class Command(BaseCommand):
                 port=port,
                 threads=threads,
                 clear_untrusted_proxy_headers=not keep_forwarded,
+                max_request_body_size=2 * settings.HOTICH_REQUEST_MAX_BYTES,
             )
         except KeyboardInterrupt:
             pass

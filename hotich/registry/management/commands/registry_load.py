@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from hotich.lib.sheets import csv_row
 from hotich.registry.extracts import ExtractError
 from hotich.registry.loading import default_workers
 from hotich.registry.services import citizens_load
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                     rebuild_indexes=rebuild,
                     progress=progress,
                     on_problem=(
-                        (lambda p, m: writer.writerow([p.row, p.column, int(p.fatal), m]))
+                        (lambda p, m: writer.writerow(csv_row([p.row, p.column, int(p.fatal), m])))
                         if writer
                         else None
                     ),
