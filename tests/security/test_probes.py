@@ -80,6 +80,11 @@ TARGETS: dict[str, dict[str, object]] = {
     "campaigns:report_word": {"pk": "report"},
     "campaigns:report_appendix": {"pk": "report"},
     "campaigns:report_submit": {"pk": "report"},
+    "account_edit": {"pk": "user"},
+    "account_password": {"pk": "user"},
+    "account_active": {"pk": "user"},
+    "account_unlock": {"pk": "user"},
+    "account_second_factor_reset": {"pk": "user"},
 }
 
 
@@ -107,6 +112,7 @@ def test_every_url_with_an_object_id_is_probed():
 
 def _world(commune, owner) -> dict[str, object]:
     """Every kind of object, in COMMUNE, made by OWNER; returns kind -> URL argument."""
+    from hotich.accounts.models import Role, User
     from hotich.campaigns.models import Team, WeeklyReport
     from hotich.campaigns.services import campaign_create, local_today
     from hotich.exchange.models import BookExport, ImportRun
@@ -177,6 +183,9 @@ def _world(commune, owner) -> dict[str, object]:
             entry=entry, role="subject", commune=commune
         ).pk,
         "job": Job.objects.create(id=uuid.uuid4(), user=owner, label="x").pk,
+        "user": User.objects.create_user(
+            f"canbo_{commune.pk}", password="x", role=Role.JUSTICE_OFFICER, unit=commune
+        ).pk,
     }
 
 
@@ -194,6 +203,7 @@ KINDS = {
     "report",
     "trackingcase",
     "job",
+    "user",
 }
 MISSING = {"citizen": "040199099999", "job": uuid.UUID(int=1)}
 
