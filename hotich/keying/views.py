@@ -7,8 +7,10 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from hotich.accounts.models import Role
 from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
@@ -16,6 +18,7 @@ from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.keying import selectors, services
 from hotich.keying.forms import (
+    NOT_KEYED,
     form_groups,
     kept_choice,
     posted_choices,
@@ -24,7 +27,7 @@ from hotich.keying.forms import (
 )
 from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork
 from hotich.keying.values import entry_problems, typed_values
-from hotich.registers.models import Entry, RegisterBook
+from hotich.registers.models import Entry, FieldMark, RegisterBook
 from hotich.registers.services import EntryConflict
 
 ARBITERS = frozenset({Role.JUSTICE_OFFICER, Role.ADMINISTRATOR})
@@ -109,8 +112,15 @@ def _check_context(
             names = selectors.name_suggestions(raw[field.name])
             if names:
                 suggestions.append({"field": field.name, "label": field.label, "names": names})
+    # ``raw`` is the text the reading was made from: the page shows the reading in the
+    # field only while the field still holds that text (the officer may have typed on).
     readings = [
-        {"field": name, "label": register.field(name).label, "value": values[name]}
+        {
+            "field": name,
+            "label": register.field(name).label,
+            "value": values[name],
+            "raw": raw[name],
+        }
         for name in raw
         if values.get(name) and values[name] != raw[name].strip()
     ]
@@ -161,25 +171,90 @@ def _form_page(
         "groups": form_groups(register, values, marks, checks["problems"]),
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
+        "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
         **checks,
         **extra,
     }
     return render(request, "keying/entry_form.html", context, status=extra.get("status", 200))
 
 
-def _initial(book: RegisterBook, entry: Entry | None, user: Any) -> tuple[dict[str, str], bool]:
-    """Return the form's data: the officer's draft if any (restored), else the entry."""
-    draft = EntryDraft.objects.filter(user=user, book=book, key=_draft_key(entry)).first()
-    if draft is not None and (entry is None or draft.updated_at >= entry.updated_at):
-        return dict(draft.data), True
+def _stored(book: RegisterBook, entry: Entry | None) -> dict[str, str]:
+    """Return the form's data without any draft: the entry as saved, or a fresh form."""
     if entry is not None:
         data = dict(entry.values)
         data.update({f"mark:{k}": v for k, v in entry.marks.items()})
         data["_version"] = str(entry.version)
-        return data, False
-    year = book.year_from
-    number = services.next_entry_number(book, year)
-    return {"so": f"{number:02d}", "quyenSo": book.volume}, False
+        return data
+    number = services.next_entry_number(book, book.year_from)
+    return {"so": f"{number:02d}", "quyenSo": book.volume}
+
+
+def _start_field(book: RegisterBook, data: dict[str, str]) -> str:
+    """Return the field the cursor starts on: the first open one the form leaves empty.
+
+    Taken from the form without the draft, so that a restored draft does not move it.
+    """
+    register = book.register_type_spec
+    groups = form_groups(register, posted_values(register, data), posted_marks(register, data))  # type: ignore[arg-type]
+    fields = [f for g in groups if g.open for f in g.fields]
+    first = next((f for f in fields if not f.value and not f.mark), fields[0] if fields else None)
+    return first.field.name if first else ""
+
+
+def _draft(book: RegisterBook, entry: Entry | None, user: Any) -> EntryDraft | None:
+    return EntryDraft.objects.filter(user=user, book=book, key=_draft_key(entry)).first()
+
+
+def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+    """The form as opened: the officer's draft if any (restored), else the entry.
+
+    A draft of an entry someone saved since the draft was begun is not restored silently:
+    the officer sees both versions and chooses, field by field, or discards theirs.
+    """
+    stored = _stored(book, entry)
+    start = _start_field(book, stored)
+    draft = _draft(book, entry, request.user)
+    if draft is None:
+        return _form_page(request, book, entry, stored, start=start, local_restore=True)
+    data = dict(draft.data)
+    if entry is not None and data.get("_version", "") not in ("", str(entry.version)):
+        conflict = EntryConflict(Entry.objects.select_related("updated_by").get(pk=entry.pk))
+        data["_version"] = str(conflict.current.version)
+        return _form_page(
+            request,
+            book,
+            conflict.current,
+            data,
+            conflict=conflict,
+            conflict_rows=_conflict_rows(conflict.current, data, book.register_type_spec),
+            start=start,
+        )
+    return _form_page(request, book, entry, data, restored=True, start=start, local_restore=True)
+
+
+def _discard(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+    """Throw away the officer's draft of this form (the browser drops its copy too)."""
+    services.draft_discard(user=request.user, book=book, key=_draft_key(entry))
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.DELETE,
+        object_type="keying.entrydraft",
+        object_repr=f"bản nháp: {book} / {_draft_key(entry)}",
+        commune=book.commune,
+    )
+    if entry is None:
+        messages.info(request, _("Đã bỏ bản nháp."))
+        return _redirect(request, "keying_new", book.pk)
+    messages.info(request, _("Đã bỏ bản nháp của bạn; đây là bản đã lưu."))
+    return _redirect(request, "keying_edit", entry.pk)
+
+
+def _redirect(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    """Redirect; the page's own save (fetch, so that a network drop loses nothing) is told
+    where to go in a header instead, and goes there itself."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(reverse(name, args=[pk]))
+    return redirect(name, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,10 +262,11 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Key a new entry of the book; Ctrl+Enter saves and opens the next number."""
     book = get_book_for_user(request, pk, write=True)
     if request.method == "POST":
+        if request.POST.get("_action") == "discard":
+            return _discard(request, book, None)
         return _save(request, book, None)
-    data, restored = _initial(book, None, request.user)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=book)
-    return _form_page(request, book, None, data, restored=restored)
+    return _open_form(request, book, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,24 +274,40 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Key (or correct) an existing entry, with optimistic locking on its version."""
     entry = get_entry_for_user(request, pk, write=True)
     if request.method == "POST":
+        if request.POST.get("_action") == "discard":
+            return _discard(request, entry.book, entry)
         return _save(request, entry.book, entry)
-    data, restored = _initial(entry.book, entry, request.user)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
-    return _form_page(request, entry.book, entry, data, restored=restored)
+    return _open_form(request, entry.book, entry)
 
 
-def _conflict_rows(entry: Entry, mine: dict[str, str], register: Any) -> list[dict[str, str]]:
-    theirs = entry.values
-    return [
-        {
-            "label": f.label,
-            "name": f.name,
-            "mine": mine.get(f.name, ""),
-            "theirs": theirs.get(f.name, ""),
-        }
-        for f in register.fields
-        if mine.get(f.name, "") != theirs.get(f.name, "")
-    ]
+def _conflict_rows(entry: Entry, mine: Any, register: Any) -> list[dict[str, str]]:
+    """Return the fields where the officer's form (MINE, as posted) and the saved ENTRY
+    differ, value or mark, with both versions: the officer picks one per field."""
+    raw = posted_values(register, mine)
+    typed = typed_values(register, raw)
+    my_marks = posted_marks(register, mine)
+    labels = dict(FieldMark.choices)
+    rows = []
+    for f in register.fields:
+        if f.name in NOT_KEYED:
+            continue
+        theirs, their_mark = entry.values.get(f.name, ""), entry.marks.get(f.name, "")
+        if (typed.get(f.name, ""), my_marks.get(f.name, "")) == (theirs, their_mark):
+            continue
+        rows.append(
+            {
+                "label": f.label,
+                "name": f.name,
+                "mine": raw.get(f.name, ""),
+                "mine_mark": my_marks.get(f.name, ""),
+                "mine_text": str(labels.get(my_marks.get(f.name, ""), typed.get(f.name, ""))),
+                "theirs": theirs,
+                "theirs_mark": their_mark,
+                "theirs_text": str(labels.get(their_mark, theirs)),
+            }
+        )
+    return rows
 
 
 def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
@@ -247,7 +339,6 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
             request=request,
         )
     except EntryConflict as conflict:
-        typed = typed_values(register, posted_values(register, data))
         post = data.copy()
         post["_version"] = str(conflict.current.version)
         return _form_page(
@@ -256,7 +347,7 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
             conflict.current,
             post,
             conflict=conflict,
-            conflict_rows=_conflict_rows(conflict.current, typed, register),
+            conflict_rows=_conflict_rows(conflict.current, data, register),
             status=409,
         )
     except ValueError as exc:
@@ -266,11 +357,11 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
     if action == "save_next":
         following = selectors.next_in_queue(book, after=report.entry)
         if following is not None and entry is not None:
-            return redirect("keying_edit", pk=following.pk)
-        return redirect("keying_new", pk=book.pk)
+            return _redirect(request, "keying_edit", following.pk)
+        return _redirect(request, "keying_new", book.pk)
     if action == "aside":
-        return redirect("keying_book", pk=book.pk)
-    return redirect("keying_edit", pk=report.entry.pk)
+        return _redirect(request, "keying_book", book.pk)
+    return _redirect(request, "keying_edit", report.entry.pk)
 
 
 def _report_messages(request: HttpRequest, report: services.SaveReport) -> None:
