@@ -146,7 +146,7 @@ def test_reopening_after_a_conflict_shows_it_again_and_fields_are_chosen_one_by_
     assert field(page, "nksGioiTinh").input_value() == "2"
     page.check("input[name='_pick:nksGioiTinh'][value=theirs]")
     shot(page, "conflict-per-field")
-    page.get_by_role("button", name="Lưu (Ctrl+S)").click()
+    page.get_by_test_id("save-choices").click()
     page.wait_for_selector("text=Đã lưu Số")
     saved = Entry.objects.get(pk=entry.pk)
     assert saved.updated_by == personas["helper"]

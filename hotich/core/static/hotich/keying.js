@@ -390,6 +390,11 @@
   });
 
   document.addEventListener("click", (event) => {
+    const form = document.getElementById("keying-form");
+    if (form && event.target.closest && event.target.closest("[data-keying-save]")) {
+      submit(form, "save");
+      return;
+    }
     if (event.target.classList && event.target.classList.contains("open-group")) {
       const box = event.target.closest("fieldset").querySelector(".group-fields");
       box.hidden = false;
