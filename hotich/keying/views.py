@@ -234,14 +234,16 @@ def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) ->
 
 def _discard(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
     """Throw away the officer's draft of this form (the browser drops its copy too)."""
-    services.draft_discard(user=request.user, book=book, key=_draft_key(entry))
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.DELETE,
-        object_type="keying.entrydraft",
-        object_repr=f"bản nháp: {book} / {_draft_key(entry)}",
-        commune=book.commune,
-    )
+    draft = _draft(book, entry, request.user)
+    if draft is not None:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.DELETE,
+            obj=draft,
+            object_repr=f"bản nháp: {book} / {draft.key}",
+            commune=book.commune,
+        )
+        services.draft_discard(user=request.user, book=book, key=draft.key)
     if entry is None:
         messages.info(request, _("Đã bỏ bản nháp."))
         return _redirect(request, "keying_new", book.pk)

@@ -38,7 +38,7 @@ def test_discarding_a_new_entry_draft_deletes_it_and_opens_a_fresh_form(book, pe
     assert "Lê Văn Tám" not in page and 'data-testid="draft-restored"' not in page
     assert "Đã bỏ bản nháp." in page
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.DELETE, object_type="keying.entrydraft"
+        action=AuditEvent.Action.DELETE, object_type="entrydraft"
     ).exists()
 
 
