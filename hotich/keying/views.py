@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +21,12 @@ from hotich.audit.services import audit_record
 from hotich.keying import selectors, services
 from hotich.keying.forms import (
     NOT_KEYED,
+    TOKEN,
     form_groups,
     kept_choice,
     posted_choices,
     posted_marks,
+    posted_token,
     posted_values,
 )
 from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork
@@ -132,7 +136,19 @@ def _check_context(
         "suggestions": suggestions,
         "readings": readings,
         "register": register,
+        "saved_before": _saved_with(book, data) if entry is None else None,
     }
+
+
+def _saved_with(book: RegisterBook, data: Any) -> Entry | None:
+    """Return the entry of BOOK the posted new-entry form created already (its answer
+    lost), if any."""
+    try:
+        token = posted_token(data)
+    except ValueError:
+        return None
+    earlier = selectors.entry_created_with(token) if token is not None else None
+    return earlier if earlier is not None and earlier.book_id == book.pk else None
 
 
 @require_POST
@@ -172,10 +188,21 @@ def _form_page(
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
         "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
+        "token": _form_token(data) if entry is None else None,
         **checks,
         **extra,
     }
     return render(request, "keying/entry_form.html", context, status=extra.get("status", 200))
+
+
+def _form_token(data: Any) -> uuid.UUID:
+    """Return the token of the new-entry form shown again (a draft, values to confirm), or a
+    token for a fresh form."""
+    try:
+        token = posted_token(data)
+    except ValueError:
+        token = None
+    return token or uuid.uuid4()
 
 
 def _stored(book: RegisterBook, entry: Entry | None) -> dict[str, str]:
@@ -316,6 +343,15 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
     register = book.register_type_spec
     data = request.POST
     action = data.get("_action", "save")
+    token = None
+    if entry is None:
+        try:
+            token = posted_token(data)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return _form_page(request, book, entry, data, status=422)
+        if token is not None and (earlier := selectors.entry_created_with(token)) is not None:
+            return _saved_before(request, book, earlier, token, action)
     checks = _check_context(request, book, entry, data)
     if checks["errors"] and action != "aside" and not data.get("_confirm"):
         messages.warning(
@@ -338,8 +374,16 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
             aside_reason=(data.get("_aside_reason") or _("Cần xác minh"))
             if action == "aside"
             else None,
+            creation_token=token,
             request=request,
         )
+    except IntegrityError:
+        # The same form saved at the same moment by another request: the unique index let
+        # that one create the entry and rolled this one back.
+        earlier = selectors.entry_created_with(token) if token is not None else None
+        if earlier is None:
+            raise
+        return _saved_before(request, book, earlier, token, action)  # type: ignore[arg-type]
     except EntryConflict as conflict:
         post = data.copy()
         post["_version"] = str(conflict.current.version)
@@ -364,6 +408,52 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
     if action == "aside":
         return _redirect(request, "keying_book", book.pk)
     return _redirect(request, "keying_edit", report.entry.pk)
+
+
+def _saved_before(
+    request: HttpRequest, book: RegisterBook, entry: Entry, token: uuid.UUID, action: str
+) -> HttpResponse:
+    """Answer a second save of the new-entry form that created ENTRY as the first was.
+
+    Its answer was lost on the way back, so the page sent the form again: nothing is created.
+    What the officer typed after the first save (the page sends the form as it is at the
+    retry) is kept as their draft of ENTRY and shown there, never written over it unseen.
+    """
+    data = request.POST
+    if entry.book_id != book.pk:
+        messages.error(
+            request, _("Biểu mẫu này đã được lưu vào một sổ khác; hãy mở lại trang nhập.")
+        )
+        fresh = data.copy()
+        fresh.pop(TOKEN, None)
+        return _form_page(request, book, None, fresh, status=422)
+    draft = _draft(book, None, request.user)
+    if draft is not None and draft.data.get(TOKEN) == str(token):
+        # Autosaved after the first save: that form is saved, the next new one starts empty.
+        services.draft_discard(user=request.user, book=book, key=services.NEW_DRAFT)
+    if _conflict_rows(entry, data, book.register_type_spec):
+        later = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", TOKEN)}
+        later.pop("_confirm", None)
+        later["_action"] = "save"
+        later["_entry"] = str(entry.pk)
+        # Someone else saved the entry since: the officer's draft is shown against theirs.
+        later["_version"] = str(entry.version) if entry.updated_by_id == request.user.pk else "0"
+        services.draft_save(user=request.user, book=book, key=str(entry.pk), data=later)
+        messages.warning(
+            request,
+            _(
+                "Đã lưu trước đó: %(entry)s. Những gì nhập thêm sau lần lưu ấy chưa được lưu — "
+                "xem lại rồi lưu (Ctrl+S)."
+            )
+            % {"entry": entry},
+        )
+        return _redirect(request, "keying_edit", entry.pk)
+    messages.info(request, _("Đã lưu trước đó: %(entry)s.") % {"entry": entry})
+    if action == "save_next":
+        return _redirect(request, "keying_new", book.pk)
+    if action == "aside":
+        return _redirect(request, "keying_book", book.pk)
+    return _redirect(request, "keying_edit", entry.pk)
 
 
 def _report_messages(request: HttpRequest, report: services.SaveReport) -> None:

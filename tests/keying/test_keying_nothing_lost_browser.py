@@ -11,6 +11,8 @@ import pytest
 from hotich.keying.models import EntryDraft
 from hotich.registers.models import Entry
 from hotich.registers.services import entry_update
+from hotich.registry.models import Citizen
+from tests.keying.conftest import NOT_FOUND, form_data
 from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -270,3 +272,96 @@ def test_typing_during_a_network_drop_is_kept_on_this_computer_for_this_officer_
     assert page.get_by_test_id("draft-restored").count() == 0
     assert "Mận" not in page.content()
     shot(page, "other-officer-no-draft")
+
+
+def _key_new_entry(page, live_server, book):  # noqa: F811
+    page.goto(f"{live_server.url}/nhap/so/{book.pk}/moi/")
+    for name, value in form_data(NOT_FOUND, trangSo="5").items():
+        if name not in ("so", "quyenSo"):
+            field(page, name).fill(value)
+    wait_checked(page)
+
+
+def _lose_the_first_answer(page, book):  # noqa: F811
+    """Let the first save of the new-entry form reach the server, then drop its answer (the
+    network goes on the way back); later requests pass."""
+    lost = []
+
+    def handle(route):
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch().status)  # the server has it and answers …
+            route.abort("internetdisconnected")  # … but the answer never comes back
+        else:
+            route.continue_()
+
+    page.route(f"**/nhap/so/{book.pk}/moi/", handle)
+    return lost
+
+
+def test_a_save_whose_answer_is_lost_is_sent_again_and_creates_one_entry(
+    page,  # noqa: F811
+    live_server,
+    personas,
+    book,
+):
+    """The hole left by the queued saves: a new entry saved, its answer lost, was created a
+    second time by the retry. The form's token makes the retry find the first entry."""
+    lost = _lose_the_first_answer(page, book)
+    log_in(page, live_server, "nhaplieu")
+    _key_new_entry(page, live_server, book)
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("[data-testid=sync-status][data-state=offline]")
+    assert lost == [200]  # the page's own save is told where to go in a header
+    page.context.set_offline(True)  # the network stays down a while
+    assert Entry.objects.filter(book=book).count() == 1
+    assert page.url.endswith(f"/nhap/so/{book.pk}/moi/")
+    shot(page, "new-entry-answer-lost")
+    page.wait_for_timeout(3500)  # a retry or two meet the drop
+    page.context.set_offline(False)
+    page.wait_for_selector("text=Đã lưu trước đó", timeout=15000)
+    saved = Entry.objects.get(book=book)  # exactly one
+    assert page.url.endswith(f"/nhap/truong-hop/{saved.pk}/")
+    assert saved.values["nksHoTen"] == NOT_FOUND["nksHoTen"]
+    assert saved.people.get(role="subject").citizen.personal_id  # one new personal ID …
+    assert Citizen.objects.filter(source=Citizen.Source.CREATED).count() == 1  # … only one
+    assert not EntryDraft.objects.filter(user=personas["helper"], key="new").exists()
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hotich.keying'))") == []
+    )
+    shot(page, "new-entry-saved-before")
+
+
+def test_a_save_whose_answer_is_lost_then_the_tab_closed_is_found_on_reopening(
+    page,  # noqa: F811
+    live_server,
+    personas,
+    book,
+):
+    """The answer lost and the tab closed while the network is down: the draft kept in the
+    browser brings the form's token back with it, and saving it creates nothing new."""
+    lost = _lose_the_first_answer(page, book)
+    log_in(page, live_server, "nhaplieu")
+    _key_new_entry(page, live_server, book)
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("[data-testid=sync-status][data-state=offline]")
+    assert lost == [200]
+    context = page.context
+    context.set_offline(True)
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()  # noqa: F811
+    page.goto(f"{live_server.url}/nhap/so/{book.pk}/moi/")
+    page.wait_for_selector("[data-testid=draft-restored]")
+    assert field(page, "nksHoTen").input_value() == NOT_FOUND["nksHoTen"]
+    shot(page, "new-entry-reopened-after-lost-answer")
+    field(page, "nksHoTen").click()
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("text=Đã lưu trước đó", timeout=15000)
+    saved = Entry.objects.get(book=book)
+    assert page.url.endswith(f"/nhap/truong-hop/{saved.pk}/")
+    assert not EntryDraft.objects.filter(user=personas["helper"], key="new").exists()
+    # The next new entry is a new form, empty, with the next number.
+    page.goto(f"{live_server.url}/nhap/so/{book.pk}/moi/")
+    assert page.get_by_test_id("draft-restored").count() == 0
+    assert field(page, "so").input_value() == f"{saved.number + 1:02d}"
+    assert field(page, "nksHoTen").input_value() == ""

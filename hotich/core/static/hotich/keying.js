@@ -103,7 +103,7 @@
     // Changes that count for the officer: fields, marks and lookup choices.
     let n = 0;
     for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (name.startsWith("_engine:") || name === "_version" || name === "_entry") continue;
+      if (name.startsWith("_engine:") || name === "_version" || name === "_entry" || name === "_token") continue;
       if ((a[name] || "") !== (b[name] || "")) n += 1;
     }
     return n;
@@ -139,7 +139,9 @@
       const input = form.querySelector(`input.kf[name="${CSS.escape(name)}"]`);
       if (input) { input.value = value; }
       const hidden = form.querySelector(`input[type=hidden][name="${CSS.escape(name)}"]`);
-      if (hidden && (name === "_version")) hidden.value = value;
+      // The new-entry form's token too: sent again, a form saved already (its answer lost)
+      // creates no second entry.
+      if (hidden && (name === "_version" || name === "_token")) hidden.value = value;
     }
     form.querySelectorAll("input[type=hidden][name^='mark:']").forEach((hidden) => {
       const input = form.querySelector(`input.kf[name="${CSS.escape(hidden.name.slice(5))}"]`);
