@@ -353,6 +353,7 @@ def test_a_save_whose_answer_is_lost_then_the_tab_closed_is_found_on_reopening(
     page.goto(f"{live_server.url}/nhap/so/{book.pk}/moi/")
     page.wait_for_selector("[data-testid=draft-restored]")
     assert field(page, "nksHoTen").input_value() == NOT_FOUND["nksHoTen"]
+    page.wait_for_selector("[data-testid=saved-before]:has-text('đã lưu trước đó (Số 01/2008)')")
     shot(page, "new-entry-reopened-after-lost-answer")
     field(page, "nksHoTen").click()
     page.keyboard.press("Control+s")
