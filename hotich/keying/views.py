@@ -380,10 +380,9 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
     except IntegrityError:
         # The same form saved at the same moment by another request: the unique index let
         # that one create the entry and rolled this one back.
-        earlier = selectors.entry_created_with(token) if token is not None else None
-        if earlier is None:
+        if token is None or (earlier := selectors.entry_created_with(token)) is None:
             raise
-        return _saved_before(request, book, earlier, token, action)  # type: ignore[arg-type]
+        return _saved_before(request, book, earlier, token, action)
     except EntryConflict as conflict:
         post = data.copy()
         post["_version"] = str(conflict.current.version)

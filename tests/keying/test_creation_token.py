@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hotich.keying.models import EntryDraft, EntryWork
-from hotich.registers.models import Entry
+from hotich.registers.models import Entry, RegisterBook
 from tests.keying.conftest import NOT_FOUND, form_data
 
 
@@ -215,3 +215,24 @@ def test_the_check_of_a_form_saved_already_says_so(book, personas, login):
     _post(client, book, token)
     html = client.post(check, form_data(NOT_FOUND, _token=token)).content.decode()
     assert 'data-testid="saved-before"' in html and "Số 08/2008" in html
+
+
+def test_a_token_of_another_books_form_is_refused_in_vietnamese(book, personas, login):
+    client = login(personas["helper"])
+    other = RegisterBook.objects.create(
+        commune=book.commune,
+        historical_unit=book.historical_unit,
+        register_type="KS",
+        year_from=2008,
+        year_to=2008,
+        volume="02/2008",
+        pages=200,
+        expected_cases=80,
+    )
+    token = str(uuid.uuid4())
+    _post(client, book, token)
+    response = _post(client, other, token)
+    assert response.status_code == 422
+    assert "đã được lưu vào một sổ khác" in response.content.decode()
+    assert _token_of(response.content.decode()) != token
+    assert Entry.objects.count() == 1
