@@ -29,7 +29,7 @@ from hotich.keying.forms import (
     posted_token,
     posted_values,
 )
-from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork
+from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork, SecondKeying
 from hotich.keying.values import entry_problems, typed_values
 from hotich.registers.models import Entry, FieldMark, RegisterBook
 from hotich.registers.services import EntryConflict
@@ -495,10 +495,23 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
     """The blind second keying: an empty form; the first keying is never shown."""
     entry = get_entry_for_user(request, pk, write=True)
     register = entry.register_type
+    if request.method == "POST" and request.POST.get("_action") == "discard":
+        # The typing is only in the browser (blind: no server draft), which drops it.
+        messages.info(request, _("Đã bỏ bản nháp."))
+        return _redirect(request, "keying_second", entry.pk)
+    if (
+        request.method == "POST"
+        and SecondKeying.objects.filter(entry=entry, keyer=request.user).exists()
+    ):
+        # Sent again (its first answer lost on the way back): it is recorded once.
+        messages.info(
+            request, _("Đã lưu trước đó: lần nhập thứ hai của %(entry)s.") % {"entry": entry}
+        )
+        return _redirect(request, "keying_book", entry.book_id)
     work = EntryWork.objects.filter(entry=entry).first()
     if work is None or work.verification != EntryWork.Verification.WAITING:
         messages.error(request, _("Trường hợp này không chờ nhập lần hai."))
-        return redirect("keying_book", pk=entry.book_id)
+        return _redirect(request, "keying_book", entry.book_id)
     if request.method == "POST":
         try:
             differences = services.second_keying_submit(
@@ -510,7 +523,7 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValueError as exc:
             messages.error(request, str(exc))
-            return redirect("keying_book", pk=entry.book_id)
+            return _redirect(request, "keying_book", entry.book_id)
         if differences:
             messages.info(
                 request,
@@ -519,7 +532,7 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Hai lần nhập khớp nhau: trường hợp đã được kiểm tra."))
-        return redirect("keying_book", pk=entry.book_id)
+        return _redirect(request, "keying_book", entry.book_id)
     audit_record(
         request=request,
         action=AuditEvent.Action.VIEW,
@@ -532,6 +545,8 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": form_groups(register, {}, {}),
         "blind": True,
         "previous": {},
+        "form_url": reverse("keying_second", args=[entry.pk]),
+        "draft_key": f"{request.user.pk}:{entry.book_id}:second:{entry.pk}",
     }
     return render(request, "keying/second_keying.html", context)
 

@@ -7,8 +7,10 @@ sent when it comes back.
 """
 
 import pytest
+from django.urls import reverse
 
-from hotich.keying.models import EntryDraft
+from hotich.keying import services
+from hotich.keying.models import EntryDraft, SecondKeying
 from hotich.registers.models import Entry
 from hotich.registers.services import entry_update
 from hotich.registry.models import Citizen
@@ -366,3 +368,60 @@ def test_a_save_whose_answer_is_lost_then_the_tab_closed_is_found_on_reopening(
     assert page.get_by_test_id("draft-restored").count() == 0
     assert field(page, "so").input_value() == f"{saved.number + 1:02d}"
     assert field(page, "nksHoTen").input_value() == ""
+
+
+def test_the_blind_second_keying_keeps_its_typing_through_a_closed_tab_and_a_network_drop(
+    page,  # noqa: F811
+    live_server,
+    personas,
+    book,
+):
+    """The second keying has no server draft (blind): its typing is kept in the browser
+    until saved, and its save waits for the network as the first keying's does."""
+    services.policy_set(
+        commune=book.commune, user=personas["justice_officer"], mode="all", sample_percent=0
+    )
+    first = services.keying_save(
+        book=book,
+        user=personas["helper"],
+        raw_values=form_data(NOT_FOUND, trangSo="5"),
+        marks={},
+        choices={},
+    ).entry
+    url = f"{live_server.url}{reverse('keying_second', args=[first.pk])}"
+    log_in(page, live_server, "congan")
+    page.goto(url)
+    status = page.get_by_test_id("sync-status")
+    field(page, "trangSo").fill("5")
+    field(page, "nksHoTen").fill(NOT_FOUND["nksHoTen"])
+    page.wait_for_selector("[data-testid=sync-status]:has-text('giữ trên máy này, chưa lưu')")
+    page.context.set_offline(True)
+    field(page, "nksDanToc").fill("Kinh")
+    page.wait_for_selector("[data-testid=sync-status][data-state=offline]")
+    assert "3 thay đổi" in status.inner_text()
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()  # noqa: F811
+    page.goto(url)
+    page.wait_for_selector("[data-testid=draft-restored]")
+    assert field(page, "nksHoTen").input_value() == NOT_FOUND["nksHoTen"]
+    assert field(page, "nksDanToc").input_value() == "Kinh"
+    assert "xem bản đã lưu" not in page.get_by_test_id("draft-restored").inner_text()  # blind
+    shot(page, "second-keying-restored")
+    for name, value in form_data(NOT_FOUND, trangSo="5").items():
+        if name not in ("so", "quyenSo"):
+            field(page, name).fill(value)
+    page.context.set_offline(True)
+    field(page, "nksHoTen").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-testid=sync-status][data-state=offline]:has-text('khi có mạng')")
+    assert not SecondKeying.objects.filter(entry=first).exists()
+    shot(page, "second-keying-save-waiting")
+    page.context.set_offline(False)
+    page.wait_for_selector("text=Hai lần nhập", timeout=15000)
+    assert SecondKeying.objects.get(entry=first).keyer == personas["police_officer"]
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hotich.keying'))") == []
+    )
+    shot(page, "second-keying-sent")

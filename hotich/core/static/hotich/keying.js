@@ -189,6 +189,11 @@
     } else if (state.sending || state.checking) {
       mode = "saving";
       text = state.sending ? "Đang lưu…" : "Đang lưu nháp…";
+    } else if (waiting && !state.autosave) {
+      // The blind second keying has no draft on the server: the typing is on this computer
+      // until it is saved.
+      mode = "pending";
+      text = `Trực tuyến — ${changes} giữ trên máy này, chưa lưu`;
     } else if (waiting) {
       mode = "pending";
       text = `Trực tuyến — ${changes} chờ lưu nháp`;
@@ -213,6 +218,7 @@
     if (!state) return;
     state.timer = null;
     if (state.queued) { send(state.queued); return; }
+    if (!state.autosave) { state.offline = !navigator.onLine; showStatus(); return; }
     if (differences(snapshot(state.form), state.acked) > 0 || state.offline) {
       htmx.trigger(state.form.querySelector(".fields"), "keying:retry");
     }
@@ -434,6 +440,8 @@
     state = {
       form,
       key: form.dataset.draftKey,
+      // Autosaved to the server as typed (the first keying), or kept only here until saved.
+      autosave: form.querySelector(".fields[hx-post]") !== null,
       acked: snapshot(form), // what the server has: the page as it sent it
       queued: null,
       sending: false,
