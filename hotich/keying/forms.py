@@ -3,10 +3,12 @@ fields are the register's columns, laid out as the book's page is)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from hotich.keying.values import Problem
 from hotich.registers.models import FieldMark
@@ -114,6 +116,26 @@ def posted_choices(data: QueryDict) -> dict[str, str]:
         for key, value in data.items()
         if key.startswith(CHOICE_PREFIX) and value
     }
+
+
+#: The new-entry form's token: one entry is created per form, however often it is sent.
+TOKEN = "_token"  # noqa: S105 - the name of a form field, not a secret
+
+
+def posted_token(data: QueryDict | dict[str, Any]) -> uuid.UUID | None:
+    """Return the token of the posted new-entry form (None: a form without one).
+
+    Raise ValueError (Vietnamese) for a value that is not a token.
+    """
+    value = (data.get(TOKEN) or "").strip()
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(
+            _("Mã biểu mẫu không hợp lệ; tải lại trang rồi lưu lại (các ô đã nhập vẫn giữ).")
+        ) from None
 
 
 def kept_choice(

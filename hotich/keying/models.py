@@ -132,6 +132,11 @@ class EntryWork(models.Model):
     hard_reason = models.CharField(_("lý do để sau"), max_length=200, blank=True)
     # Roles whose new personal ID waits for verification (not found + double keying).
     pending_issue = models.JSONField(default=list, blank=True)
+    # The token of the new-entry form that created the entry (empty for entries created
+    # otherwise). A second save of the same form — its first answer lost on the way back —
+    # finds the entry by it instead of creating the entry again; the unique index decides
+    # between two saves of the same form at the same moment.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,15 @@ from hotich.registry.models import Citizen
 
 #: Entries still to key or to finish keying.
 TO_KEY = (EntryStatus.DRAFT,)
+
+
+def entry_created_with(token: uuid.UUID) -> Entry | None:
+    """Return the entry the new-entry form of TOKEN created, if it was saved already.
+
+    Not scoped: the caller compares the entry's book with the book it was given.
+    """
+    work = EntryWork.objects.filter(creation_token=token).select_related("entry__book").first()
+    return work.entry if work is not None else None
 
 
 def cases_for_user(user: User) -> QuerySet[TrackingCase]:

@@ -8,6 +8,7 @@ Views call these; nobody else writes keying state. Entry values go through
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -270,6 +271,7 @@ def keying_save(
     entry: Entry | None = None,
     expected_version: int | None = None,
     aside_reason: str | None = None,
+    creation_token: uuid.UUID | None = None,
     request: Any = None,
 ) -> SaveReport:
     """Save an entry as keyed from the form, then apply the officer's lookup decisions.
@@ -280,6 +282,9 @@ def keying_save(
     ``choices`` maps a role to the officer's choice ("match:<id>", "discrepancy:<id>",
     "not_found" or "review"). A new entry is created as keyed; an existing one is updated if
     nobody saved it since EXPECTED_VERSION (else EntryConflict, nothing written).
+
+    A new entry records CREATION_TOKEN, its form's token, in this transaction: a second
+    entry of the same form is refused by the unique index (IntegrityError, nothing written).
     """
     register = book.register_type_spec
     values = typed_values(register, raw_values)
@@ -294,7 +299,9 @@ def keying_save(
             request=request,
             **meta,
         )
-        work = EntryWork.objects.create(entry=entry, first_keyer=user)
+        work = EntryWork.objects.create(
+            entry=entry, first_keyer=user, creation_token=creation_token
+        )
         if aside_reason is None and needs_second_keying(book):
             work.verification = EntryWork.Verification.WAITING
             work.save(update_fields=["verification"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from hotich.accounts.models import Role
 from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
@@ -16,15 +20,18 @@ from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
 from hotich.keying.forms import (
+    NOT_KEYED,
+    TOKEN,
     form_groups,
     kept_choice,
     posted_choices,
     posted_marks,
+    posted_token,
     posted_values,
 )
-from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork
+from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork, SecondKeying
 from hotich.keying.values import entry_problems, typed_values
-from hotich.registers.models import Entry, RegisterBook
+from hotich.registers.models import Entry, FieldMark, RegisterBook
 from hotich.registers.services import EntryConflict
 
 ARBITERS = frozenset({Role.JUSTICE_OFFICER, Role.ADMINISTRATOR})
@@ -107,8 +114,15 @@ def _check_context(
             names = selectors.name_suggestions(raw[field.name])
             if names:
                 suggestions.append({"field": field.name, "label": field.label, "names": names})
+    # ``raw`` is the text the reading was made from: the page shows the reading in the
+    # field only while the field still holds that text (the officer may have typed on).
     readings = [
-        {"field": name, "label": register.field(name).label, "value": values[name]}
+        {
+            "field": name,
+            "label": register.field(name).label,
+            "value": values[name],
+            "raw": raw[name],
+        }
         for name in raw
         if values.get(name) and values[name] != raw[name].strip()
     ]
@@ -120,7 +134,19 @@ def _check_context(
         "suggestions": suggestions,
         "readings": readings,
         "register": register,
+        "saved_before": _saved_with(book, data) if entry is None else None,
     }
+
+
+def _saved_with(book: RegisterBook, data: Any) -> Entry | None:
+    """Return the entry of BOOK the posted new-entry form created already (its answer
+    lost), if any."""
+    try:
+        token = posted_token(data)
+    except ValueError:
+        return None
+    earlier = selectors.entry_created_with(token) if token is not None else None
+    return earlier if earlier is not None and earlier.book_id == book.pk else None
 
 
 @require_POST
@@ -159,25 +185,103 @@ def _form_page(
         "groups": form_groups(register, values, marks, checks["problems"]),
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
+        "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
+        "token": _form_token(data) if entry is None else None,
         **checks,
         **extra,
     }
     return render(request, "keying/entry_form.html", context, status=extra.get("status", 200))
 
 
-def _initial(book: RegisterBook, entry: Entry | None, user: Any) -> tuple[dict[str, str], bool]:
-    """Return the form's data: the officer's draft if any (restored), else the entry."""
-    draft = EntryDraft.objects.filter(user=user, book=book, key=_draft_key(entry)).first()
-    if draft is not None and (entry is None or draft.updated_at >= entry.updated_at):
-        return dict(draft.data), True
+def _form_token(data: Any) -> uuid.UUID:
+    """Return the token of the new-entry form shown again (a draft, values to confirm), or a
+    token for a fresh form."""
+    try:
+        token = posted_token(data)
+    except ValueError:
+        token = None
+    return token or uuid.uuid4()
+
+
+def _stored(book: RegisterBook, entry: Entry | None) -> dict[str, str]:
+    """Return the form's data without any draft: the entry as saved, or a fresh form."""
     if entry is not None:
         data = dict(entry.values)
         data.update({f"mark:{k}": v for k, v in entry.marks.items()})
         data["_version"] = str(entry.version)
-        return data, False
-    year = book.year_from
-    number = services.next_entry_number(book, year)
-    return {"so": f"{number:02d}", "quyenSo": book.volume}, False
+        return data
+    number = services.next_entry_number(book, book.year_from)
+    return {"so": f"{number:02d}", "quyenSo": book.volume}
+
+
+def _start_field(book: RegisterBook, data: dict[str, str]) -> str:
+    """Return the field the cursor starts on: the first open one the form leaves empty.
+
+    Taken from the form without the draft, so that a restored draft does not move it.
+    """
+    register = book.register_type_spec
+    groups = form_groups(register, posted_values(register, data), posted_marks(register, data))  # type: ignore[arg-type]
+    fields = [f for g in groups if g.open for f in g.fields]
+    first = next((f for f in fields if not f.value and not f.mark), fields[0] if fields else None)
+    return first.field.name if first else ""
+
+
+def _draft(book: RegisterBook, entry: Entry | None, user: Any) -> EntryDraft | None:
+    return EntryDraft.objects.filter(user=user, book=book, key=_draft_key(entry)).first()
+
+
+def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+    """The form as opened: the officer's draft if any (restored), else the entry.
+
+    A draft of an entry someone saved since the draft was begun is not restored silently:
+    the officer sees both versions and chooses, field by field, or discards theirs.
+    """
+    stored = _stored(book, entry)
+    start = _start_field(book, stored)
+    draft = _draft(book, entry, request.user)
+    if draft is None:
+        return _form_page(request, book, entry, stored, start=start, local_restore=True)
+    data = dict(draft.data)
+    if entry is not None and data.get("_version", "") not in ("", str(entry.version)):
+        conflict = EntryConflict(Entry.objects.select_related("updated_by").get(pk=entry.pk))
+        data["_version"] = str(conflict.current.version)
+        return _form_page(
+            request,
+            book,
+            conflict.current,
+            data,
+            conflict=conflict,
+            conflict_rows=_conflict_rows(conflict.current, data, book.register_type_spec),
+            start=start,
+        )
+    return _form_page(request, book, entry, data, restored=True, start=start, local_restore=True)
+
+
+def _discard(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+    """Throw away the officer's draft of this form (the browser drops its copy too)."""
+    draft = _draft(book, entry, request.user)
+    if draft is not None:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.DELETE,
+            obj=draft,
+            object_repr=f"bản nháp: {book} / {draft.key}",
+            commune=book.commune,
+        )
+        services.draft_discard(user=request.user, book=book, key=draft.key)
+    if entry is None:
+        messages.info(request, _("Đã bỏ bản nháp."))
+        return _redirect(request, "keying_new", book.pk)
+    messages.info(request, _("Đã bỏ bản nháp của bạn; đây là bản đã lưu."))
+    return _redirect(request, "keying_edit", entry.pk)
+
+
+def _redirect(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    """Redirect; the page's own save (fetch, so that a network drop loses nothing) is told
+    where to go in a header instead, and goes there itself."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(reverse(name, args=[pk]))
+    return redirect(name, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,10 +289,11 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Key a new entry of the book; Ctrl+Enter saves and opens the next number."""
     book = get_book_for_user(request, pk, write=True)
     if request.method == "POST":
+        if request.POST.get("_action") == "discard":
+            return _discard(request, book, None)
         return _save(request, book, None)
-    data, restored = _initial(book, None, request.user)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=book)
-    return _form_page(request, book, None, data, restored=restored)
+    return _open_form(request, book, None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,30 +301,55 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Key (or correct) an existing entry, with optimistic locking on its version."""
     entry = get_entry_for_user(request, pk, write=True)
     if request.method == "POST":
+        if request.POST.get("_action") == "discard":
+            return _discard(request, entry.book, entry)
         return _save(request, entry.book, entry)
-    data, restored = _initial(entry.book, entry, request.user)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
-    return _form_page(request, entry.book, entry, data, restored=restored)
+    return _open_form(request, entry.book, entry)
 
 
-def _conflict_rows(entry: Entry, mine: dict[str, str], register: Any) -> list[dict[str, str]]:
-    theirs = entry.values
-    return [
-        {
-            "label": f.label,
-            "name": f.name,
-            "mine": mine.get(f.name, ""),
-            "theirs": theirs.get(f.name, ""),
-        }
-        for f in register.fields
-        if mine.get(f.name, "") != theirs.get(f.name, "")
-    ]
+def _conflict_rows(entry: Entry, mine: Any, register: Any) -> list[dict[str, str]]:
+    """Return the fields where the officer's form (MINE, as posted) and the saved ENTRY
+    differ, value or mark, with both versions: the officer picks one per field."""
+    raw = posted_values(register, mine)
+    typed = typed_values(register, raw)
+    my_marks = posted_marks(register, mine)
+    labels = dict(FieldMark.choices)
+    rows = []
+    for f in register.fields:
+        if f.name in NOT_KEYED:
+            continue
+        theirs, their_mark = entry.values.get(f.name, ""), entry.marks.get(f.name, "")
+        if (typed.get(f.name, ""), my_marks.get(f.name, "")) == (theirs, their_mark):
+            continue
+        rows.append(
+            {
+                "label": f.label,
+                "name": f.name,
+                "mine": raw.get(f.name, ""),
+                "mine_mark": my_marks.get(f.name, ""),
+                "mine_text": str(labels.get(my_marks.get(f.name, ""), typed.get(f.name, ""))),
+                "theirs": theirs,
+                "theirs_mark": their_mark,
+                "theirs_text": str(labels.get(their_mark, theirs)),
+            }
+        )
+    return rows
 
 
 def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
     register = book.register_type_spec
     data = request.POST
     action = data.get("_action", "save")
+    token = None
+    if entry is None:
+        try:
+            token = posted_token(data)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return _form_page(request, book, entry, data, status=422)
+        if token is not None and (earlier := selectors.entry_created_with(token)) is not None:
+            return _saved_before(request, book, earlier, token, action)
     checks = _check_context(request, book, entry, data)
     if checks["errors"] and action != "aside" and not data.get("_confirm"):
         messages.warning(
@@ -242,10 +372,16 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
             aside_reason=(data.get("_aside_reason") or _("Cần xác minh"))
             if action == "aside"
             else None,
+            creation_token=token,
             request=request,
         )
+    except IntegrityError:
+        # The same form saved at the same moment by another request: the unique index let
+        # that one create the entry and rolled this one back.
+        if token is None or (earlier := selectors.entry_created_with(token)) is None:
+            raise
+        return _saved_before(request, book, earlier, token, action)
     except EntryConflict as conflict:
-        typed = typed_values(register, posted_values(register, data))
         post = data.copy()
         post["_version"] = str(conflict.current.version)
         return _form_page(
@@ -254,7 +390,7 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
             conflict.current,
             post,
             conflict=conflict,
-            conflict_rows=_conflict_rows(conflict.current, typed, register),
+            conflict_rows=_conflict_rows(conflict.current, data, register),
             status=409,
         )
     except ValueError as exc:
@@ -264,11 +400,57 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
     if action == "save_next":
         following = selectors.next_in_queue(book, after=report.entry)
         if following is not None and entry is not None:
-            return redirect("keying_edit", pk=following.pk)
-        return redirect("keying_new", pk=book.pk)
+            return _redirect(request, "keying_edit", following.pk)
+        return _redirect(request, "keying_new", book.pk)
     if action == "aside":
-        return redirect("keying_book", pk=book.pk)
-    return redirect("keying_edit", pk=report.entry.pk)
+        return _redirect(request, "keying_book", book.pk)
+    return _redirect(request, "keying_edit", report.entry.pk)
+
+
+def _saved_before(
+    request: HttpRequest, book: RegisterBook, entry: Entry, token: uuid.UUID, action: str
+) -> HttpResponse:
+    """Answer a second save of the new-entry form that created ENTRY as the first was.
+
+    Its answer was lost on the way back, so the page sent the form again: nothing is created.
+    What the officer typed after the first save (the page sends the form as it is at the
+    retry) is kept as their draft of ENTRY and shown there, never written over it unseen.
+    """
+    data = request.POST
+    if entry.book_id != book.pk:
+        messages.error(
+            request, _("Biểu mẫu này đã được lưu vào một sổ khác; hãy mở lại trang nhập.")
+        )
+        fresh = data.copy()
+        fresh.pop(TOKEN, None)
+        return _form_page(request, book, None, fresh, status=422)
+    draft = _draft(book, None, request.user)
+    if draft is not None and draft.data.get(TOKEN) == str(token):
+        # Autosaved after the first save: that form is saved, the next new one starts empty.
+        services.draft_discard(user=request.user, book=book, key=services.NEW_DRAFT)
+    if _conflict_rows(entry, data, book.register_type_spec):
+        later = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", TOKEN)}
+        later.pop("_confirm", None)
+        later["_action"] = "save"
+        later["_entry"] = str(entry.pk)
+        # Someone else saved the entry since: the officer's draft is shown against theirs.
+        later["_version"] = str(entry.version) if entry.updated_by_id == request.user.pk else "0"
+        services.draft_save(user=request.user, book=book, key=str(entry.pk), data=later)
+        messages.warning(
+            request,
+            _(
+                "Đã lưu trước đó: %(entry)s. Những gì nhập thêm sau lần lưu ấy chưa được lưu — "
+                "xem lại rồi lưu (Ctrl+S)."
+            )
+            % {"entry": entry},
+        )
+        return _redirect(request, "keying_edit", entry.pk)
+    messages.info(request, _("Đã lưu trước đó: %(entry)s.") % {"entry": entry})
+    if action == "save_next":
+        return _redirect(request, "keying_new", book.pk)
+    if action == "aside":
+        return _redirect(request, "keying_book", book.pk)
+    return _redirect(request, "keying_edit", entry.pk)
 
 
 def _report_messages(request: HttpRequest, report: services.SaveReport) -> None:
@@ -311,10 +493,23 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
     """The blind second keying: an empty form; the first keying is never shown."""
     entry = get_entry_for_user(request, pk, write=True, blind=True)
     register = entry.register_type
+    if request.method == "POST" and request.POST.get("_action") == "discard":
+        # The typing is only in the browser (blind: no server draft), which drops it.
+        messages.info(request, _("Đã bỏ bản nháp."))
+        return _redirect(request, "keying_second", entry.pk)
+    if (
+        request.method == "POST"
+        and SecondKeying.objects.filter(entry=entry, keyer=request.user).exists()
+    ):
+        # Sent again (its first answer lost on the way back): it is recorded once.
+        messages.info(
+            request, _("Đã lưu trước đó: lần nhập thứ hai của %(entry)s.") % {"entry": entry}
+        )
+        return _redirect(request, "keying_book", entry.book_id)
     work = EntryWork.objects.filter(entry=entry).first()
     if work is None or work.verification != EntryWork.Verification.WAITING:
         messages.error(request, _("Trường hợp này không chờ nhập lần hai."))
-        return redirect("keying_book", pk=entry.book_id)
+        return _redirect(request, "keying_book", entry.book_id)
     if request.method == "POST":
         try:
             differences = services.second_keying_submit(
@@ -326,7 +521,7 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValueError as exc:
             messages.error(request, str(exc))
-            return redirect("keying_book", pk=entry.book_id)
+            return _redirect(request, "keying_book", entry.book_id)
         if differences:
             messages.info(
                 request,
@@ -335,7 +530,7 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Hai lần nhập khớp nhau: trường hợp đã được kiểm tra."))
-        return redirect("keying_book", pk=entry.book_id)
+        return _redirect(request, "keying_book", entry.book_id)
     audit_record(
         request=request,
         action=AuditEvent.Action.VIEW,
@@ -348,6 +543,8 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": form_groups(register, {}, {}),
         "blind": True,
         "previous": {},
+        "form_url": reverse("keying_second", args=[entry.pk]),
+        "draft_key": f"{request.user.pk}:{entry.book_id}:second:{entry.pk}",
     }
     return render(request, "keying/second_keying.html", context)
 

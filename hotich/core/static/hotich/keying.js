@@ -2,11 +2,25 @@
    Enter/Tab next field · PageDown next section · F2 repeat the previous entry's value ·
    F3 cycle the field's mark (illegible → blank in the book → none) · F4 take the accented
    name offered · F7 go to the lookup decision · Ctrl+S save · Ctrl+Enter save and open the
-   next entry number · F9 set aside ("hard, later"). */
+   next entry number · F9 set aside ("hard, later").
+
+   Nothing typed is lost: every change is kept in this browser (localStorage, under the
+   officer, the book and the entry, so that no other officer of this computer sees it) until
+   the server has the same draft; autosaves and saves that meet a network drop wait and are
+   sent again when it comes back, and the status line says so. */
 (function () {
   "use strict";
   const MARKS = ["", "illegible", "blank"];
   const MARK_TEXT = { illegible: "Không đọc được", blank: "Sổ để trống" };
+  const STORE = "hotich.keying.draft:";
+  const RETRY_MS = 3000;
+  const NOT_KEPT = new Set(["csrfmiddlewaretoken", "_action"]);
+
+  // The state of the form on this page (set up again when a saved page replaces it).
+  let state = null;
+  // Set once a save went through and the page is on its way to the next one: an autosave
+  // still waiting out its pause must not bring back the draft the save has just deleted.
+  let leaving = false;
 
   function fields(form) {
     return Array.from(form.querySelectorAll("input.kf")).filter((el) => el.offsetParent !== null);
@@ -41,15 +55,18 @@
     if (previous[input.name] !== undefined) { input.value = previous[input.name]; changed(input); }
   }
 
-  function cycleMark(input) {
+  function showMark(input, mark) {
     const box = input.closest(".kfield");
-    const hidden = box.querySelector("input[type=hidden][name^='mark:']");
-    const next = MARKS[(MARKS.indexOf(hidden.value) + 1) % MARKS.length];
-    hidden.value = next;
-    box.classList.toggle("marked", next !== "");
-    input.readOnly = next !== "";
-    if (next) input.value = "";
-    box.querySelector(".fhint").textContent = next ? MARK_TEXT[next] : "";
+    box.querySelector("input[type=hidden][name^='mark:']").value = mark;
+    box.classList.toggle("marked", mark !== "");
+    input.readOnly = mark !== "";
+    if (mark) input.value = "";
+    box.querySelector(".fhint").textContent = mark ? MARK_TEXT[mark] : "";
+  }
+
+  function cycleMark(input) {
+    const hidden = input.closest(".kfield").querySelector("input[type=hidden][name^='mark:']");
+    showMark(input, MARKS[(MARKS.indexOf(hidden.value) + 1) % MARKS.length]);
     changed(input);
   }
 
@@ -58,11 +75,303 @@
     if (offer) { input.value = offer.dataset.value; changed(input); }
   }
 
-  function readDate(input) {
-    // The server reads digit dates (15081985 → 15/08/1985); show its reading in the field.
-    const reading = document.querySelector(`[data-reading-field="${input.name}"]`);
-    if (reading && input.dataset.type === "partial_date") input.value = reading.dataset.value;
+  function showReading(input, item) {
+    // The server reads digit dates (15081985 → 15/08/1985); its reading is shown in the
+    // field only while the field still holds the text it was read from: a reading of
+    // an earlier keystroke must never overwrite what was typed since.
+    if (input.dataset.type !== "partial_date" || !item) return;
+    if (input.value.trim() !== (item.dataset.raw || "").trim()) return;
+    if (input.value === item.dataset.value) return;
+    input.value = item.dataset.value;
+    // The server's draft holds the same date as typed: the reading is no change to send.
+    if (state) {
+      for (const known of [state.acked, state.sent]) {
+        if (known && known[input.name] === item.dataset.raw) known[input.name] = item.dataset.value;
+      }
+    }
+    remember();
   }
+
+  // --- the draft kept in this browser ----------------------------------------------------
+
+  function snapshot(form) {
+    const data = {};
+    for (const [name, value] of new FormData(form)) {
+      if (!NOT_KEPT.has(name) && typeof value === "string") data[name] = value;
+    }
+    return data;
+  }
+
+  function differences(a, b) {
+    // Changes that count for the officer: fields, marks and lookup choices.
+    let n = 0;
+    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (name.startsWith("_engine:") || name === "_version" || name === "_entry" || name === "_token") continue;
+      if ((a[name] || "") !== (b[name] || "")) n += 1;
+    }
+    return n;
+  }
+
+  function storeRead(key) {
+    try { return JSON.parse(localStorage.getItem(STORE + key) || "null"); } catch (e) { return null; }
+  }
+
+  function storeWrite(key, record) {
+    try { localStorage.setItem(STORE + key, JSON.stringify(record)); } catch (e) { /* full */ }
+  }
+
+  function storeDrop(key) {
+    try { localStorage.removeItem(STORE + key); } catch (e) { /* unavailable */ }
+  }
+
+  function remember() {
+    // After every change: keep the form in this browser, marked as not yet on the server.
+    if (!state) return;
+    if (!navigator.onLine) state.offline = true;
+    const data = snapshot(state.form);
+    const pending = differences(data, state.acked) > 0 || state.queued !== null;
+    if (pending) storeWrite(state.key, { data, pending: true, queued: state.queued, at: Date.now() });
+    else storeDrop(state.key);
+    showStatus();
+  }
+
+  function restoreLocal(form, record) {
+    const data = record.data || {};
+    for (const [name, value] of Object.entries(data)) {
+      if (name.startsWith("mark:")) continue;
+      const input = form.querySelector(`input.kf[name="${CSS.escape(name)}"]`);
+      if (input) { input.value = value; }
+      const hidden = form.querySelector(`input[type=hidden][name="${CSS.escape(name)}"]`);
+      // The new-entry form's token too: sent again, a form saved already (its answer lost)
+      // creates no second entry.
+      if (hidden && (name === "_version" || name === "_token")) hidden.value = value;
+    }
+    form.querySelectorAll("input[type=hidden][name^='mark:']").forEach((hidden) => {
+      const input = form.querySelector(`input.kf[name="${CSS.escape(hidden.name.slice(5))}"]`);
+      const mark = data[hidden.name] || "";
+      if (input && hidden.value !== mark) showMark(input, mark);
+    });
+    form.querySelectorAll(".group-fields[hidden]").forEach((box) => {
+      if (Array.from(box.querySelectorAll("input.kf")).some((el) => el.value || el.readOnly)) box.hidden = false;
+    });
+    // The lookup choices come back with the first check (the panel is the server's).
+    state.choices = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith("_choice:") || k.startsWith("_engine:")));
+    const template = document.getElementById("draft-restored-template");
+    if (template && !document.querySelector("[data-testid=draft-restored]")) {
+      const notice = template.content.firstElementChild.cloneNode(true);
+      notice.dataset.testid = "draft-restored";
+      form.before(notice);
+    }
+  }
+
+  function adoptPanel() {
+    // The lookup choices shown are the server's (the engine's proposal, or the officer's
+    // kept): they are not changes waiting to be sent.
+    const now = snapshot(state.form);
+    for (const name of Object.keys(state.acked)) {
+      if (name.startsWith("_choice:") || name.startsWith("_engine:")) delete state.acked[name];
+    }
+    for (const [name, value] of Object.entries(now)) {
+      if (name.startsWith("_choice:") || name.startsWith("_engine:")) state.acked[name] = value;
+    }
+  }
+
+  // --- the status line -------------------------------------------------------------------
+
+  function showStatus() {
+    const line = document.getElementById("sync-status");
+    if (!state || !line) return;
+    const waiting = differences(snapshot(state.form), state.acked);
+    const changes = `${waiting} thay đổi`;
+    let text;
+    let mode;
+    if (state.offline) {
+      mode = "offline";
+      text = waiting ? `Mất kết nối — ${changes} đang chờ gửi, đã giữ trên máy này` : "Mất kết nối";
+      if (state.queued) text += " · sẽ lưu khi có mạng lại";
+    } else if (state.sending || state.checking) {
+      mode = "saving";
+      text = state.sending ? "Đang lưu…" : "Đang lưu nháp…";
+    } else if (waiting && !state.autosave) {
+      // The blind second keying has no draft on the server: the typing is on this computer
+      // until it is saved.
+      mode = "pending";
+      text = `Trực tuyến — ${changes} giữ trên máy này, chưa lưu`;
+    } else if (waiting) {
+      mode = "pending";
+      text = `Trực tuyến — ${changes} chờ lưu nháp`;
+    } else if (state.savedAt) {
+      mode = "saved";
+      text = `Đã lưu nháp lúc ${state.savedAt.toLocaleTimeString("vi-VN")} (trực tuyến)`;
+    } else {
+      mode = "online";
+      text = "Trực tuyến";
+    }
+    line.dataset.state = mode;
+    line.textContent = text;
+  }
+
+  function goneOffline() {
+    state.offline = true;
+    showStatus();
+    if (!state.timer) state.timer = setTimeout(retry, RETRY_MS);
+  }
+
+  function retry() {
+    if (!state) return;
+    state.timer = null;
+    if (state.queued) { send(state.queued); return; }
+    if (!state.autosave) { state.offline = !navigator.onLine; showStatus(); return; }
+    if (differences(snapshot(state.form), state.acked) > 0 || state.offline) {
+      htmx.trigger(state.form.querySelector(".fields"), "keying:retry");
+    }
+  }
+
+  // --- saving: sent by the page itself, so that a network drop loses nothing -------------
+
+  function waitForCheck() {
+    return new Promise((resolve) => {
+      const poll = () => (state && state.checking ? setTimeout(poll, 50) : resolve());
+      poll();
+    });
+  }
+
+  async function send(request) {
+    // REQUEST: {url, action}; the form is sent as it is now (typing after a queued save
+    // is saved with it).
+    if (!state || state.sending) return;
+    state.queued = request;
+    state.sending = true;
+    remember();
+    await waitForCheck();
+    const body = request.own ? new FormData(request.own) : new FormData(state.form);
+    if (!request.own) body.set("_action", request.action);
+    let response;
+    try {
+      response = await fetch(request.url, { method: "POST", body, headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    } catch (error) {
+      state.sending = false;
+      goneOffline();
+      return;
+    }
+    state.offline = false;
+    const key = state.key;
+    const target = response.headers.get("HX-Redirect");
+    if (target) {
+      storeDrop(key);
+      state = null;
+      leaving = true;
+      window.location.assign(target);
+      return;
+    }
+    // A page to show instead (edit conflict, values to confirm, refusal): the draft stays
+    // in this browser until the server has it.
+    const html = await response.text();
+    state.sending = false;
+    state.queued = null;
+    remember();
+    showPage(html, state.key, state.acked);
+  }
+
+  function showPage(html, key, acked) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    if (doc.title) document.title = doc.title;
+    document.body.replaceWith(document.adoptNode(doc.body));
+    window.scrollTo(0, 0);
+    if (window.htmx) htmx.process(document.body);
+    setUp(false);
+    if (state && state.key === key) {
+      // The server's draft is still the last one it acknowledged: send what it lacks.
+      state.acked = acked;
+      remember();
+      if (differences(snapshot(state.form), acked) > 0) retry();
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const keying = document.getElementById("keying-form");
+    if (!state || !keying || (form !== keying && !form.hasAttribute("data-keying-send"))) return;
+    event.preventDefault();
+    if (form === keying) {
+      const action = (event.submitter && event.submitter.name === "_action" && event.submitter.value) || keying.querySelector("input[name=_action]").value;
+      send({ url: keying.action, action });
+    } else {
+      send({ url: form.action, action: "discard", own: form });
+    }
+  });
+
+  // --- autosave (the htmx check) ---------------------------------------------------------
+
+  function isCheck(event) {
+    return state && event.detail.elt === state.form.querySelector(".fields");
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (leaving && event.detail.elt.classList && event.detail.elt.classList.contains("fields")) {
+      event.preventDefault();
+      return;
+    }
+    if (!isCheck(event)) return;
+    if (state.sending) { event.preventDefault(); return; }
+    state.checking = true;
+    showStatus();
+  });
+
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (!isCheck(event)) return;
+    if (state.choices) {
+      for (const [name, value] of Object.entries(state.choices)) {
+        if (!event.detail.parameters[name]) event.detail.parameters[name] = value;
+      }
+    }
+    state.sent = snapshot(state.form);
+  });
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!isCheck(event)) return;
+    state.checking = false;
+    if (event.detail.successful) {
+      state.offline = false;
+      state.acked = state.sent || state.acked;
+      if (!state.choices) adoptPanel();
+      state.savedAt = new Date();
+      remember();
+    } else if (!event.detail.xhr || !event.detail.xhr.status) {
+      goneOffline();
+    } else {
+      showStatus();
+    }
+  });
+
+  document.addEventListener("htmx:sendError", (event) => {
+    if (!isCheck(event)) return;
+    state.checking = false;
+    goneOffline();
+  });
+
+  window.addEventListener("online", () => { if (state && state.offline) retry(); });
+  window.addEventListener("offline", () => { if (state) { state.offline = true; showStatus(); } });
+
+  document.addEventListener("input", (event) => {
+    if (state && state.form.contains(event.target)) remember();
+  });
+  document.addEventListener("change", (event) => {
+    const pick = event.target;
+    if (pick instanceof HTMLInputElement && pick.name.startsWith("_pick:") && state) {
+      // The conflict screen: take this field from one version or the other.
+      const input = state.form.querySelector(`input.kf[name="${CSS.escape(pick.name.slice(6))}"]`);
+      if (input) {
+        showMark(input, pick.dataset.mark || "");
+        if (!pick.dataset.mark) input.value = pick.dataset.value;
+        changed(input);
+      }
+      return;
+    }
+    if (state && state.form.contains(event.target)) remember();
+  });
+
+  // --- keys ------------------------------------------------------------------------------
 
   document.addEventListener("keydown", (event) => {
     const form = document.getElementById("keying-form");
@@ -90,12 +399,18 @@
   });
 
   document.addEventListener("focusout", (event) => {
-    if (event.target instanceof HTMLInputElement && event.target.classList.contains("kf")) {
-      readDate(event.target);
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.classList.contains("kf")) {
+      showReading(input, document.querySelector(`[data-reading-field="${input.name}"]`));
     }
   });
 
   document.addEventListener("click", (event) => {
+    const form = document.getElementById("keying-form");
+    if (form && event.target.closest && event.target.closest("[data-keying-save]")) {
+      submit(form, "save");
+      return;
+    }
     if (event.target.classList && event.target.classList.contains("open-group")) {
       const box = event.target.closest("fieldset").querySelector(".group-fields");
       box.hidden = false;
@@ -113,15 +428,59 @@
     const active = document.activeElement;
     document.querySelectorAll("[data-reading-field]").forEach((item) => {
       const input = document.querySelector(`input.kf[name="${item.dataset.readingField}"]`);
-      if (input && input !== active && input.dataset.type === "partial_date") input.value = item.dataset.value;
+      if (input && input !== active) showReading(input, item);
     });
+    if (state && state.choices) {
+      for (const [name, value] of Object.entries(state.choices)) {
+        const radio = event.target.querySelector(`input[type=radio][name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
+        if (radio) radio.checked = true;
+      }
+      state.choices = null;
+    } else if (state) {
+      adoptPanel();
+    }
+    if (state) remember();
   });
 
-  document.addEventListener("DOMContentLoaded", () => {
+  function setUp(opened) {
     const form = document.getElementById("keying-form");
-    if (!form) return;
-    const list = fields(form);
-    const first = list.find((el) => !el.value && !el.readOnly) || list[0];
-    if (first) first.focus();
-  });
+    if (!form || !form.dataset.draftKey) { state = null; return; }
+    state = {
+      form,
+      key: form.dataset.draftKey,
+      // Autosaved to the server as typed (the first keying), or kept only here until saved.
+      autosave: form.querySelector(".fields[hx-post]") !== null,
+      acked: snapshot(form), // what the server has: the page as it sent it
+      queued: null,
+      sending: false,
+      checking: false,
+      offline: !navigator.onLine,
+      savedAt: null,
+      timer: null,
+      choices: null,
+      sent: null,
+    };
+    const local = storeRead(state.key);
+    if (opened && local && local.pending && form.hasAttribute("data-local-restore")) {
+      // Typed here but never received by the server (network drop, closed tab): put back.
+      restoreLocal(form, local);
+      remember();
+      retry();
+    } else if (opened && local && !local.pending) {
+      storeDrop(state.key);
+    }
+    form.querySelectorAll("[data-reading-field]").forEach((item) => {
+      const input = form.querySelector(`input.kf[name="${CSS.escape(item.dataset.readingField)}"]`);
+      if (input) showReading(input, item);
+    });
+    showStatus();
+    if (opened) {
+      const list = fields(form);
+      const start = form.dataset.start && form.querySelector(`input.kf[name="${CSS.escape(form.dataset.start)}"]`);
+      const first = (start && start.offsetParent !== null && start) || list.find((el) => !el.value && !el.readOnly) || list[0];
+      if (first) first.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => setUp(true));
 })();
