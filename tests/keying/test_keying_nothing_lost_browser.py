@@ -6,8 +6,11 @@ drop stays on this computer (for this officer only) and the save waiting for the
 sent when it comes back.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from hotich.keying import services
 from hotich.keying.models import EntryDraft, SecondKeying
@@ -15,7 +18,15 @@ from hotich.registers.models import Entry
 from hotich.registers.services import entry_update
 from hotich.registry.models import Citizen
 from tests.keying.conftest import NOT_FOUND, form_data
-from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 - fixtures
+from tests.web.test_browser import (  # noqa: F401 - fixtures
+    ARTIFACTS,
+    browser,
+    log_in,
+    page,
+    wait_until,
+)
+
+ENTRY_PAGE = re.compile(r"/nhap/truong-hop/\d+/$")
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +45,7 @@ def _idle_at_the_end(page, live_server):  # noqa: F811
 def wait_checked(page):  # noqa: F811
     """Wait until the autosave (a debounced htmx check) has been sent and has come back."""
     page.wait_for_timeout(500)
-    page.wait_for_function("!document.querySelector('.fields.htmx-request')")
+    wait_until(page, "!document.querySelector('.fields.htmx-request')")
     page.wait_for_selector("[data-testid=sync-status][data-state=saved]")
 
 
@@ -320,7 +331,8 @@ def test_a_save_whose_answer_is_lost_is_sent_again_and_creates_one_entry(
     shot(page, "new-entry-answer-lost")
     page.wait_for_timeout(3500)  # a retry or two meet the drop
     page.context.set_offline(False)
-    page.wait_for_selector("text=Đã lưu trước đó", timeout=15000)
+    expect(page).to_have_url(ENTRY_PAGE, timeout=15000)
+    page.wait_for_selector("text=Đã lưu trước đó")
     saved = Entry.objects.get(book=book)  # exactly one
     assert page.url.endswith(f"/nhap/truong-hop/{saved.pk}/")
     assert saved.values["nksHoTen"] == NOT_FOUND["nksHoTen"]
@@ -359,7 +371,10 @@ def test_a_save_whose_answer_is_lost_then_the_tab_closed_is_found_on_reopening(
     shot(page, "new-entry-reopened-after-lost-answer")
     field(page, "nksHoTen").click()
     page.keyboard.press("Control+s")
-    page.wait_for_selector("text=Đã lưu trước đó", timeout=15000)
+    # The banner of the restored draft already says "đã lưu trước đó": wait for the save's
+    # own answer, the entry's page, not for those words.
+    expect(page).to_have_url(ENTRY_PAGE, timeout=15000)
+    page.wait_for_selector("text=Đã lưu trước đó")
     saved = Entry.objects.get(book=book)
     assert page.url.endswith(f"/nhap/truong-hop/{saved.pk}/")
     assert not EntryDraft.objects.filter(user=personas["helper"], key="new").exists()
