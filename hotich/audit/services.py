@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest
 
+from hotich.audit.actor import Actor
 from hotich.audit.chain import address_clean
 from hotich.audit.models import AuditEvent
 
@@ -54,6 +55,7 @@ def audit_record(
     *,
     action: str,
     request: HttpRequest | None = None,
+    actor: Actor | None = None,
     user: Any = None,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -64,9 +66,15 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the audit log and return it.
 
-    ``user`` defaults to the request's user; ``object_type``/``object_id`` default to the
-    model's label and primary key; ``commune`` to the object's commune when it has one.
+    ``user`` defaults to the actor's or the request's user; ``object_type``/``object_id``
+    default to the model's label and primary key; ``commune`` to the object's commune when
+    it has one. A service passes its ``actor``; a view may pass its ``request``.
     """
+    if actor is not None:
+        if request is None:
+            request = actor.request
+        if user is None:
+            user = actor.user
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if request is not None and action == AuditEvent.Action.DENIED:
@@ -89,9 +97,17 @@ def audit_record(
         object_repr=object_repr[:200],
         commune=commune,
         changes=changes or {},
-        ip_address=client_ip(request) if request is not None else None,
-        path=request.get_full_path()[:300] if request is not None else "",
+        ip_address=_address(request, actor),
+        path=request.get_full_path()[:300]
+        if request is not None
+        else (actor.path if actor else ""),
     )
+
+
+def _address(request: HttpRequest | None, actor: Actor | None) -> str | None:
+    if request is not None:
+        return client_ip(request)
+    return actor.address if actor is not None else None
 
 
 def _commune_of(obj: models.Model) -> Any:

@@ -129,3 +129,33 @@ def test_the_log_is_searched_by_user_commune_entry_action_and_date(
     response = client.get(reverse("audit_search"), {"entry": str(entry.pk), **filters})
     actions = {e.action for e in response.context["page"]}
     assert actions == expected_actions
+
+
+def test_an_actor_carries_what_the_audit_log_records_of_a_request(personas, db, rf):
+    from hotich.audit.actor import Actor
+    from hotich.audit.services import audit_record
+
+    request = rf.get("/so/1/?trang=2", REMOTE_ADDR="10.9.8.7")
+    request.user = personas["police_officer"]
+    actor = Actor.of(request)
+    assert (actor.user, actor.address, actor.path) == (
+        personas["police_officer"],
+        "10.9.8.7",
+        "/so/1/?trang=2",
+    )
+    event = audit_record(action=AuditEvent.Action.VIEW, actor=actor, object_type="book")
+    assert (event.user, event.ip_address, event.path) == (
+        personas["police_officer"],
+        "10.9.8.7",
+        "/so/1/?trang=2",
+    )
+
+
+def test_a_system_actor_is_recorded_with_its_user_and_no_address(personas, db):
+    from hotich.audit.actor import Actor
+    from hotich.audit.services import audit_record
+
+    actor = Actor.system(personas["justice_officer"])
+    assert actor.is_system
+    event = audit_record(action=AuditEvent.Action.UPDATE, actor=actor, object_type="book")
+    assert (event.user, event.ip_address, event.path) == (personas["justice_officer"], None, "")
