@@ -1,4 +1,4 @@
-"""Model fields shared by the apps."""
+"""Model fields shared by the apps (hotich.db: below every app that has models)."""
 
 from typing import Any
 
