@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotich.core.fields import PartialDateField
+from hotich.db.fields import PartialDateField
 from hotich.registers.spec import REGISTER_TYPES, PersonRole
 
 REGISTER_TYPE_CHOICES = [(code, rt.label) for code, rt in REGISTER_TYPES.items()]

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hotich.core.fields import PartialDateField
+from hotich.db.fields import PartialDateField
 
 
 class Sex(models.TextChoices):
