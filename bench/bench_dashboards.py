@@ -32,9 +32,9 @@ from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from hotich.accounts.models import User  # noqa: E402
-from hotich.campaigns.generate import generate, generated_campaign, outcomes_generate  # noqa: E402
 from hotich.campaigns.models import DailyOutput, Team, WeeklyReport  # noqa: E402
 from hotich.campaigns.services import communes_of, local_today, snapshot_refresh, week_start_of  # noqa: E402
+from hotich.demo.province import generate, generated_campaign, outcomes_generate  # noqa: E402
 from hotich.registers.models import Entry, RegisterBook  # noqa: E402
 
 

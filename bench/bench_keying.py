@@ -66,7 +66,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from hotich.accounts.models import User
-    from hotich.core.demo import demo_load
+    from hotich.demo.load import demo_load
     from hotich.registers.models import RegisterBook
     from hotich.registry.models import Citizen
 

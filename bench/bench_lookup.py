@@ -10,7 +10,7 @@ Run: .venv/bin/python bench/bench_lookup.py          (20,000 citizens, SQLite an
 
 For each database (a SQLite file in a temporary folder; a throw-away PostgreSQL database
 created on ``--postgres`` and dropped afterwards) a child process migrates, loads a synthetic
-registry (hotich.matching.benchdata) through the registry loader (``hotich registry load``'s
+registry (hotich.demo.benchdata) through the registry loader (``hotich registry load``'s
 ``citizens_load``), then times ``hotich.matching.services.lookup`` on noisy book records:
 
 - p50 / p95 / p99 server time of a lookup (candidate query + scoring + decision), and of the
@@ -80,8 +80,8 @@ def child(size: int, lookups: int, folder: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
-    from hotich.matching.benchdata import make_bench_data, synth_people
     from hotich.matching.features import PersonInput, person_features
     from hotich.registry.models import Citizen
 
@@ -154,8 +154,8 @@ def child_existing(lookups: int) -> None:
     django.setup()
     from django.db import connection
 
+    from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
-    from hotich.matching.benchdata import make_bench_data, synth_people
     from hotich.matching.features import PersonInput, person_features
     from hotich.registry.models import Citizen
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_matching.py            (100,000 registry / 10,
      .venv/bin/python bench/bench_matching.py --full     (1,000,000 / 100,000, about 15 minutes)
      .venv/bin/python bench/bench_matching.py --size 300000 --records 30000
 
-A synthetic population (hotich.matching.benchdata.synth_people) gives the registry; book
+A synthetic population (hotich.demo.benchdata.synth_people) gives the registry; book
 records are drawn from it with the field's noise and the truth (make_bench_data). A model is
 trained without labels on records + registry, then the batch path (hotich.matching.batch
 .reconcile, Splink on DuckDB) decides every record. Prints:
@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd  # noqa: E402
 
+from hotich.demo.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.lib.text import comparison_key  # noqa: E402
 from hotich.matching.batch import (  # noqa: E402
     feature_rows,
@@ -43,7 +44,6 @@ from hotich.matching.batch import (  # noqa: E402
     reconcile,
     scored_pairs,
 )
-from hotich.matching.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.matching.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
 from hotich.matching.features import PersonInput, person_features  # noqa: E402
 from hotich.matching.train import train  # noqa: E402

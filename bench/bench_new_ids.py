@@ -4,7 +4,7 @@ many of them the search before a new ID (matching.services.new_id_search) still 
 Run: .venv/bin/python bench/bench_new_ids.py                       (100,000 citizens, 5,000 records)
      .venv/bin/python bench/bench_new_ids.py --size 300000 --records 10000
 
-A synthetic registry (hotich.matching.benchdata: the field's noise, 15 % of the records'
+A synthetic registry (hotich.demo.benchdata: the field's noise, 15 % of the records'
 people absent from the registry, registry values that really differ, same-year namesakes)
 is loaded into a SQLite database in a temporary folder through the registry loader. Every
 record is looked up (``lookup``, the interactive path with the shipped model); each record
@@ -61,9 +61,9 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
     from hotich.matching.batch import REPORT_FLOOR
-    from hotich.matching.benchdata import make_bench_data, synth_people
     from hotich.matching.features import PersonInput
     from hotich.registry.services import citizens_load
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "hotich.core",
+    # Before matching: its model_train command extends matching's with --benchmark.
+    "hotich.demo",
     "hotich.accounts",
     "hotich.audit",
     "hotich.places",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "hotich.keying",
     "hotich.exchange",
     "hotich.review",
+    "hotich.oversight",
 ]
 
 MIDDLEWARE = [

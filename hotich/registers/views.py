@@ -1,12 +1,11 @@
-"""Books and entries: lists and read-only pages (keying forms come with the keying issue)."""
+"""Books and entries: lists and read-only pages (keying them is hotich.keying's, exporting
+them hotich.exchange's)."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from hotich.accounts.scope import (
     books_for_user,
@@ -16,10 +15,7 @@ from hotich.accounts.scope import (
 )
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.matching.models import MatchResult
-from hotich.registers.exports import book_entries_workbook
 from hotich.registers.models import EntryStatus
-from hotich.registers.services import entry_status_set
 from hotich.registers.spec import REGISTER_TYPES
 
 PAGE_SIZE = 50
@@ -69,16 +65,7 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
         changes={"entries": [None, [e.pk for e in page.object_list]]},
     )
     counts = dict(book.entries.values_list("status").annotate(n=Count("id")).order_by())
-    outcomes = dict(
-        MatchResult.objects.filter(person__entry__book=book)
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     context = {
-        "outcomes": [
-            (o.label, outcomes[o.value]) for o in MatchResult.Outcome if o.value in outcomes
-        ],
         "book": book,
         "page": page,
         "blind": entries_blind_for(request.user, [e.pk for e in page.object_list]),
@@ -114,42 +101,3 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": entry.people.select_related("citizen"),
     }
     return render(request, "registers/entry_detail.html", context)
-
-
-@require_POST
-def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark a draft as keyed ("đã nhập xong"); refused outside the user's commune."""
-    entry = get_entry_for_user(request, pk, write=True)
-    if entry_status_set(
-        entry=entry,
-        user=request.user,
-        old=EntryStatus.DRAFT,
-        new=EntryStatus.KEYED,
-        request=request,
-    ):
-        messages.success(request, _("Đã chuyển trường hợp sang trạng thái “Đã nhập”."))
-    else:
-        messages.error(
-            request, _("Trường hợp không còn ở trạng thái “Đang nhập”, không chuyển được.")
-        )
-    return redirect("entry_detail", pk=entry.pk)
-
-
-@require_GET
-def book_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The book's entries as an Excel list (one row per entry, values as written); audited."""
-    book = get_book_for_user(request, pk)
-    content = book_entries_workbook(book=book)
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.EXPORT,
-        obj=book,
-        changes={"entries": [None, book.entries.count()]},
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="so-{book.register_type}-{book.year_from}-{book.pk}.xlsx"'
-    )
-    return response

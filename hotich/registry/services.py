@@ -1,4 +1,5 @@
-"""Writes to the population registry: bulk loads, the synthetic population, new personal IDs."""
+"""Writes to the population registry: bulk loads, new personal IDs (the synthetic population
+is written by hotich.demo.citizens.citizens_synthesise)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,9 @@ from hotich.matching.features import (
 )
 from hotich.places.models import AdministrativeUnit
 from hotich.registry import loading
-from hotich.registry.extracts import open_extract, rows_extract
+from hotich.registry.extracts import open_extract
 from hotich.registry.models import Citizen
 from hotich.registry.rows import DEFAULT_NATIONALITY, name_columns
-from hotich.registry.synth import synth_people
 
 ID_ATTEMPTS = 20  # 10⁶ serials per province, sex and year: collisions are rare but happen
 
@@ -57,42 +57,6 @@ def citizens_load(
         progress=progress,
         on_problem=on_problem,
     )
-
-
-def citizens_synthesise(
-    *,
-    count: int,
-    province_code: str,
-    seed: int = 2026,
-    progress: Callable[[int], None] | None = None,
-    workers: int | None = None,
-) -> int:
-    """Add about COUNT synthetic citizens in families born in PROVINCE_CODE; return how many.
-
-    Birthplaces are the province's pre-2025 communes, linked to the loaded administrative
-    units (run ``hotich places load`` first); personal IDs never reuse one in the registry.
-    Goes through the bulk loader, so every citizen has its blocking keys.
-    """
-    code = normalise_province_code(province_code)
-    if not AdministrativeUnit.objects.filter(
-        period=AdministrativeUnit.Period.PRE2025, province_code=code[-2:]
-    ).exists():
-        raise ValueError(
-            _("Chưa nạp đơn vị hành chính của tỉnh %(code)s (chạy: hotich places load).")
-            % {"code": code}
-        )
-    used = Citizen.objects.filter(personal_id__startswith=code).values_list(
-        "personal_id", flat=True
-    )
-    people = synth_people(
-        count=count, province_code=code, seed=seed, used_ids=used.iterator(), with_codes=True
-    )
-    report = loading.extract_load(
-        rows_extract(people, estimated_rows=count),
-        workers=workers,
-        progress=(lambda done, _total: progress(done)) if progress else None,
-    )
-    return report.inserted
 
 
 class PersonalIdIssueError(ValueError):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hotich.accounts.models import SECOND_FACTOR_ROLES, User
-from hotich.core.demo import DEMO_PASSWORD, demo_load
+from hotich.demo.load import DEMO_PASSWORD, demo_load
 
 
 def test_the_demo_accounts_get_a_demo_authenticator_and_can_log_in(client, db):

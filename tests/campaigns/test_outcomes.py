@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from hotich.campaigns import selectors
-from hotich.campaigns.generate import generate
 from hotich.campaigns.models import ProgressSnapshot
 from hotich.campaigns.services import local_today, snapshot_refresh
+from hotich.demo.province import generate
 from hotich.keying.models import TrackingCase
 
 

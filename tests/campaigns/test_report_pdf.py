@@ -9,7 +9,7 @@ from docx import Document
 from hotich.campaigns.models import WeeklyReport
 from hotich.campaigns.reports import fmt, report_docx, week_figures
 from hotich.campaigns.services import local_today, report_defaults, week_start_of
-from hotich.core.demo import demo_load
+from hotich.demo.load import demo_load
 from hotich.registers.models import Entry, RegisterBook
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

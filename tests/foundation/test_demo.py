@@ -1,7 +1,7 @@
 """The demo data: real units, books of every type, entries in several states, one user per role."""
 
 from hotich.accounts.models import Role, User
-from hotich.core.demo import demo_load
+from hotich.demo.load import demo_load
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import Entry, RegisterBook
 from hotich.registers.spec import REGISTER_TYPES

@@ -1,9 +1,9 @@
 """The loader's blocking keys and stored features are exactly the matching engine's."""
 
+from hotich.demo.population import synth_people
 from hotich.lib.legacy import from_unicode
 from hotich.matching.features import PersonInput, decode_features, match_columns, person_features
 from hotich.registry.rows import CONTRACT_COLUMNS, DB_COLUMNS, MATCH_COLUMNS, prepare_chunk
-from hotich.registry.synth import synth_people
 
 COLUMNS = [*CONTRACT_COLUMNS, "death_date"]
 

@@ -24,7 +24,6 @@ MISSING_INT = 999_999_999
 BOOK, ENTRY, UNIT = {"pk": "book"}, {"pk": "entry"}, {"pk": "unit"}
 TARGETS: dict[str, dict[str, object]] = {
     "book_detail": BOOK,
-    "book_export": BOOK,
     "book_reconcile": BOOK,
     "book_exports": BOOK,
     "book_export_start": BOOK,
@@ -40,7 +39,6 @@ TARGETS: dict[str, dict[str, object]] = {
     "book_scan_split": {"pk": "book", "source": "scansource"},
     "book_scan_page": {"pk": "book", "source": "scansource", "page": 1},
     "entry_detail": ENTRY,
-    "entry_submit": ENTRY,
     "entry_review": ENTRY,
     "entry_review_field": ENTRY,
     "entry_review_action": ENTRY,

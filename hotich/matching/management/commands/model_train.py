@@ -1,4 +1,9 @@
-"""hotich model train: estimate the matching model without labels and save a new version."""
+"""hotich model train: estimate the matching model without labels and save a new version.
+
+Training on a synthetic population (``--benchmark N``) is added by the demo app's command of
+the same name (hotich/demo/management/commands/model_train.py), which extends this one:
+matching does not import the synthetic data above it.
+"""
 
 import json
 from pathlib import Path
@@ -32,12 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--registry", type=Path, help="citizens.csv thay cho CSDL dân cư")
         parser.add_argument("--records", type=Path, help="records.csv thay cho các sổ đã nhập")
         parser.add_argument(
-            "--benchmark",
-            type=int,
-            metavar="N",
-            help="Huấn luyện trên dân số tổng hợp N người và bản ghi có nhiễu (mô hình mặc định).",
-        )
-        parser.add_argument(
             "--registry-sample",
             type=int,
             default=1_000_000,
@@ -50,34 +49,23 @@ class Command(BaseCommand):
             help="Ghi ra tệp này thay vì thêm phiên bản trong thư mục mô hình.",
         )
 
-    def handle(self, *args, registry, records, benchmark, registry_sample, seed, output, **options):
-        try:
-            if benchmark:
-                from hotich.matching.benchdata import make_bench_data, synth_people
+    def frames(self, *, registry, records, registry_sample, **options):
+        """Return the registry's and the records' feature frames, and where they came from."""
+        registry_frame = (
+            _frame(_checked(read_people(registry, kind="citizens")))
+            if registry
+            else _registry_from_db(registry_sample)
+        )
+        records_frame = (
+            _frame(_checked(read_people(records, kind="records")))
+            if records
+            else _records_from_db()
+        )
+        return registry_frame, records_frame, "files" if registry or records else "database"
 
-                people = synth_people(benchmark, seed=seed)
-                data = make_bench_data(people, records=max(benchmark // 10, 300), seed=seed)
-                registry_frame = features_frame(
-                    (person_features(PersonInput.from_row(p)) for p in data.registry),
-                    (p["personal_id"] for p in data.registry),
-                )
-                records_frame = features_frame(
-                    (person_features(PersonInput.from_row(r)) for r in data.records),
-                    (r["record_id"] for r in data.records),
-                )
-                source = f"benchmark {benchmark}"
-            else:
-                registry_frame = (
-                    _frame(_checked(read_people(registry, kind="citizens")))
-                    if registry
-                    else _registry_from_db(registry_sample)
-                )
-                records_frame = (
-                    _frame(_checked(read_people(records, kind="records")))
-                    if records
-                    else _records_from_db()
-                )
-                source = "files" if registry or records else "database"
+    def handle(self, *args, seed, output, **options):
+        try:
+            registry_frame, records_frame, source = self.frames(seed=seed, **options)
             model = train(records_frame, registry_frame, TrainingOptions(seed=seed))
         except (TrainingError, ContractError) as exc:
             raise CommandError(str(exc)) from exc

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hotich.accounts.scope import require_audit_reader
 from hotich.audit.models import AuditEvent
-from hotich.audit.selectors import audit_events_filtered
 from hotich.audit.services import audit_record
-from hotich.audit.tasks import audit_export
 from hotich.jobs.services import job_enqueue
+from hotich.oversight.selectors import audit_events_filtered
+from hotich.oversight.tasks import audit_export
 
 FILTERS = ("user", "commune", "entry", "citizen", "action", "date_from", "date_to")
 

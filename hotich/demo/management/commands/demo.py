@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from hotich.core.demo import DEMO_PASSWORD, demo_load
+from hotich.demo.load import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

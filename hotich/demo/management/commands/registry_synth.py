@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from hotich.demo.citizens import citizens_synthesise
+from hotich.demo.population import population_write, synth_people
 from hotich.lib.idnumbers import InvalidPersonalId, normalise_province_code
-from hotich.registry.services import citizens_synthesise
-from hotich.registry.synth import population_write, synth_people
 
 
 class Command(BaseCommand):

@@ -217,8 +217,8 @@ def synth_people(
     count: int, *, province_code: str = "38", seed: int = 2026
 ) -> list[dict[str, str]]:
     """Return about ``count`` synthetic people (families) as contract dicts, without Django."""
+    from hotich.demo.population import PopulationSynth
     from hotich.lib.places import iter_units
-    from hotich.registry.synth import PopulationSynth
 
     units = [
         u

@@ -15,9 +15,10 @@ from django.db.models import Count
 from hotich.accounts.models import Role, User
 from hotich.accounts.second_factor import DEMO_DEVICE_NAME, totp_device_install
 from hotich.accounts.services import user_create
-from hotich.campaigns.demo import campaign_demo_load
 from hotich.campaigns.services import snapshot_refresh
-from hotich.keying.demo import reconcile_demo_load
+from hotich.demo.campaigns import campaign_demo_load
+from hotich.demo.citizens import citizens_synthesise
+from hotich.demo.reconciliation import reconcile_demo_load
 from hotich.lib.dates import PartialDate, date_to_words
 from hotich.places.models import AdministrativeUnit
 from hotich.places.services import units_load
@@ -25,7 +26,6 @@ from hotich.registers.models import EntryStatus, RegisterBook
 from hotich.registers.services import entry_create
 from hotich.registers.spec import REGISTER_TYPES, FieldType, PersonRole
 from hotich.registry.models import Citizen
-from hotich.registry.services import citizens_synthesise
 
 DEMO_PASSWORD = "hotich-demo-2026"  # noqa: S105 - printed for the demo, documented as such
 # The demo's supervisor, inspector and administrator need a second factor: one published

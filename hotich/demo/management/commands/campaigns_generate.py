@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotich.campaigns.generate import generate
+from hotich.demo.province import generate
 
 
 class Command(BaseCommand):

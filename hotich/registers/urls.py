@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hotich.registers import views
+
+urlpatterns = [
+    path("so/", views.book_list, name="book_list"),
+    path("so/<int:pk>/", views.book_detail, name="book_detail"),
+    path("truong-hop/<int:pk>/", views.entry_detail, name="entry_detail"),
+]
