@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from hotich.accounts.models import User
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.campaigns.models import Campaign
 from hotich.keying.models import (
     DoubleKeyingPolicy,
     EntryDraft,
@@ -844,10 +843,13 @@ def policy_set(
     sample_percent: int,
     commune: Any = None,
     book: RegisterBook | None = None,
-    campaign: Campaign | None = None,
+    campaign: Any = None,
     request: Any = None,
 ) -> DoubleKeyingPolicy:
     """Set the double-keying policy of one BOOK, one COMMUNE, or one CAMPAIGN (exactly one).
+
+    CAMPAIGN is a ``campaigns.Campaign``: campaigns (above keying) passes its own, keying does
+    not import it.
 
     A book's policy is kept with the book's commune. Return the policy.
     """
