@@ -219,3 +219,15 @@ def test_the_banner_in_a_browser_says_the_worker_is_down(personas, login, entry,
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "worker-banner.png"))
         browser.close()
+
+
+def test_the_audit_export_keeps_the_queue_path_it_had_before_leaving_the_audit_app():
+    # Exports queued before the upgrade, and resumed ones, are found by the stored path.
+    from django.utils.module_loading import import_string
+
+    from hotich.jobs.workers import RESUMABLE_TASKS
+    from hotich.oversight.tasks import audit_export
+
+    assert audit_export.module_path == "hotich.audit.tasks.audit_export"
+    assert audit_export.module_path in RESUMABLE_TASKS
+    assert import_string("hotich.audit.tasks.audit_export") is audit_export

@@ -45,8 +45,9 @@ def test_a_national_administrator_reads_every_event(two_provinces, personas, log
 
 
 def test_the_audit_export_is_scoped_like_the_search(two_provinces, personas, settings, tmp_path):
-    from hotich.oversight.tasks import audit_export
     from openpyxl import load_workbook
+
+    from hotich.oversight.tasks import audit_export
 
     settings.MEDIA_ROOT = tmp_path
     result = audit_export.call(filters={}, user_id=personas["inspector"].pk)

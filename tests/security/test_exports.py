@@ -147,9 +147,8 @@ def test_the_tracking_list_export_has_no_formula(hostile_entries, units, persona
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_login_with_a_formula_user_name_does_not_poison_the_audit_export(client, personas):
-    from hotich.oversight.tasks import audit_export
-
     from hotich.jobs.services import exports_dir
+    from hotich.oversight.tasks import audit_export
 
     response = client.post(reverse("login"), {"username": HYPERLINK, "password": "sai"})
     assert response.status_code == 200
