@@ -1,8 +1,10 @@
 from django.urls import path
 
-from hotich.accounts import views
+from hotich.accounts import login, views
 
 urlpatterns = [
+    path("dang-nhap/", login.AuditedLoginView.as_view(), name="login"),
+    path("dang-xuat/", login.logout_view, name="logout"),
     path("xac-thuc/", views.second_factor, name="second_factor"),
     path("xac-thuc/dang-ky/", views.second_factor_enrol, name="second_factor_enrol"),
     path("doi-mat-khau/", views.password_change, name="password_change"),

@@ -5,6 +5,4 @@ from hotich.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("dang-nhap/", views.AuditedLoginView.as_view(), name="login"),
-    path("dang-xuat/", views.logout_view, name="logout"),
 ]
