@@ -152,3 +152,12 @@ def test_shipped_default_model_loads():
     model = load_model_file(DEFAULT_MODEL)
     assert 0 < model.parameters.lam < 1e-3
     assert model.parameters.tf["giv_n"]["anh"] > model.parameters.tf["giv_n"]["khuê"]
+
+
+def test_model_train_on_a_synthetic_population_writes_the_model_file(tmp_path, settings):
+    # --benchmark comes from the demo app's command, which extends matching's.
+    settings.HOTICH_MODELS_DIR = tmp_path / "models"
+    call_command("model_train", benchmark=3_000, seed=5, output=tmp_path / "model.json")
+    data = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    assert data["meta"]["source"] == "benchmark 3000"
+    assert versions(settings.HOTICH_MODELS_DIR) == []
