@@ -38,7 +38,7 @@ RESUMABLE_TASKS = frozenset(
     {
         "hotich.exchange.tasks.import_run_task",
         "hotich.matching.tasks.book_reconcile_task",
-        "hotich.audit.tasks.audit_export",
+        "hotich.oversight.tasks.audit_export",
     }
 )
 WORKER_LOST = "hotich.jobs.workers.WorkerLost"

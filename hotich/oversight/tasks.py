@@ -1,14 +1,10 @@
 """Background tasks of the audit log's reading pages: the Excel export.
 
-The queue stores a task by its import path, and this export was queued as
-``hotich.audit.tasks.audit_export`` before the reading pages left the audit app. That name
-stays (:data:`TASK_MODULE`): exports queued before an upgrade still run, a worker resumes an
-orphaned one (``hotich.jobs.workers.RESUMABLE_TASKS``), and the audit app below does not
-import this one above it. :class:`hotich.oversight.apps.OversightConfig` imports this module
-at start so the old path resolves in every process.
+Exports queued as ``hotich.audit.tasks.audit_export``, before the reading pages left the
+audit app, are moved to this path by the migration ``oversight 0001`` (see
+:mod:`hotich.jobs.renames`).
 """
 
-import sys
 import uuid
 from typing import Any
 
@@ -33,10 +29,7 @@ COLUMNS = (
 )
 
 
-#: The module name the queue knows the tasks of this module by.
-TASK_MODULE = "hotich.audit.tasks"
-
-
+@task(queue_name="default")
 def audit_export(*, filters: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Write the audit events USER_ID may read that match FILTERS to an Excel file; return
     its name and row count."""
@@ -73,8 +66,3 @@ def audit_export(*, filters: dict[str, Any], user_id: int) -> dict[str, Any]:
     name = f"nhat-ky-{uuid.uuid4().hex[:12]}.xlsx"
     workbook.save(exports_dir() / name)
     return {"file": name, "rows": rows, "summary": f"{rows} dòng"}
-
-
-audit_export.__module__ = TASK_MODULE
-audit_export = task(queue_name="default")(audit_export)  # type: ignore[assignment]
-sys.modules.setdefault(TASK_MODULE, sys.modules[__name__])

@@ -91,7 +91,7 @@ def test_an_orphaned_task_that_may_not_run_again_is_failed_with_a_vietnamese_mes
 
     _dead_worker("killed")
     # Out of attempts: it killed its worker every time, it is not started a fourth time.
-    task = _running_task("killed", "hotich.audit.tasks.audit_export", MAX_ATTEMPTS)
+    task = _running_task("killed", "hotich.oversight.tasks.audit_export", MAX_ATTEMPTS)
     other = _running_task("killed", "hotich.jobs.services.not_a_resumable_task")
     assert other.task_path not in RESUMABLE_TASKS
     Job.objects.create(id=task.pk, user=personas["inspector"], label="Xuất nhật ký")
@@ -221,13 +221,25 @@ def test_the_banner_in_a_browser_says_the_worker_is_down(personas, login, entry,
         browser.close()
 
 
-def test_the_audit_export_keeps_the_queue_path_it_had_before_leaving_the_audit_app():
-    # Exports queued before the upgrade, and resumed ones, are found by the stored path.
-    from django.utils.module_loading import import_string
+def test_a_moved_task_keeps_the_jobs_queued_under_its_old_path(db):
+    # An export queued before the upgrade (under the audit app's old path) still runs, and
+    # a finished one still shows its result: the migration moves their stored path.
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django_tasks_db.models import DBTaskResult
 
     from hotich.jobs.workers import RESUMABLE_TASKS
     from hotich.oversight.tasks import audit_export
 
-    assert audit_export.module_path == "hotich.audit.tasks.audit_export"
+    assert audit_export.module_path == "hotich.oversight.tasks.audit_export"
     assert audit_export.module_path in RESUMABLE_TASKS
-    assert import_string("hotich.audit.tasks.audit_export") is audit_export
+    target = ("oversight", "0001_audit_export_task_moved")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("oversight", None)])
+    queued = _running_task("alive", "hotich.audit.tasks.audit_export")
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    queued.refresh_from_db()
+    assert queued.task_path == audit_export.module_path
+    assert queued.task.func is audit_export.func
+    assert DBTaskResult.objects.filter(task_path__startswith="hotich.audit.").count() == 0
