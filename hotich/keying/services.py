@@ -33,14 +33,14 @@ from hotich.keying.models import (
 )
 from hotich.keying.values import entry_number, page_number, typed_values
 from hotich.lib.dates import DateParseError, parse_partial_date
-from hotich.matching.decide import (
+from hotich.matching.engine.decide import (
     BASIC_FIELDS,
     OUTCOME_LABELS,
     Candidate,
     Decision,
     differing_fields,
 )
-from hotich.matching.features import PersonInput, person_features
+from hotich.matching.engine.features import PersonInput, person_features
 from hotich.matching.models import MatchResult
 from hotich.matching.services import (
     SKIPPED_ROLES,

@@ -26,7 +26,7 @@ from hotich.keying import services
 from hotich.keying.models import TrackingCase
 from hotich.keying.selectors import cases_for_user
 from hotich.lib.sheets import sheet_row
-from hotich.matching.decide import BASIC_FIELDS
+from hotich.matching.engine.decide import BASIC_FIELDS
 from hotich.registers.spec import REGISTER_TYPES
 
 CLOSERS = frozenset({Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.ADMINISTRATOR})

@@ -19,9 +19,9 @@ from django.db.models import Q
 
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.matching.batch import REPORT_FLOOR, Backend, features_frame, reconcile
-from hotich.matching.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.features import (
+from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
+from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.features import (
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
     PersonInput,
@@ -30,8 +30,8 @@ from hotich.matching.features import (
     person_compared,
     person_features,
 )
-from hotich.matching.model import MatchModel, Score, as_vector, probability_from_weight
-from hotich.matching.modelfile import active_model_path, load_model_file
+from hotich.matching.engine.model import MatchModel, Score, as_vector, probability_from_weight
+from hotich.matching.engine.modelfile import active_model_path, load_model_file
 from hotich.matching.models import MatchResult
 from hotich.registers.services import PARENT_ROLES
 from hotich.registry.models import Citizen

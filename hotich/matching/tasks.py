@@ -6,7 +6,7 @@ from django.tasks import task
 
 from hotich.accounts.models import User
 from hotich.keying.services import book_reconcile_apply
-from hotich.matching.decide import OUTCOME_LABELS
+from hotich.matching.engine.decide import OUTCOME_LABELS
 from hotich.registers.models import RegisterBook
 
 

@@ -10,8 +10,8 @@ from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.jobs.services import job_enqueue
-from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
-from hotich.matching.features import PERSON_COLUMNS, PersonInput
+from hotich.matching.engine.decide import BASIC_FIELDS, OUTCOME_LABELS
+from hotich.matching.engine.features import PERSON_COLUMNS, PersonInput
 from hotich.matching.services import lookup
 from hotich.matching.tasks import book_reconcile_task
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from hotich.keying.models import EntryWork
 from hotich.keying.services import pending_ids_issue
-from hotich.matching.decide import Decision
-from hotich.matching.features import PersonInput
+from hotich.matching.engine.decide import Decision
+from hotich.matching.engine.features import PersonInput
 from hotich.matching.models import MatchResult
 from hotich.matching.services import (
     lookup,

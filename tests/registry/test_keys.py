@@ -1,7 +1,12 @@
 """The loader's blocking keys and stored features are exactly the matching engine's."""
 
 from hotich.lib.legacy import from_unicode
-from hotich.matching.features import PersonInput, decode_features, match_columns, person_features
+from hotich.matching.engine.features import (
+    PersonInput,
+    decode_features,
+    match_columns,
+    person_features,
+)
 from hotich.registry.rows import CONTRACT_COLUMNS, DB_COLUMNS, MATCH_COLUMNS, prepare_chunk
 from hotich.registry.synth import synth_people
 
