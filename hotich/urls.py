@@ -3,7 +3,6 @@ from django.urls import include, path
 from hotich.audit import views as audit_views
 from hotich.core import views as core_views
 from hotich.jobs import views as job_views
-from hotich.keying import tracking as tracking_views
 from hotich.keying import views as keying_views
 from hotich.matching import views as matching_views
 from hotich.registers import views as register_views
@@ -21,7 +20,6 @@ urlpatterns = [
     path("so/<int:pk>/xuat.xlsx", register_views.book_export, name="book_export"),
     path("truong-hop/<int:pk>/", register_views.entry_detail, name="entry_detail"),
     path("truong-hop/<int:pk>/nhap-xong/", register_views.entry_submit, name="entry_submit"),
-    path("so/<int:pk>/doi-chieu/", matching_views.book_reconcile_start, name="book_reconcile"),
     path("tra-cuu/", matching_views.registry_lookup, name="registry_lookup"),
     path("cong-dan/<str:personal_id>/", registry_views.citizen_detail, name="citizen_detail"),
     path("nhat-ky/", audit_views.audit_search, name="audit_search"),
@@ -29,7 +27,7 @@ urlpatterns = [
     path("tac-vu/", job_views.job_list, name="job_list"),
     path("tac-vu/<uuid:pk>/tai-ve/", job_views.job_download, name="job_download"),
     path("", include("hotich.campaigns.urls")),
-    # Keying (issue 5): work queue, entry forms, double keying, tracking list.
+    # Keying (issue 5): work queue, entry forms, double keying.
     path("nhap/", keying_views.work_queue, name="keying_queue"),
     path("nhap/so/<int:pk>/", keying_views.book_queue, name="keying_book"),
     path("nhap/so/<int:pk>/moi/", keying_views.entry_new, name="keying_new"),
@@ -42,11 +40,8 @@ urlpatterns = [
     ),
     path("nhap/truong-hop/<int:pk>/phan-xu/", keying_views.arbitrate, name="keying_arbitrate"),
     path("nhap/chat-luong/", keying_views.quality, name="keying_quality"),
-    path("theo-doi/", tracking_views.case_list, name="tracking_list"),
-    path("theo-doi/xuat.xlsx", tracking_views.case_export, name="tracking_export"),
-    path("theo-doi/<int:pk>/", tracking_views.case_detail, name="tracking_case"),
-    path("theo-doi/<int:pk>/giao/", tracking_views.case_assign, name="tracking_assign"),
-    path("theo-doi/<int:pk>/dong/", tracking_views.case_close, name="tracking_close"),
+    # Reconciliation: a book's batch reconciliation, the tracking list.
+    path("", include("hotich.reconciliation.urls")),
     path("", include("hotich.exchange.urls")),
     path("", include("hotich.review.urls")),
 ]

@@ -16,7 +16,7 @@ from hotich.accounts.scope import (
 )
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.matching.models import MatchResult
+from hotich.reconciliation.models import MatchResult
 from hotich.registers.exports import book_entries_workbook
 from hotich.registers.models import EntryStatus
 from hotich.registers.services import entry_status_set

@@ -1,4 +1,5 @@
-"""Danh sách theo dõi riêng: the page per commune, a case, assign, close, Excel export."""
+"""Pages of the reconciliation: the Danh sách theo dõi riêng (the page per commune, a case,
+assign, close, Excel export) and starting a book's reconciliation."""
 
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.accounts.scope import get_case_for_user, require_role
+from hotich.accounts.scope import get_book_for_user, get_case_for_user, require_role
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.keying import services
-from hotich.keying.models import TrackingCase
-from hotich.keying.selectors import cases_for_user
+from hotich.jobs.services import job_enqueue
 from hotich.lib.sheets import sheet_row
 from hotich.matching.engine.decide import BASIC_FIELDS
+from hotich.reconciliation import services
+from hotich.reconciliation.models import TrackingCase
+from hotich.reconciliation.selectors import cases_for_user
+from hotich.reconciliation.tasks import book_reconcile_task
 from hotich.registers.spec import REGISTER_TYPES
 
 CLOSERS = frozenset({Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.ADMINISTRATOR})
@@ -109,7 +113,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "books": {c.entry.book for c in cases},
         "query": request.GET.urlencode(),
     }
-    template = "keying/_case_rows.html" if request.htmx else "keying/case_list.html"
+    template = "reconciliation/_case_rows.html" if request.htmx else "reconciliation/case_list.html"
     return render(request, template, context)
 
 
@@ -127,7 +131,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_close": request.user.role in CLOSERS and request.user.can_write,
         "can_assign": request.user.role in ASSIGNERS and request.user.can_write,
     }
-    return render(request, "keying/case_detail.html", context)
+    return render(request, "reconciliation/case_detail.html", context)
 
 
 @require_POST
@@ -141,7 +145,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if assignee_id and assignee is None:
         messages.error(request, _("Chỉ giao được cho cán bộ của xã."))
     elif services.tracking_case_assign(
-        case=case, assignee=assignee, user=request.user, request=request
+        case=case, assignee=assignee, user=request.user, actor=Actor.of(request)
     ):
         messages.success(request, _("Đã giao trường hợp cho %(who)s.") % {"who": assignee or "—"})
     else:
@@ -168,7 +172,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             procedure=procedure,
             note=request.POST.get("note", ""),
             user=request.user,
-            request=request,
+            actor=Actor.of(request),
         )
     except ValueError as exc:
         messages.error(request, str(exc))
@@ -302,3 +306,18 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="danh-sach-theo-doi-rieng.xlsx"'
     return response
+
+
+@require_POST
+def book_reconcile_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the batch reconciliation of every person in the book."""
+    book = get_book_for_user(request, pk, write=True)
+    job_enqueue(
+        task=book_reconcile_task,
+        user=request.user,
+        label=f"Đối chiếu với CSDL dân cư: {book}",
+        book_id=book.pk,
+        user_id=request.user.pk,
+    )
+    messages.success(request, "Đã đưa vào hàng đợi đối chiếu. Kết quả có ở trang Tác vụ nền.")
+    return redirect("job_list")
