@@ -1,7 +1,8 @@
 """Writes of the keying workflow: drafts, saving an entry with its lookup outcomes, setting
-entries aside, double keying and arbitration, and the tracking list.
+entries aside, double keying and arbitration, and the double-keying policy.
 
-Views call these; nobody else writes keying state. Entry values go through
+The outcomes themselves (recording them, tracking cases, new personal IDs) are applied by
+:mod:`hotich.reconciliation.services`. Views call these; nobody else writes keying state. Entry values go through
 :func:`hotich.registers.services.entry_create` / ``entry_update`` (optimistic locking).
 """
 

@@ -1,4 +1,5 @@
-"""The matching engine inside the application: active model, lookup, book reconciliation.
+"""The matching engine inside the application: active model, lookup, batch scoring of people
+against the registry (recording the outcomes is hotich.reconciliation's).
 
 Candidates always come from the registry's indexed blocking-key columns (bk1…bk6): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
