@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd  # noqa: E402
 
-from hotich.matching.batch import features_frame, reconcile, scored_pairs  # noqa: E402
-from hotich.matching.features import PersonInput, person_features  # noqa: E402
-from hotich.matching.train import train  # noqa: E402
+from hotich.matching.engine.batch import features_frame, reconcile, scored_pairs  # noqa: E402
+from hotich.matching.engine.features import PersonInput, person_features  # noqa: E402
+from hotich.matching.engine.train import train  # noqa: E402
 
 _DOB = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 

@@ -82,7 +82,7 @@ def child(size: int, lookups: int, folder: Path) -> None:
 
     from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
-    from hotich.matching.features import PersonInput, person_features
+    from hotich.matching.engine.features import PersonInput, person_features
     from hotich.registry.models import Citizen
 
     call_command("migrate", verbosity=0)
@@ -156,7 +156,7 @@ def child_existing(lookups: int) -> None:
 
     from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
-    from hotich.matching.features import PersonInput, person_features
+    from hotich.matching.engine.features import PersonInput, person_features
     from hotich.registry.models import Citizen
 
     low, high = (

@@ -6,7 +6,7 @@ Run: .venv/bin/python bench/bench_matching.py            (100,000 registry / 10,
 
 A synthetic population (hotich.demo.benchdata.synth_people) gives the registry; book
 records are drawn from it with the field's noise and the truth (make_bench_data). A model is
-trained without labels on records + registry, then the batch path (hotich.matching.batch
+trained without labels on records + registry, then the batch path (hotich.matching.engine.batch
 .reconcile, Splink on DuckDB) decides every record. Prints:
 
 - precision and recall of the attached personal IDs, the wrong-person rate (records given
@@ -38,15 +38,15 @@ import pandas as pd  # noqa: E402
 
 from hotich.demo.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.lib.text import comparison_key  # noqa: E402
-from hotich.matching.batch import (  # noqa: E402
+from hotich.matching.engine.batch import (  # noqa: E402
     feature_rows,
     features_frame,
     reconcile,
     scored_pairs,
 )
-from hotich.matching.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
-from hotich.matching.features import PersonInput, person_features  # noqa: E402
-from hotich.matching.train import train  # noqa: E402
+from hotich.matching.engine.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
+from hotich.matching.engine.features import PersonInput, person_features  # noqa: E402
+from hotich.matching.engine.train import train  # noqa: E402
 
 DEFAULT_REGISTRY = 100_000
 DEFAULT_RECORDS = 10_000

@@ -63,8 +63,8 @@ def main() -> None:
 
     from hotich.demo.benchdata import make_bench_data, synth_people
     from hotich.matching import services
-    from hotich.matching.batch import REPORT_FLOOR
-    from hotich.matching.features import PersonInput
+    from hotich.matching.engine.batch import REPORT_FLOOR
+    from hotich.matching.engine.features import PersonInput
     from hotich.registry.services import citizens_load
 
     call_command("migrate", verbosity=0)

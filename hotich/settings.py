@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hotich.registry",
     "hotich.jobs",
     "hotich.matching",
+    "hotich.reconciliation",
     "hotich.campaigns",
     "hotich.keying",
     "hotich.exchange",

@@ -204,7 +204,7 @@ def require_role(
 
 def get_case_for_user(request: HttpRequest, pk: int, *, write: bool = False):  # noqa: ANN201
     """Return tracking case PK (Danh sách theo dõi riêng) under the rules of its book."""
-    from hotich.keying.selectors import cases_for_user
+    from hotich.reconciliation.selectors import cases_for_user
 
     case = cases_for_user(request.user).filter(pk=pk).first()
     if case is None:

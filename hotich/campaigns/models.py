@@ -208,13 +208,13 @@ class ProgressSnapshot(models.Model):
     exported = models.PositiveIntegerField(default=0)
     scanned = models.PositiveIntegerField(default=0)
     with_personal_id = models.PositiveIntegerField(default=0)
-    # Reconciliation outcomes, counted per person of the entries (hotich.matching.MatchResult):
+    # Reconciliation outcomes, counted per person of the entries (hotich.reconciliation.MatchResult):
     # an outcome belongs to a person, and a birth entry names the child and both parents.
     match = models.PositiveIntegerField(default=0)
     discrepancy = models.PositiveIntegerField(default=0)
     not_found = models.PositiveIntegerField(default=0)
     review = models.PositiveIntegerField(default=0)
-    # Open cases of the tracking list (hotich.keying.TrackingCase) by age on the snapshot day.
+    # Open cases of the tracking list (hotich.reconciliation.TrackingCase) by age on the snapshot day.
     backlog_lt7 = models.PositiveIntegerField(default=0)
     backlog_7_30 = models.PositiveIntegerField(default=0)
     backlog_30_90 = models.PositiveIntegerField(default=0)

@@ -20,9 +20,8 @@ from hotich.campaigns.models import (
     ProgressSnapshot,
 )
 from hotich.campaigns.tables import Column, Table
-from hotich.keying.models import TrackingCase
-from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit
+from hotich.reconciliation.models import MatchResult, TrackingCase
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.spec import REGISTER_TYPES
 

@@ -34,9 +34,8 @@ from hotich.campaigns.models import (
     TeamMember,
     WeeklyReport,
 )
-from hotich.keying.models import TrackingCase
-from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit
+from hotich.reconciliation.models import MatchResult, TrackingCase
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 from hotich.registers.spec import REGISTER_TYPES
 

@@ -93,7 +93,7 @@ def demo_load(*, province_code: str, citizens: int = 100_000, progress: Any = No
     planner = next(u for u in users if u.role == Role.SUPERVISOR)
     campaign_demo_load(communes=communes, province=province, planner=planner)
     # Batch reconciliation of a few books and the tracking cases of their discrepancies
-    # (hotich.matching, hotich.keying), then the figures again so the dashboards show them.
+    # (hotich.reconciliation), then the figures again so the dashboards show them.
     if reconcile_demo_load(communes=communes):
         snapshot_refresh(communes=communes)
     return DemoResult(

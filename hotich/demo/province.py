@@ -17,10 +17,9 @@ from django.utils import timezone
 from hotich.accounts.models import Role, User
 from hotich.campaigns.models import Campaign, CampaignTarget, Team, TeamMember
 from hotich.campaigns.services import campaign_create, local_today, local_tz, snapshot_refresh
-from hotich.keying.models import TrackingCase
-from hotich.matching.models import MatchResult
 from hotich.places.models import AdministrativeUnit as Unit
 from hotich.places.services import units_load
+from hotich.reconciliation.models import MatchResult, TrackingCase
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 
 GENERATED = "Đợt cao điểm (dữ liệu sinh để đo hiệu năng)"

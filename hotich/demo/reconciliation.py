@@ -2,7 +2,7 @@
 
 Runs the batch path of the matching engine (``book_reconcile``) on the birth, marriage and
 death books of the first two demo communes, then opens a tracking case for each discrepancy
-with the keying service, as an officer acting on the results would. Idempotent: nothing
+with the reconciliation service, as an officer acting on the results would. Idempotent: nothing
 happens once those books have results.
 """
 
@@ -12,11 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from hotich.accounts.models import Role, User
-from hotich.keying.models import TrackingCase
-from hotich.keying.services import tracking_case_close, tracking_case_open
-from hotich.matching.models import MatchResult
-from hotich.matching.services import book_reconcile, entry_person_input
+from hotich.audit.actor import Actor
+from hotich.matching.services import entry_person_input
 from hotich.places.models import AdministrativeUnit
+from hotich.reconciliation.models import MatchResult, TrackingCase
+from hotich.reconciliation.services import (
+    book_reconcile,
+    tracking_case_close,
+    tracking_case_open,
+)
 from hotich.registers.models import RegisterBook
 
 #: Register types whose first usable book is reconciled in each of the first two communes.
@@ -73,6 +77,7 @@ def reconcile_demo_load(*, communes: list[AdministrativeUnit]) -> int:
                 citizen=result.citizen,
                 fields=tuple(result.fields),
                 user=officer,
+                actor=Actor.system(officer),
             )
             # The demo's entries were keyed over the last three weeks: a case dates from the
             # day after its entry, so the backlog has an age.
@@ -86,6 +91,7 @@ def reconcile_demo_load(*, communes: list[AdministrativeUnit]) -> int:
                     "quốc gia về dân cư tại Công an xã.",
                     note="Đã đối chiếu bản chính giấy khai sinh.",
                     user=officer,
+                    actor=Actor.system(officer),
                 )
             opened += 1
     return opened

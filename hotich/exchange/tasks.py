@@ -32,7 +32,7 @@ def import_run_task(*, run_id: int) -> dict[str, Any]:
 
 def reconcile_imported(outcome: Any, *, user: Any) -> int:
     """Reconcile the books an import changed; return how many entries became reconciled."""
-    from hotich.keying.services import book_reconcile_apply
+    from hotich.reconciliation.services import book_reconcile_apply
     from hotich.registers.models import RegisterBook
 
     moved = 0

@@ -37,7 +37,7 @@ MAX_ATTEMPTS = 3
 RESUMABLE_TASKS = frozenset(
     {
         "hotich.exchange.tasks.import_run_task",
-        "hotich.matching.tasks.book_reconcile_task",
+        "hotich.reconciliation.tasks.book_reconcile_task",
         "hotich.oversight.tasks.audit_export",
     }
 )

@@ -1,8 +1,9 @@
-"""Keying the books: drafts, the work queue, double keying and the tracking list.
+"""Keying the books: drafts, the work queue and double keying.
 
 The entry itself (values as written) lives in :mod:`hotich.registers`; what this app adds is
-the work around it: who keyed it, whether it needs a second keying, what the officer decided
-for the registry lookup, and the cases of the *Danh sách theo dõi riêng*.
+the work around it: who keyed it and whether it needs a second keying. What the officer
+decided for the registry lookup and the cases of the *Danh sách theo dõi riêng* are
+:mod:`hotich.reconciliation`'s.
 """
 
 from django.conf import settings
@@ -196,83 +197,3 @@ class KeyingDifference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.field}"
-
-
-class TrackingCase(models.Model):
-    """Trường hợp trong Danh sách theo dõi riêng: the book and the registry disagree.
-
-    ``fields`` lists ``{"field", "label", "book", "registry"}`` for each differing basic
-    field. The justice officer and the commune police verify which is right and record it.
-    """
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Đang theo dõi")
-        CLOSED = "closed", _("Đã xử lý")
-
-    class Result(models.TextChoices):
-        BOOK_RIGHT = "book_right", _("Sổ hộ tịch đúng")
-        REGISTRY_RIGHT = "registry_right", _("CSDL dân cư đúng")
-        BOTH_WRONG = "both_wrong", _("Cả hai cần điều chỉnh")
-
-    entry = models.ForeignKey(
-        "registers.Entry", on_delete=models.CASCADE, related_name="tracking_cases"
-    )
-    # The entry's people are rebuilt on every save, so the case is keyed by role; ``person``
-    # points at the current row and is emptied (not deleted) when the row is rebuilt.
-    role = models.CharField(_("vai trò"), max_length=20)
-    person = models.ForeignKey(
-        "registers.EntryPerson",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tracking_cases",
-    )
-    full_name = models.CharField(_("họ tên như trong sổ"), max_length=200, blank=True)
-    commune = models.ForeignKey(
-        "places.AdministrativeUnit", on_delete=models.PROTECT, related_name="+"
-    )
-    citizen = models.ForeignKey(
-        "registry.Citizen", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    personal_id = models.CharField(_("số định danh"), max_length=12, blank=True)
-    fields = models.JSONField(_("trường khác nhau"), default=list)
-    status = models.CharField(
-        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.OPEN
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người xử lý"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    result = models.CharField(
-        _("kết quả xác minh"), max_length=16, choices=Result.choices, blank=True
-    )
-    procedure = models.TextField(_("thủ tục hướng dẫn công dân"), blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
-    opened_at = models.DateTimeField(_("ngày mở"), auto_now_add=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    closed_at = models.DateTimeField(_("ngày đóng"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("trường hợp theo dõi riêng")
-        verbose_name_plural = _("danh sách theo dõi riêng")
-        ordering = ["opened_at", "id"]
-        indexes = [models.Index(fields=["commune", "status"])]
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "role"], name="one_case_per_person")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.entry} – {self.full_name}"
-
-    @property
-    def field_keys(self) -> list[str]:
-        return [f["field"] for f in self.fields]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hotich.accounts.models import User
 from hotich.accounts.scope import book_scope, books_for_user
-from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying, TrackingCase
+from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying
 from hotich.lib.text import comparison_key, fold, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
 from hotich.registers.spec import REGISTER_TYPES
@@ -29,13 +29,6 @@ def entry_created_with(token: uuid.UUID) -> Entry | None:
     """
     work = EntryWork.objects.filter(creation_token=token).select_related("entry__book").first()
     return work.entry if work is not None else None
-
-
-def cases_for_user(user: User) -> QuerySet[TrackingCase]:
-    """Return the tracking cases of the books USER may see."""
-    return TrackingCase.objects.filter(book_scope(user, "entry__book__")).select_related(
-        "entry__book__commune", "person", "assignee", "closed_by", "commune"
-    )
 
 
 def books_in_work_order(user: User) -> list[RegisterBook]:

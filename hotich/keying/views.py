@@ -31,6 +31,7 @@ from hotich.keying.forms import (
 )
 from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork, SecondKeying
 from hotich.keying.values import entry_problems, typed_values
+from hotich.reconciliation.services import side_by_side
 from hotich.registers.models import Entry, FieldMark, RegisterBook
 from hotich.registers.services import EntryConflict
 
@@ -80,7 +81,7 @@ def _lookups(
             {
                 "lookup": found,
                 "choice": kept_choice(data, found.role, found.proposal, options),
-                "side_by_side": services.side_by_side(found.person, top) if top else [],
+                "side_by_side": side_by_side(found.person, top) if top else [],
                 "top": top,
             }
         )

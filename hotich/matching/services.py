@@ -1,4 +1,5 @@
-"""The matching engine inside the application: active model, lookup, book reconciliation.
+"""The matching engine inside the application: active model, lookup, batch scoring of people
+against the registry (recording the outcomes is hotich.reconciliation's).
 
 Candidates always come from the registry's indexed blocking-key columns (bk1…bk6): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
@@ -14,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
-from hotich.matching.batch import REPORT_FLOOR, Backend, features_frame, reconcile
-from hotich.matching.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.features import (
+from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
+from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.features import (
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
     PersonInput,
@@ -30,9 +29,8 @@ from hotich.matching.features import (
     person_compared,
     person_features,
 )
-from hotich.matching.model import MatchModel, Score, as_vector, probability_from_weight
-from hotich.matching.modelfile import active_model_path, load_model_file
-from hotich.matching.models import MatchResult
+from hotich.matching.engine.model import MatchModel, Score, as_vector, probability_from_weight
+from hotich.matching.engine.modelfile import active_model_path, load_model_file
 from hotich.registers.services import PARENT_ROLES
 from hotich.registry.models import Citizen
 
@@ -240,90 +238,6 @@ def entry_person_input(entry: Any, role: str) -> PersonInput | None:
         father_name=value(father_role, "HoTen") if father_role else "",
         mother_name=value(mother_role, "HoTen") if mother_role else "",
     )
-
-
-def _candidates_json(decision: Decision, limit: int = 5) -> list[dict[str, Any]]:
-    return [
-        {
-            "personal_id": c.personal_id,
-            "probability": round(c.probability, 6),
-            "weight": round(c.weight, 3),
-        }
-        for c in decision.candidates[:limit]
-    ]
-
-
-@transaction.atomic
-def match_result_record(
-    *, person: Any, decision: Decision, path: str, model_version: int, user: Any = None
-) -> MatchResult:
-    """Store the outcome for an entry's person; link the citizen when one was identified."""
-    citizen = (
-        Citizen.objects.filter(personal_id=decision.personal_id).first()
-        if decision.personal_id
-        else None
-    )
-    result, _ = MatchResult.objects.update_or_create(
-        person=person,
-        defaults={
-            "outcome": decision.outcome,
-            "personal_id": decision.personal_id or "",
-            "citizen": citizen,
-            "score": decision.score,
-            "fields": list(decision.fields),
-            "candidates": _candidates_json(decision),
-            "model_version": model_version,
-            "path": path,
-            "decided_by": user,
-        },
-    )
-    if person.citizen_id != (citizen.pk if citizen else None):
-        person.citizen = citizen
-        person.save(update_fields=["citizen"])
-    return result
-
-
-def book_reconcile(*, book: Any, user: Any = None, backend: Backend = "duckdb") -> dict[str, int]:
-    """Reconcile every person of every entry of ``book`` in batch; return counts per outcome.
-
-    Results an officer decided (path "officer") are kept.
-    """
-    from hotich.registers.models import EntryPerson
-
-    model = active_model()
-    people = []
-    by_uid = {}
-    persons = (
-        EntryPerson.objects.filter(entry__book=book)
-        .exclude(role__in=SKIPPED_ROLES)
-        .exclude(match__path=MatchResult.Path.OFFICER)
-        .select_related("entry__book")
-    )
-    for person in persons:
-        person_input = entry_person_input(person.entry, person.role)
-        if person_input is None:
-            continue
-        uid = str(person.pk)
-        people.append((uid, person_input))
-        by_uid[uid] = person
-    decisions = reconcile_people(people, backend=backend, model=model)
-    counts = dict.fromkeys(MatchResult.Outcome.values, 0)
-    for uid, decision in decisions.items():
-        match_result_record(
-            person=by_uid[uid],
-            decision=decision,
-            path=MatchResult.Path.BATCH,
-            model_version=model.version,
-            user=user,
-        )
-        counts[decision.outcome] += 1
-    audit_record(
-        user=user,
-        action=AuditEvent.Action.UPDATE,
-        obj=book,
-        changes={"đối chiếu CSDL dân cư": [None, counts]},
-    )
-    return counts
 
 
 # --- the last resort: a new personal ID --------------------------------------------------------

@@ -1,19 +1,15 @@
-"""Pages of the matching engine: registry lookup (htmx fragment) and book reconciliation."""
+"""Pages of the matching engine: the registry lookup (htmx fragment)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
-from hotich.jobs.services import job_enqueue
-from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
-from hotich.matching.features import PERSON_COLUMNS, PersonInput
+from hotich.matching.engine.decide import BASIC_FIELDS, OUTCOME_LABELS
+from hotich.matching.engine.features import PERSON_COLUMNS, PersonInput
 from hotich.matching.services import lookup
-from hotich.matching.tasks import book_reconcile_task
 
 LOOKUP_FIELDS = PERSON_COLUMNS
 
@@ -49,18 +45,3 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
         )
     template = "matching/_lookup.html" if request.htmx else "matching/lookup.html"
     return render(request, template, context)
-
-
-@require_POST
-def book_reconcile_start(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue the batch reconciliation of every person in the book."""
-    book = get_book_for_user(request, pk, write=True)
-    job_enqueue(
-        task=book_reconcile_task,
-        user=request.user,
-        label=f"Đối chiếu với CSDL dân cư: {book}",
-        book_id=book.pk,
-        user_id=request.user.pk,
-    )
-    messages.success(request, "Đã đưa vào hàng đợi đối chiếu. Kết quả có ở trang Tác vụ nền.")
-    return redirect("job_list")

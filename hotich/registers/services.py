@@ -474,7 +474,7 @@ def entries_bulk_create(
 # --- personal IDs that must not be lost ---------------------------------------------------
 
 #: Audit key under which the keying workflow records the personal ID it attached to a person
-#: (hotich.keying.services.outcome_apply: {"đối chiếu <role>": …, "số định danh": [None, id]}).
+#: (hotich.reconciliation.services.outcome_apply: {"đối chiếu <role>": …, "số định danh": [None, id]}).
 ATTACHED_KEY = "số định danh"
 
 

@@ -64,7 +64,7 @@ class Citizen(models.Model):
     alive = models.BooleanField(_("còn sống"), default=True)
     death_date = PartialDateField(_("ngày mất"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTRY)
-    # Blocking keys of the matching engine (hotich.matching.features.BLOCKING_KEYS): the
+    # Blocking keys of the matching engine (hotich.matching.engine.features.BLOCKING_KEYS): the
     # interactive lookup finds candidates through their indexes (Meta.indexes), never by a
     # scan. NULL means "no key" (a missing part), which must never be equal to another
     # record's missing key.
@@ -75,7 +75,7 @@ class Citizen(models.Model):
     bk5 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     bk6 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     # The comparison features of the matching engine, derived once when the citizen is
-    # written (hotich.matching.features.encode_features: JSON, versioned). The lookup reads
+    # written (hotich.matching.engine.features.encode_features: JSON, versioned). The lookup reads
     # them instead of deriving them from the values for every candidate; NULL or another
     # version means "derive them" (``hotich registry features`` stores them again).
     match_features = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001

@@ -19,7 +19,7 @@ from hotich.lib.idnumbers import PROVINCE_CODES, normalise_id_number, validate_p
 from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import (
+from hotich.matching.engine.features import (
     PERSON_COLUMNS,
     NameFeatures,
     blocking_values,
@@ -83,7 +83,7 @@ DB_COLUMNS: tuple[str, ...] = (
     "bk6",
     "match_features",
 )
-#: What the loader writes for the matching engine (hotich.matching.features.match_columns).
+#: What the loader writes for the matching engine (hotich.matching.engine.features.match_columns).
 MATCH_COLUMNS: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6", "match_features")
 DEFAULT_NATIONALITY = "Việt Nam"
 

@@ -17,7 +17,7 @@ from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.idnumbers import InvalidPersonalId, generate_personal_id, normalise_province_code
-from hotich.matching.features import (
+from hotich.matching.engine.features import (
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
     FEATURES_VERSION,

@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from hotich.accounts.models import Role, User
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.keying.services import people_reconcile_again
+from hotich.reconciliation.services import people_reconcile_again
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import (
     PersonalIdsLost,
@@ -155,7 +156,12 @@ def entry_correct(
         request=request,
     )
     # People whose facts the correction changed lost their outcome: look them up again.
-    people_reconcile_again(entry=entry, people=people, user=user, request=request)
+    people_reconcile_again(
+        entry=entry,
+        people=people,
+        user=user,
+        actor=Actor.of(request) if request is not None else Actor.system(user),
+    )
     entry.refresh_from_db()
     return entry
 

@@ -103,8 +103,7 @@ def reconciled(keyed, units, personas):
     """KEYED with results per person (OUTCOMES) and tracking cases of several ages (CASES)."""
     from django.utils import timezone
 
-    from hotich.keying.models import TrackingCase
-    from hotich.matching.models import MatchResult
+    from hotich.reconciliation.models import MatchResult, TrackingCase
     from hotich.registers.models import EntryPerson
 
     now = timezone.now()

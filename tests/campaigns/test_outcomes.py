@@ -10,7 +10,7 @@ from hotich.campaigns import selectors
 from hotich.campaigns.models import ProgressSnapshot
 from hotich.campaigns.services import local_today, snapshot_refresh
 from hotich.demo.province import generate
-from hotich.keying.models import TrackingCase
+from hotich.reconciliation.models import TrackingCase
 
 
 def test_the_snapshot_counts_people_by_outcome_and_open_cases_by_age(refreshed, units):

@@ -307,7 +307,7 @@ def test_a_file_that_is_not_excel_is_refused_in_vietnamese(book, tmp_path):
 def test_imported_entries_are_reconciled_with_the_registry(units, tmp_path):
     """After an import, the book goes through batch reconciliation: outcomes, new IDs for
     people the registry does not know, entries settled move to "reconciled"."""
-    from hotich.matching.models import MatchResult
+    from hotich.reconciliation.models import MatchResult
 
     register = REGISTER_TYPES["KS"]
     book = RegisterBook.objects.create(

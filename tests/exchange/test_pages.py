@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from hotich.exchange.models import BookExport, ColumnMapping, ImportRun
-from hotich.matching.models import MatchResult
+from hotich.reconciliation.models import MatchResult
 from hotich.registers.models import Entry, EntryStatus
 from hotich.review.scans import scan_attach
 from tests.exchange.test_import import BIRTH_ROW, fill_template

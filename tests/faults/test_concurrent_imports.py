@@ -51,7 +51,7 @@ def test_two_reconciliations_of_one_book_at_once_both_finish(process_env, tmp_pa
         timeout=300,
     )
     code = (
-        "from hotich.keying.services import book_reconcile_apply;"
+        "from hotich.reconciliation.services import book_reconcile_apply;"
         "from hotich.registers.models import RegisterBook as B;"
         f"print(book_reconcile_apply(book=B.objects.get(pk={book}), user=None)['reconciled'])"
     )

@@ -65,8 +65,7 @@ def test_the_demo_reconciles_books_opens_cases_and_the_dashboards_show_them(db):
     from hotich.campaigns import selectors
     from hotich.campaigns.models import ProgressSnapshot
     from hotich.campaigns.services import local_today
-    from hotich.keying.models import TrackingCase
-    from hotich.matching.models import MatchResult
+    from hotich.reconciliation.models import MatchResult, TrackingCase
 
     result = demo_load(province_code="38", citizens=600)
 

@@ -4,7 +4,7 @@ import pytest
 
 from hotich.lib.dates import PartialDate
 from hotich.lib.text import comparison_key, normalise_name
-from hotich.matching.features import PersonInput, match_columns
+from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 
 PLACE = "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa"

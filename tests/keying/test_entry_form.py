@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from hotich.audit.models import AuditEvent
 from hotich.keying.forms import form_groups
-from hotich.keying.models import EntryDraft, EntryWork, TrackingCase
+from hotich.keying.models import EntryDraft, EntryWork
 from hotich.keying.values import entry_problems, typed_value
-from hotich.matching.models import MatchResult
+from hotich.reconciliation.models import MatchResult, TrackingCase
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.spec import REGISTER_TYPES
 from hotich.registry.models import Citizen

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from hotich.keying.models import TrackingCase
+from hotich.reconciliation.models import TrackingCase
 from hotich.registers.models import Entry
 from hotich.registry.models import Citizen
 from tests.keying.conftest import DISCREPANCY, MATCH, NOT_FOUND

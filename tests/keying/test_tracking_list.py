@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from hotich.audit.models import AuditEvent
-from hotich.keying.models import TrackingCase
+from hotich.reconciliation.models import TrackingCase
 from tests.keying.conftest import DISCREPANCY, form_data
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from hotich.demo.benchdata import make_bench_data, synth_people
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, match_columns
+from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 
 

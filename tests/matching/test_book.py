@@ -7,8 +7,8 @@ from django.urls import reverse
 from hotich.audit.models import AuditEvent
 from hotich.jobs.models import Job
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, match_columns
-from hotich.matching.models import MatchResult
+from hotich.matching.engine.features import PersonInput, match_columns
+from hotich.reconciliation.models import MatchResult
 from hotich.registers.services import entry_create
 from hotich.registry.models import Citizen
 

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from hotich.matching.contract import readable_year
-from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file, versions
+from hotich.matching.engine.contract import readable_year
+from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file, versions
 from hotich.matching.services import active_model
 
 CITIZENS = """personal_id,full_name,birth_date,sex,birth_place,hometown,ethnicity,father_name,mother_name

@@ -1,7 +1,7 @@
 """From scored candidates to the four outcomes, and the discrepancy fields."""
 
-from hotich.matching.decide import Candidate, Thresholds, decide, differing_fields
-from hotich.matching.features import PersonInput, person_features
+from hotich.matching.engine.decide import Candidate, Thresholds, decide, differing_fields
+from hotich.matching.engine.features import PersonInput, person_features
 
 BOOK = person_features(
     PersonInput("Lê Thị Hoa", "1962", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")

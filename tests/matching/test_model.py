@@ -4,10 +4,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from hotich.matching.batch import features_frame
-from hotich.matching.features import FEATURE_COLUMNS, PersonInput, person_features
-from hotich.matching.model import COMPARISON_BY_KEY, COMPARISONS, splink_settings
-from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file
+from hotich.matching.engine.batch import features_frame
+from hotich.matching.engine.features import FEATURE_COLUMNS, PersonInput, person_features
+from hotich.matching.engine.model import COMPARISON_BY_KEY, COMPARISONS, splink_settings
+from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
 
 PLACE = "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa"
 BASE = PersonInput(

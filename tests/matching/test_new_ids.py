@@ -12,16 +12,11 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from hotich.keying.models import EntryWork
-from hotich.keying.services import pending_ids_issue
-from hotich.matching.decide import Decision
-from hotich.matching.features import PersonInput
-from hotich.matching.models import MatchResult
-from hotich.matching.services import (
-    lookup,
-    lookup_before_new_id,
-    match_result_record,
-    new_id_search,
-)
+from hotich.matching.engine.decide import Decision
+from hotich.matching.engine.features import PersonInput
+from hotich.matching.services import lookup, lookup_before_new_id, new_id_search
+from hotich.reconciliation.models import MatchResult
+from hotich.reconciliation.services import match_result_record, pending_ids_issue
 from hotich.registers.models import Entry, EntryStatus
 from hotich.registers.services import entry_create
 from hotich.registry.models import Citizen

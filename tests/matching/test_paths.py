@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from hotich.matching.features import person_features
+from hotich.matching.engine.features import person_features
 from hotich.matching.services import (
     _blocking_q,
     active_model,

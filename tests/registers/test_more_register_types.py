@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from hotich.matching.models import MatchResult
+from hotich.reconciliation.models import MatchResult
 from hotich.registers.models import EntryPerson, RegisterBook
 from hotich.registers.services import entry_create
 from tests.matching.test_book import PLACE, citizen

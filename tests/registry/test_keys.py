@@ -2,7 +2,12 @@
 
 from hotich.demo.population import synth_people
 from hotich.lib.legacy import from_unicode
-from hotich.matching.features import PersonInput, decode_features, match_columns, person_features
+from hotich.matching.engine.features import (
+    PersonInput,
+    decode_features,
+    match_columns,
+    person_features,
+)
 from hotich.registry.rows import CONTRACT_COLUMNS, DB_COLUMNS, MATCH_COLUMNS, prepare_chunk
 
 COLUMNS = [*CONTRACT_COLUMNS, "death_date"]

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, match_columns
+from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.registry.extracts import ExtractError, open_extract
 from hotich.registry.loading import extract_load
 from hotich.registry.models import Citizen

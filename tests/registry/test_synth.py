@@ -9,7 +9,7 @@ from django.core.management import call_command
 from hotich.demo.citizens import citizens_synthesise
 from hotich.demo.population import POPULATION_COLUMNS, IdSet, province_places, synth_people
 from hotich.lib.idnumbers import validate_personal_id
-from hotich.matching.features import PersonInput, match_columns
+from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 from hotich.registry.services import citizens_load
 

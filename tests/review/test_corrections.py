@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from hotich.exchange.exports import book_export_create, handover_export_create
 from hotich.keying.services import keying_save
-from hotich.matching.decide import Decision
-from hotich.matching.models import MatchResult
-from hotich.matching.services import entry_person_input, match_result_record
+from hotich.matching.engine.decide import Decision
+from hotich.matching.services import entry_person_input
+from hotich.reconciliation.models import MatchResult
+from hotich.reconciliation.services import match_result_record
 from hotich.registers.models import Entry, EntryStatus
 from hotich.registers.services import _compared_columns, personal_ids_lost
 from hotich.registers.spec import REGISTER_TYPES

@@ -131,7 +131,7 @@ def test_the_ministry_and_handover_exports_keep_the_text_as_written(hostile_entr
 
 
 def test_the_tracking_list_export_has_no_formula(hostile_entries, units, personas, login):
-    from hotich.keying.models import TrackingCase
+    from hotich.reconciliation.models import TrackingCase
 
     TrackingCase.objects.create(
         entry=hostile_entries[0],

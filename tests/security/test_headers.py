@@ -141,7 +141,7 @@ def test_the_lookup_with_a_name_and_sex_only_asks_for_more(personas, login):
 
 
 def test_a_lookup_that_gives_no_blocking_key_finds_nobody_without_error(db):
-    from hotich.matching.features import PersonInput
+    from hotich.matching.engine.features import PersonInput
     from hotich.matching.services import lookup
 
     result = lookup(PersonInput(full_name="Nguyễn Văn An", sex="1", birth_date="không rõ"))

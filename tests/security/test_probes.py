@@ -115,7 +115,7 @@ def _world(commune, owner) -> dict[str, object]:
     from hotich.campaigns.services import campaign_create, local_today
     from hotich.exchange.models import BookExport, ImportRun
     from hotich.jobs.models import Job
-    from hotich.keying.models import TrackingCase
+    from hotich.reconciliation.models import TrackingCase
     from hotich.registers.models import EntryPerson, RegisterBook, Scan
     from hotich.registers.services import entry_create
     from hotich.registry.models import Citizen

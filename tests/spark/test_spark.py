@@ -6,9 +6,9 @@ Run by `make test-spark` (installs PySpark; Java 17 must be present), not by `ma
 import pytest
 
 from hotich.demo.benchdata import make_bench_data, synth_people
-from hotich.matching.batch import features_frame, reconcile
-from hotich.matching.features import PersonInput, person_features
-from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file
+from hotich.matching.engine.batch import features_frame, reconcile
+from hotich.matching.engine.features import PersonInput, person_features
+from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
 
 pytestmark = pytest.mark.spark
 

@@ -3,7 +3,7 @@
 import pytest
 
 from hotich.lib.dates import PartialDate
-from hotich.matching.features import PersonInput, match_columns
+from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.registry.models import Citizen
 from tests.web.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 - fixtures
 

@@ -7,8 +7,8 @@ is the one ``hotich model train`` runs.
 """
 
 from hotich.demo.benchdata import make_bench_data, synth_people
-from hotich.matching.batch import features_frame
-from hotich.matching.features import PersonInput, person_features
+from hotich.matching.engine.batch import features_frame
+from hotich.matching.engine.features import PersonInput, person_features
 from hotich.matching.management.commands import model_train
 
 

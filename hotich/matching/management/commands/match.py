@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotich.matching.contract import ContractError, match_files
-from hotich.matching.modelfile import ModelFileError, load_model_file
+from hotich.matching.engine.contract import ContractError, match_files
+from hotich.matching.engine.modelfile import ModelFileError, load_model_file
 from hotich.matching.services import active_model, thresholds
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotich.matching.modelfile import (
+from hotich.matching.engine.modelfile import (
     ModelFileError,
     active_model_path,
     load_model_file,

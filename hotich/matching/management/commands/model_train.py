@@ -10,17 +10,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotich.matching.batch import features_frame
-from hotich.matching.contract import ContractError, read_people
-from hotich.matching.features import PersonInput, person_features
-from hotich.matching.modelfile import model_to_dict, save_new_version
+from hotich.matching.engine.batch import features_frame
+from hotich.matching.engine.contract import ContractError, read_people
+from hotich.matching.engine.features import PersonInput, person_features
+from hotich.matching.engine.modelfile import model_to_dict, save_new_version
+from hotich.matching.engine.train import TrainingError, TrainingOptions, train
 from hotich.matching.services import (
     SKIPPED_ROLES,
     citizen_features,
     entry_person_input,
     models_dir,
 )
-from hotich.matching.train import TrainingError, TrainingOptions, train
 
 
 def _frame(people: list[tuple[str, PersonInput]]):

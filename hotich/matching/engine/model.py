@@ -5,12 +5,12 @@ the level. A condition is a small expression (:class:`Eq`, :class:`Lev`, …) th
 itself as Splink SQL (``col_l``/``col_r``; runs on DuckDB and Spark) and as a Python
 expression with SQL's NULL semantics (a comparison with NULL is false). The Python
 expressions of all comparisons are compiled once into one function over two feature vectors
-(:data:`hotich.matching.features.FEATURE_COLUMNS` order), so the interactive path scores
+(:data:`hotich.matching.engine.features.FEATURE_COLUMNS` order), so the interactive path scores
 hundreds of candidates in a few milliseconds. So the batch path (Splink) and the interactive
 path (Python) score with one definition and one set of trained parameters (m and u per
 level, λ, term frequencies).
 
-A trained model is a :class:`MatchModel`; :mod:`hotich.matching.modelfile` saves and loads it.
+A trained model is a :class:`MatchModel`; :mod:`hotich.matching.engine.modelfile` saves and loads it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from hotich.matching.features import FEATURE_COLUMNS
+from hotich.matching.engine.features import FEATURE_COLUMNS
 
 Row = Mapping[str, Any]
 # A feature row as a sequence in FEATURE_COLUMNS order (the blocking keys may be left off).
@@ -261,7 +261,7 @@ def compile_levels(
     body = "".join(f"\n        {c.py(vector_at)}," for c in comparisons)
     source = f"def levels(l, r):\n    return ({body}\n    )\n"
     namespace: dict[str, Any] = {"_lev": _lev}
-    exec(compile(source, "<hotich.matching.model levels>", "exec"), namespace)  # noqa: S102 - our own expressions
+    exec(compile(source, "<hotich.matching.engine.model levels>", "exec"), namespace)  # noqa: S102 - our own expressions
     return namespace["levels"]
 
 
@@ -363,7 +363,7 @@ COMPARISON_BY_KEY = {c.key: c for c in COMPARISONS}
 # The level of every comparison for a pair of vectors, as one compiled function.
 LEVELS = compile_levels(COMPARISONS)
 
-# Candidate pairs: equal on any of these keys (hotich.matching.features.BLOCKING_KEYS). The
+# Candidate pairs: equal on any of these keys (hotich.matching.engine.features.BLOCKING_KEYS). The
 # registry has the same keys in indexed columns, so the lookup finds exactly these pairs.
 BLOCKING_RULES: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
 

@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hotich.matching.model import COMPARISONS, MatchModel, Parameters
+from hotich.matching.engine.model import COMPARISONS, MatchModel, Parameters
 
 FORMAT = "hotich-match-model/1"
-DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
+DEFAULT_MODEL = Path(__file__).parent.parent / "data" / "default-model.json"
 _NAME = re.compile(r"model-(\d{4,})\.json")
 
 

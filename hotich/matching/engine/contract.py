@@ -21,8 +21,8 @@ from pathlib import Path
 
 from hotich.lib.idnumbers import validate_personal_id
 from hotich.lib.sheets import csv_row
-from hotich.matching.decide import Decision
-from hotich.matching.features import (
+from hotich.matching.engine.decide import Decision
+from hotich.matching.engine.features import (
     PERSON_COLUMNS,
     PersonInput,
     clean_text,
@@ -197,10 +197,10 @@ def match_files(
     Raises ContractError when nothing can be done (unreadable file, missing columns, no
     usable row).
     """
-    from hotich.matching.batch import features_frame, reconcile
-    from hotich.matching.decide import OUTCOMES
-    from hotich.matching.features import person_features
-    from hotich.matching.modelfile import DEFAULT_MODEL, load_model_file
+    from hotich.matching.engine.batch import features_frame, reconcile
+    from hotich.matching.engine.decide import OUTCOMES
+    from hotich.matching.engine.features import person_features
+    from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
 
     citizens, problems = read_people(registry_path, kind="citizens")
     records, record_problems = read_people(records_path, kind="records")

@@ -3,7 +3,7 @@
 The records and the registry are tables of feature rows (``uid`` plus FEATURE_COLUMNS). Splink
 generates the candidate pairs with the model's blocking rules and scores them with the
 model's parameters (term frequencies from the model file, not recomputed), then
-:func:`hotich.matching.decide.decide` gives each record its outcome, exactly as the
+:func:`hotich.matching.engine.decide.decide` gives each record its outcome, exactly as the
 interactive path does.
 """
 
@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from hotich.matching.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.features import FEATURE_COLUMNS
-from hotich.matching.model import MatchModel, splink_settings
+from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.features import FEATURE_COLUMNS
+from hotich.matching.engine.model import MatchModel, splink_settings
 
 Backend = Literal["duckdb", "spark"]
 

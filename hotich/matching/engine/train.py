@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from hotich.matching.model import (
+from hotich.matching.engine.model import (
     COMPARISONS,
     DETERMINISTIC_RULES,
     EM_SESSIONS,
@@ -83,7 +83,7 @@ def _gamma_sql() -> str:
 
 
 def _side_columns(prefix: str) -> str:
-    from hotich.matching.features import FEATURE_COLUMNS
+    from hotich.matching.engine.features import FEATURE_COLUMNS
 
     return ", ".join(f'{prefix}."{c}" AS "{c}_{prefix}"' for c in ("uid", *FEATURE_COLUMNS))
 

@@ -1,6 +1,6 @@
 """{% book_outcomes book %}: the registry look-up outcomes of a book's people, for its page.
 
-The book's page belongs to registers, below matching; matching shows its own results there
+The book's page belongs to registers, below reconciliation; reconciliation shows its own results there
 through this tag rather than registers importing them.
 """
 
@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.db.models import Count
 
-from hotich.matching.models import MatchResult
+from hotich.reconciliation.models import MatchResult
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Danh sách theo dõi riêng: the page per commune, a case, assign, close, Excel export."""
+"""Pages of the reconciliation: the Danh sách theo dõi riêng (the page per commune, a case,
+assign, close, Excel export) and starting a book's reconciliation."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
@@ -14,19 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.page import PageMargins
 
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.accounts.scope import get_case_for_user, require_role
+from hotich.accounts.scope import get_book_for_user, get_case_for_user, require_role
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.keying import services
-from hotich.keying.models import TrackingCase
-from hotich.keying.selectors import cases_for_user
-from hotich.lib.sheets import sheet_row
-from hotich.matching.decide import BASIC_FIELDS
+from hotich.jobs.services import job_enqueue
+from hotich.matching.engine.decide import BASIC_FIELDS
+from hotich.reconciliation import services
+from hotich.reconciliation.models import TrackingCase
+from hotich.reconciliation.selectors import cases_for_user
+from hotich.reconciliation.tasks import book_reconcile_task
+from hotich.reconciliation.workbook import tracking_workbook
 from hotich.registers.spec import REGISTER_TYPES
 
 CLOSERS = frozenset({Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.ADMINISTRATOR})
@@ -109,7 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "books": {c.entry.book for c in cases},
         "query": request.GET.urlencode(),
     }
-    template = "keying/_case_rows.html" if request.htmx else "keying/case_list.html"
+    template = "reconciliation/_case_rows.html" if request.htmx else "reconciliation/case_list.html"
     return render(request, template, context)
 
 
@@ -127,7 +127,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_close": request.user.role in CLOSERS and request.user.can_write,
         "can_assign": request.user.role in ASSIGNERS and request.user.can_write,
     }
-    return render(request, "keying/case_detail.html", context)
+    return render(request, "reconciliation/case_detail.html", context)
 
 
 @require_POST
@@ -141,7 +141,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if assignee_id and assignee is None:
         messages.error(request, _("Chỉ giao được cho cán bộ của xã."))
     elif services.tracking_case_assign(
-        case=case, assignee=assignee, user=request.user, request=request
+        case=case, assignee=assignee, user=request.user, actor=Actor.of(request)
     ):
         messages.success(request, _("Đã giao trường hợp cho %(who)s.") % {"who": assignee or "—"})
     else:
@@ -168,7 +168,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             procedure=procedure,
             note=request.POST.get("note", ""),
             user=request.user,
-            request=request,
+            actor=Actor.of(request),
         )
     except ValueError as exc:
         messages.error(request, str(exc))
@@ -178,107 +178,6 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Trường hợp đã được đóng trước đó."))
     return redirect("tracking_list")
-
-
-def tracking_workbook(cases: list[TrackingCase], *, title: str, user: User) -> bytes:
-    """Return the list as an .xlsx an officer can print on A4 landscape and sign."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Theo doi rieng"
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header = [
-        "STT",
-        "Sổ, số, năm",
-        "Họ tên trong sổ",
-        "Số định danh",
-        "Trường khác nhau",
-        "Sổ hộ tịch ghi",
-        "CSDL dân cư ghi",
-        "Ngày mở",
-        "Người xử lý",
-        "Kết quả xác minh",
-        "Hướng xử lý",
-    ]
-    widths = [5, 22, 24, 15, 18, 26, 26, 11, 18, 18, 36]
-    ws.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["Độc lập – Tự do – Hạnh phúc"])
-    ws.append([])
-    ws.append(sheet_row(ws, [f"DANH SÁCH THEO DÕI RIÊNG – {title}".upper()]))
-    ws.append(
-        [
-            f"(Thông tin trong sổ hộ tịch chưa thống nhất với CSDL quốc gia về dân cư; lập ngày {timezone.localdate():%d/%m/%Y})"
-        ]
-    )
-    ws.append([])
-    for row in (1, 2, 4, 5):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(header))
-        ws.cell(row, 1).alignment = Alignment(horizontal="center")
-        ws.cell(row, 1).font = Font(bold=row != 5, italic=row == 5, size=13 if row == 4 else 11)
-    ws.append(header)
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = border
-    for n, case in enumerate(cases, start=1):
-        book = case.entry.book
-        ws.append(
-            sheet_row(
-                ws,
-                [
-                    n,
-                    f"{book.register_type_label}, quyển {book.volume}, số {case.entry.number:02d}/{case.entry.year}",
-                    case.full_name,
-                    case.personal_id,
-                    "\n".join(f["label"] for f in case.fields),
-                    "\n".join(f"{f['label']}: {f['book']}" for f in case.fields),
-                    "\n".join(f"{f['label']}: {f['registry']}" for f in case.fields),
-                    timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
-                    str(case.assignee or ""),
-                    case.get_result_display() if case.result else "",
-                    case.procedure,
-                ],
-            )
-        )
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.border = border
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(header_row, index).column_letter].width = width
-    ws.append([])
-    ws.append(
-        ["", "NGƯỜI LẬP DANH SÁCH", "", "", "CÔNG AN XÃ", "", "", "", "CÔNG CHỨC TƯ PHÁP – HỘ TỊCH"]
-    )
-    ws.append(
-        [
-            "",
-            "(Ký, ghi rõ họ tên)",
-            "",
-            "",
-            "(Ký, ghi rõ họ tên)",
-            "",
-            "",
-            "",
-            "(Ký, ghi rõ họ tên)",
-        ]
-    )
-    for cell in ws[ws.max_row - 1]:
-        cell.font = Font(bold=True)
-    ws.append([])
-    ws.append([])
-    ws.append(sheet_row(ws, ["", str(user)]))
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.oddFooter.center.text = "Trang &P / &N"
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 @require_GET
@@ -302,3 +201,18 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="danh-sach-theo-doi-rieng.xlsx"'
     return response
+
+
+@require_POST
+def book_reconcile_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the batch reconciliation of every person in the book."""
+    book = get_book_for_user(request, pk, write=True)
+    job_enqueue(
+        task=book_reconcile_task,
+        user=request.user,
+        label=f"Đối chiếu với CSDL dân cư: {book}",
+        book_id=book.pk,
+        user_id=request.user.pk,
+    )
+    messages.success(request, "Đã đưa vào hàng đợi đối chiếu. Kết quả có ở trang Tác vụ nền.")
+    return redirect("job_list")

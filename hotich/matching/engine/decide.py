@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hotich.lib.dates import PartialDate
-from hotich.matching.model import COMPARISON_BY_KEY
+from hotich.matching.engine.model import COMPARISON_BY_KEY
 
 Outcome = Literal["match", "discrepancy", "not_found", "review"]
 OUTCOMES: tuple[Outcome, ...] = ("match", "discrepancy", "not_found", "review")
@@ -65,7 +65,7 @@ class Candidate:
     probability: float
     weight: float
     features: Mapping[str, Any]
-    explanation: Any = None  # hotich.matching.model.Score, when kept
+    explanation: Any = None  # hotich.matching.engine.model.Score, when kept
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,17 @@
-"""Background reconciliation of a whole book with the population registry."""
+"""Background reconciliation of a whole book with the population registry.
+
+Jobs queued as ``hotich.matching.tasks.book_reconcile_task``, before the task moved here,
+are moved to this path by the migration ``reconciliation 0002`` (see
+:mod:`hotich.jobs.renames`).
+"""
 
 from typing import Any
 
 from django.tasks import task
 
 from hotich.accounts.models import User
-from hotich.keying.services import book_reconcile_apply
-from hotich.matching.decide import OUTCOME_LABELS
+from hotich.matching.engine.decide import OUTCOME_LABELS
+from hotich.reconciliation.services import book_reconcile_apply
 from hotich.registers.models import RegisterBook
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReconciliationConfig(AppConfig):
+    name = "hotich.reconciliation"
+    verbose_name = "Đối chiếu với CSDL dân cư"
