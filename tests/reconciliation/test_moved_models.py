@@ -22,7 +22,9 @@ def test_the_models_keep_the_tables_of_the_apps_they_came_from():
 
 
 def test_the_models_and_the_migrations_agree(db):
-    call_command("makemigrations", "keying", "matching", "reconciliation", check=True, dry_run=True)
+    # Every app's: the register types added for guardianship and corrections had left the
+    # choices of campaigns and exchange without their migration.
+    call_command("makemigrations", check=True, dry_run=True)
 
 
 def test_a_book_reconciliation_queued_before_the_move_runs_after_it(db):
