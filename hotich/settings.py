@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Accounts (issue 15): an htmx request whose session ended gets HX-Redirect to the login
+    # Accounts (docs/accounts.md): an htmx request whose session ended gets HX-Redirect to the login
     # page; idle and absolute session ends; second factor; login lockout (django-axes).
     "hotich.accounts.middleware.HtmxLoginRedirectMiddleware",
     "hotich.accounts.middleware.SessionTimeoutMiddleware",

@@ -29,7 +29,7 @@ urlpatterns = [
     path("tac-vu/", job_views.job_list, name="job_list"),
     path("tac-vu/<uuid:pk>/tai-ve/", job_views.job_download, name="job_download"),
     path("", include("hotich.campaigns.urls")),
-    # Keying (issue 5): work queue, entry forms, double keying, tracking list.
+    # Keying (docs/keying.md): work queue, entry forms, double keying, tracking list.
     path("nhap/", keying_views.work_queue, name="keying_queue"),
     path("nhap/so/<int:pk>/", keying_views.book_queue, name="keying_book"),
     path("nhap/so/<int:pk>/moi/", keying_views.entry_new, name="keying_new"),
