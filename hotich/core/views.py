@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hotich.accounts.middleware import AUTH_AT, EXPIRED, SEEN_AT
 from hotich.accounts.models import Role
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import books_for_user, entries_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -70,7 +71,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """Home page: what this role does next."""
     user = request.user
     books = books_for_user(user).filter(already_electronic=False)

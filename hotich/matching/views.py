@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
@@ -19,7 +20,7 @@ LOOKUP_FIELDS = PERSON_COLUMNS
 
 
 @require_GET
-def registry_lookup(request: HttpRequest) -> HttpResponse:
+def registry_lookup(request: UserRequest) -> HttpResponse:
     """The registry's best candidates for the person typed so far, field by field.
 
     Called by entry forms as the officer types (htmx). Every lookup is audited with the

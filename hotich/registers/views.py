@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import (
     books_for_user,
     entries_blind_for,
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def book_list(request: HttpRequest) -> HttpResponse:
+def book_list(request: UserRequest) -> HttpResponse:
     """Sổ hộ tịch of the user's scope, filtered by register type and year; htmx swaps rows."""
     books = books_for_user(request.user).annotate(
         n_entries=Count("entries"),
@@ -54,7 +55,7 @@ def book_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def book_detail(request: UserRequest, pk: int) -> HttpResponse:
     """One book: its facts and its entries with their status; htmx swaps the entry rows."""
     book = get_book_for_user(request, pk)
     entries = book.entries.select_related("updated_by").order_by("year", "number", "id")
@@ -117,7 +118,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_submit(request: UserRequest, pk: int) -> HttpResponse:
     """Mark a draft as keyed ("đã nhập xong"); refused outside the user's commune."""
     entry = get_entry_for_user(request, pk, write=True)
     if entry_status_set(
