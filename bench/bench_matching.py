@@ -52,7 +52,7 @@ DEFAULT_REGISTRY = 100_000
 DEFAULT_RECORDS = 10_000
 FULL_REGISTRY = 1_000_000
 FULL_RECORDS = 100_000
-WRONG_PERSON_TARGET = 0.001  # issue 4: a wrong person on at most 0.1 % of records
+WRONG_PERSON_TARGET = 0.001  # docs/matching.md: a wrong person on at most 0.1 % of records
 CHUNK = 100_000
 
 SWEEP_MATCH = (0.9, 0.95, 0.99, 0.999, 0.9999)

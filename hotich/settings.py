@@ -6,6 +6,7 @@ SQLite in ``var/`` is the embedded default; set DATABASE_URL for PostgreSQL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Accounts (issue 15): an htmx request whose session ended gets HX-Redirect to the login
+    # Accounts (docs/accounts.md): an htmx request whose session ended gets HX-Redirect to the login
     # page; idle and absolute session ends; second factor; login lockout (django-axes).
     "hotich.accounts.middleware.HtmxLoginRedirectMiddleware",
     "hotich.accounts.middleware.SessionTimeoutMiddleware",
@@ -201,7 +202,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"

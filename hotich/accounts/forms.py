@@ -1,5 +1,7 @@
 """Forms of the account pages; checks that need the database live in the services."""
 
+from typing import cast
+
 from django import forms
 
 from hotich.accounts.models import Role
@@ -37,6 +39,6 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, roles: list[tuple[str, str]], editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles
         if editing:
             del self.fields["username"]

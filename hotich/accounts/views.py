@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from hotich.accounts import areas
 from hotich.accounts.forms import AccountForm, SecondFactorForm
 from hotich.accounts.lockout import locked_usernames
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.second_factor import (
     second_factor_enrolled,
     second_factor_verify,
@@ -41,7 +42,7 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: UserRequest) -> HttpResponse:
     """Bước 2 của đăng nhập: a code from the authenticator app or a recovery code."""
     if not second_factor_enrolled(request.user):
         return redirect("second_factor_enrol")
@@ -55,7 +56,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def second_factor_enrol(request: HttpRequest) -> HttpResponse:
+def second_factor_enrol(request: UserRequest) -> HttpResponse:
     """Set up an authenticator app: QR code, then a first code to confirm it."""
     if second_factor_enrolled(request.user):
         if not request.user.is_verified():
@@ -80,7 +81,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor_enrol.html", context)
 
 
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: UserRequest) -> HttpResponse:
     """Đổi mật khẩu: every user, after the old password; other sessions end."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if form.is_valid():
@@ -96,7 +97,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: UserRequest) -> HttpResponse:
     """Quản lý tài khoản: the accounts of the administrator's communes."""
     areas.require_account_manager(request)
     accounts = areas.accounts_for_user(request.user).order_by("unit__name", "username")
@@ -112,7 +113,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account_list.html", context)
 
 
-def account_new(request: HttpRequest) -> HttpResponse:
+def account_new(request: UserRequest) -> HttpResponse:
     areas.require_account_manager(request)
     roles = areas.roles_for_manager(request.user)
     form = AccountForm(request.POST or None, roles=roles)
@@ -141,7 +142,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account_form.html", {"form": form, "pw_form": pw_form})
 
 
-def _edit_form(request: HttpRequest, account, data=None) -> AccountForm:  # noqa: ANN001
+def _edit_form(request: UserRequest, account, data=None) -> AccountForm:  # noqa: ANN001
     initial = {
         "full_name": account.get_full_name(),
         "role": account.role,
@@ -152,7 +153,7 @@ def _edit_form(request: HttpRequest, account, data=None) -> AccountForm:  # noqa
     return AccountForm(data, initial=initial, roles=roles, editing=True)
 
 
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: UserRequest, pk: int) -> HttpResponse:
     account = areas.get_account_for_user(request, pk)
     form = _edit_form(request, account, request.POST or None)
     if form.is_valid():
@@ -178,7 +179,7 @@ def _edit_context(request: HttpRequest, account, form, pw_form=None) -> dict:  #
     }
 
 
-def _check_unit(request: HttpRequest, *, role: str, unit_code: str) -> None:
+def _check_unit(request: UserRequest, *, role: str, unit_code: str) -> None:
     """Refuse (audited) a unit outside the administrator's area."""
     unit = unit_for_role(role=role, unit_code=unit_code)
     if not areas.unit_allowed(request.user, unit):
@@ -190,7 +191,7 @@ def _check_unit(request: HttpRequest, *, role: str, unit_code: str) -> None:
 
 
 @require_POST
-def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+def account_password(request: UserRequest, pk: int) -> HttpResponse:
     """Đặt lại mật khẩu: the administrator gives a new password (sessions of the account end)."""
     account = areas.get_account_for_user(request, pk)
     pw_form = SetPasswordForm(account, request.POST)
@@ -208,7 +209,7 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def account_active(request: HttpRequest, pk: int) -> HttpResponse:
+def account_active(request: UserRequest, pk: int) -> HttpResponse:
     """Khóa / mở lại tài khoản (deactivate or reactivate)."""
     account = areas.get_account_for_user(request, pk)
     active = request.POST.get("active") == "1"
@@ -222,7 +223,7 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def account_unlock(request: UserRequest, pk: int) -> HttpResponse:
     """Mở khóa đăng nhập after too many wrong passwords."""
     account = areas.get_account_for_user(request, pk)
     user_unlock(username=account.username, by=request.user, request=request)
@@ -231,7 +232,7 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def account_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def account_second_factor_reset(request: UserRequest, pk: int) -> HttpResponse:
     """Xóa ứng dụng xác thực (lost phone): the account enrols again at its next login."""
     account = areas.get_account_for_user(request, pk)
     user_second_factor_reset(user=account, by=request.user, request=request)

@@ -124,7 +124,7 @@ def _head_create() -> None:
     try:
         with transaction.atomic():
             AuditChainHead.objects.create(
-                pk=1, seq=last.seq if last else 0, hash=last.hash if last else GENESIS
+                pk=1, seq=(last.seq or 0) if last else 0, hash=last.hash if last else GENESIS
             )
     except IntegrityError:
         pass  # another appender created it first

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotich.registers.models import REGISTER_TYPE_CHOICES
 
-#: The shifts of seed 004 (ca 1 6–12 giờ, ca 2 12–17 giờ, ca 3 17–22 giờ).
+#: The shifts of the province campaign (docs/sources.md; ca 1 6–12 giờ, ca 2 12–17 giờ, ca 3 17–22 giờ).
 DEFAULT_SHIFTS = (
     ("Ca 1", datetime.time(6), datetime.time(12)),
     ("Ca 2", datetime.time(12), datetime.time(17)),
@@ -136,7 +136,7 @@ class Team(models.Model):
 
 
 class TeamMember(models.Model):
-    """Thành viên tổ: a person and the part they play (seed 004: 1 justice, 1 police, 2 others)."""
+    """Thành viên tổ: a person and the part they play (docs/sources.md: 1 justice, 1 police, 2 others)."""
 
     class Part(models.TextChoices):
         LEADER = "leader", _("Tổ trưởng")

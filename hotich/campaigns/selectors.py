@@ -702,7 +702,7 @@ def gaps_table(commune: Unit) -> Table:
 
 
 def inventory_tables(commune: Unit) -> tuple[Table, Table]:
-    """Return COMMUNE's book list and its summary per register type (seed 001's appendix)."""
+    """Return COMMUNE's book list and its summary per register type (the plan's appendix, docs/sources.md)."""
     books = list(
         RegisterBook.objects.filter(commune=commune)
         .select_related("historical_unit")
@@ -744,7 +744,7 @@ def inventory_tables(commune: Unit) -> tuple[Table, Table]:
 
 
 def appendix_table(books: list[RegisterBook], entered: dict[str, int] | None = None) -> Table:
-    """Return seed 001's appendix: STT, Loại sổ, Tổng số, Số đã nhập, Số phải nhập, Ghi chú.
+    """Return the commune plan's appendix (docs/sources.md): STT, Loại sổ, Tổng số, Số đã nhập, Số phải nhập, Ghi chú.
 
     BOOKS must carry ``n`` (entries keyed) unless ENTERED gives the count per register type.
     Books already electronic are left out (they are not keyed again); lost books are named
@@ -807,7 +807,7 @@ def reports_owed(user: User, *, now: datetime.datetime) -> dict[str, Any] | None
     """Return who still owes this week's report among the units USER may see, or None.
 
     A commune in an active campaign owes a report every week, sent by its justice officers
-    (seed 001: before 11:00 on Friday); a province that issued an active campaign owes one
+    (docs/sources.md, "The commune plan": before 11:00 on Friday); a province that issued an active campaign owes one
     from its supervisors. A report counts once it is marked as sent.
     """
     from hotich.accounts.models import Role

@@ -558,7 +558,7 @@ def week_start_of(day: datetime.date) -> datetime.date:
 
 
 def report_deadline(week_start: datetime.date) -> datetime.datetime:
-    """Return the deadline of a week's report: Friday 11:00, local time (seed 001)."""
+    """Return the deadline of a week's report: Friday 11:00, local time (docs/sources.md, "The commune plan")."""
     friday = week_start + datetime.timedelta(days=4)
     return datetime.datetime.combine(friday, datetime.time(11), tzinfo=local_tz())
 

@@ -40,7 +40,7 @@ class Table:
     empty: str = "Chưa có số liệu."
     page: Page | None = None
 
-    def paged(self, number: object = 1, *, size: int = PAGE_SIZE) -> "Table":
+    def paged(self, number: int | str | None = 1, *, size: int = PAGE_SIZE) -> "Table":
         """Return a copy holding only the rows of page NUMBER (the last page when too high)."""
         page = Paginator(self.rows, size).get_page(number)
         return replace(self, rows=list(page.object_list), page=page)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -69,7 +70,7 @@ def _xlsx(
 
 
 def _table_page(
-    request: HttpRequest, table: Table, *, heading: str, export_url: str, back_url: str
+    request: UserRequest, table: Table, *, heading: str, export_url: str, back_url: str
 ) -> HttpResponse:
     """One page of a long table: the fragment htmx swaps in, or a page of its own without JS."""
     context = {
@@ -87,7 +88,7 @@ def _table_page(
 
 
 @require_GET
-def progress_index(request: HttpRequest) -> HttpResponse:
+def progress_index(request: UserRequest) -> HttpResponse:
     """The dashboards the user may open: provinces, historical districts, communes with books."""
     with_books = RegisterBook.objects.values("commune_id")
     old_districts = RegisterBook.objects.values("historical_unit__parent_id")
@@ -120,7 +121,7 @@ def _board(
 
 
 @require_GET
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard(request: UserRequest, pk: int) -> HttpResponse:
     """A commune's, province's or historical district's progress with charts and tables."""
     board = _board(request, pk)
     tables = list(board.tables.values())
@@ -143,7 +144,7 @@ def _dashboard_table(board: selectors.Dashboard, key: str) -> Table:
 
 
 @require_GET
-def dashboard_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def dashboard_table(request: UserRequest, pk: int, key: str) -> HttpResponse:
     """One page of a dashboard table (?page=N)."""
     board = _board(request, pk, selectors.parts_for_table(key))
     here = reverse("campaigns:dashboard", args=[pk])
@@ -170,7 +171,7 @@ def dashboard_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_POST
-def dashboard_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def dashboard_refresh(request: UserRequest, pk: int) -> HttpResponse:
     """Recompute the unit's figures now (daily output of the last two days included).
 
     A commune's own staff may refresh their commune; a district or province is recomputed
@@ -205,7 +206,7 @@ def _commune(request: HttpRequest, pk: int, *, plan: bool = False) -> Unit:
 
 
 @require_http_methods(["GET", "POST"])
-def inventory(request: HttpRequest, pk: int) -> HttpResponse:
+def inventory(request: UserRequest, pk: int) -> HttpResponse:
     """A commune's book inventory, its summary per type, gaps and double capture; add a book."""
     commune = _commune(request, pk, plan=request.method == "POST")
     form = forms.BookForm(request.POST or None, commune=commune)
@@ -243,7 +244,7 @@ def inventory_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def inventory_book_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def inventory_book_edit(request: UserRequest, pk: int) -> HttpResponse:
     """Change a book's inventory facts (condition, reason, expected cases …)."""
     book = get_book_for_user(request, pk)
     commune = _commune(request, book.commune_id, plan=True)
@@ -266,7 +267,7 @@ def inventory_book_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- campaigns -----------------------------------------------------------------------------
 
 
-def _plannable_units(request: HttpRequest):
+def _plannable_units(request: UserRequest):
     user = request.user
     if user.unit is not None:
         return (
@@ -287,7 +288,7 @@ def _communes_under(unit: Unit):
 
 
 @require_http_methods(["GET", "POST"])
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: UserRequest) -> HttpResponse:
     """Campaigns the user may see; planners create one for their unit."""
     issuers = list(_plannable_units(request))
     issuer = issuers[0] if len(issuers) == 1 else None
@@ -406,13 +407,13 @@ def books_table(assignments) -> Table:
     return table
 
 
-def _visible_communes(request: HttpRequest, campaign: Campaign):
+def _visible_communes(request: UserRequest, campaign: Campaign):
     """The campaign's communes the user may see (a commune officer sees only their own)."""
     visible = units_for_user(request.user)
     return campaign.communes.filter(pk__in=visible.values("pk")).order_by("name")
 
 
-def _team_communes(request: HttpRequest, campaign: Campaign, communes) -> list[Unit]:
+def _team_communes(request: UserRequest, campaign: Campaign, communes) -> list[Unit]:
     """The communes among COMMUNES whose teams the user organises in CAMPAIGN."""
     if unit_plannable(request.user, campaign.unit):
         return list(communes)
@@ -420,7 +421,7 @@ def _team_communes(request: HttpRequest, campaign: Campaign, communes) -> list[U
 
 
 @require_GET
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: UserRequest, pk: int) -> HttpResponse:
     """The plan: facts, shifts, long tables one page at a time, teams linked to their pages."""
     campaign = get_campaign_for_user(request, pk)
     communes = _visible_communes(request, campaign)
@@ -453,7 +454,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html", context)
 
 
-def _campaign_table(request: HttpRequest, campaign: Campaign, key: str) -> Table:
+def _campaign_table(request: UserRequest, campaign: Campaign, key: str) -> Table:
     tables = {t.key: t for t in campaign_tables(campaign, _visible_communes(request, campaign))}
     if key not in tables:
         raise Http404(key)
@@ -461,7 +462,7 @@ def _campaign_table(request: HttpRequest, campaign: Campaign, key: str) -> Table
 
 
 @require_GET
-def campaign_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def campaign_table(request: UserRequest, pk: int, key: str) -> HttpResponse:
     """One page of a campaign table (?page=N)."""
     campaign = get_campaign_for_user(request, pk)
     here = reverse("campaigns:campaign_detail", args=[pk])
@@ -475,14 +476,14 @@ def campaign_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_GET
-def campaign_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def campaign_export(request: UserRequest, pk: int, key: str) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
     table = _campaign_table(request, campaign, key)
     return _xlsx(request, table, f"Kế hoạch: {campaign.name}", "campaign", pk)
 
 
 @require_GET
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: UserRequest, pk: int) -> HttpResponse:
     """A team: its members with their shifts, its books; organisers add members and books."""
     team = get_team_for_user(request, pk)
     may_plan = unit_plannable(request.user, team.commune) or unit_plannable(
@@ -525,7 +526,7 @@ def _form_post(request: HttpRequest, form: Any, action: Callable[[dict], Any], s
 
 
 @require_POST
-def campaign_target(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_target(request: UserRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk, plan=True)
     _form_post(
         request,
@@ -537,7 +538,7 @@ def campaign_target(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def campaign_double_keying(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_double_keying(request: UserRequest, pk: int) -> HttpResponse:
     """Set double keying for every book of the campaign (a commune's or book's own wins)."""
     campaign = get_campaign_for_user(request, pk, plan=True)
     form = forms.DoubleKeyingForm(request.POST)
@@ -552,7 +553,7 @@ def campaign_double_keying(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def campaign_shift(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_shift(request: UserRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk, plan=True)
     _form_post(
         request,
@@ -564,7 +565,7 @@ def campaign_shift(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_team(request: UserRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
     communes = _team_communes(request, campaign, _visible_communes(request, campaign))
     if not communes:
@@ -584,7 +585,7 @@ def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def team_member(request: HttpRequest, pk: int) -> HttpResponse:
+def team_member(request: UserRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request, pk, plan=True)
     _form_post(
         request,
@@ -596,7 +597,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def team_books(request: HttpRequest, pk: int) -> HttpResponse:
+def team_books(request: UserRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request, pk, plan=True)
     _form_post(
         request,
@@ -611,7 +612,7 @@ def team_books(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: UserRequest) -> HttpResponse:
     """Weekly reports the user may see; a planner starts the report of a week."""
     issuers = list(_plannable_units(request))
     today = services.local_today()
@@ -649,7 +650,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: UserRequest, pk: int) -> HttpResponse:
     """The report's number, signer, recipients and narrative sections, with its figures."""
     report = get_report_for_user(request, pk, plan=request.method == "POST")
     form = forms.ReportForm(request.POST or None, instance=report)
@@ -699,7 +700,7 @@ def report_appendix(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: UserRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk, plan=True)
     if services.weekly_report_submit(report=report, user=request.user):
         messages.success(request, _("Đã ghi nhận báo cáo đã gửi."))

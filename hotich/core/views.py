@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hotich.accounts.models import Role
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import books_for_user, entries_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -18,7 +19,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """Home page: what this role does next."""
     user = request.user
     books = books_for_user(user).filter(already_electronic=False)

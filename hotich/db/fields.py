@@ -1,14 +1,20 @@
 """Model fields shared by the apps (hotich.db: below every app that has models)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 
+if TYPE_CHECKING:
+    # For mypy: set from a PartialDate or the text of one, read back as a PartialDate.
+    _PartialDateBase = models.CharField[PartialDate | str | None, PartialDate | None]
+else:
+    _PartialDateBase = models.CharField
 
-class PartialDateField(models.CharField):
+
+class PartialDateField(_PartialDateBase):
     """A date that may know only its year, or its month and year.
 
     Stored as ISO text ("1985", "1985-08", "1985-08-15"), which sorts and filters by prefix

@@ -74,11 +74,11 @@ def campaign_demo_load(
                 team=team,
                 user=planner,
                 member=person,
-                part=PARTS[person.role],
+                part=PARTS[Role(person.role)],
                 shifts=[shifts[i % len(shifts)]],
             )
         book_assign(team=team, user=planner, books=books)
-        keyers = people or [None]
+        keyers: list[User | None] = [*people] or [None]
         for entry_id in Entry.objects.filter(book__commune=commune).values_list("pk", flat=True):
             who = rng.choice(keyers)
             shift = shifts[keyers.index(who) % len(shifts)] if who else rng.choice(shifts)

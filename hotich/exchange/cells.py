@@ -108,16 +108,16 @@ def _check(f: Field, text: str) -> tuple[str, str | None]:
             return text, f"Số đăng ký “{text[:30]}” phải là số (ví dụ 07 hoặc 07/2008)."
         return text, None
     if kind is FieldType.ID_NUMBER:
-        number = normalise_id_number(text)
+        id_number = normalise_id_number(text)
         if f.name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan")):
-            if classify_id_number(number) != "personal_id":
+            if classify_id_number(id_number) != "personal_id":
                 return (
                     text,
                     f"Số định danh cá nhân “{text}” phải gồm 12 chữ số, bắt đầu bằng mã tỉnh.",
                 )
-        elif not number.isalnum():
+        elif not id_number.isalnum():
             return text, f"Số giấy tờ “{text}” chỉ được gồm chữ và số."
-        return number, None
+        return id_number, None
     return text, None
 
 

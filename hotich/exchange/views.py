@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotich.accounts.models import Role
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import books_for_user, get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -31,7 +32,7 @@ from hotich.review.services import book_completeness
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
-def _get_run(request: HttpRequest, pk: int) -> ImportRun:
+def _get_run(request: UserRequest, pk: int) -> ImportRun:
     """Return import run PK if it is the user's own (administrators see every run)."""
     runs = ImportRun.objects.select_related("book", "mapping")
     if request.user.role != Role.ADMINISTRATOR:
@@ -52,7 +53,7 @@ def _enqueue(request: HttpRequest, run: ImportRun) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: UserRequest) -> HttpResponse:
     """Choose a file (and optionally its book); known layouts are queued, others go to mapping."""
     if not request.user.can_write:
         raise PermissionDenied(_("Tài khoản của bạn chỉ có quyền xem, không được nhập dữ liệu."))
@@ -90,7 +91,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: UserRequest, pk: int) -> HttpResponse:
     """One import: progress bar (htmx refreshes it while it runs), counts, problems."""
     run = _get_run(request, pk)
     if import_run_interrupted_end(run=run):
@@ -100,7 +101,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def import_report(request: HttpRequest, pk: int) -> FileResponse:
+def import_report(request: UserRequest, pk: int) -> FileResponse:
     """Download the rejected rows with the bad cells highlighted; audited."""
     run = _get_run(request, pk)
     if not run.report:
@@ -112,7 +113,7 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: UserRequest, pk: int) -> HttpResponse:
     """Say which register column each column of a legacy export feeds; saved for next time."""
     run = _get_run(request, pk)
     if run.status != ImportRun.Status.NEEDS_MAPPING:
@@ -186,7 +187,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def book_exports(request: HttpRequest, pk: int) -> HttpResponse:
+def book_exports(request: UserRequest, pk: int) -> HttpResponse:
     """A book's exports: make a new one (justice officer), download earlier ones."""
     book = get_book_for_user(request, pk)
     context = {
@@ -200,7 +201,7 @@ def book_exports(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def book_export_start(request: HttpRequest, pk: int) -> HttpResponse:
+def book_export_start(request: UserRequest, pk: int) -> HttpResponse:
     """Make the Ministry export (Excel + PDFs) or the handover file of a book now."""
     book = get_book_for_user(request, pk, write=True)
     if request.user.role != Role.JUSTICE_OFFICER:
@@ -218,7 +219,7 @@ def book_export_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def export_download(request: HttpRequest, pk: int, part: str) -> FileResponse:
+def export_download(request: UserRequest, pk: int, part: str) -> FileResponse:
     """Download a kept export file again (Excel or zip of PDFs); audited."""
     export = BookExport.objects.filter(pk=pk).select_related("book").first()
     # A missing export is refused like one of another unit's book (book 0 does not exist).

@@ -1,10 +1,11 @@
 """Job status page and downloads of job results."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hotich.accounts.requests import UserRequest
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.models import Job
@@ -12,7 +13,7 @@ from hotich.jobs.services import exports_dir, job_state
 
 
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: UserRequest) -> HttpResponse:
     """The user's jobs with their state; the table refreshes itself with htmx while one runs."""
     jobs = [job_state(job) for job in Job.objects.filter(user=request.user)[:50]]
     running = any(j["status"] in ("READY", "RUNNING") for j in jobs)
@@ -21,7 +22,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def job_download(request: HttpRequest, pk: str) -> FileResponse:
+def job_download(request: UserRequest, pk: str) -> FileResponse:
     """Download the file a finished job produced; only its owner may, and it is audited."""
     job = Job.objects.filter(pk=pk, user=request.user).first()
     if job is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from hotich.accounts.models import Role
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
@@ -40,7 +41,7 @@ POLICY_SETTERS = frozenset({Role.JUSTICE_OFFICER, Role.TEAM_LEADER, Role.ADMINIS
 
 
 @require_GET
-def work_queue(request: HttpRequest) -> HttpResponse:
+def work_queue(request: UserRequest) -> HttpResponse:
     """Books to key in campaign order (births first), with what waits in each queue."""
     books = selectors.books_in_work_order(request.user)
     audit_record(request=request, action=AuditEvent.Action.VIEW, object_type="workqueue")
@@ -48,7 +49,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def book_queue(request: HttpRequest, pk: int) -> HttpResponse:
+def book_queue(request: UserRequest, pk: int) -> HttpResponse:
     """One book's queues in entry order: to key, hard later, second keying, arbitration."""
     book = get_book_for_user(request, pk)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=book)
@@ -151,7 +152,7 @@ def _saved_with(book: RegisterBook, data: Any) -> Entry | None:
 
 
 @require_POST
-def form_check(request: HttpRequest, pk: int) -> HttpResponse:
+def form_check(request: UserRequest, pk: int) -> HttpResponse:
     """As the officer types: save the draft, check the values, look the people up (htmx)."""
     book = get_book_for_user(request, pk, write=True)
     entry_id = request.POST.get("_entry", "")
@@ -258,7 +259,7 @@ def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) ->
     return _form_page(request, book, entry, data, restored=True, start=start, local_restore=True)
 
 
-def _discard(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+def _discard(request: UserRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
     """Throw away the officer's draft of this form (the browser drops its copy too)."""
     draft = _draft(book, entry, request.user)
     if draft is not None:
@@ -280,13 +281,13 @@ def _discard(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> H
 def _redirect(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     """Redirect; the page's own save (fetch, so that a network drop loses nothing) is told
     where to go in a header instead, and goes there itself."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponseClientRedirect(reverse(name, args=[pk]))
     return redirect(name, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
-def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_new(request: UserRequest, pk: int) -> HttpResponse:
     """Key a new entry of the book; Ctrl+Enter saves and opens the next number."""
     book = get_book_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -298,7 +299,7 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_edit(request: UserRequest, pk: int) -> HttpResponse:
     """Key (or correct) an existing entry, with optimistic locking on its version."""
     entry = get_entry_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -338,7 +339,7 @@ def _conflict_rows(entry: Entry, mine: Any, register: Any) -> list[dict[str, str
     return rows
 
 
-def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
+def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> HttpResponse:
     register = book.register_type_spec
     data = request.POST
     action = data.get("_action", "save")
@@ -409,7 +410,7 @@ def _save(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> Http
 
 
 def _saved_before(
-    request: HttpRequest, book: RegisterBook, entry: Entry, token: uuid.UUID, action: str
+    request: UserRequest, book: RegisterBook, entry: Entry, token: uuid.UUID, action: str
 ) -> HttpResponse:
     """Answer a second save of the new-entry form that created ENTRY as the first was.
 
@@ -474,7 +475,7 @@ def _report_messages(request: HttpRequest, report: services.SaveReport) -> None:
 
 
 @require_POST
-def entry_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_set_aside(request: UserRequest, pk: int) -> HttpResponse:
     """Put an entry in the "hard, later" queue, or bring it back."""
     entry = get_entry_for_user(request, pk, write=True)
     hard = request.POST.get("hard") == "1"
@@ -490,7 +491,7 @@ def entry_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
+def second_keying(request: UserRequest, pk: int) -> HttpResponse:
     """The blind second keying: an empty form; the first keying is never shown."""
     entry = get_entry_for_user(request, pk, write=True, blind=True)
     register = entry.register_type
@@ -551,7 +552,7 @@ def second_keying(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
+def arbitrate(request: UserRequest, pk: int) -> HttpResponse:
     """The justice officer settles the differences of two keyings, with the scan at hand."""
     require_role(
         request,
@@ -590,7 +591,7 @@ def arbitrate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def policy_set(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_set(request: UserRequest, pk: int) -> HttpResponse:
     """Set double keying for a book (or, with scope=commune, for all books of its commune).
 
     A campaign's policy is set on the campaign's page by those who plan it.
@@ -620,7 +621,7 @@ def policy_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def quality(request: HttpRequest) -> HttpResponse:
+def quality(request: UserRequest) -> HttpResponse:
     """Error rates per operator, from double keying and arbitration."""
     days = request.GET.get("days", "")
     rates = selectors.operator_error_rates(request.user, int(days) if days.isdigit() else None)

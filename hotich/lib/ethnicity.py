@@ -3,7 +3,7 @@
 Pure helpers: no Django, no database.
 
 The Ministry template stores names, not codes ("Kinh", "Mông (Mèo)", "Việt Nam"), and two
-official code lists disagree (domain guide §7): the 1979 list (Quyết định 121-TCTK/PPCĐ,
+official code lists disagree (docs/sources.md, "Ethnicity and nationality"): the 1979 list (Quyết định 121-TCTK/PPCĐ,
 02/3/1979: 04 Hoa, 06 Mường) and the 2008 list (Quyết định 1019/QĐ-TCTK, 12/11/2008:
 04 Mường, 06 Hoa). Store the name as written plus the normalised group; a code is only
 meaningful with the name of its list, so :func:`ethnicity_from_code` requires one.

@@ -2,7 +2,7 @@
 
 Pure helpers: no Django, no database. Uniqueness of a generated number is the caller's job.
 
-The 12-digit personal ID (Decree 137/2015, Circular 07/2016/TT-BCA; see the domain guide §5)::
+The 12-digit personal ID (Decree 137/2015, Circular 07/2016/TT-BCA; see docs/sources.md, "Personal ID")::
 
     PPP  C  YY  NNNNNN
     |    |  |   '-- 6 random digits (no checksum)

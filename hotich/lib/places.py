@@ -4,7 +4,7 @@ Pure helpers: no Django, no database. The data comes from the ``vietnam-province
 (GPL-3.0), which ships the pre-2025 units (63 provinces, 696 districts, 10,051 communes), the
 current units (34 provinces, 3,321 communes, no districts) and the official old → new mapping.
 
-Two facts shape the API (domain guide §6):
+Two facts shape the API (docs/sources.md, "Administrative units"):
 
 - A book names a place as it was at the event date (xã, huyện, tỉnh), while reports roll up to
   today's units. :func:`resolve_place` therefore returns both the unit *as written* and the

@@ -1,10 +1,11 @@
 """Pages of the matching engine: the registry lookup (htmx fragment)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hotich.accounts.requests import UserRequest
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.matching.engine.decide import BASIC_FIELDS, OUTCOME_LABELS
@@ -15,7 +16,7 @@ LOOKUP_FIELDS = PERSON_COLUMNS
 
 
 @require_GET
-def registry_lookup(request: HttpRequest) -> HttpResponse:
+def registry_lookup(request: UserRequest) -> HttpResponse:
     """The registry's best candidates for the person typed so far, field by field.
 
     Called by entry forms as the officer types (htmx). Every lookup is audited with the

@@ -56,7 +56,7 @@ def audit_export(*, filters: dict[str, Any], user_id: int) -> dict[str, Any]:
                     event.object_type,
                     event.object_id,
                     event.object_repr,
-                    event.commune.full_name if event.commune_id else "",
+                    event.commune.full_name if event.commune else "",
                     event.ip_address or "",
                     changes,
                 ],

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import require_audit_reader
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -25,7 +26,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
-def audit_search(request: HttpRequest) -> HttpResponse:
+def audit_search(request: UserRequest) -> HttpResponse:
     require_audit_reader(request)
     filters = _filters(request)
     events = audit_events_filtered(user=request.user, filters=filters)

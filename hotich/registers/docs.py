@@ -21,8 +21,8 @@ a test fails when this file and the definitions disagree. Regenerate with
 
 - **KS** follows the real Ministry template `moj-dl-import-khai-sinh.xlsx` (sheet `DL Import`)
   column by column; a test re-reads its header row and its `Ghi chu` code lists.
-- **KH, KT, HN, CMC** follow the column lists of the domain guide (§4), taken from public
-  tools for the Ministry templates; we hold no template file for them.
+- **KH, KT, HN, CMC** follow the column lists of public data-entry tools for the Ministry
+  templates ([`sources.md`](sources.md#the-ministry-template)); we hold no template file for them.
 - **NCN (adoption): no public Ministry template was found; the layout is ours**, in the same
   style (prefixes `chaNuoi`, `meNuoi`, `cn`, `chaDe`, `meDe`, `ngh`, `csnd`).
 - **GH and CDGH (guardianship, giám hộ, and its end, chấm dứt giám hộ), TDCC (change,
@@ -105,7 +105,8 @@ def render_markdown() -> str:
         "",
         "## Code lists",
         "",
-        "Sources: `Ghi chu` = sheet of the real KS template; `domain guide` = §4 of the guide;",
+        "Sources: `Ghi chu` = sheet of the real KS template; `documented` = the lists of",
+        "[`sources.md`](sources.md#code-lists), the wording public tools use;",
         "`public tools` = seen in public tools only, verify before relying on the codes;",
         "`ours` = our NCN layout. Ethnicity and nationality are stored by name, not code.",
     ]

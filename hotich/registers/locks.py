@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import connection
@@ -44,7 +45,7 @@ def _lock_path(book_id: int) -> Path:
 class _Held:
     def __init__(self, book_id: int) -> None:
         self.book_id = book_id
-        self.handle = None
+        self.handle: IO[bytes] | None = None
 
     def try_acquire(self) -> bool:
         if connection.vendor == "postgresql":

@@ -334,7 +334,7 @@ def header_key(cell: str | None) -> str:
     return text.splitlines()[0].rstrip() if text else ""
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> dict[str, RegisterType]:
     # REGISTER_TYPES lives with the definitions, which import this module; importing them
     # lazily keeps ``spec`` the single entry point without an import cycle.
     if name == "REGISTER_TYPES":

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import (
     books_for_user,
     entries_blind_for,
@@ -22,7 +23,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def book_list(request: HttpRequest) -> HttpResponse:
+def book_list(request: UserRequest) -> HttpResponse:
     """Sổ hộ tịch of the user's scope, filtered by register type and year; htmx swaps rows."""
     books = books_for_user(request.user).annotate(
         n_entries=Count("entries"),
@@ -50,7 +51,7 @@ def book_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def book_detail(request: UserRequest, pk: int) -> HttpResponse:
     """One book: its facts and its entries with their status; htmx swaps the entry rows."""
     book = get_book_for_user(request, pk)
     entries = book.entries.select_related("updated_by").order_by("year", "number", "id")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def _chunked(rows: Iterable[tuple[int, tuple[object, ...]]], size: int) -> Itera
 
 
 def _pick(
-    rows: Iterable[list[object] | tuple[object, ...]], positions: list[int], width: int
+    rows: Iterable[Sequence[object]], positions: list[int], width: int
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Yield (row number, known cells) for non-blank rows; ragged rows keep their length."""
     pick = operator.itemgetter(*positions)  # at least the four required columns: a tuple
@@ -201,7 +201,7 @@ def open_extract(path: str | Path) -> Extract:
     )
 
 
-def rows_extract(rows: Iterable[dict[str, object]], *, estimated_rows: int | None) -> Extract:
+def rows_extract(rows: Iterable[Mapping[str, object]], *, estimated_rows: int | None) -> Extract:
     """Return an extract over dicts keyed by contract columns (the synthesiser's output)."""
     iterator = iter(rows)
     first = next(iterator, None)

@@ -33,7 +33,7 @@ from hotich.matching.engine.features import (
     place_features,
 )
 
-#: The load contract (issue 4): required first four, the others may be missing or empty.
+#: The load contract (docs/registry.md): required first four, the others may be missing or empty.
 CONTRACT_COLUMNS: tuple[str, ...] = ("personal_id", *PERSON_COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS[:4]
 OPTIONAL_COLUMNS: tuple[str, ...] = (

@@ -85,7 +85,7 @@ def personal_id_issue(
 ) -> Citizen:
     """Issue a personal ID to a person the registry does not know; return the new Citizen.
 
-    The number follows the domain guide §5: PROVINCE_CODE (where the birth is registered),
+    The number follows the rules in docs/sources.md, "Personal ID": PROVINCE_CODE (where the birth is registered),
     the century/sex digit, the last two digits of the birth year, six random digits (from
     ``rng`` when given, else ``secrets``). Uniqueness is the database's unique constraint:
     each attempt inserts inside a savepoint and a collision draws a new number, up to

@@ -1,17 +1,18 @@
 """Registry look-ups by people with access; every view is audited."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import PURPOSE_MIN_LENGTH, get_citizen_for_user, may_state_purpose
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 
 
 @require_http_methods(["GET", "POST"])
-def citizen_detail(request: HttpRequest, personal_id: str) -> HttpResponse:
+def citizen_detail(request: UserRequest, personal_id: str) -> HttpResponse:
     """A citizen's registry record: within the user's area, or with a stated purpose."""
     purpose = request.POST.get("purpose", "").strip()[:300] if request.method == "POST" else ""
     try:

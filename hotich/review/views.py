@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotich.accounts.models import Role
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import (
     entries_for_user,
     get_book_for_user,
@@ -24,7 +25,7 @@ from hotich.review.models import BookScanSource
 
 
 @require_http_methods(["GET", "POST"])
-def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
+def book_scans(request: UserRequest, pk: int) -> HttpResponse:
     """Upload scans (files or zips) named by the convention; list entries with thumbnails."""
     book = get_book_for_user(request, pk, write=request.method == "POST")
     report = None
@@ -53,7 +54,7 @@ def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def book_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def book_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     """Keep a whole-book PDF, then go to the page-range screen to split it."""
     book = get_book_for_user(request, pk, write=True)
     upload = request.FILES.get("book_pdf")
@@ -71,7 +72,7 @@ def book_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
+def book_scan_split(request: UserRequest, pk: int, source: int) -> HttpResponse:
     """Page ranges per entry ("07/2008: 3-4"); the whole-book PDF is cut accordingly."""
     book = get_book_for_user(request, pk, write=request.method == "POST")
     found = BookScanSource.objects.filter(pk=source, book=book).first()
@@ -106,7 +107,7 @@ def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
 
 
 @require_GET
-def scan_file(request: HttpRequest, pk: int, part: str) -> FileResponse:
+def scan_file(request: UserRequest, pk: int, part: str) -> FileResponse:
     """Show a scan's PDF (inline), its original photo or its thumbnail; viewing is audited."""
     scan = get_scan_for_user(request, pk)
     file = {"pdf": scan.file, "goc": scan.original, "anh": scan.thumbnail}.get(part)
@@ -191,7 +192,7 @@ def _field_rows(entry) -> list[dict]:
 
 
 @require_GET
-def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_review(request: UserRequest, pk: int) -> HttpResponse:
     """The scan beside the keyed data, field by field, with accept / correct / return / approve."""
     entry = get_entry_for_user(request, pk)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
@@ -218,7 +219,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def entry_review_field(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_review_field(request: UserRequest, pk: int) -> HttpResponse:
     """Correct one field from the scan (htmx swaps that row); audited through entry_update."""
     entry = get_entry_for_user(request, pk, write=True)
     name = request.POST.get("field", "")
@@ -252,7 +253,7 @@ def entry_review_field(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def entry_review_action(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Accept, approve, or return the entry to its keyer with a reason."""
     entry = get_entry_for_user(request, pk, write=True)
     action = request.POST.get("action")
@@ -279,7 +280,7 @@ def entry_review_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def book_review(request: HttpRequest, pk: int) -> HttpResponse:
+def book_review(request: UserRequest, pk: int) -> HttpResponse:
     """A book's review queue and completeness: gaps per year, numbers marked missing."""
     book = get_book_for_user(request, pk)
     waiting = (
@@ -306,7 +307,7 @@ def book_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
+def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Mark a number missing (with its reason) or approve every reviewed entry of the book."""
     book = get_book_for_user(request, pk, write=True)
     if request.POST.get("action") == "approve_all":
@@ -343,7 +344,7 @@ def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def entry_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     """Add a scan (PDF or photo) to one entry from its review page."""
     entry = get_entry_for_user(request, pk, write=True)
     upload = request.FILES.get("file")

@@ -3,7 +3,6 @@
 import io
 import json
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,9 +16,7 @@ from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entry_create
 from hotich.registers.spec import REGISTER_TYPES
 from tests.exchange.factories import sample_values
-
-REPO = Path(__file__).resolve().parents[2]
-KS_TEMPLATE = REPO.parent / "shared" / "templates" / "moj-dl-import-khai-sinh.xlsx"
+from tests.exchange.ministry_files import ministry_file
 
 
 def run_import(path, *args, reconcile=False):
@@ -80,22 +77,17 @@ def test_export_then_import_into_an_empty_book_gives_identical_entries(code, uni
     assert set(Entry.objects.values_list("status", flat=True)) == {EntryStatus.KEYED}
 
 
-def test_the_exported_header_is_the_templates_own_row_with_its_quirks():
-    template = openpyxl.load_workbook(KS_TEMPLATE, read_only=True)
+def test_the_exported_header_is_the_templates_own_row_with_its_quirks(tmp_path):
+    # The built template is the real one cell for cell (tests/exchange/test_ministry_files.py).
+    template = openpyxl.load_workbook(ministry_file(tmp_path / "ks.xlsx"), read_only=True)
     header = [c.value for c in next(template["DL Import"].iter_rows(max_row=1))]
     assert export_header(REGISTER_TYPES["KS"]) == header
     assert "so " in header and any(h and "\ni=[" in h for h in header)
 
 
 def fill_template(path, rows):
-    """Write ROWS (dicts column name -> value) into a copy of the real birth template."""
-    workbook = openpyxl.load_workbook(KS_TEMPLATE)
-    sheet = workbook["DL Import"]
-    index = {str(c.value).split("\n")[0].strip(): c.column for c in sheet[1] if c.value}
-    for r, row in enumerate(rows, start=2):
-        for name, value in row.items():
-            sheet.cell(row=r, column=index[name], value=value)
-    workbook.save(path)
+    """Write ROWS (dicts column name -> value) into a birth template shaped like the real one."""
+    ministry_file(path, rows)
 
 
 BIRTH_ROW = {

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from hotich.exchange import xlsx
-from tests.exchange.test_import import KS_TEMPLATE
+from tests.exchange.ministry_files import ministry_file
 
 ROWS = [
     ["text", "Nguyễn Thị Phượng", " so ", "loaiDangKy \ni=[1,2]"],
@@ -57,11 +57,13 @@ def test_values_dates_and_gaps_read_as_openpyxl_reads_them(tmp_path, write_only)
     assert ours[3][0] == datetime.combine(date(2008, 8, 15), time()) and ours[3][3] == 39687
 
 
-def test_the_real_template_reads_as_openpyxl_reads_it(tmp_path):
-    workbook = xlsx.Workbook(str(KS_TEMPLATE))
+def test_the_template_reads_as_openpyxl_reads_it(tmp_path):
+    # The real file (inline strings) is read the same way in tests/exchange/test_ministry_files.py.
+    path = ministry_file(tmp_path / "ks.xlsx")
+    workbook = xlsx.Workbook(str(path))
     assert workbook.sheetnames == ["DL Import", "Ghi chu"]
     for name in workbook.sheetnames:
-        assert trimmed(workbook.rows(name)) == openpyxl_rows(KS_TEMPLATE, name)
+        assert trimmed(workbook.rows(name)) == openpyxl_rows(path, name)
     assert workbook.estimated_rows("DL Import") == 4
 
 

@@ -3,7 +3,7 @@ every save the server answered is in the database with its audit event, no save
 overwrote another (versions count the saves), and the database is intact.
 
 A real `hotich serve` process on its own SQLite database; the saves are review corrections
-(the path of issue 14, finding 1) sent by several clients at once, two of them on one entry.
+(docs/exchange.md, "Review and approval") sent by several clients at once, two of them on one entry.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""Drafts and conflicts on the server (issue 14, finding 7): a draft is discarded for real, a
+"""Drafts and conflicts on the server (docs/keying.md, "The form"): a draft is discarded for real, a
 draft of an entry someone saved since is shown as a conflict (never restored silently), a
 restored draft does not move the starting field, and the page's own save is told where to go
 instead of being redirected."""

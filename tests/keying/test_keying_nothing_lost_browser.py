@@ -1,4 +1,4 @@
-"""Nothing typed on the keying page is lost (issue 14, findings 6–8), in Chromium.
+"""Nothing typed on the keying page is lost (docs/keying.md, "The form"), in Chromium.
 
 A corrected date is kept; an edit conflict is settled field by field or by really
 discarding one's own version; a restored draft can be discarded; typing during a network

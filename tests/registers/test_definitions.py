@@ -1,7 +1,8 @@
-"""The register definitions against the real Ministry template and their own invariants.
+"""The register definitions against the Ministry template's shape and their own invariants.
 
-Pure tests: no database. The birth template is read from ``../shared/templates`` beside
-the repository (it is not copied into the repository).
+Pure tests: no database. The birth template is built by ``tests/exchange/ministry_files.py``
+with the real file's quirks; ``tests/exchange/test_ministry_files.py`` proves it is the real
+file cell for cell.
 """
 
 from collections.abc import Iterator
@@ -22,20 +23,18 @@ from hotich.registers.spec import (
     header_key,
     role_for_column,
 )
+from tests.exchange.ministry_files import ministry_file
 
 REPO = Path(__file__).resolve().parents[2]
-KS_TEMPLATE = REPO.parent / "shared" / "templates" / "moj-dl-import-khai-sinh.xlsx"
 
 ALL_TYPES = list(REGISTER_TYPES.values())
 by_code = pytest.mark.parametrize("register", ALL_TYPES, ids=lambda t: t.code)
 
 
 @pytest.fixture(scope="module")
-def ks_workbook() -> Iterator[openpyxl.Workbook]:
-    # The template sits in ../shared beside the repository in development and CI; a missing
-    # file is a broken checkout, not a reason to pass.
-    assert KS_TEMPLATE.exists(), f"Ministry template not found at {KS_TEMPLATE}"
-    workbook = openpyxl.load_workbook(KS_TEMPLATE, read_only=True)
+def ks_workbook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[openpyxl.Workbook]:
+    path = ministry_file(tmp_path_factory.mktemp("template") / "ks.xlsx")
+    workbook = openpyxl.load_workbook(path, read_only=True)
     yield workbook
     workbook.close()
 
@@ -69,7 +68,7 @@ def test_header_key_strips_template_header_noise(cell: str | None, expected: str
     assert header_key(cell) == expected
 
 
-# --- KS against the real template ----------------------------------------------------------
+# --- KS against the template's shape ----------------------------------------------------------
 
 
 def test_ks_covers_every_template_column_in_order(ks_workbook: openpyxl.Workbook) -> None:

@@ -1,5 +1,6 @@
 """A correction keeps what was verified: only the people whose compared facts changed are
-reconciled again; nobody is approved or exported without a personal ID they had (issue 14)."""
+reconciled again; nobody is approved or exported without a personal ID they had
+(docs/architecture.md, "How data flows")."""
 
 import io
 import itertools

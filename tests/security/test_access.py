@@ -1,5 +1,5 @@
-"""Issue 15 findings, each reproduced: audit log scope, reads audited, citizen records
-within the area, the blind second keyer, province-wide recompute."""
+"""Access rules, each reproduced (docs/accounts.md): audit log scope, reads audited, citizen
+records within the area, the blind second keyer, province-wide recompute."""
 
 import pytest
 from django.urls import reverse

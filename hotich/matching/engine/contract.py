@@ -214,7 +214,7 @@ def match_files(
     frame = features_frame((person_features(p) for _, p in records), (rid for rid, _ in records))
     result = reconcile(model, frame, registry, thresholds=thresholds, backend=backend)  # type: ignore[arg-type]
     written = write_results(out_path, (rid for rid, _ in records), result.decisions)
-    counts = dict.fromkeys(OUTCOMES, 0)
+    counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     for decision in result.decisions.values():
         counts[decision.outcome] += 1
     return written, problems, counts

@@ -42,7 +42,7 @@ def vector_at(side: str, column: str) -> str:
 def as_vector(row: Row | Vector) -> Vector:
     """Return a feature row as a vector (FEATURE_COLUMNS order); vectors are returned as is."""
     if row.__class__ is tuple or row.__class__ is list:  # the hot path: no ABC check
-        return row  # type: ignore[return-value]
+        return row
     if isinstance(row, Mapping):
         return tuple(row.get(column) for column in FEATURE_COLUMNS)
     return row
@@ -400,7 +400,9 @@ def splink_settings(parameters: Parameters | None = None) -> dict[str, Any]:
                 # exact-match level on the same column); the Python scorer does the same.
                 entry["disable_tf_exact_match_detection"] = True
             if parameters is not None and not level.null:
-                m, u = parameters.mu[comparison.key][index]
+                mu = parameters.mu[comparison.key][index]
+                assert mu is not None, "a level that is not null has trained (m, u)"
+                m, u = mu
                 entry["m_probability"] = m
                 entry["u_probability"] = u
             levels.append(entry)
@@ -520,9 +522,10 @@ class MatchModel:
             if tf is not None and tf[0] == index:
                 _index, at, table, base = tf
                 tl, tr = table.get(left[at]), table.get(right[at])
-                if tl is not None or tr is not None:
-                    frequency = tl if tr is None else tr if tl is None or tr > tl else tl
-                    weight += base - math.log2(frequency)
+                if tr is not None and (tl is None or tr > tl):
+                    weight += base - math.log2(tr)
+                elif tl is not None:
+                    weight += base - math.log2(tl)
             weights.append(weight)
             total += weight
         return Weighed(total, levels, weights)

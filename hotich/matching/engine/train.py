@@ -88,6 +88,13 @@ def _side_columns(prefix: str) -> str:
     return ", ".join(f'{prefix}."{c}" AS "{c}_{prefix}"' for c in ("uid", *FEATURE_COLUMNS))
 
 
+def _count(con, sql: str) -> int:
+    """Return the single number a ``SELECT count(*)`` gives."""
+    row = con.execute(sql).fetchone()
+    assert row is not None  # count(*) always gives one row
+    return row[0]
+
+
 def _patterns(con, pair_sql: str) -> pd.DataFrame:
     """Return the distinct level patterns of the pairs ``pair_sql`` selects, with counts."""
     keys = ", ".join(f"g_{c.key}" for c in COMPARISONS)
@@ -226,7 +233,7 @@ def train(
     # λ: near-certain pairs over all pairs.
     certain = 0
     for rule in DETERMINISTIC_RULES:
-        certain += con.execute(f"SELECT count(*) FROM l JOIN r ON {rule}").fetchone()[0]
+        certain += _count(con, f"SELECT count(*) FROM l JOIN r ON {rule}")
     lam = (certain / options.deterministic_recall) / (len(records) * len(registry))
     report.lam = float(np.clip(lam, 1e-12, 0.5))
 
@@ -235,7 +242,7 @@ def train(
     start = _initial_m()
     for rule in EM_SESSIONS:
         pairs = f"SELECT {_side_columns('l')}, {_side_columns('r')} FROM l JOIN r ON {rule}"
-        total = con.execute(f"SELECT count(*) FROM l JOIN r ON {rule}").fetchone()[0]
+        total = _count(con, f"SELECT count(*) FROM l JOIN r ON {rule}")
         if total > options.em_max_pairs:
             pairs += f" USING SAMPLE {options.em_max_pairs} ROWS"
         patterns = _patterns(con, pairs)

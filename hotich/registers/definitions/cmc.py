@@ -1,10 +1,11 @@
 """CMC: the parent–child recognition register (sổ đăng ký nhận cha, mẹ, con).
 
-Columns as listed in §4 of the domain guide (from public tools for the Ministry template;
+Columns as public data-entry tools for the Ministry template list them (docs/sources.md;
 we hold no CMC template file): registration (with the decision number and the kind of
 recognition), the parent (``cm``) and the child (``nc``), whichever recognises the
 other, the requester with two relationships, and the four foreign-registration columns.
-Some public tools omit ``cmGioiTinh``/``ncGioiTinh``; the guide lists them, so do we.
+Some public tools omit ``cmGioiTinh``/``ncGioiTinh``; the documented list (docs/sources.md)
+has them, so do we.
 
 ``required`` is our reading: the entry's place in the book, when, how and where it was
 registered, the kind of recognition, and both persons' names and dates of birth.

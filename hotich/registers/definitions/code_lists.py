@@ -4,10 +4,10 @@ Each list says where it comes from in ``source``:
 
 - ``Ghi chu``: sheet ``Ghi chu`` of the real Ministry birth template; labels are copied
   exactly, including its spelling ("Đăng kí" with i). A test re-reads the sheet.
-- ``domain guide``: the code lists in §4 of the domain guide (public tools); the labels are
-  the wording those tools use.
+- ``documented``: the code lists of docs/sources.md ("Code lists"), from public tools; the
+  labels are the wording those tools use.
 - ``public tools``: seen in public data-entry tools for the Ministry templates but not in
-  the guide: verify against a Ministry template of that register before relying on codes.
+  docs/sources.md: verify against a Ministry template of that register before relying on codes.
 - ``ours``: adoption (NCN) has no public template; the list is our own layout.
 
 Ethnicity and nationality are not code lists: the template stores them by name.
@@ -16,7 +16,7 @@ Ethnicity and nationality are not code lists: the template stores them by name.
 from hotich.registers.spec import CodeList
 
 GHI_CHU = "Ghi chu"
-DOMAIN_GUIDE = "domain guide"
+DOMAIN_GUIDE = "documented"
 PUBLIC_TOOLS = "public tools"
 OURS = "ours"
 

@@ -1,6 +1,6 @@
 """HN: the marital-status confirmation register (sổ cấp giấy xác nhận tình trạng hôn nhân).
 
-Columns as listed in §4 of the domain guide (from public tools for the Ministry template;
+Columns as public data-entry tools for the Ministry template list them (docs/sources.md;
 we hold no HN template file). Unlike the others, the register has no ``loaiDangKy`` and
 names the issuing authority ``noiCap`` instead of ``noiDangKy``; it has no foreign block.
 

@@ -1,6 +1,6 @@
 """KH: the marriage register (sổ đăng ký kết hôn).
 
-Columns as listed in §4 of the domain guide (from public tools for the Ministry template;
+Columns as public data-entry tools for the Ministry template list them (docs/sources.md;
 we hold no KH template file): the registration block with the date the marriage was
 established, the later status of the marriage (divorce, annulment, recognition), the
 husband and wife blocks and the four foreign-registration columns.

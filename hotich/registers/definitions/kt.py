@@ -1,6 +1,6 @@
 """KT: the death register (sổ đăng ký khai tử).
 
-Columns as listed in §4 of the domain guide (from public tools for the Ministry template;
+Columns as public data-entry tools for the Ministry template list them (docs/sources.md;
 we hold no KT template file): registration, the deceased (identity, then the death, then
 a court's declaration of death), the death notice (giấy báo tử, ``gbt``: a document, not a
 person), the requester and the four foreign-registration columns.

@@ -90,8 +90,10 @@ class Command(BaseCommand):
         )
         if reconciled is not None:
             self.stdout.write(f"Đối chiếu CSDL dân cư xong {reconciled} trường hợp.")
-        for error in outcome.errors[:50]:
-            self.stdout.write(f"  Dòng {error['row']}, cột {error['column']}: {error['message']}")
+        for problem in outcome.errors[:50]:
+            self.stdout.write(
+                f"  Dòng {problem['row']}, cột {problem['column']}: {problem['message']}"
+            )
         if len(outcome.errors) > 50:
             self.stdout.write(f"  … và {len(outcome.errors) - 50} lỗi khác (xem báo cáo Excel).")
         run.refresh_from_db()
