@@ -8,13 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
+from hotich.accounts.capabilities import Capability, refuse, require
 from hotich.accounts.models import User
-from hotich.accounts.scope import book_scope, books_for_user
+from hotich.accounts.scope import REFUSED, book_scope
 from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying, TrackingCase
 from hotich.lib.text import comparison_key, fold, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
+from hotich.registers.selectors import books_for_user
 from hotich.registers.spec import REGISTER_TYPES
 from hotich.registry.models import Citizen
 
@@ -36,6 +39,19 @@ def cases_for_user(user: User) -> QuerySet[TrackingCase]:
     return TrackingCase.objects.filter(book_scope(user, "entry__book__")).select_related(
         "entry__book__commune", "person", "assignee", "closed_by", "commune"
     )
+
+
+def get_case_for_user(
+    request: HttpRequest, pk: int, *, write: bool | Capability = False
+) -> TrackingCase:
+    """Return tracking case PK (Danh sách theo dõi riêng) under the rules of its book; with
+    WRITE (True, or the capability the change needs), only if the user may change it."""
+    case = cases_for_user(request.user).filter(pk=pk).first()
+    if case is None:
+        refuse(request, REFUSED, object_type="trackingcase", object_id=pk)
+    if write:
+        require(request, Capability.KEY if write is True else write, case)
+    return case
 
 
 def books_in_work_order(user: User) -> list[RegisterBook]:

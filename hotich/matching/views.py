@@ -1,19 +1,18 @@
 """Pages of the matching engine: registry lookup (htmx fragment) and book reconciliation."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from hotich.accounts.scope import get_book_for_user
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_citizens_shown, audit_record
+from hotich.accounts.capabilities import Capability, require
+from hotich.audit.services import audit_citizens_shown
 from hotich.jobs.services import job_enqueue
 from hotich.matching.decide import BASIC_FIELDS, OUTCOME_LABELS
 from hotich.matching.features import PERSON_COLUMNS, PersonInput
 from hotich.matching.services import lookup
 from hotich.matching.tasks import book_reconcile_task
+from hotich.registers.selectors import get_book_for_user
 
 LOOKUP_FIELDS = PERSON_COLUMNS
 
@@ -25,14 +24,7 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
     Called by entry forms as the officer types (htmx). Every lookup is audited with the
     personal IDs it showed.
     """
-    if not request.user.can_write and not request.user.can_read_audit:
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.DENIED,
-            object_type="citizen",
-            object_repr="tra cứu CSDL dân cư",
-        )
-        raise PermissionDenied("Tài khoản này không được tra cứu CSDL dân cư.")
+    require(request, Capability.LOOKUP_REGISTRY, object_repr="tra cứu CSDL dân cư")
     values = {f: request.GET.get(f, "").strip() for f in LOOKUP_FIELDS}
     context: dict = {"values": values, "ready": False}
     # Enough to look up: a name and a birth date (or year) or the mother's name; candidates

@@ -8,17 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hotich.accounts.scope import (
-    books_for_user,
-    entries_blind_for,
-    get_book_for_user,
-    get_entry_for_user,
-)
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.matching.models import MatchResult
 from hotich.registers.exports import book_entries_workbook
 from hotich.registers.models import EntryStatus
+from hotich.registers.selectors import (
+    books_for_user,
+    entries_blind_for,
+    get_book_for_user,
+    get_entry_for_user,
+)
 from hotich.registers.services import entry_status_set
 from hotich.registers.spec import REGISTER_TYPES
 

@@ -1,22 +1,22 @@
 """Scans of a book, the review page (scan beside the keyed data), approval, completeness."""
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotich.accounts.models import Role
-from hotich.accounts.scope import (
+from hotich.accounts.capabilities import Capability, can, require
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.models import EntryStatus
+from hotich.registers.selectors import (
     entries_for_user,
     get_book_for_user,
     get_entry_for_user,
     get_scan_for_user,
 )
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
-from hotich.registers.models import EntryStatus
 from hotich.registers.services import EntryConflict
 from hotich.review import scans as scan_services
 from hotich.review import services
@@ -26,7 +26,8 @@ from hotich.review.models import BookScanSource
 @require_http_methods(["GET", "POST"])
 def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload scans (files or zips) named by the convention; list entries with thumbnails."""
-    book = get_book_for_user(request, pk, write=request.method == "POST")
+    change = Capability.UPLOAD_SCANS if request.method == "POST" else False
+    book = get_book_for_user(request, pk, write=change)
     report = None
     if request.method == "POST":
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
@@ -55,7 +56,7 @@ def book_scans(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def book_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep a whole-book PDF, then go to the page-range screen to split it."""
-    book = get_book_for_user(request, pk, write=True)
+    book = get_book_for_user(request, pk, write=Capability.UPLOAD_SCANS)
     upload = request.FILES.get("book_pdf")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp PDF của cả quyển."))
@@ -73,7 +74,8 @@ def book_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
     """Page ranges per entry ("07/2008: 3-4"); the whole-book PDF is cut accordingly."""
-    book = get_book_for_user(request, pk, write=request.method == "POST")
+    change = Capability.UPLOAD_SCANS if request.method == "POST" else False
+    book = get_book_for_user(request, pk, write=change)
     found = BookScanSource.objects.filter(pk=source, book=book).first()
     if found is None:
         raise Http404
@@ -209,7 +211,8 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
         "show_all": show_all,
         "scans": scans,
         "returns": entry.returns.select_related("returned_by")[:5],
-        "is_officer": request.user.role == Role.JUSTICE_OFFICER,
+        "is_officer": can(request.user, Capability.REVIEW, entry),
+        "can_upload_scans": can(request.user, Capability.UPLOAD_SCANS, entry),
         "can_accept": entry.status in services.REVIEWABLE,
         "can_approve": entry.status == EntryStatus.REVIEWED,
         "is_open": entry.status in services.OPEN,
@@ -300,7 +303,8 @@ def book_review(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": book.missing_entries.select_related("marked_by"),
         "waiting": shown,
         "reviewed": waiting.filter(status=EntryStatus.REVIEWED).count(),
-        "is_officer": request.user.role == Role.JUSTICE_OFFICER,
+        "is_officer": can(request.user, Capability.APPROVE, book),
+        "can_mark_missing": can(request.user, Capability.MARK_MISSING, book),
     }
     return render(request, "review/book_review.html", context)
 
@@ -315,8 +319,7 @@ def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
         for refused in done.refused:
             messages.error(request, _("Chưa phê duyệt: %s") % refused)
         return redirect("book_review", pk=book.pk)
-    if request.user.role not in (Role.JUSTICE_OFFICER, Role.TEAM_LEADER):
-        raise PermissionDenied(_("Chỉ công chức tư pháp hoặc tổ trưởng được ghi số bị thiếu."))
+    require(request, Capability.MARK_MISSING, book)
     try:
         year = int(request.POST.get("year", ""))
         number = int(request.POST.get("number", ""))
@@ -345,7 +348,7 @@ def book_review_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a scan (PDF or photo) to one entry from its review page."""
-    entry = get_entry_for_user(request, pk, write=True)
+    entry = get_entry_for_user(request, pk, write=Capability.UPLOAD_SCANS)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp."))
