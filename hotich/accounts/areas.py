@@ -6,15 +6,12 @@ communes of that area. Refusals are audited. (The permission layer for data is
 ``accounts.scope``; this is the same idea for accounts.)
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from hotich.accounts import scope
+from hotich.accounts import capabilities, scope
 from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
 from hotich.places.models import AdministrativeUnit
 
 #: An account out of the manager's area is refused like a missing one, with the answer
@@ -65,13 +62,7 @@ def unit_allowed(user: User, unit: AdministrativeUnit | None) -> bool:
 
 def refuse(request: HttpRequest, *, object_id: object, message: str = REFUSED) -> None:
     """Record the refusal in the audit log and raise PermissionDenied."""
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.DENIED,
-        object_type="user",
-        object_id=str(object_id),
-    )
-    raise PermissionDenied(message)
+    capabilities.refuse(request, message, object_type="user", object_id=object_id)
 
 
 def require_account_manager(request: HttpRequest) -> None:

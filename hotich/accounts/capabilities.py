@@ -30,41 +30,46 @@ class Capability(StrEnum):
     """One kind of decision a view takes about a user."""
 
     KEY = "key"
-    """Key entries and change books and entries (the write roles)."""
     UPLOAD_SCANS = "upload_scans"
-    """Upload scans of entries and whole-book PDFs."""
     IMPORT = "import"
-    """Import an Excel file."""
     SEE_ALL_IMPORTS = "see_all_imports"
-    """Open every import run, not only one's own."""
     ARBITRATE = "arbitrate"
-    """Settle the differences of two keyings."""
     SET_KEYING_POLICY = "set_keying_policy"
-    """Set a book's or a commune's double keying."""
     REVIEW = "review"
-    """Accept, correct or return an entry against its scan."""
     APPROVE = "approve"
-    """Approve reviewed entries."""
     MARK_MISSING = "mark_missing"
-    """Record a number as missing from a book."""
     EXPORT = "export"
-    """Make a book's Ministry export or handover file."""
     ASSIGN_CASE = "assign_case"
-    """Give a tracking case (danh sách theo dõi riêng) to an officer."""
     CLOSE_CASE = "close_case"
-    """Record a tracking case's verification result and close it."""
     LOOKUP_REGISTRY = "lookup_registry"
-    """Look people up in the population registry, and open a citizen by stating a purpose."""
     PLAN = "plan"
-    """Plan campaigns, targets, teams and inventories of the units in one's area."""
     WRITE_REPORT = "write_report"
-    """Write and submit one's own unit's weekly report."""
     RECOMPUTE = "recompute"
-    """Recompute a unit's progress figures now (above a commune: only those who plan)."""
     READ_AUDIT = "read_audit"
-    """Read the audit log."""
     MANAGE_ACCOUNTS = "manage_accounts"
-    """Create, change, lock and unlock the accounts of one's area."""
+
+
+#: What each capability allows (docs/accounts.md shows the table with these).
+DESCRIPTIONS: dict[Capability, str] = {
+    Capability.KEY: "Key entries and change books and entries (the write roles).",
+    Capability.UPLOAD_SCANS: "Upload scans of entries and whole-book PDFs.",
+    Capability.IMPORT: "Import an Excel file.",
+    Capability.SEE_ALL_IMPORTS: "Open every import run, not only one's own.",
+    Capability.ARBITRATE: "Settle the differences of two keyings.",
+    Capability.SET_KEYING_POLICY: "Set a book's or a commune's double keying.",
+    Capability.REVIEW: "Accept, correct or return an entry against its scan.",
+    Capability.APPROVE: "Approve reviewed entries.",
+    Capability.MARK_MISSING: "Record a number as missing from a book.",
+    Capability.EXPORT: "Make a book's Ministry export or handover file.",
+    Capability.ASSIGN_CASE: "Give a tracking case (danh sách theo dõi riêng) to an officer.",
+    Capability.CLOSE_CASE: "Record a tracking case's verification result and close it.",
+    Capability.LOOKUP_REGISTRY: "Look people up in the population registry, and open a citizen by stating a purpose.",
+    Capability.PLAN: "Plan campaigns, targets, teams and inventories of the units in one's area.",
+    Capability.WRITE_REPORT: "Write and submit one's own unit's weekly report.",
+    Capability.RECOMPUTE: "Recompute a unit's progress figures now (above a commune: only those who plan).",
+    Capability.READ_AUDIT: "Read the audit log.",
+    Capability.MANAGE_ACCOUNTS: "Create, change, lock and unlock the accounts of one's area.",
+}
 
 
 C = Capability
@@ -235,3 +240,16 @@ def require(
         object_id=object_id,
         object_repr=object_repr,
     )
+
+
+def table_markdown() -> str:
+    """Return the table as Markdown (capabilities down, roles across), for docs/accounts.md."""
+    roles = list(Role)
+    lines = [
+        "| capability | what it allows | " + " | ".join(f"`{r.value}`" for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for capability in Capability:
+        marks = " | ".join("✓" if capability in TABLE[r] else "" for r in roles)
+        lines.append(f"| `{capability.value}` | {DESCRIPTIONS[capability]} | {marks} |")
+    return "\n".join(lines) + "\n"

@@ -45,3 +45,11 @@ def test_the_readme_shows_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_permission_table_in_the_docs_is_the_code_s():
+    from hotich.accounts.capabilities import table_markdown
+
+    text = (ROOT / "docs" / "accounts.md").read_text()
+    shown = text.split("<!-- capabilities:start -->\n")[1].split("<!-- capabilities:end -->")[0]
+    assert shown == table_markdown(), "paste hotich.accounts.capabilities.table_markdown()"
