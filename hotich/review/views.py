@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotich.accounts.capabilities import Capability, can, require
+from hotich.accounts.capabilities import Capability, can, refuse, require
+from hotich.accounts.scope import REFUSED
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.registers.models import EntryStatus
+from hotich.registers.models import EntryStatus, RegisterBook
 from hotich.registers.selectors import (
     entries_for_user,
     get_book_for_user,
@@ -71,14 +72,21 @@ def book_scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("book_scan_split", pk=book.pk, source=source.pk)
 
 
+def _source(request: HttpRequest, book: RegisterBook, source: int) -> BookScanSource:
+    """Return whole-book PDF SOURCE of BOOK; one of another book is refused like a missing
+    one, with the answer every object gets (audited)."""
+    found = BookScanSource.objects.filter(pk=source, book=book).first()
+    if found is None:
+        refuse(request, REFUSED, object_type="bookscansource", object_id=source)
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def book_scan_split(request: HttpRequest, pk: int, source: int) -> HttpResponse:
     """Page ranges per entry ("07/2008: 3-4"); the whole-book PDF is cut accordingly."""
     change = Capability.UPLOAD_SCANS if request.method == "POST" else False
     book = get_book_for_user(request, pk, write=change)
-    found = BookScanSource.objects.filter(pk=source, book=book).first()
-    if found is None:
-        raise Http404
+    found = _source(request, book, source)
     text = request.POST.get("ranges") if request.method == "POST" else None
     problems: list[str] = []
     if text is not None:
@@ -158,9 +166,7 @@ def scan_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
 def book_scan_page(request: HttpRequest, pk: int, source: int, page: int) -> HttpResponse:
     """Page PAGE of a whole-book PDF, small, for the page-range screen."""
     book = get_book_for_user(request, pk)
-    found = BookScanSource.objects.filter(pk=source, book=book).first()
-    if found is None:
-        raise Http404
+    found = _source(request, book, source)
     response = _png(found.file, page - 1, 300)
     audit_record(
         request=request,

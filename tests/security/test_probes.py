@@ -299,3 +299,25 @@ def test_objects_of_another_area_are_refused_like_missing_ones_and_audited(
             if answers[0][0] != 403 or (answers[0][1] not in _refusals() and not asks_purpose):
                 failures.append(f"{persona}: not the one refusal: {answers[0]}")
     assert failures == []
+
+
+@pytest.mark.parametrize("name", ["book_scan_split", "book_scan_page"])
+def test_another_book_s_pdf_under_one_s_own_book_is_refused_like_a_missing_one(
+    name, client, personas, book, other_book
+):
+    from hotich.accounts.scope import REFUSED
+    from hotich.review.models import BookScanSource
+
+    foreign = BookScanSource.objects.create(
+        book=other_book, file="q.pdf", original_name="q.pdf", size=1, sha256="0" * 64, pages=1
+    )
+    officer = personas["justice_officer"]
+    client.force_login(officer)
+    answers = []
+    for source in (foreign.pk, MISSING_INT):
+        kwargs = {"pk": book.pk, "source": source} | ({"page": 1} if "page" in name else {})
+        denied = AuditEvent.objects.filter(action="denied", username=officer.username)
+        before = denied.count()
+        answers.append(_answer(_ask(client, reverse(name, kwargs=kwargs))))
+        assert denied.count() == before + 1
+    assert answers == [(403, REFUSED), (403, REFUSED)]
