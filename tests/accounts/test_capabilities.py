@@ -264,3 +264,12 @@ def test_accounts_imports_no_app_above_it():
                 if parts[0] == "hotich" and len(parts) > 1 and parts[1] not in allowed:
                     found.append(f"{path.relative_to(ROOT)}: {name}")
     assert found == []
+
+
+def test_the_template_tag_reads_the_table(personas, book, other_book, rf):
+    from django.template import Context, Template
+
+    page = Template('{% load capabilities %}{% can "export" b as x %}{{ x }}')
+    assert page.render(Context({"user": personas["justice_officer"], "b": book})) == "True"
+    assert page.render(Context({"user": personas["justice_officer"], "b": other_book})) == "False"
+    assert page.render(Context({"user": personas["administrator"], "b": book})) == "False"
