@@ -6,17 +6,17 @@ communes of that area. Refusals are audited. (The permission layer for data is
 ``accounts.scope``; this is the same idea for accounts.)
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from hotich.accounts import capabilities, scope
+from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
 from hotich.places.models import AdministrativeUnit
 
-REFUSED = "Bạn không có quyền quản lý tài khoản này (tài khoản của đơn vị khác hoặc không tồn tại)."
-NOT_ADMIN = "Chỉ quản trị viên được quản lý tài khoản."
+#: An account out of the manager's area is refused like a missing one, with the answer
+#: every other object gets.
+REFUSED = scope.REFUSED
 
 
 def communes_in_area(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
@@ -62,19 +62,12 @@ def unit_allowed(user: User, unit: AdministrativeUnit | None) -> bool:
 
 def refuse(request: HttpRequest, *, object_id: object, message: str = REFUSED) -> None:
     """Record the refusal in the audit log and raise PermissionDenied."""
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.DENIED,
-        object_type="user",
-        object_id=str(object_id),
-    )
-    raise PermissionDenied(message)
+    capabilities.refuse(request, message, object_type="user", object_id=object_id)
 
 
 def require_account_manager(request: HttpRequest) -> None:
     """Raise PermissionDenied (audited) unless the request's user manages accounts."""
-    if not request.user.can_manage_accounts:
-        refuse(request, object_id="", message=NOT_ADMIN)
+    require(request, Capability.MANAGE_ACCOUNTS)
 
 
 def get_account_for_user(request: HttpRequest, pk: int) -> User:

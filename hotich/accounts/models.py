@@ -21,10 +21,6 @@ class Role(models.TextChoices):
 COMMUNE_ROLES = frozenset(
     {Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.HELPER, Role.TEAM_LEADER}
 )
-#: Roles that may change books and entries (always within their scope).
-WRITE_ROLES = COMMUNE_ROLES | {Role.ADMINISTRATOR}
-#: Roles that may read the audit log.
-AUDIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INSPECTOR})
 #: Roles that see many communes' citizens or manage accounts: a second factor is required.
 SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMINISTRATOR})
 
@@ -72,13 +68,19 @@ class User(AbstractUser):
     def is_commune_user(self) -> bool:
         return self.role in COMMUNE_ROLES
 
+    # What a role may do is in hotich.accounts.capabilities; these read that table, for
+    # templates that show a menu or a button.
     @property
     def can_write(self) -> bool:
-        return self.is_active and self.role in WRITE_ROLES
+        from hotich.accounts.capabilities import Capability, can
+
+        return can(self, Capability.KEY)
 
     @property
     def can_read_audit(self) -> bool:
-        return self.role in AUDIT_ROLES
+        from hotich.accounts.capabilities import Capability, can
+
+        return can(self, Capability.READ_AUDIT)
 
     @property
     def needs_second_factor(self) -> bool:
@@ -87,4 +89,6 @@ class User(AbstractUser):
 
     @property
     def can_manage_accounts(self) -> bool:
-        return self.is_active and self.role == Role.ADMINISTRATOR
+        from hotich.accounts.capabilities import Capability, can
+
+        return can(self, Capability.MANAGE_ACCOUNTS)

@@ -1,26 +1,25 @@
 """Who may see and plan what in campaigns, dashboards and reports.
 
-Follows :mod:`hotich.accounts.scope`: commune roles see their commune, supervisors and
-inspectors their province or historical district, administrators everything. Refusals are
+The geographic rule is :mod:`hotich.accounts.scope`'s (commune roles see their commune,
+supervisors and inspectors their province or historical district, administrators
+everything); who may plan is the table of :mod:`hotich.accounts.capabilities`. Refusals are
 audited and raise PermissionDenied (HTTP 403).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
+from hotich.accounts import scope
+from hotich.accounts.capabilities import Capability, can, require
+from hotich.accounts.capabilities import refuse as _refuse
+from hotich.accounts.models import User
+from hotich.accounts.scope import sees_every_unit, unit_visible
 from hotich.campaigns.models import Campaign, Team, WeeklyReport
 from hotich.places.models import AdministrativeUnit
 
-REFUSED = "Bạn không có quyền xem số liệu của đơn vị này."
-NOT_PLANNER = (
-    "Tài khoản của bạn không được lập hoặc sửa kế hoạch, chỉ tiêu, tổ và báo cáo của đơn vị này."
-)
-#: Commune roles that plan a commune's work and write its report.
-COMMUNE_PLANNERS = frozenset({Role.JUSTICE_OFFICER, Role.TEAM_LEADER})
+#: A unit, campaign, team or report out of the user's area is refused like a missing one,
+#: with the answer every other object gets.
+REFUSED = scope.REFUSED
 
 Unit = AdministrativeUnit
 
@@ -29,52 +28,19 @@ def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role)
 
 
-def unit_visible(user: User, unit: Unit) -> bool:
-    """Return True if USER may see the progress of UNIT (a commune, district or province)."""
-    if not _active(user):
-        return False
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    mine: Unit | None = user.unit
-    if mine is None:
-        return user.role in (Role.SUPERVISOR, Role.INSPECTOR)
-    if user.role in COMMUNE_ROLES:
-        return unit.pk == mine.pk
-    if mine.level == Unit.Level.PROVINCE:
-        return unit.province_code == mine.province_code
-    if mine.level == Unit.Level.DISTRICT:
-        # A historical district's supervisor sees the district and its communes of the time.
-        return unit.pk == mine.pk or unit.parent_id == mine.pk
-    return unit.pk == mine.pk
-
-
 def unit_plannable(user: User, unit: Unit) -> bool:
     """Return True if USER may plan (campaigns, targets, teams, reports) for UNIT."""
-    if not unit_visible(user, unit):
-        return False
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    if user.role in COMMUNE_PLANNERS:
-        return True  # unit_visible already limits them to their commune
-    return user.role == Role.SUPERVISOR
+    return can(user, Capability.PLAN, unit)
 
 
 def report_writable(user: User, unit: Unit) -> bool:
     """Return True if USER writes UNIT's own weekly report (its officers, not its supervisors)."""
-    if not unit_plannable(user, unit):
-        return False
-    return user.role == Role.ADMINISTRATOR or user.unit_id == unit.pk
+    return can(user, Capability.WRITE_REPORT, unit)
 
 
 def refuse(request: HttpRequest, *, object_type: str, object_id: object, message: str) -> None:
     """Audit the refusal and raise PermissionDenied with MESSAGE."""
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.DENIED,
-        object_type=object_type,
-        object_id=str(object_id),
-    )
-    raise PermissionDenied(message)
+    _refuse(request, message, object_type=object_type, object_id=object_id)
 
 
 def get_unit_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> Unit:
@@ -82,8 +48,8 @@ def get_unit_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> U
     unit = Unit.objects.filter(pk=pk).select_related("parent").first()
     if unit is None or not unit_visible(request.user, unit):
         refuse(request, object_type="unit", object_id=pk, message=REFUSED)
-    if plan and not unit_plannable(request.user, unit):
-        refuse(request, object_type="unit", object_id=pk, message=NOT_PLANNER)
+    if plan:
+        require(request, Capability.PLAN, unit, object_type="unit", object_id=pk)
     return unit
 
 
@@ -94,14 +60,12 @@ def units_for_user(user: User) -> QuerySet[Unit]:
     units = Unit.objects.filter(
         Q(period=Unit.Period.CURRENT) | Q(level=Unit.Level.DISTRICT, period=Unit.Period.PRE2025)
     )
-    if user.role == Role.ADMINISTRATOR or (
-        user.unit is None and user.role in (Role.SUPERVISOR, Role.INSPECTOR)
-    ):
+    if sees_every_unit(user):
         return units
     mine = user.unit
     if mine is None:
         return Unit.objects.none()
-    if user.role in COMMUNE_ROLES or mine.level == Unit.Level.COMMUNE:
+    if user.is_commune_user or mine.level == Unit.Level.COMMUNE:
         return Unit.objects.filter(pk=mine.pk)
     if mine.level == Unit.Level.PROVINCE:
         return units.filter(province_code=mine.province_code)
@@ -129,8 +93,8 @@ def get_campaign_for_user(request: HttpRequest, pk: int, *, plan: bool = False) 
     campaign = campaigns_for_user(request.user).filter(pk=pk).first()
     if campaign is None:
         refuse(request, object_type="campaign", object_id=pk, message=REFUSED)
-    if plan and not unit_plannable(request.user, campaign.unit):
-        refuse(request, object_type="campaign", object_id=pk, message=NOT_PLANNER)
+    if plan:
+        require(request, Capability.PLAN, campaign.unit, object_type="campaign", object_id=pk)
     return campaign
 
 
@@ -139,11 +103,9 @@ def get_team_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> T
     team = Team.objects.select_related("campaign", "commune").filter(pk=pk).first()
     if team is None or not unit_visible(request.user, team.commune):
         refuse(request, object_type="team", object_id=pk, message=REFUSED)
-    if plan and not (
-        unit_plannable(request.user, team.commune)
-        or unit_plannable(request.user, team.campaign.unit)
-    ):
-        refuse(request, object_type="team", object_id=pk, message=NOT_PLANNER)
+    if plan and not unit_plannable(request.user, team.campaign.unit):
+        # A commune's planner runs the teams of their own commune in a wider campaign.
+        require(request, Capability.PLAN, team.commune, object_type="team", object_id=pk)
     return team
 
 
@@ -157,6 +119,8 @@ def get_report_for_user(request: HttpRequest, pk: int, *, plan: bool = False) ->
     report = WeeklyReport.objects.select_related("unit").filter(pk=pk).first()
     if report is None or not unit_visible(request.user, report.unit):
         refuse(request, object_type="weeklyreport", object_id=pk, message=REFUSED)
-    if plan and not report_writable(request.user, report.unit):
-        refuse(request, object_type="weeklyreport", object_id=pk, message=NOT_PLANNER)
+    if plan:
+        require(
+            request, Capability.WRITE_REPORT, report.unit, object_type="weeklyreport", object_id=pk
+        )
     return report

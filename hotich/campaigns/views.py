@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import get_book_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.campaigns import forms, selectors, services
@@ -41,6 +41,7 @@ from hotich.keying import services as keying_services
 from hotich.keying.models import DoubleKeyingPolicy
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import RegisterBook
+from hotich.registers.selectors import get_book_for_user
 
 Unit = AdministrativeUnit
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,14 +179,7 @@ def dashboard_refresh(request: UserRequest, pk: int) -> HttpResponse:
     only by those who plan for it (supervisors, administrators), never by an inspector.
     """
     unit = get_unit_for_user(request, pk)
-    commune_staff = unit.level == Unit.Level.COMMUNE and request.user.can_write
-    if not (commune_staff or unit_plannable(request.user, unit)):
-        refuse(
-            request,
-            object_type="unit",
-            object_id=pk,
-            message=_("Tài khoản của bạn không được cập nhật số liệu của đơn vị này."),
-        )
+    require(request, Capability.RECOMPUTE, unit, object_type="unit", object_id=pk)
     result = services.snapshot_refresh(communes=services.communes_of(unit))
     messages.success(
         request,

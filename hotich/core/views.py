@@ -7,10 +7,10 @@ from django.shortcuts import render
 
 from hotich.accounts.models import Role
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import books_for_user, entries_for_user
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.registers.models import EntryStatus
+from hotich.registers.selectors import books_for_user, entries_for_user
 
 
 @login_not_required
@@ -39,7 +39,7 @@ def home(request: UserRequest) -> HttpResponse:
         "to_review": counts.get(EntryStatus.RECONCILED, 0),
         "Role": Role,
     }
-    if user.role in (Role.SUPERVISOR, Role.INSPECTOR, Role.ADMINISTRATOR):
+    if not user.is_commune_user:
         context["communes"] = (
             books.values("commune__code", "commune__name", "commune__type_name")
             .annotate(

@@ -30,7 +30,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
-from hotich.accounts.scope import books_for_user
 from hotich.exchange import xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
 from hotich.exchange.layout import (
@@ -50,6 +49,7 @@ from hotich.lib.sheets import text_cell
 from hotich.lib.text import normalise_name
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
+from hotich.registers.selectors import books_for_user
 from hotich.registers.services import entries_bulk_create, entry_update
 from hotich.registers.spec import REGISTER_TYPES, FieldType, RegisterType
 

@@ -3,15 +3,14 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotich.accounts.models import Role
+from hotich.accounts.capabilities import Capability, can, refuse, require
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import books_for_user, get_book_for_user
+from hotich.accounts.scope import REFUSED
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange.exports import book_export_create, handover_export_create
@@ -26,6 +25,7 @@ from hotich.exchange.models import BookExport, ImportRun
 from hotich.exchange.services import column_mapping_save, import_run_create, import_run_fail
 from hotich.exchange.tasks import import_run_task
 from hotich.jobs.services import job_enqueue
+from hotich.registers.selectors import books_for_user, get_book_for_user
 from hotich.registers.spec import REGISTER_TYPES
 from hotich.review.services import book_completeness
 
@@ -33,13 +33,14 @@ MAX_UPLOAD = 200 * 1024 * 1024
 
 
 def _get_run(request: UserRequest, pk: int) -> ImportRun:
-    """Return import run PK if it is the user's own (administrators see every run)."""
+    """Return import run PK if it is the user's own (administrators see every run); another's
+    run is refused like a missing one (audited)."""
     runs = ImportRun.objects.select_related("book", "mapping")
-    if request.user.role != Role.ADMINISTRATOR:
+    if not can(request.user, Capability.SEE_ALL_IMPORTS):
         runs = runs.filter(user=request.user)
     run = runs.filter(pk=pk).first()
     if run is None:
-        raise PermissionDenied(_("Lần nhập này không phải của bạn."))
+        refuse(request, REFUSED, object_type="importrun", object_id=pk)
     return run
 
 
@@ -55,8 +56,7 @@ def _enqueue(request: HttpRequest, run: ImportRun) -> None:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: UserRequest) -> HttpResponse:
     """Choose a file (and optionally its book); known layouts are queued, others go to mapping."""
-    if not request.user.can_write:
-        raise PermissionDenied(_("Tài khoản của bạn chỉ có quyền xem, không được nhập dữ liệu."))
+    require(request, Capability.IMPORT)
     books = books_for_user(request.user).order_by("register_type", "year_from", "volume")
     runs = ImportRun.objects.filter(user=request.user)[:20]
     context = {"books": books, "runs": runs}
@@ -65,7 +65,7 @@ def import_upload(request: UserRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     book = None
     if request.POST.get("book", "").isdigit():
-        book = get_book_for_user(request, int(request.POST["book"]), write=True)
+        book = get_book_for_user(request, int(request.POST["book"]), write=Capability.IMPORT)
     if upload is None or not upload.name.lower().endswith(".xlsx"):
         context["error"] = _("Hãy chọn một tệp Excel dạng .xlsx.")
         return render(request, "exchange/import_upload.html", context, status=400)
@@ -195,7 +195,7 @@ def book_exports(request: UserRequest, pk: int) -> HttpResponse:
         "exports": BookExport.objects.filter(book=book).select_related("user"),
         "approved": book.entries.filter(status__in=["approved", "exported"]).count(),
         "years": book_completeness(book),
-        "can_export": request.user.role == Role.JUSTICE_OFFICER,
+        "can_export": can(request.user, Capability.EXPORT, book),
     }
     return render(request, "exchange/book_exports.html", context)
 
@@ -204,8 +204,7 @@ def book_exports(request: UserRequest, pk: int) -> HttpResponse:
 def book_export_start(request: UserRequest, pk: int) -> HttpResponse:
     """Make the Ministry export (Excel + PDFs) or the handover file of a book now."""
     book = get_book_for_user(request, pk, write=True)
-    if request.user.role != Role.JUSTICE_OFFICER:
-        raise PermissionDenied(_("Chỉ công chức tư pháp – hộ tịch được xuất dữ liệu của sổ."))
+    require(request, Capability.EXPORT, book)
     create = (
         handover_export_create if request.POST.get("kind") == "handover" else book_export_create
     )

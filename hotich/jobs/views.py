@@ -1,11 +1,12 @@
 """Job status page and downloads of job results."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hotich.accounts.capabilities import refuse
 from hotich.accounts.requests import UserRequest
+from hotich.accounts.scope import REFUSED
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.models import Job
@@ -26,7 +27,8 @@ def job_download(request: UserRequest, pk: str) -> FileResponse:
     """Download the file a finished job produced; only its owner may, and it is audited."""
     job = Job.objects.filter(pk=pk, user=request.user).first()
     if job is None:
-        raise PermissionDenied("Tác vụ này không phải của bạn.")
+        # Another's job is refused like a missing one, with every object's answer.
+        refuse(request, REFUSED, object_type="job", object_id=pk)
     name = job_state(job)["file"]
     if not name:
         raise Http404("Tác vụ chưa xong hoặc không có tệp kết quả.")

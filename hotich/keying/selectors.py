@@ -11,10 +11,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hotich.accounts.models import User
-from hotich.accounts.scope import book_scope, books_for_user
+from hotich.accounts.scope import book_scope
 from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying
 from hotich.lib.text import comparison_key, fold, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
+from hotich.registers.selectors import books_for_user
 from hotich.registers.spec import REGISTER_TYPES
 from hotich.registry.models import Citizen
 

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from hotich.accounts.models import Role
+from hotich.accounts.capabilities import Capability, can, require
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import get_book_for_user, get_entry_for_user, require_role
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
@@ -34,10 +33,8 @@ from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork, Seco
 from hotich.keying.values import entry_problems, typed_values
 from hotich.reconciliation.services import side_by_side
 from hotich.registers.models import Entry, FieldMark, RegisterBook
+from hotich.registers.selectors import get_book_for_user, get_entry_for_user
 from hotich.registers.services import EntryConflict
-
-ARBITERS = frozenset({Role.JUSTICE_OFFICER, Role.ADMINISTRATOR})
-POLICY_SETTERS = frozenset({Role.JUSTICE_OFFICER, Role.TEAM_LEADER, Role.ADMINISTRATOR})
 
 
 @require_GET
@@ -58,7 +55,7 @@ def book_queue(request: UserRequest, pk: int) -> HttpResponse:
         "queues": selectors.book_queue(book),
         "policy": services.double_keying_policy(book),
         "modes": DoubleKeyingPolicy.Mode.choices,
-        "can_set_policy": request.user.role in POLICY_SETTERS and request.user.can_write,
+        "can_set_policy": can(request.user, Capability.SET_KEYING_POLICY, book),
     }
     return render(request, "keying/book_queue.html", context)
 
@@ -554,12 +551,7 @@ def second_keying(request: UserRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def arbitrate(request: UserRequest, pk: int) -> HttpResponse:
     """The justice officer settles the differences of two keyings, with the scan at hand."""
-    require_role(
-        request,
-        ARBITERS,
-        object_type="entry",
-        message=_("Chỉ công chức tư pháp – hộ tịch được phân xử hai lần nhập."),
-    )
+    require(request, Capability.ARBITRATE)
     entry = get_entry_for_user(request, pk, write=True)
     differences = list(entry.keying_differences.filter(resolved_at__isnull=True))
     if request.method == "POST":
@@ -597,12 +589,7 @@ def policy_set(request: UserRequest, pk: int) -> HttpResponse:
     A campaign's policy is set on the campaign's page by those who plan it.
     """
     book = get_book_for_user(request, pk, write=True)
-    require_role(
-        request,
-        POLICY_SETTERS,
-        object_type="registerbook",
-        message=_("Chỉ công chức tư pháp hoặc tổ trưởng được đặt chế độ nhập hai lần."),
-    )
+    require(request, Capability.SET_KEYING_POLICY, book)
     percent = request.POST.get("sample_percent", "10")
     try:
         services.policy_set(

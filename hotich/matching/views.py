@@ -1,13 +1,12 @@
 """Pages of the matching engine: the registry lookup (htmx fragment)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.requests import UserRequest
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_citizens_shown, audit_record
+from hotich.audit.services import audit_citizens_shown
 from hotich.matching.engine.decide import BASIC_FIELDS, OUTCOME_LABELS
 from hotich.matching.engine.features import PERSON_COLUMNS, PersonInput
 from hotich.matching.services import lookup
@@ -22,14 +21,7 @@ def registry_lookup(request: UserRequest) -> HttpResponse:
     Called by entry forms as the officer types (htmx). Every lookup is audited with the
     personal IDs it showed.
     """
-    if not request.user.can_write and not request.user.can_read_audit:
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.DENIED,
-            object_type="citizen",
-            object_repr="tra cứu CSDL dân cư",
-        )
-        raise PermissionDenied("Tài khoản này không được tra cứu CSDL dân cư.")
+    require(request, Capability.LOOKUP_REGISTRY, object_repr="tra cứu CSDL dân cư")
     values = {f: request.GET.get(f, "").strip() for f in LOOKUP_FIELDS}
     context: dict = {"values": values, "ready": False}
     # Enough to look up: a name and a birth date (or year) or the mother's name; candidates

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import require_audit_reader
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.services import job_enqueue
@@ -27,7 +27,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 def audit_search(request: UserRequest) -> HttpResponse:
-    require_audit_reader(request)
+    require(request, Capability.READ_AUDIT)
     filters = _filters(request)
     events = audit_events_filtered(user=request.user, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -49,7 +49,7 @@ def audit_search(request: UserRequest) -> HttpResponse:
 @require_POST
 def audit_export_start(request: HttpRequest) -> HttpResponse:
     """Queue an Excel export of the filtered log (within the user's area); audited."""
-    require_audit_reader(request)
+    require(request, Capability.READ_AUDIT)
     filters = _filters(request)
     job_enqueue(
         task=audit_export,

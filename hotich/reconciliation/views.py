@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hotich.accounts.models import COMMUNE_ROLES, Role, User
-from hotich.accounts.scope import get_book_for_user, get_case_for_user, require_role
+from hotich.accounts.capabilities import Capability, can, require
+from hotich.accounts.models import COMMUNE_ROLES, User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -24,15 +24,12 @@ from hotich.jobs.services import job_enqueue
 from hotich.matching.engine.decide import BASIC_FIELDS
 from hotich.reconciliation import services
 from hotich.reconciliation.models import TrackingCase
-from hotich.reconciliation.selectors import cases_for_user
+from hotich.reconciliation.selectors import cases_for_user, get_case_for_user
 from hotich.reconciliation.tasks import book_reconcile_task
 from hotich.reconciliation.workbook import tracking_workbook
+from hotich.registers.selectors import get_book_for_user
 from hotich.registers.spec import REGISTER_TYPES
 
-CLOSERS = frozenset({Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.ADMINISTRATOR})
-ASSIGNERS = frozenset(
-    {Role.JUSTICE_OFFICER, Role.POLICE_OFFICER, Role.TEAM_LEADER, Role.ADMINISTRATOR}
-)
 AGES = {"7": 7, "30": 30, "90": 90}
 #: What the citizen is guided to, by verification result (the officer may edit it).
 PROCEDURES = {
@@ -124,8 +121,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": _officers(request.user),
         "results": TrackingCase.Result.choices,
         "procedures": {str(k): v for k, v in PROCEDURES.items()},
-        "can_close": request.user.role in CLOSERS and request.user.can_write,
-        "can_assign": request.user.role in ASSIGNERS and request.user.can_write,
+        "can_close": can(request.user, Capability.CLOSE_CASE, case),
+        "can_assign": can(request.user, Capability.ASSIGN_CASE, case),
     }
     return render(request, "reconciliation/case_detail.html", context)
 
@@ -133,9 +130,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
-    require_role(
-        request, ASSIGNERS, object_type="trackingcase", message=_("Bạn không được giao việc.")
-    )
+    require(request, Capability.ASSIGN_CASE, case)
     assignee_id = request.POST.get("assignee", "")
     assignee = _officers(request.user).filter(pk=assignee_id).first() if assignee_id else None
     if assignee_id and assignee is None:
@@ -153,12 +148,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the verification result and the procedure the citizen is guided to; close."""
     case = get_case_for_user(request, pk, write=True)
-    require_role(
-        request,
-        CLOSERS,
-        object_type="trackingcase",
-        message=_("Chỉ công chức tư pháp và công an xã được ghi kết quả xác minh."),
-    )
+    require(request, Capability.CLOSE_CASE, case)
     result = request.POST.get("result", "")
     procedure = request.POST.get("procedure", "").strip() or str(PROCEDURES.get(result, ""))
     try:

@@ -8,15 +8,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import (
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.models import EntryStatus
+from hotich.registers.selectors import (
     books_for_user,
     entries_blind_for,
     get_book_for_user,
     get_entry_for_user,
 )
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
-from hotich.registers.models import EntryStatus
 from hotich.registers.spec import REGISTER_TYPES
 
 PAGE_SIZE = 50

@@ -6,9 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import PURPOSE_MIN_LENGTH, get_citizen_for_user, may_state_purpose
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.registry.selectors import (
+    PURPOSE_MIN_LENGTH,
+    get_citizen_for_user,
+    may_state_purpose,
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,13 +7,14 @@ convert"); any state before approval may be returned to the keyer (→ draft) wi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from hotich.accounts.models import Role, User
+from hotich.accounts.capabilities import Capability, require
+from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -28,7 +29,6 @@ from hotich.registers.services import (
 )
 from hotich.review.models import EntryReturn, MissingEntry
 
-ONLY_JUSTICE_OFFICER = "Chỉ công chức tư pháp – hộ tịch được rà soát và phê duyệt."
 #: Entries a justice officer may accept against the scan.
 REVIEWABLE = (EntryStatus.RECONCILED,)
 #: Entries that may still be corrected or returned to their keyer.
@@ -44,10 +44,11 @@ class ReviewRefused(ValueError):
     """The entry is not in a state for this step; message in Vietnamese."""
 
 
-def require_justice_officer(user: User) -> None:
-    """Raise PermissionDenied unless USER is an active justice officer."""
-    if not (user.is_active and user.role == Role.JUSTICE_OFFICER):
-        raise PermissionDenied(ONLY_JUSTICE_OFFICER)
+def _require(user: User, request: Any, capability: Capability, obj: Any) -> None:
+    """Raise PermissionDenied (audited) unless USER may do CAPABILITY to OBJ (the table of
+    hotich.accounts.capabilities: reviewing and approving are the justice officer's)."""
+    actor = Actor.of(request) if request is not None else Actor.system(user)
+    require(dataclasses.replace(actor, user=user), capability, obj)
 
 
 def _move(entry: Entry, user: User, allowed: tuple[str, ...], new: str, request: Any) -> None:
@@ -61,7 +62,7 @@ def _move(entry: Entry, user: User, allowed: tuple[str, ...], new: str, request:
 
 def entry_accept(*, entry: Entry, user: User, request: Any = None) -> None:
     """Accept ENTRY as matching its scan: reconciled → reviewed."""
-    require_justice_officer(user)
+    _require(user, request, Capability.REVIEW, entry)
     _move(entry, user, REVIEWABLE, EntryStatus.REVIEWED, request)
 
 
@@ -70,7 +71,7 @@ def entry_approve(*, entry: Entry, user: User, request: Any = None) -> None:
 
     Refused (ReviewRefused, naming them) while a person of ENTRY lacks a personal ID they had.
     """
-    require_justice_officer(user)
+    _require(user, request, Capability.APPROVE, entry)
     try:
         personal_ids_lost_refuse(entries=[entry], step="phê duyệt")
     except PersonalIdsLost as lost:
@@ -87,7 +88,7 @@ class BookApproval:
 def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None) -> BookApproval:
     """Approve every reviewed entry of BOOK but those where a person lost a personal ID they
     had; return how many were approved and who was left out."""
-    require_justice_officer(user)
+    _require(user, request, Capability.APPROVE, book)
     approved = 0
     reviewed = list(book.entries.filter(status=EntryStatus.REVIEWED))
     lost = personal_ids_lost(entries=reviewed)
@@ -108,7 +109,7 @@ def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None
 @transaction.atomic
 def entry_return(*, entry: Entry, user: User, reason: str, request: Any = None) -> EntryReturn:
     """Send ENTRY back to its keyer with REASON: it goes back to draft; audited."""
-    require_justice_officer(user)
+    _require(user, request, Capability.REVIEW, entry)
     reason = reason.strip()
     if not reason:
         raise ReviewRefused("Hãy ghi lý do trả lại để người nhập biết cần sửa gì.")
@@ -136,7 +137,7 @@ def entry_correct(
     changes are looked up again (:func:`people_reconcile_again`) and the entry goes back
     to "keyed" until they are settled.
     """
-    require_justice_officer(user)
+    _require(user, request, Capability.REVIEW, entry)
     if entry.status not in OPEN:
         raise ReviewRefused("Trường hợp đã phê duyệt hoặc chưa nhập xong, không sửa được ở đây.")
     entry.register_type.field(field)  # KeyError for a column the register does not have

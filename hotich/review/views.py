@@ -1,23 +1,24 @@
 """Scans of a book, the review page (scan beside the keyed data), approval, completeness."""
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotich.accounts.models import Role
+from hotich.accounts.capabilities import Capability, can, refuse, require
 from hotich.accounts.requests import UserRequest
-from hotich.accounts.scope import (
+from hotich.accounts.scope import REFUSED
+from hotich.audit.models import AuditEvent
+from hotich.audit.services import audit_record
+from hotich.registers.models import EntryStatus, RegisterBook
+from hotich.registers.selectors import (
     entries_for_user,
     get_book_for_user,
     get_entry_for_user,
     get_scan_for_user,
 )
-from hotich.audit.models import AuditEvent
-from hotich.audit.services import audit_record
-from hotich.registers.models import EntryStatus
 from hotich.registers.services import EntryConflict
 from hotich.review import scans as scan_services
 from hotich.review import services
@@ -27,7 +28,8 @@ from hotich.review.models import BookScanSource
 @require_http_methods(["GET", "POST"])
 def book_scans(request: UserRequest, pk: int) -> HttpResponse:
     """Upload scans (files or zips) named by the convention; list entries with thumbnails."""
-    book = get_book_for_user(request, pk, write=request.method == "POST")
+    change = Capability.UPLOAD_SCANS if request.method == "POST" else False
+    book = get_book_for_user(request, pk, write=change)
     report = None
     if request.method == "POST":
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
@@ -56,7 +58,7 @@ def book_scans(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def book_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     """Keep a whole-book PDF, then go to the page-range screen to split it."""
-    book = get_book_for_user(request, pk, write=True)
+    book = get_book_for_user(request, pk, write=Capability.UPLOAD_SCANS)
     upload = request.FILES.get("book_pdf")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp PDF của cả quyển."))
@@ -71,13 +73,21 @@ def book_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     return redirect("book_scan_split", pk=book.pk, source=source.pk)
 
 
+def _source(request: HttpRequest, book: RegisterBook, source: int) -> BookScanSource:
+    """Return whole-book PDF SOURCE of BOOK; one of another book is refused like a missing
+    one, with the answer every object gets (audited)."""
+    found = BookScanSource.objects.filter(pk=source, book=book).first()
+    if found is None:
+        refuse(request, REFUSED, object_type="bookscansource", object_id=source)
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def book_scan_split(request: UserRequest, pk: int, source: int) -> HttpResponse:
     """Page ranges per entry ("07/2008: 3-4"); the whole-book PDF is cut accordingly."""
-    book = get_book_for_user(request, pk, write=request.method == "POST")
-    found = BookScanSource.objects.filter(pk=source, book=book).first()
-    if found is None:
-        raise Http404
+    change = Capability.UPLOAD_SCANS if request.method == "POST" else False
+    book = get_book_for_user(request, pk, write=change)
+    found = _source(request, book, source)
     text = request.POST.get("ranges") if request.method == "POST" else None
     problems: list[str] = []
     if text is not None:
@@ -157,9 +167,7 @@ def scan_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
 def book_scan_page(request: HttpRequest, pk: int, source: int, page: int) -> HttpResponse:
     """Page PAGE of a whole-book PDF, small, for the page-range screen."""
     book = get_book_for_user(request, pk)
-    found = BookScanSource.objects.filter(pk=source, book=book).first()
-    if found is None:
-        raise Http404
+    found = _source(request, book, source)
     response = _png(found.file, page - 1, 300)
     audit_record(
         request=request,
@@ -210,7 +218,8 @@ def entry_review(request: UserRequest, pk: int) -> HttpResponse:
         "show_all": show_all,
         "scans": scans,
         "returns": entry.returns.select_related("returned_by")[:5],
-        "is_officer": request.user.role == Role.JUSTICE_OFFICER,
+        "is_officer": can(request.user, Capability.REVIEW, entry),
+        "can_upload_scans": can(request.user, Capability.UPLOAD_SCANS, entry),
         "can_accept": entry.status in services.REVIEWABLE,
         "can_approve": entry.status == EntryStatus.REVIEWED,
         "is_open": entry.status in services.OPEN,
@@ -301,7 +310,8 @@ def book_review(request: UserRequest, pk: int) -> HttpResponse:
         "missing": book.missing_entries.select_related("marked_by"),
         "waiting": shown,
         "reviewed": waiting.filter(status=EntryStatus.REVIEWED).count(),
-        "is_officer": request.user.role == Role.JUSTICE_OFFICER,
+        "is_officer": can(request.user, Capability.APPROVE, book),
+        "can_mark_missing": can(request.user, Capability.MARK_MISSING, book),
     }
     return render(request, "review/book_review.html", context)
 
@@ -316,8 +326,7 @@ def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
         for refused in done.refused:
             messages.error(request, _("Chưa phê duyệt: %s") % refused)
         return redirect("book_review", pk=book.pk)
-    if request.user.role not in (Role.JUSTICE_OFFICER, Role.TEAM_LEADER):
-        raise PermissionDenied(_("Chỉ công chức tư pháp hoặc tổ trưởng được ghi số bị thiếu."))
+    require(request, Capability.MARK_MISSING, book)
     try:
         year = int(request.POST.get("year", ""))
         number = int(request.POST.get("number", ""))
@@ -346,7 +355,7 @@ def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     """Add a scan (PDF or photo) to one entry from its review page."""
-    entry = get_entry_for_user(request, pk, write=True)
+    entry = get_entry_for_user(request, pk, write=Capability.UPLOAD_SCANS)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Hãy chọn tệp."))

@@ -112,3 +112,11 @@ def test_modules_cited_in_docstrings_exist():
         if not ((ROOT / name).exists() if name.endswith(".py") else module_exists(name))
     )
     assert missing == []
+
+
+def test_the_permission_table_in_the_docs_is_the_code_s():
+    from hotich.accounts.capabilities import table_markdown
+
+    text = (ROOT / "docs" / "accounts.md").read_text()
+    shown = text.split("<!-- capabilities:start -->\n")[1].split("<!-- capabilities:end -->")[0]
+    assert shown == table_markdown(), "paste hotich.accounts.capabilities.table_markdown()"

@@ -97,7 +97,7 @@ def test_an_anonymous_visitor_is_sent_to_login(client, entry):
 
 
 def test_the_scope_helpers_filter_querysets(personas, entry, other_entry):
-    from hotich.accounts.scope import entries_for_user
+    from hotich.registers.selectors import entries_for_user
 
     assert list(entries_for_user(personas["justice_officer"])) == [entry]
     assert list(entries_for_user(personas["outsider"])) == [other_entry]
@@ -109,7 +109,7 @@ def test_the_scope_helpers_filter_querysets(personas, entry, other_entry):
 
 def test_an_administrator_of_an_area_sees_that_areas_books_only(units, personas, entry):
     from hotich.accounts.models import Role, User
-    from hotich.accounts.scope import books_for_user, entries_for_user
+    from hotich.registers.selectors import books_for_user, entries_for_user
 
     national = personas["administrator"]
     of_other_province = User.objects.create_user(

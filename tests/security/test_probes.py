@@ -4,7 +4,9 @@ The URL patterns come from Django's resolver, so a new URL with an object id is 
 automatically (and fails until its id arguments are described in TARGETS). Each probe asks
 for an object of another commune or another province, and for a missing one: both must be
 refused the same way (same status, same message), each refusal audited, and nothing of the
-foreign object may appear in the answer. Per-area tallies are printed after the run.
+foreign object may appear in the answer. Every URL answers alike, too: HTTP 403 with the one
+message of a missing or foreign object, or the refusal of a capability the prober lacks
+(hotich.accounts.capabilities). Per-area tallies are printed after the run.
 """
 
 import datetime
@@ -241,6 +243,18 @@ def _answer(response) -> tuple[int, str]:
     return response.status_code, str(message)
 
 
+#: URLs whose refusal is a form asking why (the same form for a missing citizen).
+ASKS_PURPOSE = {"citizen_detail"}
+
+
+def _refusals() -> set[str]:
+    """The answers a probe may get: the one refusal of an object, or a capability's."""
+    from hotich.accounts.capabilities import REFUSALS
+    from hotich.accounts.scope import REFUSED
+
+    return {REFUSED, *(str(message) for message in REFUSALS.values())}
+
+
 def _body(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode(errors="replace")
@@ -279,4 +293,29 @@ def test_objects_of_another_area_are_refused_like_missing_ones_and_audited(
                 answers.append(_answer(response))
             if answers[0] != answers[1]:
                 failures.append(f"{persona}: foreign {answers[0]} but missing {answers[1]}")
+            asks_purpose = name in ASKS_PURPOSE and answers[0] == (403, "")
+            if answers[0][0] != 403 or (answers[0][1] not in _refusals() and not asks_purpose):
+                failures.append(f"{persona}: not the one refusal: {answers[0]}")
     assert failures == []
+
+
+@pytest.mark.parametrize("name", ["book_scan_split", "book_scan_page"])
+def test_another_book_s_pdf_under_one_s_own_book_is_refused_like_a_missing_one(
+    name, client, personas, book, other_book
+):
+    from hotich.accounts.scope import REFUSED
+    from hotich.review.models import BookScanSource
+
+    foreign = BookScanSource.objects.create(
+        book=other_book, file="q.pdf", original_name="q.pdf", size=1, sha256="0" * 64, pages=1
+    )
+    officer = personas["justice_officer"]
+    client.force_login(officer)
+    answers = []
+    for source in (foreign.pk, MISSING_INT):
+        kwargs = {"pk": book.pk, "source": source} | ({"page": 1} if "page" in name else {})
+        denied = AuditEvent.objects.filter(action="denied", username=officer.username)
+        before = denied.count()
+        answers.append(_answer(_ask(client, reverse(name, kwargs=kwargs))))
+        assert denied.count() == before + 1
+    assert answers == [(403, REFUSED), (403, REFUSED)]

@@ -1,0 +1,90 @@
+"""Books, entries and scans a user may see, under the geographic rule of accounts.scope.
+
+Every view, export and API gets books, entries and scans through these functions; no view
+calls ``Model.objects.get()`` on them directly. A missing object is refused exactly like
+one of another area (same status, same message), and every refusal is audited.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from hotich.accounts.capabilities import Capability, can, refuse, require
+from hotich.accounts.scope import REFUSED, book_scope
+from hotich.registers.models import Entry, RegisterBook, Scan
+
+BLIND = "Trường hợp này đang chờ nhập lần hai: người nhập lần hai không được xem lần nhập thứ nhất."
+
+
+def books_for_user(user: Any) -> QuerySet[RegisterBook]:
+    """Return the books USER may see."""
+    return RegisterBook.objects.filter(book_scope(user)).select_related("commune")
+
+
+def entries_for_user(user: Any) -> QuerySet[Entry]:
+    """Return the entries USER may see."""
+    return Entry.objects.filter(book_scope(user, "book__")).select_related("book__commune")
+
+
+def _write(write: bool | Capability) -> Capability | None:
+    if write is True:
+        return Capability.KEY
+    return write or None
+
+
+def get_book_for_user(
+    request: HttpRequest, pk: int, *, write: bool | Capability = False
+) -> RegisterBook:
+    """Return book PK if the request's user may see it (and change it, with WRITE: True for
+    keying, or the capability the change needs, e.g. ``Capability.UPLOAD_SCANS``).
+
+    Raise PermissionDenied (audited) for a book of another unit, for a missing book too, so
+    that probing IDs tells an outsider nothing.
+    """
+    book = books_for_user(request.user).filter(pk=pk).first()
+    if book is None:
+        refuse(request, REFUSED, object_type="registerbook", object_id=pk)
+    capability = _write(write)
+    if capability is not None:
+        require(request, capability, book)
+    return book
+
+
+def entries_blind_for(user: Any, entry_ids: list[int]) -> set[int]:
+    """Return those of ENTRY_IDS whose first keying USER must not see: entries waiting for
+    their blind second keying that USER (a possible second keyer: a commune keyer who does
+    not arbitrate) did not key first."""
+    if not entry_ids or not user.is_commune_user or can(user, Capability.ARBITRATE):
+        return set()
+    waiting = Entry.objects.filter(pk__in=entry_ids, work__verification="waiting")
+    return set(waiting.exclude(work__first_keyer=user).values_list("pk", flat=True))
+
+
+def get_entry_for_user(
+    request: HttpRequest, pk: int, *, write: bool | Capability = False, blind: bool = False
+) -> Entry:
+    """Return entry PK under the same rules as :func:`get_book_for_user`.
+
+    While the entry waits for its blind second keying, a keyer other than its first one is
+    refused it (audited) unless the caller shows nothing of the first keying (BLIND: the
+    second keying form itself, the scans).
+    """
+    entry = entries_for_user(request.user).filter(pk=pk).first()
+    if entry is None:
+        refuse(request, REFUSED, object_type="entry", object_id=pk)
+    if not blind and entries_blind_for(request.user, [entry.pk]):
+        refuse(request, BLIND, object_type="entry", object_id=pk)
+    capability = _write(write)
+    if capability is not None:
+        require(request, capability, entry)
+    return entry
+
+
+def get_scan_for_user(request: HttpRequest, pk: int) -> Scan:
+    """Return scan PK if the user may see its entry; a missing scan is refused like a foreign
+    one (audited), so probing scan numbers tells nothing."""
+    scan = Scan.objects.filter(pk=pk, entry__in=entries_for_user(request.user).values("pk")).first()
+    if scan is None:
+        refuse(request, REFUSED, object_type="scan", object_id=pk)
+    return scan
