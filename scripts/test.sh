@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, on SQLite and then on a real PostgreSQL (a throw-away database).
+# The whole test suite on SQLite, then everything but the browser tests again on a real
+# PostgreSQL (a throw-away database). The browser tests drive the same pages and scripts on
+# either database; what differs between the two (locks, triggers, constraints, concurrent
+# saves and imports, the worker) is in the tests that run on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -12,4 +15,4 @@ echo "== Tests on PostgreSQL =="
 scripts/ensure-postgres.sh
 PGURL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/hotich_ci_$$}
 # pytest-django creates test_<name>, runs, and drops it.
-DATABASE_URL=$PGURL $BIN/pytest -q -p no:cacheprovider --create-db "$@"
+DATABASE_URL=$PGURL $BIN/pytest -q -p no:cacheprovider --create-db -m "not browser and not spark" "$@"
