@@ -4,6 +4,12 @@ import os
 import threading
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests assert behaviour, never time: Hypothesis's default 200 ms deadline per
+# example failed a date round trip while the machine was busy (a timed test by another name).
+hypothesis_settings.register_profile("hotich", deadline=None)
+hypothesis_settings.load_profile("hotich")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # fixtures in that thread are still synchronous and safe.
