@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from hotich.accounts.capabilities import Capability, can
+from hotich.accounts.scope import sees_every_unit
 from hotich.audit.models import AuditEvent
 
 
@@ -48,12 +50,10 @@ def audit_area(unit: Any) -> Q:
 def audit_events_for_user(user: Any) -> QuerySet[AuditEvent]:
     """Return the audit events USER may read: all for administrators and national
     inspectors, their area's for an inspector with a unit, none for anyone else."""
-    from hotich.accounts.models import Role
-
     events = AuditEvent.objects.select_related("commune")
-    if not (user.is_authenticated and user.is_active and user.can_read_audit):
+    if not can(user, Capability.READ_AUDIT):
         return events.none()
-    if user.role == Role.ADMINISTRATOR or user.unit is None:
+    if sees_every_unit(user):
         return events
     return events.filter(audit_area(user.unit))
 

@@ -1,8 +1,8 @@
 """Background tasks of the audit log's reading pages: the Excel export.
 
-Exports queued as ``hotich.audit.tasks.audit_export``, before the reading pages left the
-audit app, are moved to this path by the migration ``oversight 0001`` (see
-:mod:`hotich.jobs.renames`).
+Exports queued under the audit app's old path (its ``tasks.audit_export``), before the
+reading pages left the audit app, are moved to this path by the migration ``oversight 0001``
+(see :mod:`hotich.jobs.renames`).
 """
 
 import uuid

@@ -1,6 +1,6 @@
 """Background reconciliation of a whole book with the population registry.
 
-Jobs queued as ``hotich.matching.tasks.book_reconcile_task``, before the task moved here,
+Jobs queued under the path of matching's old ``tasks`` module, before the task moved here,
 are moved to this path by the migration ``reconciliation 0002`` (see
 :mod:`hotich.jobs.renames`).
 """

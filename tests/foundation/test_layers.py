@@ -18,11 +18,12 @@ ROOT = Path(hotich.__file__).parent
 #: Bottom → top. An app imports only apps of an earlier entry; a tuple is one layer whose
 #: apps do not import each other.
 LAYERS: list[tuple[str, ...]] = [
-    ("lib", "matching.engine"),
+    ("lib",),
+    ("matching.engine",),
     ("places", "db"),
     ("audit",),
-    ("jobs",),
     ("accounts",),
+    ("jobs",),
     ("registers",),
     ("registry",),
     ("matching",),

@@ -68,12 +68,19 @@ def test_searching_the_log_is_itself_audited(two_provinces, personas, login):
 
 
 def test_a_plain_404_of_a_view_is_audited_as_a_refusal(book, personas, login):
+    # The officer's own import run that rejected no row has no error report: a plain 404
+    # raised by the view, audited by the refusal middleware.
+    from hotich.exchange.models import ImportRun
+
+    run = ImportRun.objects.create(
+        original_name="so.xlsx", sha256="0" * 64, user=personas["justice_officer"], book=book
+    )
     client = login(personas["justice_officer"])
-    url = reverse("book_scan_split", args=[book.pk, 424242])
+    url = reverse("import_report", args=[run.pk])
     assert client.get(url).status_code == 404
     refusal = AuditEvent.objects.get(action="denied", username="tuphap")
-    assert refusal.object_type == "book_scan_split"
-    assert refusal.object_id == f"pk={book.pk},source=424242"
+    assert refusal.object_type == "import_report"
+    assert refusal.object_id == f"pk={run.pk}"
 
 
 # --- reads of personal data are audited -------------------------------------------------
