@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hotich.campaigns.services import snapshot_refresh
-from hotich.keying.models import TrackingCase
 from hotich.places.models import AdministrativeUnit
+from hotich.reconciliation.models import TrackingCase
 from hotich.registers.models import EntryStatus, RegisterBook
 from hotich.registers.services import entry_create
 
