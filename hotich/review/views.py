@@ -271,19 +271,20 @@ def entry_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Accept, approve, or return the entry to its keyer with a reason."""
     entry = get_entry_for_user(request, pk, write=True)
     action = request.POST.get("action")
+    actor = Actor.of(request)
     try:
         if action == "accept":
-            services.entry_accept(entry=entry, user=request.user, actor=Actor.of(request))
+            services.entry_accept(entry=entry, user=request.user, actor=actor)
             messages.success(request, _("Đã xác nhận khớp với bản chụp."))
         elif action == "approve":
-            services.entry_approve(entry=entry, user=request.user, actor=Actor.of(request))
+            services.entry_approve(entry=entry, user=request.user, actor=actor)
             messages.success(request, _("Đã phê duyệt: trường hợp sẵn sàng chuyển đổi."))
         elif action == "return":
             services.entry_return(
                 entry=entry,
                 user=request.user,
                 reason=request.POST.get("reason", ""),
-                actor=Actor.of(request),
+                actor=actor,
             )
             messages.success(request, _("Đã trả lại cho người nhập."))
         else:
@@ -325,13 +326,14 @@ def book_review(request: UserRequest, pk: int) -> HttpResponse:
 def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Mark a number missing (with its reason) or approve every reviewed entry of the book."""
     book = get_book_for_user(request, pk, write=True)
+    actor = Actor.of(request)
     if request.POST.get("action") == "approve_all":
-        done = services.book_approve_reviewed(book=book, user=request.user, actor=Actor.of(request))
+        done = services.book_approve_reviewed(book=book, user=request.user, actor=actor)
         messages.success(request, _("Đã phê duyệt %(n)s trường hợp.") % {"n": done.approved})
         for refused in done.refused:
             messages.error(request, _("Chưa phê duyệt: %s") % refused)
         return redirect("book_review", pk=book.pk)
-    require(request, Capability.MARK_MISSING, book)
+    require(actor, Capability.MARK_MISSING, book)
     try:
         year = int(request.POST.get("year", ""))
         number = int(request.POST.get("number", ""))
@@ -345,7 +347,7 @@ def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
             number=number,
             reason=request.POST.get("reason", ""),
             user=request.user,
-            actor=Actor.of(request),
+            actor=actor,
         )
     except services.ReviewRefused as error:
         messages.error(request, str(error))
