@@ -6,11 +6,11 @@ Every change is audited; passwords never appear in the log.
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.places.models import AdministrativeUnit
@@ -58,7 +58,7 @@ def user_create(
     full_name: str = "",
     phone: str = "",
     created_by: User | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
     check_password: bool = True,
 ) -> User:
     """Create a personal account; raise AccountError with a Vietnamese message on bad input."""
@@ -78,7 +78,7 @@ def user_create(
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
     audit_record(
-        request=request,
+        actor=actor,
         user=created_by,
         action=AuditEvent.Action.CREATE,
         obj=user,
@@ -104,7 +104,7 @@ def user_update(
     role: str,
     unit_code: str | None,
     phone: str = "",
-    request: HttpRequest | None = None,
+    actor: Actor | None = None,
 ) -> User:
     """Change an account's name, role, unit and phone; audit the changed fields (old → new)."""
     if role not in Role.values:
@@ -129,16 +129,12 @@ def user_update(
         return user
     user.is_staff = role == Role.ADMINISTRATOR
     user.save(update_fields=[*new.keys(), "is_staff"])
-    audit_record(
-        request=request, user=by, action=AuditEvent.Action.UPDATE, obj=user, changes=changes
-    )
+    audit_record(actor=actor, user=by, action=AuditEvent.Action.UPDATE, obj=user, changes=changes)
     return user
 
 
 @transaction.atomic
-def user_password_set(
-    *, user: User, password: str, by: User, request: HttpRequest | None = None
-) -> None:
+def user_password_set(*, user: User, password: str, by: User, actor: Actor | None = None) -> None:
     """Set USER's password after the password rules (raise ValidationError); audit it.
 
     The new hash ends every other session of the account (Django checks the session hash).
@@ -147,7 +143,7 @@ def user_password_set(
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        request=request,
+        actor=actor,
         user=by,
         action=AuditEvent.Action.UPDATE,
         obj=user,
@@ -155,9 +151,7 @@ def user_password_set(
     )
 
 
-def user_active_set(
-    *, user: User, active: bool, by: User, request: HttpRequest | None = None
-) -> bool:
+def user_active_set(*, user: User, active: bool, by: User, actor: Actor | None = None) -> bool:
     """Activate or deactivate USER (a conditional update); return False if nothing changed.
 
     A deactivated account cannot log in, and its open sessions stop at the next request.
@@ -168,7 +162,7 @@ def user_active_set(
     if changed:
         user.is_active = active
         audit_record(
-            request=request,
+            actor=actor,
             user=by,
             action=AuditEvent.Action.UPDATE,
             obj=user,
@@ -177,12 +171,12 @@ def user_active_set(
     return bool(changed)
 
 
-def user_unlock(*, username: str, by: User | None, request: HttpRequest | None = None) -> int:
+def user_unlock(*, username: str, by: User | None, actor: Actor | None = None) -> int:
     """Lift a login lockout for USERNAME; audit it and return the attempts cleared."""
     cleared = axes_reset(username=username)
     account = User.objects.filter(username=username).first()
     audit_record(
-        request=request,
+        actor=actor,
         user=by,
         action=AuditEvent.Action.UPDATE,
         obj=account,
@@ -194,7 +188,7 @@ def user_unlock(*, username: str, by: User | None, request: HttpRequest | None =
 
 
 @transaction.atomic
-def user_second_factor_reset(*, user: User, by: User, request: HttpRequest | None = None) -> int:
+def user_second_factor_reset(*, user: User, by: User, actor: Actor | None = None) -> int:
     """Remove USER's authenticator and recovery codes (a lost phone); audit; return how many.
 
     A role that requires a second factor must enrol again at its next login.
@@ -202,7 +196,7 @@ def user_second_factor_reset(*, user: User, by: User, request: HttpRequest | Non
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     removed_static, _ = StaticDevice.objects.filter(user=user).delete()
     audit_record(
-        request=request,
+        actor=actor,
         user=by,
         action=AuditEvent.Action.UPDATE,
         obj=user,

@@ -31,6 +31,7 @@ from hotich.accounts.services import (
     user_unlock,
     user_update,
 )
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 
@@ -89,7 +90,7 @@ def password_change(request: UserRequest) -> HttpResponse:
             user=request.user,
             password=form.cleaned_data["new_password1"],
             by=request.user,
-            request=request,
+            actor=Actor.of(request),
         )
         update_session_auth_hash(request, request.user)
         messages.success(request, "Đã đổi mật khẩu.")
@@ -130,7 +131,7 @@ def account_new(request: UserRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 phone=data["phone"],
                 created_by=request.user,
-                request=request,
+                actor=Actor.of(request),
             )
         except AccountError as exc:
             form.add_error(None, str(exc))
@@ -160,7 +161,7 @@ def account_edit(request: UserRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             _check_unit(request, role=data["role"], unit_code=data["unit_code"])
-            user_update(user=account, by=request.user, request=request, **data)
+            user_update(user=account, by=request.user, actor=Actor.of(request), **data)
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
@@ -200,7 +201,7 @@ def account_password(request: UserRequest, pk: int) -> HttpResponse:
             user=account,
             password=pw_form.cleaned_data["new_password1"],
             by=request.user,
-            request=request,
+            actor=Actor.of(request),
         )
         messages.success(request, f"Đã đặt lại mật khẩu của {account.username}.")
         return redirect("account_edit", pk=account.pk)
@@ -214,7 +215,7 @@ def account_active(request: UserRequest, pk: int) -> HttpResponse:
     account = areas.get_account_for_user(request, pk)
     active = request.POST.get("active") == "1"
     try:
-        user_active_set(user=account, active=active, by=request.user, request=request)
+        user_active_set(user=account, active=active, by=request.user, actor=Actor.of(request))
     except AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -226,7 +227,7 @@ def account_active(request: UserRequest, pk: int) -> HttpResponse:
 def account_unlock(request: UserRequest, pk: int) -> HttpResponse:
     """Mở khóa đăng nhập after too many wrong passwords."""
     account = areas.get_account_for_user(request, pk)
-    user_unlock(username=account.username, by=request.user, request=request)
+    user_unlock(username=account.username, by=request.user, actor=Actor.of(request))
     messages.success(request, f"Đã mở khóa đăng nhập cho {account.username}.")
     return redirect("account_edit", pk=account.pk)
 
@@ -235,6 +236,6 @@ def account_unlock(request: UserRequest, pk: int) -> HttpResponse:
 def account_second_factor_reset(request: UserRequest, pk: int) -> HttpResponse:
     """Xóa ứng dụng xác thực (lost phone): the account enrols again at its next login."""
     account = areas.get_account_for_user(request, pk)
-    user_second_factor_reset(user=account, by=request.user, request=request)
+    user_second_factor_reset(user=account, by=request.user, actor=Actor.of(request))
     messages.success(request, f"Đã xóa xác thực hai bước của {account.username}.")
     return redirect("account_edit", pk=account.pk)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.requests import UserRequest
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.campaigns import forms, selectors, services
@@ -538,7 +539,7 @@ def campaign_double_keying(request: UserRequest, pk: int) -> HttpResponse:
     form = forms.DoubleKeyingForm(request.POST)
     if form.is_valid():
         keying_services.policy_set(
-            campaign=campaign, user=request.user, request=request, **form.cleaned_data
+            campaign=campaign, user=request.user, actor=Actor.of(request), **form.cleaned_data
         )
         messages.success(request, _("Đã lưu chế độ nhập hai lần của kế hoạch."))
     else:

@@ -15,6 +15,7 @@ from django.db.models import Count
 from hotich.accounts.models import Role, User
 from hotich.accounts.second_factor import DEMO_DEVICE_NAME, totp_device_install
 from hotich.accounts.services import user_create
+from hotich.audit.actor import Actor
 from hotich.campaigns.services import snapshot_refresh
 from hotich.demo.campaigns import campaign_demo_load
 from hotich.demo.citizens import citizens_synthesise
@@ -127,6 +128,7 @@ def _demo_users(communes: list[AdministrativeUnit], province: AdministrativeUnit
                 unit_code=unit.code if unit else None,
                 full_name=name,
                 check_password=False,
+                actor=Actor.system(),
             )
         if user.needs_second_factor:
             totp_device_install(user=user, key=DEMO_TOTP_KEY, name=DEMO_DEVICE_NAME)
@@ -206,6 +208,7 @@ def _demo_books(communes: list[AdministrativeUnit], users: list[User]) -> None:
                 entry_create(
                     book=book,
                     user=keyer,
+                    actor=Actor.system(keyer),
                     year=year,
                     number=number,
                     page=(number + 1) // 2,

@@ -24,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 from pypdf import PdfReader, PdfWriter
 
 from hotich.accounts.models import User
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange.layout import (
@@ -162,7 +163,7 @@ def _file_stem(book: RegisterBook) -> str:
 
 
 @transaction.atomic
-def book_export_create(*, book: RegisterBook, user: User, request: Any = None) -> BookExport:
+def book_export_create(*, book: RegisterBook, user: User, actor: Actor | None = None) -> BookExport:
     """Export BOOK's approved entries: template Excel + zip of PDFs; mark them exported.
 
     Raise ValueError (Vietnamese) when the book has no approved entry. The export is kept
@@ -193,10 +194,14 @@ def book_export_create(*, book: RegisterBook, user: User, request: Any = None) -
     for entry in entries:
         if entry.status == EntryStatus.APPROVED:
             entry_status_set(
-                entry=entry, user=user, old=EntryStatus.APPROVED, new=EntryStatus.EXPORTED
+                entry=entry,
+                user=user,
+                old=EntryStatus.APPROVED,
+                new=EntryStatus.EXPORTED,
+                actor=actor,
             )
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.EXPORT,
         obj=book,
@@ -247,7 +252,9 @@ def handover_workbook(*, book: RegisterBook, entries: list[Entry]) -> bytes:
 
 
 @transaction.atomic
-def handover_export_create(*, book: RegisterBook, user: User, request: Any = None) -> BookExport:
+def handover_export_create(
+    *, book: RegisterBook, user: User, actor: Actor | None = None
+) -> BookExport:
     """Write and keep BOOK's handover file (reconciled entries onwards); audited."""
     entries = list(book.entries.filter(status__in=HANDED_OVER).order_by("year", "number", "id"))
     if not entries:
@@ -258,7 +265,7 @@ def handover_export_create(*, book: RegisterBook, user: User, request: Any = Non
     export.workbook.save(f"DL_GOC_{_file_stem(book)}.xlsx", ContentFile(content), save=False)
     export.save()
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.EXPORT,
         obj=book,

@@ -30,6 +30,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
+from hotich.audit.actor import Actor
 from hotich.exchange import xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
 from hotich.exchange.layout import (
@@ -685,6 +686,7 @@ class Importer:
                     marks=row["marks"],
                     page=row["page"],
                     registration_date=row["registration_date"],
+                    actor=Actor.system(self.user),
                 )
             if self.run_record is not None:
                 delta = {

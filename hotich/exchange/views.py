@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotich.accounts.capabilities import Capability, can, refuse, require
 from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import REFUSED
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange.exports import book_export_create, handover_export_create
@@ -209,7 +210,7 @@ def book_export_start(request: UserRequest, pk: int) -> HttpResponse:
         handover_export_create if request.POST.get("kind") == "handover" else book_export_create
     )
     try:
-        export = create(book=book, user=request.user, request=request)
+        export = create(book=book, user=request.user, actor=Actor.of(request))
     except ValueError as error:
         messages.error(request, str(error))
     else:

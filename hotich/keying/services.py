@@ -155,11 +155,6 @@ class SaveReport(OutcomeReport):
     second_keying: bool = False
 
 
-def _actor(request: Any, user: User | None) -> Actor:
-    """Return the actor of REQUEST, or the system acting for USER when there is none."""
-    return Actor.of(request) if request is not None else Actor.system(user)
-
-
 def double_keying_policy(book: RegisterBook) -> DoubleKeyingPolicy | None:
     """Return the policy that applies to BOOK, or None (every entry keyed once).
 
@@ -206,7 +201,7 @@ def keying_save(
     expected_version: int | None = None,
     aside_reason: str | None = None,
     creation_token: uuid.UUID | None = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> SaveReport:
     """Save an entry as keyed from the form, then apply the officer's lookup decisions.
 
@@ -230,7 +225,7 @@ def keying_save(
             values=values,
             marks=marks,
             status=EntryStatus.KEYED if aside_reason is None else EntryStatus.DRAFT,
-            request=request,
+            actor=actor,
             **meta,
         )
         work = EntryWork.objects.create(
@@ -249,12 +244,12 @@ def keying_save(
             marks=marks,
             page=meta["page"],
             registration_date=meta["registration_date"],
-            request=request,
+            actor=actor,
         )
         Entry.objects.filter(pk=entry.pk).update(year=meta["year"], number=meta["number"])
         work, _new = EntryWork.objects.get_or_create(entry=entry, defaults={"first_keyer": user})
         if aside_reason is None and entry_status_set(
-            entry=entry, user=user, old=EntryStatus.DRAFT, new=EntryStatus.KEYED, request=request
+            entry=entry, user=user, old=EntryStatus.DRAFT, new=EntryStatus.KEYED, actor=actor
         ):
             # Finished now: keyed by this officer, and sampled for a second keying now.
             work.first_keyer = user
@@ -271,13 +266,13 @@ def keying_save(
                 entry=entry,
                 roles=[r for r in people.to_reconcile if r not in chosen],
                 user=user,
-                actor=_actor(request, user),
+                actor=actor,
             )
     if aside_reason is not None:
-        entry_set_aside(entry=entry, user=user, hard=True, reason=aside_reason, request=request)
+        entry_set_aside(entry=entry, user=user, hard=True, reason=aside_reason, actor=actor)
         return SaveReport(entry=entry)
     if work.hard:
-        work = entry_set_aside(entry=entry, user=user, hard=False, request=request)
+        work = entry_set_aside(entry=entry, user=user, hard=False, actor=actor)
     report = SaveReport(
         entry=entry, second_keying=work.verification == EntryWork.Verification.WAITING
     )
@@ -289,10 +284,10 @@ def keying_save(
                 role=role,
                 choice=choice,
                 user=user,
-                actor=_actor(request, user),
+                actor=actor,
                 report=report,
             )
-    reconciliation_apply(entry=entry, user=user, actor=_actor(request, user))
+    reconciliation_apply(entry=entry, user=user, actor=actor)
     entry.refresh_from_db()
     return report
 
@@ -301,7 +296,7 @@ def keying_save(
 
 
 def entry_set_aside(
-    *, entry: Entry, user: User, hard: bool, reason: str = "", request: Any = None
+    *, entry: Entry, user: User, hard: bool, reason: str = "", actor: Actor | None = None
 ) -> EntryWork:
     """Put ENTRY in the "hard, later" queue (HARD) or take it back into the normal queue."""
     work, _created = EntryWork.objects.get_or_create(entry=entry)
@@ -309,7 +304,7 @@ def entry_set_aside(
     EntryWork.objects.filter(pk=work.pk).update(hard=hard, hard_reason=reason[:200] if hard else "")
     work.refresh_from_db()
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.UPDATE,
         obj=entry,
@@ -333,7 +328,7 @@ def second_keying_submit(
     user: User,
     raw_values: dict[str, Any],
     marks: dict[str, str],
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> list[KeyingDifference]:
     """Record the blind second keying of ENTRY and compare it field by field with the first.
 
@@ -373,7 +368,7 @@ def second_keying_submit(
         ]
         KeyingDifference.objects.bulk_create(differences)
         audit_record(
-            request=request,
+            actor=actor,
             user=user,
             action=AuditEvent.Action.CREATE,
             obj=entry,
@@ -386,16 +381,16 @@ def second_keying_submit(
             return differences
         EntryWork.objects.filter(pk=work.pk).update(verification=EntryWork.Verification.DONE)
         entry_status_set(
-            entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, request=request
+            entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, actor=actor
         )
     entry.refresh_from_db()
-    pending_ids_issue(entry=entry, user=user, actor=_actor(request, user))
-    reconciliation_apply(entry=entry, user=user, actor=_actor(request, user))
+    pending_ids_issue(entry=entry, user=user, actor=actor)
+    reconciliation_apply(entry=entry, user=user, actor=actor)
     return []
 
 
 def difference_arbitrate(
-    *, entry: Entry, user: User, decisions: dict[str, str], request: Any = None
+    *, entry: Entry, user: User, decisions: dict[str, str], actor: Actor | None = None
 ) -> OutcomeReport:
     """Settle every difference of ENTRY with the value read on the scan; mark it verified.
 
@@ -449,20 +444,18 @@ def difference_arbitrate(
             expected_version=entry.version,
             values=values,
             marks=marks,
-            request=request,
+            actor=actor,
         )
         EntryWork.objects.filter(pk=work.pk).update(verification=EntryWork.Verification.DONE)
         entry_status_set(
-            entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, request=request
+            entry=entry, user=user, old=EntryStatus.KEYED, new=EntryStatus.VERIFIED, actor=actor
         )
         # The values read on the scan may change someone's facts: their first-keying outcome
         # no longer holds, so they are looked up again before any personal ID is issued.
-        people_look_up_again(
-            entry=entry, roles=people.to_reconcile, user=user, actor=_actor(request, user)
-        )
+        people_look_up_again(entry=entry, roles=people.to_reconcile, user=user, actor=actor)
     entry.refresh_from_db()
-    report = pending_ids_issue(entry=entry, user=user, actor=_actor(request, user))
-    reconciliation_apply(entry=entry, user=user, actor=_actor(request, user))
+    report = pending_ids_issue(entry=entry, user=user, actor=actor)
+    reconciliation_apply(entry=entry, user=user, actor=actor)
     return report
 
 
@@ -477,7 +470,7 @@ def policy_set(
     commune: Any = None,
     book: RegisterBook | None = None,
     campaign: Any = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> DoubleKeyingPolicy:
     """Set the double-keying policy of one BOOK, one COMMUNE, or one CAMPAIGN (exactly one).
 
@@ -501,7 +494,7 @@ def policy_set(
         defaults={"mode": mode, "sample_percent": sample_percent, "updated_by": user},
     )
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.UPDATE,
         obj=book or campaign or policy,

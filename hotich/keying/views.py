@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from hotich.accounts.capabilities import Capability, can, require
 from hotich.accounts.requests import UserRequest
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
@@ -372,7 +373,7 @@ def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> Http
             if action == "aside"
             else None,
             creation_token=token,
-            request=request,
+            actor=Actor.of(request),
         )
     except IntegrityError:
         # The same form saved at the same moment by another request: the unique index let
@@ -481,7 +482,7 @@ def entry_set_aside(request: UserRequest, pk: int) -> HttpResponse:
         user=request.user,
         hard=hard,
         reason=request.POST.get("reason", "").strip() or _("Cần xác minh"),
-        request=request,
+        actor=Actor.of(request),
     )
     messages.success(request, _("Đã để sau.") if hard else _("Đã đưa trở lại hàng chờ nhập."))
     return redirect("keying_book", pk=entry.book_id)
@@ -516,7 +517,7 @@ def second_keying(request: UserRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 raw_values=posted_values(register, request.POST),
                 marks=posted_marks(register, request.POST),
-                request=request,
+                actor=Actor.of(request),
             )
         except ValueError as exc:
             messages.error(request, str(exc))
@@ -564,7 +565,7 @@ def arbitrate(request: UserRequest, pk: int) -> HttpResponse:
             }.get(pick, request.POST.get(f"other:{d.field}", ""))
         try:
             report = services.difference_arbitrate(
-                entry=entry, user=request.user, decisions=decisions, request=request
+                entry=entry, user=request.user, decisions=decisions, actor=Actor.of(request)
             )
         except (ValueError, EntryConflict) as exc:
             messages.error(request, str(exc))
@@ -598,7 +599,7 @@ def policy_set(request: UserRequest, pk: int) -> HttpResponse:
             user=request.user,
             mode=request.POST.get("mode", ""),
             sample_percent=int(percent) if percent.isdigit() else -1,
-            request=request,
+            actor=Actor.of(request),
         )
     except ValueError as exc:
         messages.error(request, str(exc))

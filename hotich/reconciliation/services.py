@@ -47,12 +47,6 @@ from hotich.registry.services import PersonalIdIssueError, personal_id_issue
 LOOKUP_ROLES = ("subject", "husband", "wife", "deceased", "parent", "child", "adoptee")
 
 
-def _request(actor: Actor | None) -> Any:
-    """Return the web request ACTOR came from (None for the system), for services that
-    still take a request."""
-    return actor.request if actor is not None else None
-
-
 def _work_model() -> Any:
     """Return the keying workflow's model of an entry's work (``EntryWork``).
 
@@ -312,7 +306,7 @@ def _issue_locked(
             ethnicity=person_input.ethnicity,
             father_name=person_input.father_name,
             mother_name=person_input.mother_name,
-            request=_request(actor),
+            actor=actor,
         )
     except PersonalIdIssueError as exc:
         report.problems.append(
@@ -616,7 +610,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
             user=user,
             old=old,
             new=EntryStatus.RECONCILED,
-            request=_request(actor),  # type: ignore[arg-type]
+            actor=actor,  # type: ignore[arg-type]
         ):
             return True
     return False

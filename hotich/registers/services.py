@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
@@ -281,7 +282,7 @@ def entry_create(
     values: dict[str, Any] | None = None,
     marks: dict[str, str] | None = None,
     status: str = EntryStatus.DRAFT,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Entry:
     """Create an entry in BOOK with its values as written, derive its people, audit it."""
     register = book.register_type_spec
@@ -301,7 +302,7 @@ def entry_create(
     )
     entry_people_sync(entry=entry)
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.CREATE,
         obj=entry,
@@ -319,7 +320,7 @@ def entry_update(
     marks: dict[str, str] | None = None,
     page: int | None = None,
     registration_date: str | None = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Entry:
     """Save new values for ENTRY if nobody saved it since EXPECTED_VERSION.
 
@@ -335,7 +336,7 @@ def entry_update(
         marks=marks,
         page=page,
         registration_date=registration_date,
-        request=request,
+        actor=actor,
     )
     return saved
 
@@ -350,7 +351,7 @@ def entry_update_people(
     marks: dict[str, str] | None = None,
     page: int | None = None,
     registration_date: str | None = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> tuple[Entry, PeopleSync]:
     """Save as :func:`entry_update` does; return the entry and what changed of its people.
 
@@ -390,25 +391,27 @@ def entry_update_people(
         # personal_ids_lost) and say whose.
         changes[UNLINKED_KEY] = [people.unlinked, None]
     audit_record(
-        request=request, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes
+        actor=actor, user=user, action=AuditEvent.Action.UPDATE, obj=entry, changes=changes
     )
     if people.to_reconcile and entry.status in NEEDS_RECONCILING_AGAIN:
         # Someone reconciled was corrected (or added): the entry is no longer reconciled.
         entry_status_set(
-            entry=entry, user=user, old=entry.status, new=EntryStatus.KEYED, request=request
+            entry=entry, user=user, old=entry.status, new=EntryStatus.KEYED, actor=actor
         )
         entry.refresh_from_db()
     return entry, people
 
 
-def entry_status_set(*, entry: Entry, user: User, old: str, new: str, request: Any = None) -> bool:
+def entry_status_set(
+    *, entry: Entry, user: User, old: str, new: str, actor: Actor | None = None
+) -> bool:
     """Move ENTRY from status OLD to NEW; return False (nothing written) if it was not in OLD."""
     moved = Entry.objects.filter(pk=entry.pk, status=old).update(
         status=new, updated_by=user, version=F("version") + 1
     )
     if moved:
         audit_record(
-            request=request,
+            actor=actor,
             user=user,
             action=AuditEvent.Action.UPDATE,
             obj=entry,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
@@ -81,7 +82,7 @@ def personal_id_issue(
     father: Citizen | None = None,
     mother: Citizen | None = None,
     rng: random.Random | None = None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> Citizen:
     """Issue a personal ID to a person the registry does not know; return the new Citizen.
 
@@ -154,7 +155,7 @@ def personal_id_issue(
                 continue
             audit_record(
                 action=AuditEvent.Action.CREATE,
-                request=request,
+                actor=actor,
                 user=user,
                 obj=citizen,
                 object_id=citizen.personal_id,

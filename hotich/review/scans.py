@@ -14,7 +14,6 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
 
 import pypdfium2
 from django.conf import settings
@@ -26,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from hotich.accounts.models import User
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.registers.models import Entry, RegisterBook, Scan
@@ -207,7 +207,7 @@ def _check_size(data: bytes, name: str, limit: int) -> None:
 
 
 def scan_attach(
-    *, entry: Entry, name: str, data: bytes, user: User | None, request: Any = None
+    *, entry: Entry, name: str, data: bytes, user: User | None, actor: Actor | None = None
 ) -> Scan:
     """Check one uploaded file and keep it as a scan of ENTRY; photos are converted to PDF.
 
@@ -216,14 +216,16 @@ def scan_attach(
     not stored twice: the existing scan is returned (``scan.duplicate`` is then True).
     """
     try:
-        return _scan_keep(entry=entry, name=name, data=data, user=user, request=request)
+        return _scan_keep(entry=entry, name=name, data=data, user=user, actor=actor)
     except ScanRejected as error:
-        _refusal_record(book=entry.book, messages=[str(error)], user=user, request=request)
+        _refusal_record(book=entry.book, messages=[str(error)], user=user, actor=actor)
         raise
 
 
 @transaction.atomic
-def _scan_keep(*, entry: Entry, name: str, data: bytes, user: User | None, request: Any) -> Scan:
+def _scan_keep(
+    *, entry: Entry, name: str, data: bytes, user: User | None, actor: Actor | None
+) -> Scan:
     _check_size(data, name, settings.HOTICH_SCAN_MAX_BYTES)
     digest = hashlib.sha256(data).hexdigest()  # of the file as uploaded, photo or PDF
     existing = Scan.objects.filter(entry=entry, sha256=digest).first()
@@ -259,7 +261,7 @@ def _scan_keep(*, entry: Entry, name: str, data: bytes, user: User | None, reque
     scan.thumbnail.save(f"{stem}.thumb.png", ContentFile(thumbnail_png(pdf, name)), save=False)
     scan.save()
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.CREATE,
         obj=scan,
@@ -361,12 +363,12 @@ def _expand(files: list[tuple[str, bytes]], report: UploadReport) -> list[_File]
 
 
 def _refusal_record(
-    *, book: RegisterBook, messages: list[str], user: User | None, request: Any
+    *, book: RegisterBook, messages: list[str], user: User | None, actor: Actor | None
 ) -> None:
     """Append one "refused" event per refused file to the audit log (outside any rollback)."""
     for message in messages:
         audit_record(
-            request=request,
+            actor=actor,
             user=user,
             action=AuditEvent.Action.DENIED,
             obj=book,
@@ -384,7 +386,11 @@ def match_name(name: str) -> tuple[int, int, int] | None:
 
 
 def scans_upload(
-    *, book: RegisterBook, files: list[tuple[str, bytes]], user: User | None, request: Any = None
+    *,
+    book: RegisterBook,
+    files: list[tuple[str, bytes]],
+    user: User | None,
+    actor: Actor | None = None,
 ) -> UploadReport:
     """Attach uploaded files (and the contents of zips) to BOOK's entries by their names.
 
@@ -398,7 +404,7 @@ def scans_upload(
     matched: list[tuple[tuple[int, int, int], _File]] = []
     expanded = _expand(files, report)
     # Refusals of zips and their members (scan_attach records its own).
-    _refusal_record(book=book, messages=report.rejected, user=user, request=request)
+    _refusal_record(book=book, messages=report.rejected, user=user, actor=actor)
     for item in expanded:
         name = item.name
         key = match_name(name)
@@ -425,10 +431,10 @@ def scans_upload(
             data = item.data if item.data is not None else _read_member(item, budget)
         except ScanRejected as error:
             report.rejected.append(str(error))
-            _refusal_record(book=book, messages=[str(error)], user=user, request=request)
+            _refusal_record(book=book, messages=[str(error)], user=user, actor=actor)
             continue
         try:
-            scan = scan_attach(entry=entry, name=name, data=data, user=user, request=request)
+            scan = scan_attach(entry=entry, name=name, data=data, user=user, actor=actor)
         except ScanRejected as error:
             report.rejected.append(str(error))
         else:
@@ -440,7 +446,7 @@ def scans_upload(
 
 
 def book_scan_upload(
-    *, book: RegisterBook, name: str, data: bytes, user: User | None, request: Any = None
+    *, book: RegisterBook, name: str, data: bytes, user: User | None, actor: Actor | None = None
 ) -> BookScanSource:
     """Keep a whole-book PDF (original) for splitting; raise ScanRejected if unusable (the
     refusal is audited)."""
@@ -450,7 +456,7 @@ def book_scan_upload(
             raise ScanRejected(f"{name}: bản chụp cả quyển phải là tệp PDF.")
         pages = pdf_pages(data, name)
     except ScanRejected as error:
-        _refusal_record(book=book, messages=[str(error)], user=user, request=request)
+        _refusal_record(book=book, messages=[str(error)], user=user, actor=actor)
         raise
     source = BookScanSource(
         book=book,
@@ -463,7 +469,7 @@ def book_scan_upload(
     source.file.save(f"quyen-{book.pk}.pdf", ContentFile(data), save=False)
     source.save()
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.CREATE,
         obj=source,
@@ -523,7 +529,7 @@ def book_scan_split(
     source: BookScanSource,
     ranges: list[tuple[Entry, int, int]],
     user: User | None,
-    request: Any = None,
+    actor: Actor | None = None,
 ) -> list[Scan]:
     """Cut SOURCE into one PDF per entry by page ranges (1-based, inclusive); keep each as a scan."""
     with source.file.open("rb") as handle:
@@ -531,9 +537,9 @@ def book_scan_split(
     reader = PdfReader(io.BytesIO(data))
     scans = []
     try:
-        scans = _split(reader, source, ranges, user, request)
+        scans = _split(reader, source, ranges, user, actor)
     except ScanRejected as error:  # the refusal scan_attach recorded was rolled back with it
-        _refusal_record(book=source.book, messages=[str(error)], user=user, request=request)
+        _refusal_record(book=source.book, messages=[str(error)], user=user, actor=actor)
         raise
     return scans
 
@@ -543,7 +549,7 @@ def _split(
     source: BookScanSource,
     ranges: list[tuple[Entry, int, int]],
     user: User | None,
-    request: Any,
+    actor: Actor | None,
 ) -> list[Scan]:
     scans = []
     with transaction.atomic():
@@ -555,7 +561,7 @@ def _split(
             writer.write(out)
             name = f"{source.original_name.rsplit('.', 1)[0]}_tr{first}-{last}.pdf"
             scans.append(
-                scan_attach(entry=entry, name=name, data=out.getvalue(), user=user, request=request)
+                scan_attach(entry=entry, name=name, data=out.getvalue(), user=user, actor=actor)
             )
         BookScanSource.objects.filter(pk=source.pk).update(split_at=timezone.now())
     return scans

@@ -44,39 +44,40 @@ class ReviewRefused(ValueError):
     """The entry is not in a state for this step; message in Vietnamese."""
 
 
-def _require(user: User, request: Any, capability: Capability, obj: Any) -> None:
+def _require(user: User, actor: Actor | None, capability: Capability, obj: Any) -> None:
     """Raise PermissionDenied (audited) unless USER may do CAPABILITY to OBJ (the table of
     hotich.accounts.capabilities: reviewing and approving are the justice officer's)."""
-    actor = Actor.of(request) if request is not None else Actor.system(user)
-    require(dataclasses.replace(actor, user=user), capability, obj)
+    require(dataclasses.replace(actor or Actor.system(), user=user), capability, obj)
 
 
-def _move(entry: Entry, user: User, allowed: tuple[str, ...], new: str, request: Any) -> None:
+def _move(
+    entry: Entry, user: User, allowed: tuple[str, ...], new: str, actor: Actor | None
+) -> None:
     if entry.status not in allowed or not entry_status_set(
-        entry=entry, user=user, old=entry.status, new=new, request=request
+        entry=entry, user=user, old=entry.status, new=new, actor=actor
     ):
         raise ReviewRefused(
             f"Trường hợp đang ở trạng thái “{entry.get_status_display()}”, không chuyển được."
         )
 
 
-def entry_accept(*, entry: Entry, user: User, request: Any = None) -> None:
+def entry_accept(*, entry: Entry, user: User, actor: Actor | None = None) -> None:
     """Accept ENTRY as matching its scan: reconciled → reviewed."""
-    _require(user, request, Capability.REVIEW, entry)
-    _move(entry, user, REVIEWABLE, EntryStatus.REVIEWED, request)
+    _require(user, actor, Capability.REVIEW, entry)
+    _move(entry, user, REVIEWABLE, EntryStatus.REVIEWED, actor)
 
 
-def entry_approve(*, entry: Entry, user: User, request: Any = None) -> None:
+def entry_approve(*, entry: Entry, user: User, actor: Actor | None = None) -> None:
     """Approve ENTRY ("sẵn sàng chuyển đổi"): reviewed → approved. Justice officers only.
 
     Refused (ReviewRefused, naming them) while a person of ENTRY lacks a personal ID they had.
     """
-    _require(user, request, Capability.APPROVE, entry)
+    _require(user, actor, Capability.APPROVE, entry)
     try:
         personal_ids_lost_refuse(entries=[entry], step="phê duyệt")
     except PersonalIdsLost as lost:
         raise ReviewRefused(str(lost)) from lost
-    _move(entry, user, (EntryStatus.REVIEWED,), EntryStatus.APPROVED, request)
+    _move(entry, user, (EntryStatus.REVIEWED,), EntryStatus.APPROVED, actor)
 
 
 @dataclass
@@ -85,10 +86,12 @@ class BookApproval:
     refused: list[str]  # Vietnamese, one per person who lost a personal ID they had
 
 
-def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None) -> BookApproval:
+def book_approve_reviewed(
+    *, book: RegisterBook, user: User, actor: Actor | None = None
+) -> BookApproval:
     """Approve every reviewed entry of BOOK but those where a person lost a personal ID they
     had; return how many were approved and who was left out."""
-    _require(user, request, Capability.APPROVE, book)
+    _require(user, actor, Capability.APPROVE, book)
     approved = 0
     reviewed = list(book.entries.filter(status=EntryStatus.REVIEWED))
     lost = personal_ids_lost(entries=reviewed)
@@ -101,25 +104,27 @@ def book_approve_reviewed(*, book: RegisterBook, user: User, request: Any = None
             user=user,
             old=EntryStatus.REVIEWED,
             new=EntryStatus.APPROVED,
-            request=request,
+            actor=actor,
         )
     return BookApproval(approved, [str(item) for item in lost])
 
 
 @transaction.atomic
-def entry_return(*, entry: Entry, user: User, reason: str, request: Any = None) -> EntryReturn:
+def entry_return(
+    *, entry: Entry, user: User, reason: str, actor: Actor | None = None
+) -> EntryReturn:
     """Send ENTRY back to its keyer with REASON: it goes back to draft; audited."""
-    _require(user, request, Capability.REVIEW, entry)
+    _require(user, actor, Capability.REVIEW, entry)
     reason = reason.strip()
     if not reason:
         raise ReviewRefused("Hãy ghi lý do trả lại để người nhập biết cần sửa gì.")
     old = entry.status
-    _move(entry, user, OPEN, EntryStatus.DRAFT, request)
+    _move(entry, user, OPEN, EntryStatus.DRAFT, actor)
     note = EntryReturn.objects.create(
         entry=entry, reason=reason, returned_by=user, keyer=entry.created_by, from_status=old
     )
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.UPDATE,
         obj=entry,
@@ -129,7 +134,13 @@ def entry_return(*, entry: Entry, user: User, reason: str, request: Any = None) 
 
 
 def entry_correct(
-    *, entry: Entry, user: User, field: str, value: str, expected_version: int, request: Any = None
+    *,
+    entry: Entry,
+    user: User,
+    field: str,
+    value: str,
+    expected_version: int,
+    actor: Actor | None = None,
 ) -> Entry:
     """Correct one field of ENTRY from the scan (audited through entry_update).
 
@@ -137,7 +148,7 @@ def entry_correct(
     changes are looked up again (:func:`people_reconcile_again`) and the entry goes back
     to "keyed" until they are settled.
     """
-    _require(user, request, Capability.REVIEW, entry)
+    _require(user, actor, Capability.REVIEW, entry)
     if entry.status not in OPEN:
         raise ReviewRefused("Trường hợp đã phê duyệt hoặc chưa nhập xong, không sửa được ở đây.")
     entry.register_type.field(field)  # KeyError for a column the register does not have
@@ -154,21 +165,27 @@ def entry_correct(
         expected_version=expected_version,
         values=values,
         marks=marks,
-        request=request,
+        actor=actor,
     )
     # People whose facts the correction changed lost their outcome: look them up again.
     people_reconcile_again(
         entry=entry,
         people=people,
         user=user,
-        actor=Actor.of(request) if request is not None else Actor.system(user),
+        actor=actor,
     )
     entry.refresh_from_db()
     return entry
 
 
 def missing_mark(
-    *, book: RegisterBook, year: int, number: int, reason: str, user: User, request: Any = None
+    *,
+    book: RegisterBook,
+    year: int,
+    number: int,
+    reason: str,
+    user: User,
+    actor: Actor | None = None,
 ) -> MissingEntry:
     """Record that BOOK has no entry NUMBER in YEAR, and why; audited."""
     reason = reason.strip()
@@ -184,7 +201,7 @@ def missing_mark(
     if not created:
         raise ReviewRefused(f"Số {number:02d}/{year} đã được ghi là thiếu.")
     audit_record(
-        request=request,
+        actor=actor,
         user=user,
         action=AuditEvent.Action.CREATE,
         obj=missing,

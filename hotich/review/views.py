@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotich.accounts.capabilities import Capability, can, refuse, require
 from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import REFUSED
+from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.registers.models import EntryStatus, RegisterBook
@@ -37,7 +38,7 @@ def book_scans(request: UserRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Hãy chọn ít nhất một tệp."))
         else:
             report = scan_services.scans_upload(
-                book=book, files=files, user=request.user, request=request
+                book=book, files=files, user=request.user, actor=Actor.of(request)
             )
     entries = book.entries.order_by("year", "number", "id").prefetch_related("scans")
     audit_record(
@@ -65,7 +66,11 @@ def book_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
         return redirect("book_scans", pk=book.pk)
     try:
         source = scan_services.book_scan_upload(
-            book=book, name=upload.name, data=upload.read(), user=request.user, request=request
+            book=book,
+            name=upload.name,
+            data=upload.read(),
+            user=request.user,
+            actor=Actor.of(request),
         )
     except scan_services.ScanRejected as error:
         messages.error(request, str(error))
@@ -95,7 +100,7 @@ def book_scan_split(request: UserRequest, pk: int, source: int) -> HttpResponse:
         if not problems and ranges:
             try:
                 made = scan_services.book_scan_split(
-                    source=found, ranges=ranges, user=request.user, request=request
+                    source=found, ranges=ranges, user=request.user, actor=Actor.of(request)
                 )
             except scan_services.ScanRejected as error:
                 problems = [str(error)]
@@ -242,7 +247,7 @@ def entry_review_field(request: UserRequest, pk: int) -> HttpResponse:
             field=name,
             value=request.POST.get("value", ""),
             expected_version=int(request.POST.get("version", "0")),
-            request=request,
+            actor=Actor.of(request),
         )
     except KeyError:
         raise Http404 from None
@@ -266,19 +271,20 @@ def entry_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Accept, approve, or return the entry to its keyer with a reason."""
     entry = get_entry_for_user(request, pk, write=True)
     action = request.POST.get("action")
+    actor = Actor.of(request)
     try:
         if action == "accept":
-            services.entry_accept(entry=entry, user=request.user, request=request)
+            services.entry_accept(entry=entry, user=request.user, actor=actor)
             messages.success(request, _("Đã xác nhận khớp với bản chụp."))
         elif action == "approve":
-            services.entry_approve(entry=entry, user=request.user, request=request)
+            services.entry_approve(entry=entry, user=request.user, actor=actor)
             messages.success(request, _("Đã phê duyệt: trường hợp sẵn sàng chuyển đổi."))
         elif action == "return":
             services.entry_return(
                 entry=entry,
                 user=request.user,
                 reason=request.POST.get("reason", ""),
-                request=request,
+                actor=actor,
             )
             messages.success(request, _("Đã trả lại cho người nhập."))
         else:
@@ -320,13 +326,14 @@ def book_review(request: UserRequest, pk: int) -> HttpResponse:
 def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
     """Mark a number missing (with its reason) or approve every reviewed entry of the book."""
     book = get_book_for_user(request, pk, write=True)
+    actor = Actor.of(request)
     if request.POST.get("action") == "approve_all":
-        done = services.book_approve_reviewed(book=book, user=request.user, request=request)
+        done = services.book_approve_reviewed(book=book, user=request.user, actor=actor)
         messages.success(request, _("Đã phê duyệt %(n)s trường hợp.") % {"n": done.approved})
         for refused in done.refused:
             messages.error(request, _("Chưa phê duyệt: %s") % refused)
         return redirect("book_review", pk=book.pk)
-    require(request, Capability.MARK_MISSING, book)
+    require(actor, Capability.MARK_MISSING, book)
     try:
         year = int(request.POST.get("year", ""))
         number = int(request.POST.get("number", ""))
@@ -340,7 +347,7 @@ def book_review_action(request: UserRequest, pk: int) -> HttpResponse:
             number=number,
             reason=request.POST.get("reason", ""),
             user=request.user,
-            request=request,
+            actor=actor,
         )
     except services.ReviewRefused as error:
         messages.error(request, str(error))
@@ -366,7 +373,7 @@ def entry_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
                 name=upload.name,
                 data=upload.read(),
                 user=request.user,
-                request=request,
+                actor=Actor.of(request),
             )
         except scan_services.ScanRejected as error:
             messages.error(request, str(error))

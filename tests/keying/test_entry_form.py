@@ -296,3 +296,41 @@ def test_the_work_queue_puts_births_first_then_marriages_adoptions_deaths(units,
     labels = [REGISTER_TYPES[c].book_label for c in ("KS", "KH", "NCN", "KT", "HN")]
     positions = [page.index(label) for label in labels]
     assert positions == sorted(positions)
+
+
+def test_every_event_of_a_save_on_the_keying_page_records_the_client_address_and_path(
+    book, personas, login, registry_people
+):
+    """The entry, its status, the new personal ID: each event the save writes (services
+    called by services included) records the officer, the page and the client's address."""
+    client = login(personas["helper"])
+    url = reverse("keying_new", args=[book.pk])
+    seen = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    choice = {"_choice:subject": "not_found", "_engine:subject": "not_found"}
+    client.post(url, form_data(NOT_FOUND, **choice), REMOTE_ADDR="10.7.7.7")
+    written = AuditEvent.objects.filter(seq__gt=seen).exclude(action="view")
+    assert {(e.object_type, e.action) for e in written} >= {
+        ("entry", "create"),
+        ("citizen", "create"),
+    }
+    assert {(e.user, e.ip_address, e.path) for e in written} == {
+        (personas["helper"], "10.7.7.7", url)
+    }
+
+
+def test_every_event_of_an_edit_on_the_keying_page_records_the_client_address_and_path(
+    entry, personas, login
+):
+    client = login(personas["helper"])
+    url = reverse("keying_edit", args=[entry.pk])
+    seen = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    client.post(
+        url,
+        {**entry.values, "nksHoTen": "Nguyễn Thị Phương", "_version": entry.version},
+        REMOTE_ADDR="10.7.7.8",
+    )
+    written = AuditEvent.objects.filter(seq__gt=seen).exclude(action="view")
+    assert ("entry", "update") in {(e.object_type, e.action) for e in written}
+    assert {(e.user, e.ip_address, e.path) for e in written} == {
+        (personas["helper"], "10.7.7.8", url)
+    }

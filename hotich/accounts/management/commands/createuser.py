@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hotich.accounts.models import Role
 from hotich.accounts.services import AccountError, user_create
+from hotich.audit.actor import Actor
 
 
 class Command(BaseCommand):
@@ -42,7 +43,12 @@ class Command(BaseCommand):
                 raise CommandError("Hai lần nhập mật khẩu không khớp.")
         try:
             user = user_create(
-                username=username, password=password, role=role, unit_code=unit, full_name=name
+                username=username,
+                password=password,
+                role=role,
+                unit_code=unit,
+                full_name=name,
+                actor=Actor.system(),
             )
         except (AccountError, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc

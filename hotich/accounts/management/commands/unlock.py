@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hotich.accounts.models import User
 from hotich.accounts.services import user_unlock
+from hotich.audit.actor import Actor
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options) -> None:
         if not User.objects.filter(username=username).exists():
             raise CommandError(f"Không có tài khoản {username}.")
-        cleared = user_unlock(username=username, by=None)
+        cleared = user_unlock(username=username, by=None, actor=Actor.system())
         if cleared:
             self.stdout.write(f"Đã mở khóa đăng nhập cho {username}.")
         else:
