@@ -45,9 +45,10 @@ from hotich.exchange.layout import (
     mapped_layout,
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
-from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.dates import DateParseError, parse_partial_date
 from hotich.lib.sheets import text_cell
 from hotich.lib.text import normalise_name
+from hotich.registers.checks import entry_year, whole_number
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entries_bulk_create, entry_update
@@ -342,6 +343,8 @@ class Outcome:
     rejected: int = 0
     repaired: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Problems of rows that were imported all the same (the warnings keying shows).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
     # Books that received new or changed entries (they go to batch reconciliation).
     books: set[int] = field(default_factory=set)
@@ -354,6 +357,7 @@ class Outcome:
             "rejected": self.rejected,
             "repaired": self.repaired,
             "errors": self.errors,
+            "warnings": self.warnings,
             "repairs": self.repairs,
         }
 
@@ -514,21 +518,22 @@ class Importer:
         self, values: dict[str, str], meta: dict | None
     ) -> tuple[int | None, int | None, Any]:
         """Return (year, number, registration date) as the row gives them."""
-        number, year = entry_number_of(values.get("so", ""))
-        registration: PartialDate | None = None
+        number, _year = entry_number_of(values.get("so", ""))
+        # The year as keying reads it: with the number, else the registration date's, else
+        # the volume's (hotich.registers.checks.entry_year).
+        year, registration = entry_year(values)
         # Our own exports say exactly what the entry held; other files give the column.
-        text = meta["registration"] if meta else values.get("ngayDangKy")
-        if text:
-            try:
-                registration = parse_partial_date(text, allow_future=True)
-            except DateParseError:
-                registration = None
-        if meta and meta["number"] is not None:
-            number, year = meta["number"], meta["year"]
-        if year is None:
-            year = _volume_key(values.get("quyenSo", ""))[1]
-        if year is None and registration is not None:
-            year = registration.year
+        if meta:
+            registration = None
+            if meta["registration"]:
+                try:
+                    registration = parse_partial_date(meta["registration"], allow_future=True)
+                except DateParseError:
+                    registration = None
+            if meta["number"] is not None:
+                number, year = meta["number"], meta["year"] or year
+            if year is None and registration is not None:
+                year = registration.year
         return year, number, registration
 
     def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
@@ -611,7 +616,7 @@ class Importer:
         page = (
             meta["page"]
             if meta
-            else (int(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
         )
         iso = registration.isoformat() if registration else None
         digest = content_hash(reading.values, reading.marks, page, iso)
@@ -660,6 +665,11 @@ class Importer:
             existing.digest = digest
             self.outcome.updated += 1
         self.pending += 1
+        for p in reading.warnings:
+            if len(self.outcome.warnings) < 10_000:
+                self.outcome.warnings.append(
+                    {"row": row_number, "column": p.column, "message": p.message}
+                )
 
     def flush(self) -> None:
         """Write the pending rows and the run's counts in one transaction."""
@@ -864,6 +874,7 @@ def _import_finish(run: ImportRun, importer: Importer, outcome: Outcome) -> None
     ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
         status=ImportRun.Status.DONE,
         errors=outcome.errors[:KEPT_PROBLEMS],
+        warnings=outcome.warnings[:KEPT_PROBLEMS],
         repairs=outcome.repairs[:KEPT_PROBLEMS],
         report=run.report.name or "",
         finished_at=timezone.now(),

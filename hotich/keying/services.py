@@ -11,7 +11,6 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -32,7 +31,6 @@ from hotich.keying.models import (
     TrackingCase,
 )
 from hotich.keying.values import entry_number, page_number, typed_values
-from hotich.lib.dates import DateParseError, parse_partial_date
 from hotich.matching.decide import (
     BASIC_FIELDS,
     OUTCOME_LABELS,
@@ -53,9 +51,12 @@ from hotich.matching.services import (
     lookup_before_new_id,
     match_result_record,
     new_id_search,
+    person_input,
 )
+from hotich.registers.checks import entry_year
 from hotich.registers.locks import BookBusy, book_lock
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
+from hotich.registers.people import entry_people
 from hotich.registers.services import (
     PeopleSync,
     entry_create,
@@ -107,14 +108,10 @@ def next_entry_number(book: RegisterBook, year: int) -> int:
 
 def entry_meta(book: RegisterBook, values: dict[str, str]) -> dict[str, Any]:
     """Return year, number, page and registration date of an entry from its values."""
-    number, year = entry_number(values.get("so", ""))
-    registered = values.get("ngayDangKy", "")
-    try:
-        reg_date = parse_partial_date(registered, allow_future=True) if registered else None
-    except DateParseError:
-        reg_date = None
+    number, _year = entry_number(values.get("so", ""))
+    year, reg_date = entry_year(values)
     if year is None:
-        year = reg_date.year if reg_date is not None else book.year_from
+        year = book.year_from
     return {
         "year": year,
         "number": number or 0,
@@ -155,13 +152,13 @@ def lookup_ready(person: PersonInput) -> bool:
 
 def form_lookups(register: RegisterType, values: dict[str, str]) -> list[PersonLookup]:
     """Return the lookups of the form's people that have enough facts typed."""
-    shell = SimpleNamespace(register_type=register, values=values)
     found = []
-    for role in register.persons:
+    for named in entry_people(register, values):
+        role = named.role
         if role.value not in LOOKUP_ROLES:
             continue
-        person = entry_person_input(shell, role.value)
-        if person is None or not lookup_ready(person):
+        person = person_input(named)
+        if not lookup_ready(person):
             continue
         result = lookup_before_new_id(person)
         label = register.group_label(register.fields_for(role)[0].group)
