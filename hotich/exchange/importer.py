@@ -52,7 +52,7 @@ from hotich.registers.checks import entry_year, whole_number
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.services import entries_bulk_create, entry_update
-from hotich.registers.spec import REGISTER_TYPES, FieldType, RegisterType
+from hotich.registers.spec import REGISTER_TYPES, Fact, FieldType, RegisterType
 
 logger = logging.getLogger(__name__)
 
@@ -292,10 +292,6 @@ class BookFinder:
         return None, f"Có {len(found)} sổ quyển “{volume}”: hãy chọn sổ khi nhập tệp."
 
 
-def _personal_id_column(name: str) -> bool:
-    return name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan"))
-
-
 def handover_differences(
     register: RegisterType,
     *,
@@ -316,7 +312,7 @@ def handover_differences(
         if name in book_marks:
             continue
         written = book_values.get(name, "")
-        if not written and _personal_id_column(name):
+        if not written and register.field(name).fact is Fact.PERSONAL_ID:
             continue
         if register.field(name).type is FieldType.NAME:
             # Capitals come back in the usual case with today's tone placement ("HOÀ" → "Hòa").
