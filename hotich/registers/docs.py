@@ -87,7 +87,9 @@ def _register(register: RegisterType) -> list[str]:
             )
             for f in register.fields_in(key)
         )
-        lines += _table(("#", "Column", "Label", "Type", "Required", "Person", "Fact", "Code list"), rows)
+        lines += _table(
+            ("#", "Column", "Label", "Type", "Required", "Person", "Fact", "Code list"), rows
+        )
     return lines
 
 
