@@ -94,24 +94,59 @@ def _text(values: Mapping[str, Any], name: str) -> str:
     return str(values.get(name) or "")
 
 
+@dataclass(frozen=True)
+class _RoleColumns:
+    """Where ROLE's facts are in a register: read once per register, used for every entry."""
+
+    facts: tuple[tuple[Fact, str], ...]  # each fact with its first column, in template order
+    ids: tuple[str, ...]  # the ID-number columns (personal ID, identity document), in order
+    name: str  # the full-name column ("" when the role has none)
+    father_name: str  # the full-name columns of the role's parents (PARENT_ROLES), or ""
+    mother_name: str
+
+
+# Register types are module-level constants; each keeps its columns for the process's life.
+_COLUMNS: dict[int, tuple[RegisterType, dict[str, _RoleColumns]]] = {}
+
+
+def _first_columns(register: RegisterType, role: PersonRole) -> dict[Fact, str]:
+    found: dict[Fact, str] = {}
+    for f in register.fields_for(role):
+        if f.fact is not None:
+            found.setdefault(f.fact, f.name)
+    return found
+
+
+def _columns(register: RegisterType) -> dict[str, _RoleColumns]:
+    """Return role value → where that person's facts are in REGISTER."""
+    cached = _COLUMNS.get(id(register))
+    if cached is not None and cached[0] is register:
+        return cached[1]
+    first = {role.value: _first_columns(register, role) for role in register.persons}
+
+    def name_of(role: str) -> str:
+        return first.get(role, {}).get(Fact.FULL_NAME, "") if role else ""
+
+    columns = {}
+    for role in register.persons:
+        father, mother = PARENT_ROLES.get(role.value, ("", ""))
+        columns[role.value] = _RoleColumns(
+            facts=tuple(first[role.value].items()),
+            ids=tuple(f.name for f in register.fields_for(role) if f.fact in ID_FACTS),
+            name=name_of(role.value),
+            father_name=name_of(father),
+            mother_name=name_of(mother),
+        )
+    _COLUMNS[id(register)] = (register, columns)
+    return columns
+
+
 def person_facts(
     register: RegisterType, values: Mapping[str, Any], role: PersonRole
 ) -> dict[Fact, str]:
     """Return ROLE's facts in VALUES: fact → the value of its first field, in template order."""
-    facts: dict[Fact, str] = {}
-    for f in register.fields_for(role):
-        if f.fact is not None and f.fact not in facts:
-            facts[f.fact] = _text(values, f.name)
-    return facts
-
-
-def _role(register: RegisterType, value: str) -> PersonRole | None:
-    return next((r for r in register.persons if r.value == value), None)
-
-
-def _name_of(register: RegisterType, values: Mapping[str, Any], role: str) -> str:
-    found = _role(register, role) if role else None
-    return person_facts(register, values, found).get(Fact.FULL_NAME, "") if found else ""
+    where = _columns(register).get(role.value)
+    return {fact: _text(values, name) for fact, name in where.facts} if where else {}
 
 
 def entry_person(
@@ -122,33 +157,21 @@ def entry_person(
     A person is named when the entry gives their full name; the register's fields of ROLE
     say which of VALUES are theirs.
     """
-    found = _role(register, str(role))
-    if found is None:
+    where = _columns(register).get(str(role))
+    if where is None or not where.name or not values.get(where.name):
         return None
-    facts = person_facts(register, values, found)
-    if not facts.get(Fact.FULL_NAME):
-        return None
-    identity = next(
-        (
-            _text(values, f.name)
-            for f in register.fields_for(found)
-            if f.fact in ID_FACTS and _text(values, f.name)
-        ),
-        "",
-    )
-    father, mother = PARENT_ROLES.get(found.value, ("", ""))
     return Person(
-        role=found,
-        facts=facts,
-        identity_number=identity,
-        father_name=_name_of(register, values, father),
-        mother_name=_name_of(register, values, mother),
+        role=PersonRole(str(role)),
+        facts={fact: _text(values, name) for fact, name in where.facts},
+        identity_number=next((_text(values, n) for n in where.ids if values.get(n)), ""),
+        father_name=_text(values, where.father_name) if where.father_name else "",
+        mother_name=_text(values, where.mother_name) if where.mother_name else "",
     )
 
 
 def entry_people(register: RegisterType, values: Mapping[str, Any]) -> list[Person]:
     """Return the people an entry of REGISTER with VALUES names, in the register's order."""
-    people = [entry_person(register, values, role) for role in register.persons]
+    people = [entry_person(register, values, role) for role in _columns(register)]
     return [p for p in people if p is not None]
 
 
