@@ -20,12 +20,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 
-from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date, today_in_vietnam
 from hotich.lib.idnumbers import (
     InvalidIdNumber,
     classify_id_number,
@@ -76,16 +77,17 @@ class EntryNumber:
     problem: Problem | None = None
 
 
-def _two_digit_year(year: int) -> int:
-    # The POSIX strptime %y rule (as Python's): 69-99 are 1969-1999, 00-68 are 2000-2068.
-    return 1900 + year if year >= 69 else 2000 + year
+def _two_digit_year(year: int, this_year: int) -> int:
+    # Books record the past: "08" is 2008 when that is not after this year, else 1908's
+    # century ("98" is 1998).
+    return 2000 + year if 2000 + year <= this_year else 1900 + year
 
 
-def entry_number_parse(text: str, *, field: str = "so") -> EntryNumber:
+def entry_number_parse(text: str, *, field: str = "so", today: date | None = None) -> EntryNumber:
     """Return the entry number written as TEXT in a book's ``so`` column.
 
-    ``07`` → 7; ``07/2008`` → 7 of 2008; ``07/08`` → 7 of 2008 (a two-digit year read as
-    :func:`_two_digit_year` says); ``07/2008/1`` → 7 of 2008 with a warning that the rest is
+    ``07`` → 7; ``07/2008`` → 7 of 2008; ``07/08`` → 7 of 2008 (a two-digit year is the
+    latest year ending so that is not after TODAY's, default today in Vietnam: ``98`` → 1998); ``07/2008/1`` → 7 of 2008 with a warning that the rest is
     not read; ``1234567`` → 1234567. A number past :data:`MAX_NUMBER`, a year of other than
     two or four digits, or anything else (``7a``, ``số bảy``) gives no number and an error.
     Empty text gives no number and no problem (a missing value is the caller's to report).
@@ -119,7 +121,8 @@ def entry_number_parse(text: str, *, field: str = "so") -> EntryNumber:
         )
     year = None
     if year_text is not None:
-        year = int(year_text) if len(year_text) == 4 else _two_digit_year(int(year_text))
+        this_year = (today or today_in_vietnam()).year
+        year = int(year_text) if len(year_text) == 4 else _two_digit_year(int(year_text), this_year)
     problem = None
     if rest is not None:
         problem = Problem(
