@@ -39,7 +39,7 @@ from hotich.exchange.models import BookExport
 from hotich.lib.sheets import sheet_row
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook, Scan
 from hotich.registers.services import entry_status_set, personal_ids_lost_refuse
-from hotich.registers.spec import FieldType, RegisterType
+from hotich.registers.spec import Fact, FieldType, RegisterType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Entries that may leave the commune: approved ("ready to convert") and already exported.
@@ -228,7 +228,7 @@ def handover_workbook(*, book: RegisterBook, entries: list[Entry]) -> bytes:
     id_fields = {
         f.name: f.person.value
         for f in register.fields
-        if f.person is not None and f.name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan"))
+        if f.person is not None and f.fact is Fact.PERSONAL_ID
     }
     names = [n for n in register.column_names if n != "STT"]
     commune = book.commune

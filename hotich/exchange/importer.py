@@ -45,14 +45,15 @@ from hotich.exchange.layout import (
     mapped_layout,
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
-from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
+from hotich.lib.dates import DateParseError, parse_partial_date
 from hotich.lib.sheets import text_cell
 from hotich.lib.text import normalise_name
+from hotich.registers.checks import entry_year, whole_number
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.selectors import books_for_user
 from hotich.registers.services import entries_bulk_create, entry_update
-from hotich.registers.spec import REGISTER_TYPES, FieldType, RegisterType
+from hotich.registers.spec import REGISTER_TYPES, Fact, FieldType, RegisterType
 
 logger = logging.getLogger(__name__)
 
@@ -292,10 +293,6 @@ class BookFinder:
         return None, f"Có {len(found)} sổ quyển “{volume}”: hãy chọn sổ khi nhập tệp."
 
 
-def _personal_id_column(name: str) -> bool:
-    return name.endswith(("SoDinhDanh", "SoDinhDanhCaNhan"))
-
-
 def handover_differences(
     register: RegisterType,
     *,
@@ -316,7 +313,7 @@ def handover_differences(
         if name in book_marks:
             continue
         written = book_values.get(name, "")
-        if not written and _personal_id_column(name):
+        if not written and register.field(name).fact is Fact.PERSONAL_ID:
             continue
         if register.field(name).type is FieldType.NAME:
             # Capitals come back in the usual case with today's tone placement ("HOÀ" → "Hòa").
@@ -343,6 +340,8 @@ class Outcome:
     rejected: int = 0
     repaired: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Problems of rows that were imported all the same (the warnings keying shows).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
     # Books that received new or changed entries (they go to batch reconciliation).
     books: set[int] = field(default_factory=set)
@@ -355,6 +354,7 @@ class Outcome:
             "rejected": self.rejected,
             "repaired": self.repaired,
             "errors": self.errors,
+            "warnings": self.warnings,
             "repairs": self.repairs,
         }
 
@@ -515,21 +515,22 @@ class Importer:
         self, values: dict[str, str], meta: dict | None
     ) -> tuple[int | None, int | None, Any]:
         """Return (year, number, registration date) as the row gives them."""
-        number, year = entry_number_of(values.get("so", ""))
-        registration: PartialDate | None = None
+        number, _year = entry_number_of(values.get("so", ""))
+        # The year as keying reads it: with the number, else the registration date's, else
+        # the volume's (hotich.registers.checks.entry_year).
+        year, registration = entry_year(values)
         # Our own exports say exactly what the entry held; other files give the column.
-        text = meta["registration"] if meta else values.get("ngayDangKy")
-        if text:
-            try:
-                registration = parse_partial_date(text, allow_future=True)
-            except DateParseError:
-                registration = None
-        if meta and meta["number"] is not None:
-            number, year = meta["number"], meta["year"]
-        if year is None:
-            year = _volume_key(values.get("quyenSo", ""))[1]
-        if year is None and registration is not None:
-            year = registration.year
+        if meta:
+            registration = None
+            if meta["registration"]:
+                try:
+                    registration = parse_partial_date(meta["registration"], allow_future=True)
+                except DateParseError:
+                    registration = None
+            if meta["number"] is not None:
+                number, year = meta["number"], meta["year"] or year
+            if year is None and registration is not None:
+                year = registration.year
         return year, number, registration
 
     def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
@@ -612,7 +613,7 @@ class Importer:
         page = (
             meta["page"]
             if meta
-            else (int(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
         )
         iso = registration.isoformat() if registration else None
         digest = content_hash(reading.values, reading.marks, page, iso)
@@ -661,6 +662,11 @@ class Importer:
             existing.digest = digest
             self.outcome.updated += 1
         self.pending += 1
+        for p in reading.warnings:
+            if len(self.outcome.warnings) < 10_000:
+                self.outcome.warnings.append(
+                    {"row": row_number, "column": p.column, "message": p.message}
+                )
 
     def flush(self) -> None:
         """Write the pending rows and the run's counts in one transaction."""
@@ -866,6 +872,7 @@ def _import_finish(run: ImportRun, importer: Importer, outcome: Outcome) -> None
     ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
         status=ImportRun.Status.DONE,
         errors=outcome.errors[:KEPT_PROBLEMS],
+        warnings=outcome.warnings[:KEPT_PROBLEMS],
         repairs=outcome.repairs[:KEPT_PROBLEMS],
         report=run.report.name or "",
         finished_at=timezone.now(),

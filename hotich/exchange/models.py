@@ -81,6 +81,9 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(_("bị từ chối"), default=0)
     repaired = models.PositiveIntegerField(_("dòng đã sửa mã chữ cũ"), default=0)
     errors = models.JSONField(_("lỗi (500 đầu tiên)"), default=list, blank=True)
+    warnings = models.JSONField(
+        _("cảnh báo ở dòng đã nhập (500 đầu tiên)"), default=list, blank=True
+    )
     repairs = models.JSONField(_("dòng đã sửa mã chữ (500 đầu tiên)"), default=list, blank=True)
     report = models.FileField(_("báo cáo lỗi"), blank=True, max_length=300)
     message = models.TextField(_("thông báo"), blank=True)

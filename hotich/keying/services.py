@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -31,10 +30,13 @@ from hotich.keying.models import (
     SecondKeying,
 )
 from hotich.keying.values import entry_number, page_number, typed_values
-from hotich.lib.dates import DateParseError, parse_partial_date
 from hotich.matching.engine.decide import BASIC_FIELDS, OUTCOME_LABELS
 from hotich.matching.engine.features import PersonInput
-from hotich.matching.services import LookupResult, entry_person_input, lookup_before_new_id
+from hotich.matching.services import (
+    LookupResult,
+    lookup_before_new_id,
+    person_input,
+)
 from hotich.reconciliation.services import (
     LOOKUP_ROLES,
     OutcomeReport,
@@ -45,7 +47,9 @@ from hotich.reconciliation.services import (
     proposal_of,
     reconciliation_apply,
 )
+from hotich.registers.checks import entry_year
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
+from hotich.registers.people import entry_people
 from hotich.registers.services import entry_create, entry_status_set, entry_update_people
 from hotich.registers.spec import RegisterType
 
@@ -86,14 +90,10 @@ def next_entry_number(book: RegisterBook, year: int) -> int:
 
 def entry_meta(book: RegisterBook, values: dict[str, str]) -> dict[str, Any]:
     """Return year, number, page and registration date of an entry from its values."""
-    number, year = entry_number(values.get("so", ""))
-    registered = values.get("ngayDangKy", "")
-    try:
-        reg_date = parse_partial_date(registered, allow_future=True) if registered else None
-    except DateParseError:
-        reg_date = None
+    number, _year = entry_number(values.get("so", ""))
+    year, reg_date = entry_year(values)
     if year is None:
-        year = reg_date.year if reg_date is not None else book.year_from
+        year = book.year_from
     return {
         "year": year,
         "number": number or 0,
@@ -120,13 +120,13 @@ class PersonLookup:
 
 def form_lookups(register: RegisterType, values: dict[str, str]) -> list[PersonLookup]:
     """Return the lookups of the form's people that have enough facts typed."""
-    shell = SimpleNamespace(register_type=register, values=values)
     found = []
-    for role in register.persons:
+    for named in entry_people(register, values):
+        role = named.role
         if role.value not in LOOKUP_ROLES:
             continue
-        person = entry_person_input(shell, role.value)
-        if person is None or not lookup_ready(person):
+        person = person_input(named)
+        if not lookup_ready(person):
             continue
         result = lookup_before_new_id(person)
         label = register.group_label(register.fields_for(role)[0].group)

@@ -31,7 +31,8 @@ from hotich.matching.engine.features import (
 )
 from hotich.matching.engine.model import MatchModel, Score, as_vector, probability_from_weight
 from hotich.matching.engine.modelfile import active_model_path, load_model_file
-from hotich.registers.services import PARENT_ROLES
+from hotich.registers.people import Person, entry_person
+from hotich.registers.spec import Fact
 from hotich.registry.models import Citizen
 
 _lock = threading.Lock()
@@ -211,32 +212,26 @@ SKIPPED_ROLES = {"requester"}
 
 
 def entry_person_input(entry: Any, role: str) -> PersonInput | None:
-    """Return the matching input of ``role`` in ``entry`` from its values as written."""
-    register = entry.register_type
-    values = entry.values
+    """Return the matching input of ``role`` in ``entry`` from its values as written.
 
-    def value(role_: str, suffix: str) -> str:
-        for spec_role in register.persons:
-            if spec_role.value != role_:
-                continue
-            for field in register.fields_for(spec_role):
-                if field.name.endswith(suffix) and not field.name.endswith(suffix + "BangChu"):
-                    return str(values.get(field.name) or "")
-        return ""
+    ``entry`` is anything with ``register_type`` and ``values`` (an Entry, or the form's
+    values before a save); its people are read by :func:`hotich.registers.people.entry_person`.
+    """
+    person = entry_person(entry.register_type, entry.values, role)
+    return person_input(person) if person is not None else None
 
-    name = value(role, "HoTen")
-    if not name:
-        return None
-    father_role, mother_role = PARENT_ROLES.get(role, ("", ""))
+
+def person_input(person: Person) -> PersonInput:
+    """Return the matching input of an entry's PERSON: the facts the engine compares."""
     return PersonInput(
-        full_name=name,
-        birth_date=value(role, "NgaySinh") or None,
-        sex=value(role, "GioiTinh"),
-        birth_place=value(role, "NoiSinh"),
-        hometown=value(role, "QueQuan"),
-        ethnicity=value(role, "DanToc"),
-        father_name=value(father_role, "HoTen") if father_role else "",
-        mother_name=value(mother_role, "HoTen") if mother_role else "",
+        full_name=person.full_name,
+        birth_date=person.fact(Fact.BIRTH_DATE) or None,
+        sex=person.fact(Fact.SEX),
+        birth_place=person.fact(Fact.BIRTHPLACE),
+        hometown=person.fact(Fact.HOMETOWN),
+        ethnicity=person.fact(Fact.ETHNICITY),
+        father_name=person.father_name,
+        mother_name=person.mother_name,
     )
 
 

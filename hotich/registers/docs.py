@@ -31,6 +31,9 @@ a test fails when this file and the definitions disagree. Regenerate with
   layouts are ours**, from the fields of the Ministry's online forms and the Luật Hộ tịch
   (prefixes `ndgh` the ward, `ngh` and `ngh2` the guardians, `ncc` the person whose civil
   status is amended; `chong`, `vo` and `nyc` as in the published templates).
+- **Fact**: what a person's column says about them (`full_name`, `birth_date`,
+  `personal_id` …, `hotich.registers.spec.Fact`). Code reads a person's facts through these
+  tags (`hotich.registers.people`), never through the column names.
 - **Required**: the template marks no column as required, so the flags are our reading:
   the entry's place in the book, when, how and where it was registered, and the main
   person's name and dates. Each register module's docstring gives its reasons.
@@ -79,11 +82,14 @@ def _register(register: RegisterType) -> list[str]:
                 f.type.value,
                 "yes" if f.required else "",
                 f.person.label if f.person else "",
+                f"`{f.fact.value}`" if f.fact else "",
                 f"[`{f.code_list.name}`](#{f.code_list.name.lower()})" if f.code_list else "",
             )
             for f in register.fields_in(key)
         )
-        lines += _table(("#", "Column", "Label", "Type", "Required", "Person", "Code list"), rows)
+        lines += _table(
+            ("#", "Column", "Label", "Type", "Required", "Person", "Fact", "Code list"), rows
+        )
     return lines
 
 

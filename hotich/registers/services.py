@@ -1,7 +1,6 @@
 """Writes to books and entries. Views, commands, importers and tasks call these; nobody else writes."""
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -12,9 +11,8 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
-from hotich.lib.text import comparison_key, normalise_name
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
+from hotich.registers.people import compared_facts, compared_fields, entry_people
 from hotich.registers.spec import FieldType, PersonRole, RegisterType
 
 #: States that say every person was reconciled; a save that changes a person's compared facts
@@ -69,40 +67,13 @@ def _summary(register: RegisterType, values: dict[str, str]) -> str:
     return " – ".join(names[:2])[:300]
 
 
-#: For the subject of a birth (and an adoptee, a child), the parents' names are compared too.
-PARENT_ROLES = {
-    "subject": ("father", "mother"),
-    "adoptee": ("birth_father", "birth_mother"),
-    "child": ("parent", ""),
-}
-#: The facts of a person the matching engine compares (column-name endings), besides the
-#: ID number columns and the parents' names (hotich.matching.services.entry_person_input).
-COMPARED_SUFFIXES = ("HoTen", "NgaySinh", "GioiTinh", "NoiSinh", "QueQuan", "DanToc")
 #: Audit key of the personal IDs a save took away from people whose facts changed.
 UNLINKED_KEY = "số định danh gỡ do sửa"
 
 
 def _compared_columns(register: RegisterType, role: str) -> tuple[str, ...]:
     """Return the columns whose values the registry comparison of ROLE reads."""
-    own = [
-        f.name
-        for f in register.fields
-        if f.person is not None
-        and f.person.value == role
-        and (f.type == FieldType.ID_NUMBER or f.name.endswith(COMPARED_SUFFIXES))
-    ]
-    parents = [
-        f.name
-        for f in register.fields
-        if f.person is not None
-        and f.person.value in PARENT_ROLES.get(role, ())
-        and f.name.endswith("HoTen")
-    ]
-    return tuple(own + parents)
-
-
-def _compared_facts(register: RegisterType, values: dict[str, str], role: str) -> tuple[str, ...]:
-    return tuple(values.get(name, "") for name in _compared_columns(register, role))
+    return tuple(f.name for f in compared_fields(register, role))
 
 
 @dataclass(frozen=True)
@@ -134,7 +105,7 @@ def _linked_id(person: EntryPerson) -> str:
 def entry_people_sync(*, entry: Entry, previous_values: dict[str, str] | None = None) -> PeopleSync:
     """Bring the people named in ENTRY in line with its values (book values untouched).
 
-    A person whose compared facts (:func:`_compared_columns`) are the same as in
+    A person whose compared facts (:func:`hotich.registers.people.compared_facts`) are the same as in
     PREVIOUS_VALUES is left as it is, with its registry link, match result and tracking
     case. A person whose facts changed keeps its row, takes the new facts, and loses its
     link and match result: they were decided on other facts. Without PREVIOUS_VALUES only
@@ -156,9 +127,9 @@ def entry_people_sync(*, entry: Entry, previous_values: dict[str, str] | None = 
             person.delete()
             continue
         same_row = all(getattr(person, k) == v for k, v in new.items())
-        same_facts = previous_values is None or _compared_facts(
+        same_facts = previous_values is None or compared_facts(
             register, previous_values, role
-        ) == _compared_facts(register, entry.values, role)
+        ) == compared_facts(register, entry.values, role)
         if same_row and same_facts:
             continue
         if same_facts:
@@ -179,56 +150,9 @@ def entry_people_sync(*, entry: Entry, previous_values: dict[str, str] | None = 
     return PeopleSync(tuple(changed), tuple(added), tuple(removed), unlinked, tuple(dropped))
 
 
-@lru_cache(maxsize=50_000)
-def _birth_date(text: str) -> PartialDate | None:
-    try:
-        return parse_partial_date(text, allow_future=True)
-    except DateParseError:
-        return None  # kept as written in values; validation reports it
-
-
-@lru_cache(maxsize=50_000)
-def _name_key(name: str) -> str:
-    return comparison_key(normalise_name(name))
-
-
 def _people_values(values: dict[str, str], register: RegisterType) -> list[dict[str, Any]]:
     """Return the people named in an entry's VALUES, as EntryPerson field values."""
-    people = []
-    for role in register.persons:
-        fields = register.fields_for(role)
-        name = next((values.get(f.name) for f in fields if f.type == FieldType.NAME), None)
-        if not name:
-            continue
-        birth = next(
-            (
-                values.get(f.name)
-                for f in fields
-                if f.type == FieldType.PARTIAL_DATE and f.name.endswith("NgaySinh")
-            ),
-            None,
-        )
-        sex = next((values.get(f.name, "") for f in fields if f.name.endswith("GioiTinh")), "")
-        # The first ID column that holds a number: personal ID, else the identity document.
-        pid = next(
-            (
-                values[f.name]
-                for f in fields
-                if f.type == FieldType.ID_NUMBER and values.get(f.name)
-            ),
-            "",
-        )
-        people.append(
-            {
-                "role": role.value,
-                "full_name": name,
-                "name_key": _name_key(name),
-                "birth_date": _birth_date(birth) if birth else None,
-                "sex": sex[:1] if sex in ("1", "2", "3") else "",
-                "personal_id": pid[:20],
-            }
-        )
-    return people
+    return [person.row() for person in entry_people(register, values)]
 
 
 def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:

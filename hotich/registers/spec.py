@@ -7,7 +7,7 @@ this module only *describes*: it has no Django import and no I/O.
 The Ministry template's column names (``nksHoTen``, ``meLoaiCuTru`` …) appear here as data
 only; code elsewhere should refer to fields through a :class:`RegisterType`.
 
-Public API: :class:`FieldType`, :class:`PersonRole`, :class:`CodeList`, :class:`Field`,
+Public API: :class:`FieldType`, :class:`PersonRole`, :class:`Fact`, :class:`CodeList`, :class:`Field`,
 :class:`RegisterType`, :func:`header_key`, :func:`role_for_column`, ``REGISTER_TYPES``
 (code → register type, in work order) and :func:`get_register_type`. The registers
 themselves are defined in :mod:`hotich.registers.definitions`, one module each.
@@ -82,6 +82,47 @@ class PersonRole(StrEnum):
     def label(self) -> str:
         """Return the Vietnamese label of the role."""
         return _ROLE_LABELS[self]
+
+
+class Fact(StrEnum):
+    """Which fact about a person a person field carries (họ tên, ngày sinh …).
+
+    Every field that describes a person is tagged with one; code that needs a person's name,
+    birth date or ID reads the tag (see :mod:`hotich.registers.people`), never the column
+    name. Several fields may carry one fact (``QuocTich`` and ``QuocTichStr``): the first in
+    template order is the person's.
+    """
+
+    FULL_NAME = "full_name"
+    BIRTH_DATE = "birth_date"
+    BIRTH_DATE_IN_WORDS = "birth_date_words"
+    SEX = "sex"
+    BIRTHPLACE = "birthplace"
+    BIRTHPLACE_UNIT = "birthplace_unit"
+    """The administrative-unit code of the birthplace (``NoiSinhDVHC``)."""
+    HOMETOWN = "hometown"
+    ETHNICITY = "ethnicity"
+    NATIONALITY = "nationality"
+    OTHER_NATIONALITY = "other_nationality"
+    BIRTH_KIND = "birth_kind"
+    RESIDENCE_TYPE = "residence_type"
+    RESIDENCE = "residence"
+    PERSONAL_ID = "personal_id"
+    """Số định danh cá nhân (12 digits; older books may hold a 9-digit CMND here)."""
+    ID_DOCUMENT_TYPE = "id_doc_type"
+    ID_DOCUMENT_OTHER = "id_doc_other"
+    ID_DOCUMENT = "id_doc"
+    """The number of the identity document (số giấy tờ tùy thân)."""
+    ID_DOCUMENT_DATE = "id_doc_date"
+    ID_DOCUMENT_PLACE = "id_doc_place"
+    RELATIONSHIP = "relationship"
+    """How the person is related to another person of the entry (quan hệ)."""
+    DEATH = "death"
+    """When, where, how the person died (ngày, giờ, nơi, nguyên nhân chết)."""
+    DECLARATION = "declaration"
+    """A court declaration noted in the entry (mất tích, hạn chế năng lực, tuyên bố chết)."""
+    MARITAL_STATUS = "marital_status"
+    """What a marital-status confirmation confirms: residence period, status, purpose."""
 
 
 _ROLE_LABELS: dict[PersonRole, str] = {
@@ -234,7 +275,8 @@ class Field:
 
     ``name`` is the exact template column name (``nksHoTen``); ``required`` means the
     Ministry template (or, where it is silent, our documented reading) needs a value;
-    ``group`` is the form section the field belongs to; ``person`` is whom it describes.
+    ``group`` is the form section the field belongs to; ``person`` is whom it describes
+    and ``fact`` what it says about them (set on every person field, and only there).
     """
 
     name: str
@@ -243,6 +285,7 @@ class Field:
     code_list: CodeList | None = None
     required: bool = False
     person: PersonRole | None = None
+    fact: Fact | None = None
     group: str
     help: str = ""
 
@@ -251,6 +294,8 @@ class Field:
             raise ValueError(f"field name {self.name!r} is not a template column name")
         if (self.type is FieldType.CODE) != (self.code_list is not None):
             raise ValueError(f"field {self.name}: a code list goes with type CODE, and only it")
+        if (self.person is not None) != (self.fact is not None):
+            raise ValueError(f"field {self.name}: a person field carries a fact, and only it")
 
 
 @dataclass(frozen=True, kw_only=True)

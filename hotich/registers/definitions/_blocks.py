@@ -12,107 +12,139 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from hotich.registers.definitions import code_lists
-from hotich.registers.spec import CodeList, Field, FieldType, PersonRole
+from hotich.registers.spec import CodeList, Fact, Field, FieldType, PersonRole
 
 T = FieldType
+F = Fact
 
 
 class Attr(NamedTuple):
-    """How one column reads: Vietnamese label, value type, code list, help text."""
+    """How one column reads: Vietnamese label, value type, code list, help text, and for a
+    person's column the fact about the person it carries."""
 
     label: str
     type: FieldType
     code_list: CodeList | None = None
     help: str = ""
+    fact: Fact | None = None
 
 
-def _code(label: str, code_list: CodeList, help: str = "") -> Attr:
-    return Attr(label, T.CODE, code_list, help)
+def _code(label: str, code_list: CodeList, help: str = "", fact: Fact | None = None) -> Attr:
+    return Attr(label, T.CODE, code_list, help, fact)
 
 
 # Attributes of a person, keyed by the column-name suffix after the person prefix.
 PERSON_ATTRS: dict[str, Attr] = {
-    "SoDinhDanh": Attr("Số định danh cá nhân", T.ID_NUMBER),
-    "SoDinhDanhCaNhan": Attr("Số định danh cá nhân", T.ID_NUMBER),
-    "HoTen": Attr("Họ, chữ đệm, tên", T.NAME),
-    "GioiTinh": _code("Giới tính", code_lists.SEX),
-    "NgaySinh": Attr("Ngày, tháng, năm sinh", T.PARTIAL_DATE),
-    "NgaySinhBangChu": Attr("Ngày sinh bằng chữ", T.DATE_IN_WORDS),
-    "NoiSinh": Attr("Nơi sinh", T.PLACE),
+    "SoDinhDanh": Attr("Số định danh cá nhân", T.ID_NUMBER, fact=F.PERSONAL_ID),
+    "SoDinhDanhCaNhan": Attr("Số định danh cá nhân", T.ID_NUMBER, fact=F.PERSONAL_ID),
+    "HoTen": Attr("Họ, chữ đệm, tên", T.NAME, fact=F.FULL_NAME),
+    "GioiTinh": _code("Giới tính", code_lists.SEX, fact=F.SEX),
+    "NgaySinh": Attr("Ngày, tháng, năm sinh", T.PARTIAL_DATE, fact=F.BIRTH_DATE),
+    "NgaySinhBangChu": Attr("Ngày sinh bằng chữ", T.DATE_IN_WORDS, fact=F.BIRTH_DATE_IN_WORDS),
+    "NoiSinh": Attr("Nơi sinh", T.PLACE, fact=F.BIRTHPLACE),
     "NoiSinhDVHC": Attr(
         "Nơi sinh (đơn vị hành chính)",
         T.ADMIN_UNIT,
         help="Mã đơn vị hành chính của nơi sinh, theo danh mục tại thời điểm sự kiện.",
+        fact=F.BIRTHPLACE_UNIT,
     ),
-    "QueQuan": Attr("Quê quán", T.PLACE),
-    "DanToc": Attr("Dân tộc", T.ETHNICITY),
-    "QuocTich": Attr("Quốc tịch", T.NATIONALITY),
+    "QueQuan": Attr("Quê quán", T.PLACE, fact=F.HOMETOWN),
+    "DanToc": Attr("Dân tộc", T.ETHNICITY, fact=F.ETHNICITY),
+    "QuocTich": Attr("Quốc tịch", T.NATIONALITY, fact=F.NATIONALITY),
     "QuocTichStr": Attr(
         "Quốc tịch (dạng chữ)",
         T.NATIONALITY,
         help="Tên quốc tịch ghi bằng chữ, đi kèm cột Quốc tịch trong mẫu.",
+        fact=F.NATIONALITY,
     ),
-    "QuocTichKhac": Attr("Quốc tịch khác", T.NATIONALITY, help="Quốc tịch thứ hai, nếu có."),
-    "QuocTichKhacStr": Attr("Quốc tịch khác (dạng chữ)", T.NATIONALITY),
-    "LoaiKhaiSinh": _code("Loại khai sinh", code_lists.BIRTH_KIND),
-    "LoaiCuTru": _code("Loại cư trú", code_lists.RESIDENCE_TYPE),
-    "NoiCuTru": Attr("Nơi cư trú", T.PLACE),
-    "LoaiGiayToTuyThan": _code("Loại giấy tờ tùy thân", code_lists.ID_DOCUMENT_TYPE),
+    "QuocTichKhac": Attr(
+        "Quốc tịch khác", T.NATIONALITY, help="Quốc tịch thứ hai, nếu có.", fact=F.OTHER_NATIONALITY
+    ),
+    "QuocTichKhacStr": Attr("Quốc tịch khác (dạng chữ)", T.NATIONALITY, fact=F.OTHER_NATIONALITY),
+    "LoaiKhaiSinh": _code("Loại khai sinh", code_lists.BIRTH_KIND, fact=F.BIRTH_KIND),
+    "LoaiCuTru": _code("Loại cư trú", code_lists.RESIDENCE_TYPE, fact=F.RESIDENCE_TYPE),
+    "NoiCuTru": Attr("Nơi cư trú", T.PLACE, fact=F.RESIDENCE),
+    "LoaiGiayToTuyThan": _code(
+        "Loại giấy tờ tùy thân", code_lists.ID_DOCUMENT_TYPE, fact=F.ID_DOCUMENT_TYPE
+    ),
     "GiayToKhac": Attr(
-        "Giấy tờ khác", T.TEXT, help="Tên giấy tờ khi loại giấy tờ tùy thân là 'Giấy tờ khác'."
+        "Giấy tờ khác",
+        T.TEXT,
+        help="Tên giấy tờ khi loại giấy tờ tùy thân là 'Giấy tờ khác'.",
+        fact=F.ID_DOCUMENT_OTHER,
     ),
-    "SoGiayToTuyThan": Attr("Số giấy tờ tùy thân", T.ID_NUMBER),
-    "NgayCapGiayToTuyThan": Attr("Ngày cấp giấy tờ tùy thân", T.PARTIAL_DATE),
-    "NoiCapGiayToTuyThan": Attr("Nơi cấp giấy tờ tùy thân", T.PLACE),
+    "SoGiayToTuyThan": Attr("Số giấy tờ tùy thân", T.ID_NUMBER, fact=F.ID_DOCUMENT),
+    "NgayCapGiayToTuyThan": Attr(
+        "Ngày cấp giấy tờ tùy thân", T.PARTIAL_DATE, fact=F.ID_DOCUMENT_DATE
+    ),
+    "NoiCapGiayToTuyThan": Attr("Nơi cấp giấy tờ tùy thân", T.PLACE, fact=F.ID_DOCUMENT_PLACE),
     # Requester (nyc): relationship to the person registered.
-    "QuanHe": Attr("Quan hệ với người được đăng ký", T.TEXT),
-    "QHNguoiDuocNhan": Attr("Quan hệ với người được nhận", T.TEXT),
-    "QHNguoiNhan": Attr("Quan hệ với người nhận", T.TEXT),
+    "QuanHe": Attr("Quan hệ với người được đăng ký", T.TEXT, fact=F.RELATIONSHIP),
+    "QHNguoiDuocNhan": Attr("Quan hệ với người được nhận", T.TEXT, fact=F.RELATIONSHIP),
+    "QHNguoiNhan": Attr("Quan hệ với người nhận", T.TEXT, fact=F.RELATIONSHIP),
     # Court declarations noted in a birth entry: missing person (mất tích) and restricted
     # capacity (hạn chế năng lực hành vi); each is a status plus date and basis of the
     # declaration and of its cancellation.
-    "MatTich": _code("Mất tích", code_lists.DECLARATION),
-    "MatTichNgayGhiChuTuyenBo": Attr("Ngày ghi chú tuyên bố mất tích", T.PARTIAL_DATE),
-    "MatTichCanCuTuyenBo": Attr("Căn cứ tuyên bố mất tích", T.TEXT),
-    "MatTichNgayGhiChuHuyTuyenBo": Attr("Ngày ghi chú hủy tuyên bố mất tích", T.PARTIAL_DATE),
-    "MatTichCanCuHuyTuyenBo": Attr("Căn cứ hủy tuyên bố mất tích", T.TEXT),
-    "HanCheNangLucHanhVi": _code("Hạn chế năng lực hành vi dân sự", code_lists.DECLARATION),
-    "HanCheNangLucHanhViNgayGhiChuTuyenBo": Attr(
-        "Ngày ghi chú tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE
+    "MatTich": _code("Mất tích", code_lists.DECLARATION, fact=F.DECLARATION),
+    "MatTichNgayGhiChuTuyenBo": Attr(
+        "Ngày ghi chú tuyên bố mất tích", T.PARTIAL_DATE, fact=F.DECLARATION
     ),
-    "HanCheNangLucHanhViCanCuTuyenBo": Attr("Căn cứ tuyên bố hạn chế năng lực hành vi", T.TEXT),
+    "MatTichCanCuTuyenBo": Attr("Căn cứ tuyên bố mất tích", T.TEXT, fact=F.DECLARATION),
+    "MatTichNgayGhiChuHuyTuyenBo": Attr(
+        "Ngày ghi chú hủy tuyên bố mất tích", T.PARTIAL_DATE, fact=F.DECLARATION
+    ),
+    "MatTichCanCuHuyTuyenBo": Attr("Căn cứ hủy tuyên bố mất tích", T.TEXT, fact=F.DECLARATION),
+    "HanCheNangLucHanhVi": _code(
+        "Hạn chế năng lực hành vi dân sự", code_lists.DECLARATION, fact=F.DECLARATION
+    ),
+    "HanCheNangLucHanhViNgayGhiChuTuyenBo": Attr(
+        "Ngày ghi chú tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE, fact=F.DECLARATION
+    ),
+    "HanCheNangLucHanhViCanCuTuyenBo": Attr(
+        "Căn cứ tuyên bố hạn chế năng lực hành vi", T.TEXT, fact=F.DECLARATION
+    ),
     "HanCheNangLucHanhViNgayGhiChuHuyTuyenBo": Attr(
-        "Ngày ghi chú hủy tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE
+        "Ngày ghi chú hủy tuyên bố hạn chế năng lực hành vi", T.PARTIAL_DATE, fact=F.DECLARATION
     ),
     # Sic: the template spells this column "...NgayCanCuHuy...", though it holds the basis
     # (căn cứ) like its MatTich twin; keep the Ministry's name.
     "HanCheNangLucHanhViNgayCanCuHuyTuyenBo": Attr(
-        "Căn cứ hủy tuyên bố hạn chế năng lực hành vi", T.TEXT
+        "Căn cứ hủy tuyên bố hạn chế năng lực hành vi", T.TEXT, fact=F.DECLARATION
     ),
     # Death (nkt).
-    "NgayChet": Attr("Ngày chết", T.PARTIAL_DATE),
-    "NgayChetGhiBangChu": Attr("Ngày chết ghi bằng chữ", T.DATE_IN_WORDS),
-    "GioPhutChet": Attr("Giờ, phút chết", T.TIME),
-    "NoiChet": Attr("Nơi chết", T.PLACE),
-    "NguyenNhanChet": Attr("Nguyên nhân chết", T.TEXT),
+    "NgayChet": Attr("Ngày chết", T.PARTIAL_DATE, fact=F.DEATH),
+    "NgayChetGhiBangChu": Attr("Ngày chết ghi bằng chữ", T.DATE_IN_WORDS, fact=F.DEATH),
+    "GioPhutChet": Attr("Giờ, phút chết", T.TIME, fact=F.DEATH),
+    "NoiChet": Attr("Nơi chết", T.PLACE, fact=F.DEATH),
+    "NguyenNhanChet": Attr("Nguyên nhân chết", T.TEXT, fact=F.DEATH),
     "TinhTrangTuyenBoViecChet": _code(
-        "Tình trạng tuyên bố chết", code_lists.DECLARATION, "Tòa án tuyên bố một người là đã chết."
+        "Tình trạng tuyên bố chết",
+        code_lists.DECLARATION,
+        "Tòa án tuyên bố một người là đã chết.",
+        fact=F.DECLARATION,
     ),
-    "NgayGhiChuTuyenBoViecChet": Attr("Ngày ghi chú tuyên bố chết", T.PARTIAL_DATE),
-    "CanCuTuyenBoViecChet": Attr("Căn cứ tuyên bố chết", T.TEXT),
-    "NgayGhiChuHuyTuyenBoViecChet": Attr("Ngày ghi chú hủy tuyên bố chết", T.PARTIAL_DATE),
-    "CanCuHuyTuyenBoViecChet": Attr("Căn cứ hủy tuyên bố chết", T.TEXT),
+    "NgayGhiChuTuyenBoViecChet": Attr(
+        "Ngày ghi chú tuyên bố chết", T.PARTIAL_DATE, fact=F.DECLARATION
+    ),
+    "CanCuTuyenBoViecChet": Attr("Căn cứ tuyên bố chết", T.TEXT, fact=F.DECLARATION),
+    "NgayGhiChuHuyTuyenBoViecChet": Attr(
+        "Ngày ghi chú hủy tuyên bố chết", T.PARTIAL_DATE, fact=F.DECLARATION
+    ),
+    "CanCuHuyTuyenBoViecChet": Attr("Căn cứ hủy tuyên bố chết", T.TEXT, fact=F.DECLARATION),
     # Marital-status confirmation (nxn): residence period and the status confirmed.
-    "ThoiGianCuTruTai": Attr("Nơi cư trú trong thời gian xác nhận", T.PLACE),
-    "ThoiGianCuTruTu": Attr("Cư trú từ ngày", T.PARTIAL_DATE),
-    "ThoiGianCuTruDen": Attr("Cư trú đến ngày", T.PARTIAL_DATE),
+    "ThoiGianCuTruTai": Attr("Nơi cư trú trong thời gian xác nhận", T.PLACE, fact=F.MARITAL_STATUS),
+    "ThoiGianCuTruTu": Attr("Cư trú từ ngày", T.PARTIAL_DATE, fact=F.MARITAL_STATUS),
+    "ThoiGianCuTruDen": Attr("Cư trú đến ngày", T.PARTIAL_DATE, fact=F.MARITAL_STATUS),
     "TinhTrangHonNhan": Attr(
         "Tình trạng hôn nhân",
         T.TEXT,
         help="Ghi nguyên văn, ví dụ 'Chưa đăng ký kết hôn với ai' hoặc quá trình hôn nhân.",
+        fact=F.MARITAL_STATUS,
     ),
-    "LoaiMucDichSuDung": _code("Loại mục đích sử dụng", code_lists.CONFIRMATION_PURPOSE),
-    "MucDichSuDung": Attr("Mục đích sử dụng", T.TEXT),
+    "LoaiMucDichSuDung": _code(
+        "Loại mục đích sử dụng", code_lists.CONFIRMATION_PURPOSE, fact=F.MARITAL_STATUS
+    ),
+    "MucDichSuDung": Attr("Mục đích sử dụng", T.TEXT, fact=F.MARITAL_STATUS),
 }
 
 # Columns without a person prefix: registration, marriage status, the death notice (gbt)
@@ -197,7 +229,8 @@ def person_fields(
 
     ``role`` is the person they describe (``None`` for a document such as gbt); ``required``
     names the suffixes that must have a value and must be among ``include``. ``attrs``
-    lets a register add suffixes of its own.
+    lets a register add suffixes of its own. A person's field carries its attribute's fact
+    (:class:`~hotich.registers.spec.Fact`); a document's or an institution's carries none.
     """
     include = tuple(include)
     required = frozenset(required)
@@ -235,6 +268,8 @@ def plain_fields(
 
 
 def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required: bool) -> Field:
+    if role is not None and attr.fact is None:
+        raise ValueError(f"{name}: a person's column needs the fact it carries")
     return Field(
         name=name,
         label=attr.label,
@@ -242,6 +277,7 @@ def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required:
         code_list=attr.code_list,
         required=required,
         person=role,
+        fact=attr.fact if role is not None else None,
         group=group,
         help=attr.help,
     )

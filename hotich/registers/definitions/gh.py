@@ -27,7 +27,7 @@ from hotich.registers.definitions._blocks import (
     person_fields,
     plain_fields,
 )
-from hotich.registers.spec import Field, FieldType, PersonRole, RegisterType
+from hotich.registers.spec import Fact, Field, FieldType, PersonRole, RegisterType
 
 T = FieldType
 
@@ -54,7 +54,7 @@ _COLUMNS = {
 
 _PERSON = {
     **PERSON_ATTRS,
-    "QHNguoiDuocGiamHo": Attr("Quan hệ với người được giám hộ", T.TEXT),
+    "QHNguoiDuocGiamHo": Attr("Quan hệ với người được giám hộ", T.TEXT, fact=Fact.RELATIONSHIP),
 }
 
 # ndgh{…}: the ward, with what identifies them in the registry.
