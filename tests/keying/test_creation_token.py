@@ -164,11 +164,18 @@ def test_two_saves_of_the_same_form_at_the_same_moment_create_one_entry(book, pe
     barrier = threading.Barrier(2)
     turns = threading.Lock() if connection.vendor == "sqlite" else None
 
-    def save() -> None:
+    # Logged in here, one after the other: on SQLite the threads share the test's one
+    # connection, and two logins at once on it made one thread fail before the barrier
+    # and the other wait there for ever.
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(personas["helper"])
+        clients.append(client)
+
+    def save(client: Client) -> None:
         try:
-            client = Client()
-            client.force_login(personas["helper"])
-            barrier.wait()
+            barrier.wait(timeout=60)
             if turns is not None:
                 with turns:
                     answers.append(_post(client, book, token, htmx=True))
@@ -179,7 +186,7 @@ def test_two_saves_of_the_same_form_at_the_same_moment_create_one_entry(book, pe
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save) for _ in range(2)]
+    threads = [threading.Thread(target=save, args=(client,)) for client in clients]
     if connection.vendor == "postgresql":
         with transaction.atomic():
             connection.cursor().execute("LOCK TABLE keying_entrywork IN EXCLUSIVE MODE")
