@@ -285,6 +285,8 @@ def _issue_locked(
     *, entry: Entry, person: EntryPerson, user: User, report: OutcomeReport, actor: Actor | None
 ) -> Citizen | None:
     person_input = entry_person_input(entry, person.role)
+    # Only a person the entry has is looked up, so only such a person is issued an ID.
+    assert person_input is not None
     book = entry.book
     unit = book.historical_unit or book.commune
     issue_lock(person_input)
@@ -610,7 +612,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
             user=user,
             old=old,
             new=EntryStatus.RECONCILED,
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
         ):
             return True
     return False
