@@ -267,7 +267,12 @@ def outcome_apply(
 
 
 def _issue(
-    *, entry: Entry, person: EntryPerson, user: User, report: OutcomeReport, actor: Actor | None
+    *,
+    entry: Entry,
+    person: EntryPerson,
+    user: User | None,
+    report: OutcomeReport,
+    actor: Actor | None,
 ) -> Citizen | None:
     """Issue a new personal ID to the person of ENTRY the registry does not know.
 
@@ -282,7 +287,12 @@ def _issue(
 
 
 def _issue_locked(
-    *, entry: Entry, person: EntryPerson, user: User, report: OutcomeReport, actor: Actor | None
+    *,
+    entry: Entry,
+    person: EntryPerson,
+    user: User | None,
+    report: OutcomeReport,
+    actor: Actor | None,
 ) -> Citizen | None:
     person_input = entry_person_input(entry, person.role)
     # Only a person the entry has is looked up, so only such a person is issued an ID.
@@ -332,7 +342,7 @@ def _issue_locked(
 
 
 def _send_to_review(
-    *, person: EntryPerson, search: NewIdSearch, user: User, report: OutcomeReport
+    *, person: EntryPerson, search: NewIdSearch, user: User | None, report: OutcomeReport
 ) -> None:
     """Record that PERSON waits for an officer: the registry holds someone near."""
     candidates = tuple(
@@ -390,7 +400,7 @@ def tracking_case_open(
     person_input: PersonInput,
     citizen: Citizen,
     fields: tuple[str, ...],
-    user: User,
+    user: User | None,
     actor: Actor | None = None,
 ) -> TrackingCase:
     """Open (or refresh, while open) the tracking case of PERSON against CITIZEN."""
@@ -586,7 +596,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
                 person_input=person_input,
                 citizen=result.citizen,
                 fields=tuple(result.fields),
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 actor=actor,
             )
         elif result.outcome == MatchResult.Outcome.NOT_FOUND and not result.personal_id:
@@ -602,7 +612,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
             if work is None:
                 work = _work_model().objects.create(entry=entry, first_keyer=entry.created_by)
             report = OutcomeReport(entry=entry)
-            if _issue(entry=entry, person=person, user=user, report=report, actor=actor) is None:  # type: ignore[arg-type]
+            if _issue(entry=entry, person=person, user=user, report=report, actor=actor) is None:
                 settled = False
     if not settled or waiting:
         return False
