@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,13 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.matching.engine.batch import Backend
-from hotich.matching.engine.decide import BASIC_FIELDS, Candidate, Decision, differing_fields
+from hotich.matching.engine.decide import (
+    BASIC_FIELDS,
+    Candidate,
+    Decision,
+    Outcome,
+    differing_fields,
+)
 from hotich.matching.engine.features import PersonInput, person_features
 from hotich.matching.services import (
     SKIPPED_ROLES,
@@ -163,6 +169,11 @@ class OutcomeReport:
     problems: list[str] = field(default_factory=list)  # Vietnamese, for the officer
 
 
+def _outcome(text: str) -> Outcome | None:
+    """Return TEXT as an engine outcome, or None when it names none."""
+    return next((o for o in get_args(Outcome) if o == text), None)
+
+
 def _officer_decision(
     choice: str, result: LookupResult, record: dict[str, Any]
 ) -> tuple[Decision, str]:
@@ -170,9 +181,10 @@ def _officer_decision(
     engine = result.decision
     if choice == proposal_of(engine):
         return engine, MatchResult.Path.INTERACTIVE
-    outcome, _sep, pid = choice.partition(":")
+    text, _sep, pid = choice.partition(":")
+    outcome = _outcome(text)
     if outcome in ("not_found", "review"):
-        return Decision(outcome, None, None, (), engine.candidates), MatchResult.Path.OFFICER  # type: ignore[arg-type]
+        return Decision(outcome, None, None, (), engine.candidates), MatchResult.Path.OFFICER
     chosen = next((c for c in result.candidates if c.citizen.personal_id == pid), None)
     if chosen is None or outcome not in ("match", "discrepancy"):
         raise ValueError(
@@ -184,7 +196,7 @@ def _officer_decision(
         else ()
     )
     return (
-        Decision(outcome, pid, chosen.score.probability, tuple(fields), engine.candidates),  # type: ignore[arg-type]
+        Decision(outcome, pid, chosen.score.probability, tuple(fields), engine.candidates),
         MatchResult.Path.OFFICER,
     )
 
