@@ -6,12 +6,16 @@ communes of that area. Refusals are audited. (The permission layer for data is
 ``accounts.scope``; this is the same idea for accounts.)
 """
 
+from typing import NoReturn
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from hotich.accounts import capabilities, scope
 from hotich.accounts.capabilities import Capability, require
 from hotich.accounts.models import COMMUNE_ROLES, Role, User
+from hotich.accounts.requests import UserRequest
 from hotich.places.models import AdministrativeUnit
 
 #: An account out of the manager's area is refused like a missing one, with the answer
@@ -46,7 +50,7 @@ def accounts_for_user(user: User) -> QuerySet[User]:
     return User.objects.filter(account_scope(user)).select_related("unit")
 
 
-def roles_for_manager(user: User) -> list[tuple[str, str]]:
+def roles_for_manager(user: User) -> list[tuple[str, str | Promise]]:
     """Return the roles USER may give: commune roles, and every role for a national admin."""
     if user.unit is None:
         return list(Role.choices)
@@ -60,7 +64,7 @@ def unit_allowed(user: User, unit: AdministrativeUnit | None) -> bool:
     return unit is not None and communes_in_area(user.unit).filter(pk=unit.pk).exists()
 
 
-def refuse(request: HttpRequest, *, object_id: object, message: str = REFUSED) -> None:
+def refuse(request: HttpRequest, *, object_id: object, message: str = REFUSED) -> NoReturn:
     """Record the refusal in the audit log and raise PermissionDenied."""
     capabilities.refuse(request, message, object_type="user", object_id=object_id)
 
@@ -70,7 +74,7 @@ def require_account_manager(request: HttpRequest) -> None:
     require(request, Capability.MANAGE_ACCOUNTS)
 
 
-def get_account_for_user(request: HttpRequest, pk: int) -> User:
+def get_account_for_user(request: UserRequest, pk: int) -> User:
     """Return account PK if the request's user may manage it; refuse (audited) otherwise.
 
     A missing account is refused like another area's, so probing IDs tells nothing.

@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.utils.functional import Promise
 
 from hotich.accounts.models import Role
 
@@ -37,7 +38,9 @@ class AccountForm(forms.Form):
     )
     phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
 
-    def __init__(self, *args, roles: list[tuple[str, str]], editing: bool = False, **kwargs):
+    def __init__(
+        self, *args, roles: list[tuple[str, str | Promise]], editing: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["role"]).choices = roles
         if editing:

@@ -80,7 +80,10 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if request.resolver_match.url_name in BEFORE_SECOND_FACTOR:
+        match = request.resolver_match
+        # process_view runs after URL resolution: the match is set.
+        assert match is not None
+        if match.url_name in BEFORE_SECOND_FACTOR:
             return None
         if request.session.get(NO_SECOND_FACTOR) and not user.needs_second_factor:
             return None

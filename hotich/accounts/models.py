@@ -1,5 +1,7 @@
 """Personal accounts (tài khoản cá nhân) with a role and the unit they work in."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    #: Not a field: django-otp's OTPMiddleware installs it on the request's user.
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("người dùng")

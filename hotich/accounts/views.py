@@ -70,8 +70,8 @@ def second_factor_enrol(request: UserRequest) -> HttpResponse:
             request=request, device=device, token=form.cleaned_data["token"]
         )
         if codes is not None:
-            context = {"codes": codes, "next": _next_url(request)}
-            return render(request, "accounts/recovery_codes.html", context)
+            done = {"codes": codes, "next": _next_url(request)}
+            return render(request, "accounts/recovery_codes.html", done)
         form.add_error("token", "Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")
     context = {
         "form": form,
@@ -107,10 +107,10 @@ def account_list(request: UserRequest) -> HttpResponse:
         accounts = accounts.filter(username__icontains=query) | accounts.filter(
             last_name__icontains=query
         )
-    accounts = list(accounts[:500])
+    shown = list(accounts[:500])
     audit_record(request=request, action=AuditEvent.Action.VIEW, object_type="user")
-    locked = locked_usernames([a.username for a in accounts])
-    context = {"accounts": accounts, "locked": locked, "q": query}
+    locked = locked_usernames([a.username for a in shown])
+    context = {"accounts": shown, "locked": locked, "q": query}
     return render(request, "accounts/account_list.html", context)
 
 
@@ -118,7 +118,9 @@ def account_new(request: UserRequest) -> HttpResponse:
     areas.require_account_manager(request)
     roles = areas.roles_for_manager(request.user)
     form = AccountForm(request.POST or None, roles=roles)
-    pw_form = SetPasswordForm(None, request.POST or None)
+    # The account does not exist yet: the form validates the password without a user, as
+    # Django's validators allow, but the stubs require one.
+    pw_form = SetPasswordForm(None, request.POST or None)  # type: ignore[type-var]
     if form.is_valid() and pw_form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,6 +1,7 @@
 """Forms: input checking only; the services decide and write."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,13 +26,17 @@ class BookForm(forms.ModelForm):
     def __init__(self, *args, commune: AdministrativeUnit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The old communes that merged into this one: where its books were registered.
-        self.fields["historical_unit"].queryset = commune.predecessors.all()
+        cast(
+            forms.ModelChoiceField, self.fields["historical_unit"]
+        ).queryset = commune.predecessors.all()
         self.fields["historical_unit"].required = False
         if self.instance.pk is None:
             self.instance.commune = commune
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # ModelForm.clean returns cleaned_data (the stubs allow None, for Form.clean overrides).
+        super().clean()
+        data = self.cleaned_data
         if data.get("condition") == RegisterBook.Condition.LOST and not data.get(
             "condition_reason"
         ):
@@ -54,7 +59,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, communes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = communes
+        cast(forms.ModelChoiceField, self.fields["communes"]).queryset = communes
         self.fields["communes"].widget.attrs["size"] = min(12, max(communes.count(), 2))
 
 
@@ -68,7 +73,9 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = campaign.communes.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = campaign.communes.order_by(
+            "name"
+        )
 
 
 class ShiftForm(forms.Form):
@@ -94,7 +101,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args, communes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = communes
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = communes
 
 
 class MemberForm(forms.Form):
@@ -109,10 +116,10 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = User.objects.filter(
             unit=team.commune, is_active=True
         ).order_by("first_name")
-        self.fields["shifts"].queryset = team.campaign.shifts.all()
+        cast(forms.ModelChoiceField, self.fields["shifts"]).queryset = team.campaign.shifts.all()
 
 
 class BookAssignForm(forms.Form):
@@ -120,7 +127,7 @@ class BookAssignForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["books"].queryset = RegisterBook.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["books"]).queryset = RegisterBook.objects.filter(
             commune=team.commune, already_electronic=False
         ).exclude(condition=RegisterBook.Condition.LOST)
 

@@ -6,6 +6,8 @@ everything); who may plan is the table of :mod:`hotich.accounts.capabilities`. R
 audited and raise PermissionDenied (HTTP 403).
 """
 
+from typing import NoReturn
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -13,6 +15,7 @@ from hotich.accounts import scope
 from hotich.accounts.capabilities import Capability, can, require
 from hotich.accounts.capabilities import refuse as _refuse
 from hotich.accounts.models import User
+from hotich.accounts.requests import UserRequest
 from hotich.accounts.scope import sees_every_unit, unit_visible
 from hotich.campaigns.models import Campaign, Team, WeeklyReport
 from hotich.places.models import AdministrativeUnit
@@ -38,12 +41,12 @@ def report_writable(user: User, unit: Unit) -> bool:
     return can(user, Capability.WRITE_REPORT, unit)
 
 
-def refuse(request: HttpRequest, *, object_type: str, object_id: object, message: str) -> None:
+def refuse(request: HttpRequest, *, object_type: str, object_id: object, message: str) -> NoReturn:
     """Audit the refusal and raise PermissionDenied with MESSAGE."""
     _refuse(request, message, object_type=object_type, object_id=object_id)
 
 
-def get_unit_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> Unit:
+def get_unit_for_user(request: UserRequest, pk: int, *, plan: bool = False) -> Unit:
     """Return unit PK if the user may see its progress (and plan for it, with PLAN)."""
     unit = Unit.objects.filter(pk=pk).select_related("parent").first()
     if unit is None or not unit_visible(request.user, unit):
@@ -84,7 +87,7 @@ def campaigns_for_user(user: User) -> QuerySet[Campaign]:
     )
 
 
-def get_campaign_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> Campaign:
+def get_campaign_for_user(request: UserRequest, pk: int, *, plan: bool = False) -> Campaign:
     """Return campaign PK if visible; with PLAN, only if the user may plan for its unit.
 
     A commune's planner may also run the teams of their own commune in a province campaign:
@@ -98,7 +101,7 @@ def get_campaign_for_user(request: HttpRequest, pk: int, *, plan: bool = False) 
     return campaign
 
 
-def get_team_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> Team:
+def get_team_for_user(request: UserRequest, pk: int, *, plan: bool = False) -> Team:
     """Return team PK if the user may see its commune (and organise it, with PLAN)."""
     team = Team.objects.select_related("campaign", "commune").filter(pk=pk).first()
     if team is None or not unit_visible(request.user, team.commune):
@@ -114,7 +117,7 @@ def reports_for_user(user: User) -> QuerySet[WeeklyReport]:
     return WeeklyReport.objects.filter(unit__in=units_for_user(user)).select_related("unit")
 
 
-def get_report_for_user(request: HttpRequest, pk: int, *, plan: bool = False) -> WeeklyReport:
+def get_report_for_user(request: UserRequest, pk: int, *, plan: bool = False) -> WeeklyReport:
     """Return report PK if its unit is visible (and the user may write it, with PLAN)."""
     report = WeeklyReport.objects.select_related("unit").filter(pk=pk).first()
     if report is None or not unit_visible(request.user, report.unit):

@@ -3,6 +3,7 @@
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -442,7 +443,7 @@ def _time_charts(board: Dashboard, scope: Scope, goal: int) -> None:
     span = (end - start).days + 1
     labels = [f"{start + datetime.timedelta(days=i):%d/%m}" for i in range(span)]
     plan_days = max((deadline - start).days, 1)
-    plan = [min(goal, goal * i / plan_days) for i in range(span)]
+    plan: list[float | None] = [min(goal, goal * i / plan_days) for i in range(span)]
     board.charts["progress"] = charts.line_chart(
         "Số trường hợp đã nhập so với kế hoạch",
         labels,
@@ -453,7 +454,7 @@ def _time_charts(board: Dashboard, scope: Scope, goal: int) -> None:
         note=f"Mục tiêu {charts._fmt(goal)} trường hợp",
     )
     burn = [max(goal - v, 0) for v in cumulative]
-    ideal = [max(goal - goal * i / plan_days, 0) for i in range(span)]
+    ideal: list[float | None] = [max(goal - goal * i / plan_days, 0) for i in range(span)]
     fc: list[float | None] = [None] * span
     if forecast:
         f_len = (min(forecast, end) - today).days
@@ -576,10 +577,11 @@ def book_progress_table(commune: Unit) -> Table:
         .select_related("historical_unit")
         .annotate(
             n=Count("entries"),
-            **{
-                f"n_{k}": Count("entries", filter=Q(entries__status__in=stage[k]))
-                for k in ("keyed", "verified", "reconciled", "approved", "exported")
-            },
+            n_keyed=Count("entries", filter=Q(entries__status__in=stage["keyed"])),
+            n_verified=Count("entries", filter=Q(entries__status__in=stage["verified"])),
+            n_reconciled=Count("entries", filter=Q(entries__status__in=stage["reconciled"])),
+            n_approved=Count("entries", filter=Q(entries__status__in=stage["approved"])),
+            n_exported=Count("entries", filter=Q(entries__status__in=stage["exported"])),
             n_scanned=Count("entries", filter=Q(entries__scans__isnull=False), distinct=True),
         )
         .order_by("register_type", "year_from", "volume")
@@ -743,7 +745,7 @@ def inventory_tables(commune: Unit) -> tuple[Table, Table]:
     return listing, appendix_table(books)
 
 
-def appendix_table(books: list[RegisterBook], entered: dict[str, int] | None = None) -> Table:
+def appendix_table(books: Sequence[RegisterBook], entered: dict[str, int] | None = None) -> Table:
     """Return the commune plan's appendix (docs/sources.md): STT, Loại sổ, Tổng số, Số đã nhập, Số phải nhập, Ghi chú.
 
     BOOKS must carry ``n`` (entries keyed) unless ENTERED gives the count per register type.
@@ -831,6 +833,7 @@ def reports_owed(user: User, *, now: datetime.datetime) -> dict[str, Any] | None
         | Q(role=Role.SUPERVISOR, unit__in=provinces),
         is_active=True,
     ).order_by("first_name"):
+        assert officer.unit_id is not None  # filtered on the unit
         officers[officer.unit_id].append(officer)
     owed = [
         Owed(u, officers.get(u.pk, []), reports[u.pk].pk if u.pk in reports else None)

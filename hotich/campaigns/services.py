@@ -388,13 +388,11 @@ def snapshot_refresh(
     with transaction.atomic():
         ProgressSnapshot.objects.filter(day=day, commune_id__in=ids).delete()
         ProgressSnapshot.objects.bulk_create(rows, batch_size=2000)
-        for model, objs in (
-            (DailyOutput, outputs),
-            (DailyOutputByPerson, by_person),
-            (DailyOutputByType, by_type),
-        ):
+        for model in (DailyOutput, DailyOutputByPerson, DailyOutputByType):
             model.objects.filter(commune_id__in=ids, day__gte=since, day__lte=day).delete()
-            model.objects.bulk_create(objs, batch_size=2000)
+        DailyOutput.objects.bulk_create(outputs, batch_size=2000)
+        DailyOutputByPerson.objects.bulk_create(by_person, batch_size=2000)
+        DailyOutputByType.objects.bulk_create(by_type, batch_size=2000)
     return SnapshotResult(
         communes=len(ids),
         snapshot_rows=len(rows),

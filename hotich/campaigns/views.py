@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Q
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +50,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(
-    request: HttpRequest, content: bytes, name: str, kind: str, obj_type: str, obj_id: object
+    request: UserRequest, content: bytes, name: str, kind: str, obj_type: str, obj_id: object
 ) -> HttpResponse:
     audit_record(
         request=request,
@@ -65,7 +65,7 @@ def _download(
 
 
 def _xlsx(
-    request: HttpRequest, table: Table, heading: str, obj_type: str, obj_id: object
+    request: UserRequest, table: Table, heading: str, obj_type: str, obj_id: object
 ) -> HttpResponse:
     content = table_workbook(table, heading=heading, generated=timezone.localtime())
     return _download(request, content, f"{table.key}-{obj_id}.xlsx", XLSX, obj_type, obj_id)
@@ -108,7 +108,7 @@ def progress_index(request: UserRequest) -> HttpResponse:
 
 
 def _board(
-    request: HttpRequest, pk: int, parts: tuple[str, ...] = tuple(selectors.PARTS)
+    request: UserRequest, pk: int, parts: tuple[str, ...] = tuple(selectors.PARTS)
 ) -> selectors.Dashboard:
     unit = get_unit_for_user(request, pk)
     if unit.level == Unit.Level.COMMUNE and unit.period != Unit.Period.CURRENT:
@@ -160,7 +160,7 @@ def dashboard_table(request: UserRequest, pk: int, key: str) -> HttpResponse:
 
 
 @require_GET
-def dashboard_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def dashboard_export(request: UserRequest, pk: int, key: str) -> HttpResponse:
     """One dashboard table as Excel."""
     board = _board(request, pk, selectors.parts_for_table(key))
     return _xlsx(
@@ -193,7 +193,7 @@ def dashboard_refresh(request: UserRequest, pk: int) -> HttpResponse:
 # --- inventory -----------------------------------------------------------------------------
 
 
-def _commune(request: HttpRequest, pk: int, *, plan: bool = False) -> Unit:
+def _commune(request: UserRequest, pk: int, *, plan: bool = False) -> Unit:
     unit = get_unit_for_user(request, pk, plan=plan)
     if unit.level != Unit.Level.COMMUNE:
         raise Http404(_("Kiểm kê sổ được lập theo từng xã/phường."))
@@ -229,7 +229,7 @@ def inventory(request: UserRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def inventory_export(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def inventory_export(request: UserRequest, pk: int, key: str) -> HttpResponse:
     commune = _commune(request, pk)
     listing, appendix = selectors.inventory_tables(commune)
     tables = {t.key: t for t in (listing, appendix, selectors.gaps_table(commune))}
@@ -266,7 +266,7 @@ def _plannable_units(request: UserRequest):
     user = request.user
     if user.unit is not None:
         return (
-            Unit.objects.filter(pk=user.unit_id)
+            Unit.objects.filter(pk=user.unit.pk)
             if unit_plannable(user, user.unit)
             else Unit.objects.none()
         )
@@ -279,7 +279,7 @@ def _communes_under(unit: Unit):
         return communes.filter(pk=unit.pk)
     if unit.level == Unit.Level.PROVINCE:
         return communes.filter(province_code=unit.province_code).order_by("name")
-    return communes.filter(pk__in=services.communes_of(unit)).order_by("name")
+    return communes.filter(pk__in=[c.pk for c in services.communes_of(unit)]).order_by("name")
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,7 +294,7 @@ def campaign_list(request: UserRequest) -> HttpResponse:
     if issuer is not None:
         form = forms.CampaignForm(request.POST or None, communes=_communes_under(issuer))
     if request.method == "POST":
-        if issuer is None:
+        if issuer is None or form is None:
             refuse(
                 request,
                 object_type="campaign",
@@ -496,13 +496,13 @@ def team_detail(request: UserRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/team_detail.html", context)
 
 
-def _form_errors(request: HttpRequest, form) -> None:
+def _form_errors(request: UserRequest, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
-def _form_post(request: HttpRequest, form: Any, action: Callable[[dict], Any], success: str) -> Any:
+def _form_post(request: UserRequest, form: Any, action: Callable[[dict], Any], success: str) -> Any:
     """Run ACTION with the form's cleaned data if FORM is valid; flash the outcome.
 
     Returns what ACTION returned, or None when the form was invalid or the plan refused it
@@ -675,7 +675,7 @@ def report_edit(request: UserRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_word(request: HttpRequest, pk: int) -> HttpResponse:
+def report_word(request: UserRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     content = report_docx(
         report, week_figures(report.unit, report.week_start), issued=services.local_today()
@@ -685,7 +685,7 @@ def report_word(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report_appendix(request: HttpRequest, pk: int) -> HttpResponse:
+def report_appendix(request: UserRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     content = appendix_workbook(
         report, week_figures(report.unit, report.week_start), generated=timezone.localtime()

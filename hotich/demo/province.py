@@ -7,6 +7,7 @@ commune's team; statuses follow a plausible mix; one entry in ten has a scan row
 
 import datetime
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +122,7 @@ def generate(
             for i, ((_role, part), user) in enumerate(zip(TEAM, people, strict=True)):
                 member = TeamMember.objects.create(team=team, user=user, part=part)
                 member.shifts.set([shifts[i % len(shifts)]])
-            old = list(commune.predecessors.order_by("code")) or [None]
+            old: list[Unit | None] = list(commune.predecessors.order_by("code")) or [None]
             books, targets = [], []
             for code, share in TYPES:
                 cases = int(per_commune * share)
@@ -227,7 +228,7 @@ PEOPLE = {"KS": ("subject", "mother", "father"), "KH": ("husband", "wife")}
 CLOSED_SHARE = 0.4
 
 
-def outcomes_generate(*, communes: list[Unit], seed: int = 7) -> int:
+def outcomes_generate(*, communes: Sequence[Unit], seed: int = 7) -> int:
     """Give the people of the reconciled entries of COMMUNES an outcome; return results made.
 
     Each entry reconciled or further along gets its people (no personal data: the role only)

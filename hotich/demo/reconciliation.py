@@ -68,7 +68,7 @@ def reconcile_demo_load(*, communes: list[AdministrativeUnit]) -> int:
         for i, result in enumerate(results):
             person, entry = result.person, result.person.entry
             person_input = entry_person_input(entry, person.role)
-            if person_input is None or officer is None:
+            if person_input is None or officer is None or result.citizen is None:
                 continue
             case = tracking_case_open(
                 entry=entry,

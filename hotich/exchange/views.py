@@ -60,16 +60,17 @@ def import_upload(request: UserRequest) -> HttpResponse:
     require(request, Capability.IMPORT)
     books = books_for_user(request.user).order_by("register_type", "year_from", "volume")
     runs = ImportRun.objects.filter(user=request.user)[:20]
-    context = {"books": books, "runs": runs}
+    context: dict[str, object] = {"books": books, "runs": runs}
     if request.method == "GET":
         return render(request, "exchange/import_upload.html", context)
     upload = request.FILES.get("file")
     book = None
     if request.POST.get("book", "").isdigit():
         book = get_book_for_user(request, int(request.POST["book"]), write=Capability.IMPORT)
-    if upload is None or not upload.name.lower().endswith(".xlsx"):
+    if upload is None or upload.name is None or not upload.name.lower().endswith(".xlsx"):
         context["error"] = _("Hãy chọn một tệp Excel dạng .xlsx.")
         return render(request, "exchange/import_upload.html", context, status=400)
+    assert upload.size is not None and upload.file is not None  # Django's parser sets both
     if upload.size > MAX_UPLOAD:
         context["error"] = _("Tệp lớn hơn 200 MB; hãy chia nhỏ hoặc dùng lệnh hotich import.")
         return render(request, "exchange/import_upload.html", context, status=400)
@@ -224,8 +225,9 @@ def export_download(request: UserRequest, pk: int, part: str) -> FileResponse:
     export = BookExport.objects.filter(pk=pk).select_related("book").first()
     # A missing export is refused like one of another unit's book (book 0 does not exist).
     get_book_for_user(request, export.book_id if export else 0)
+    assert export is not None  # refused above
     file = export.archive if part == "pdf" else export.workbook
-    if not file:
+    if not file or not file.name:
         raise Http404
     audit_record(
         request=request, action=AuditEvent.Action.EXPORT, obj=export, commune=export.book.commune

@@ -114,7 +114,8 @@ def posted_choices(data: QueryDict) -> dict[str, str]:
     return {
         key[len(CHOICE_PREFIX) :]: value
         for key, value in data.items()
-        if key.startswith(CHOICE_PREFIX) and value
+        # items() gives a key's last value, or [] when it has none.
+        if key.startswith(CHOICE_PREFIX) and isinstance(value, str) and value
     }
 
 

@@ -212,24 +212,25 @@ def operator_error_rates(user: User, since_days: int | None = None) -> list[Oper
         row["fields"] += fields
         row["errors"] += errors
 
-    for row in seconds.values("keyer").annotate(n=Count("id"), f=Sum("fields_compared")):
-        add(row["keyer"], row["n"], row["f"] or 0, 0)
-    for row in seconds.values("entry__work__first_keyer").annotate(
+    # One loop variable per query: each row has its own keys.
+    for second in seconds.values("keyer").annotate(n=Count("id"), f=Sum("fields_compared")):
+        add(second["keyer"], second["n"], second["f"] or 0, 0)
+    for first in seconds.values("entry__work__first_keyer").annotate(
         n=Count("id"), f=Sum("fields_compared")
     ):
-        add(row["entry__work__first_keyer"], row["n"], row["f"] or 0, 0)
-    for row in (
+        add(first["entry__work__first_keyer"], first["n"], first["f"] or 0, 0)
+    for first_fault in (
         differences.filter(fault__in=["first", "both"])
         .values("first_keyer")
         .annotate(n=Count("id"))
     ):
-        add(row["first_keyer"], 0, 0, row["n"])
-    for row in (
+        add(first_fault["first_keyer"], 0, 0, first_fault["n"])
+    for second_fault in (
         differences.filter(fault__in=["second", "both"])
         .values("second_keyer")
         .annotate(n=Count("id"))
     ):
-        add(row["second_keyer"], 0, 0, row["n"])
+        add(second_fault["second_keyer"], 0, 0, second_fault["n"])
     users = User.objects.in_bulk(list(totals))
     rates = [OperatorRate(users[pk], **row) for pk, row in totals.items() if pk in users]
     return sorted(rates, key=lambda r: (-r.rate, r.user.username))

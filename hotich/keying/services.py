@@ -175,9 +175,8 @@ def double_keying_policy(book: RegisterBook) -> DoubleKeyingPolicy | None:
         .order_by("-campaign__start_date", "-campaign_id")
     )
     today = timezone.localdate()
-    return next((p for p in by_campaign if p.campaign.is_active_on(today)), None) or next(
-        iter(by_campaign), None
-    )
+    active = (p for p in by_campaign if p.campaign is not None and p.campaign.is_active_on(today))
+    return next(active, None) or next(iter(by_campaign), None)
 
 
 def needs_second_keying(book: RegisterBook) -> bool:

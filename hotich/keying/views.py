@@ -69,7 +69,7 @@ def _lookups(
     request: HttpRequest, book: RegisterBook, values: dict[str, str], data: Any
 ) -> list[dict[str, Any]]:
     """Return the lookup panels of the form's people, each with the choice to show."""
-    panels = []
+    panels: list[dict[str, Any]] = []
     for found in services.form_lookups(book.register_type_spec, values):
         options = ["not_found", "review"]
         for candidate in found.result.candidates:
@@ -276,7 +276,7 @@ def _discard(request: UserRequest, book: RegisterBook, entry: Entry | None) -> H
     return _redirect(request, "keying_edit", entry.pk)
 
 
-def _redirect(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+def _redirect(request: UserRequest, name: str, pk: int) -> HttpResponse:
     """Redirect; the page's own save (fetch, so that a network drop loses nothing) is told
     where to go in a header instead, and goes there itself."""
     if request.htmx:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,13 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.matching.engine.batch import Backend
-from hotich.matching.engine.decide import BASIC_FIELDS, Candidate, Decision, differing_fields
+from hotich.matching.engine.decide import (
+    BASIC_FIELDS,
+    Candidate,
+    Decision,
+    Outcome,
+    differing_fields,
+)
 from hotich.matching.engine.features import PersonInput, person_features
 from hotich.matching.services import (
     SKIPPED_ROLES,
@@ -163,6 +169,11 @@ class OutcomeReport:
     problems: list[str] = field(default_factory=list)  # Vietnamese, for the officer
 
 
+def _outcome(text: str) -> Outcome | None:
+    """Return TEXT as an engine outcome, or None when it names none."""
+    return next((o for o in get_args(Outcome) if o == text), None)
+
+
 def _officer_decision(
     choice: str, result: LookupResult, record: dict[str, Any]
 ) -> tuple[Decision, str]:
@@ -170,9 +181,10 @@ def _officer_decision(
     engine = result.decision
     if choice == proposal_of(engine):
         return engine, MatchResult.Path.INTERACTIVE
-    outcome, _sep, pid = choice.partition(":")
+    text, _sep, pid = choice.partition(":")
+    outcome = _outcome(text)
     if outcome in ("not_found", "review"):
-        return Decision(outcome, None, None, (), engine.candidates), MatchResult.Path.OFFICER  # type: ignore[arg-type]
+        return Decision(outcome, None, None, (), engine.candidates), MatchResult.Path.OFFICER
     chosen = next((c for c in result.candidates if c.citizen.personal_id == pid), None)
     if chosen is None or outcome not in ("match", "discrepancy"):
         raise ValueError(
@@ -184,7 +196,7 @@ def _officer_decision(
         else ()
     )
     return (
-        Decision(outcome, pid, chosen.score.probability, tuple(fields), engine.candidates),  # type: ignore[arg-type]
+        Decision(outcome, pid, chosen.score.probability, tuple(fields), engine.candidates),
         MatchResult.Path.OFFICER,
     )
 
@@ -267,7 +279,12 @@ def outcome_apply(
 
 
 def _issue(
-    *, entry: Entry, person: EntryPerson, user: User, report: OutcomeReport, actor: Actor | None
+    *,
+    entry: Entry,
+    person: EntryPerson,
+    user: User | None,
+    report: OutcomeReport,
+    actor: Actor | None,
 ) -> Citizen | None:
     """Issue a new personal ID to the person of ENTRY the registry does not know.
 
@@ -282,9 +299,16 @@ def _issue(
 
 
 def _issue_locked(
-    *, entry: Entry, person: EntryPerson, user: User, report: OutcomeReport, actor: Actor | None
+    *,
+    entry: Entry,
+    person: EntryPerson,
+    user: User | None,
+    report: OutcomeReport,
+    actor: Actor | None,
 ) -> Citizen | None:
     person_input = entry_person_input(entry, person.role)
+    # Only a person the entry has is looked up, so only such a person is issued an ID.
+    assert person_input is not None
     book = entry.book
     unit = book.historical_unit or book.commune
     issue_lock(person_input)
@@ -330,7 +354,7 @@ def _issue_locked(
 
 
 def _send_to_review(
-    *, person: EntryPerson, search: NewIdSearch, user: User, report: OutcomeReport
+    *, person: EntryPerson, search: NewIdSearch, user: User | None, report: OutcomeReport
 ) -> None:
     """Record that PERSON waits for an officer: the registry holds someone near."""
     candidates = tuple(
@@ -388,7 +412,7 @@ def tracking_case_open(
     person_input: PersonInput,
     citizen: Citizen,
     fields: tuple[str, ...],
-    user: User,
+    user: User | None,
     actor: Actor | None = None,
 ) -> TrackingCase:
     """Open (or refresh, while open) the tracking case of PERSON against CITIZEN."""
@@ -584,7 +608,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
                 person_input=person_input,
                 citizen=result.citizen,
                 fields=tuple(result.fields),
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 actor=actor,
             )
         elif result.outcome == MatchResult.Outcome.NOT_FOUND and not result.personal_id:
@@ -600,7 +624,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
             if work is None:
                 work = _work_model().objects.create(entry=entry, first_keyer=entry.created_by)
             report = OutcomeReport(entry=entry)
-            if _issue(entry=entry, person=person, user=user, report=report, actor=actor) is None:  # type: ignore[arg-type]
+            if _issue(entry=entry, person=person, user=user, report=report, actor=actor) is None:
                 settled = False
     if not settled or waiting:
         return False
@@ -610,7 +634,7 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
             user=user,
             old=old,
             new=EntryStatus.RECONCILED,
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
         ):
             return True
     return False

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hotich.accounts.capabilities import Capability, can, require
 from hotich.accounts.models import COMMUNE_ROLES, User
+from hotich.accounts.requests import UserRequest
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
@@ -32,7 +34,7 @@ from hotich.registers.spec import REGISTER_TYPES
 
 AGES = {"7": 7, "30": 30, "90": 90}
 #: What the citizen is guided to, by verification result (the officer may edit it).
-PROCEDURES = {
+PROCEDURES: dict[str, Promise] = {
     TrackingCase.Result.BOOK_RIGHT: _lazy(
         "Hướng dẫn công dân điều chỉnh thông tin trong CSDL quốc gia về dân cư theo sổ hộ tịch "
         "(công an xã cập nhật theo Luật Cư trú, Luật Căn cước)."
@@ -48,7 +50,7 @@ PROCEDURES = {
 }
 
 
-def _filtered(request: HttpRequest) -> tuple[QuerySet[TrackingCase], dict[str, str]]:
+def _filtered(request: UserRequest) -> tuple[QuerySet[TrackingCase], dict[str, str]]:
     """Return the user's cases filtered by the request's query and the filters applied."""
     cases = cases_for_user(request.user)
     f = {
@@ -87,7 +89,7 @@ def _officers(user: User) -> QuerySet[User]:
 
 
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: UserRequest) -> HttpResponse:
     """Danh sách theo dõi riêng of the user's commune (or province, for a supervisor)."""
     cases, filters = _filtered(request)
     audit_record(
@@ -111,7 +113,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: UserRequest, pk: int) -> HttpResponse:
     """One case: the book's value beside the registry's, the scan, assign and close."""
     case = get_case_for_user(request, pk)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=case, commune=case.commune)
@@ -128,7 +130,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign(request: UserRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     require(request, Capability.ASSIGN_CASE, case)
     assignee_id = request.POST.get("assignee", "")
@@ -145,7 +147,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: UserRequest, pk: int) -> HttpResponse:
     """Record the verification result and the procedure the citizen is guided to; close."""
     case = get_case_for_user(request, pk, write=True)
     require(request, Capability.CLOSE_CASE, case)
@@ -171,7 +173,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: UserRequest) -> HttpResponse:
     """The filtered list as a printable, signable Excel file; audited."""
     cases, _filters = _filtered(request)
     rows: list[Any] = list(cases.select_related("entry__book"))
@@ -194,7 +196,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def book_reconcile_start(request: HttpRequest, pk: int) -> HttpResponse:
+def book_reconcile_start(request: UserRequest, pk: int) -> HttpResponse:
     """Queue the batch reconciliation of every person in the book."""
     book = get_book_for_user(request, pk, write=True)
     job_enqueue(

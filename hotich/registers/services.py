@@ -327,9 +327,12 @@ def entry_update_people(
 
 
 def entry_status_set(
-    *, entry: Entry, user: User, old: str, new: str, actor: Actor | None = None
+    *, entry: Entry, user: User | None, old: str, new: str, actor: Actor | None = None
 ) -> bool:
-    """Move ENTRY from status OLD to NEW; return False (nothing written) if it was not in OLD."""
+    """Move ENTRY from status OLD to NEW; return False (nothing written) if it was not in OLD.
+
+    USER is None for a move made by a batch with no officer behind it.
+    """
     moved = Entry.objects.filter(pk=entry.pk, status=old).update(
         status=new, updated_by=user, version=F("version") + 1
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +27,12 @@ from hotich.review import services
 from hotich.review.models import BookScanSource
 
 
+def _upload_name(upload: UploadedFile) -> str:
+    """Return an upload's file name: Django's multipart parser keeps only named files."""
+    assert upload.name is not None
+    return upload.name
+
+
 @require_http_methods(["GET", "POST"])
 def book_scans(request: UserRequest, pk: int) -> HttpResponse:
     """Upload scans (files or zips) named by the convention; list entries with thumbnails."""
@@ -33,7 +40,7 @@ def book_scans(request: UserRequest, pk: int) -> HttpResponse:
     book = get_book_for_user(request, pk, write=change)
     report = None
     if request.method == "POST":
-        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
+        files = [(_upload_name(f), f.read()) for f in request.FILES.getlist("files")]
         if not files:
             messages.error(request, _("Hãy chọn ít nhất một tệp."))
         else:
@@ -67,7 +74,7 @@ def book_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
     try:
         source = scan_services.book_scan_upload(
             book=book,
-            name=upload.name,
+            name=_upload_name(upload),
             data=upload.read(),
             user=request.user,
             actor=Actor.of(request),
@@ -126,7 +133,7 @@ def scan_file(request: UserRequest, pk: int, part: str) -> FileResponse:
     """Show a scan's PDF (inline), its original photo or its thumbnail; viewing is audited."""
     scan = get_scan_for_user(request, pk)
     file = {"pdf": scan.file, "goc": scan.original, "anh": scan.thumbnail}.get(part)
-    if not file:
+    if not file or not file.name:
         raise Http404
     if part != "anh":
         audit_record(
@@ -370,7 +377,7 @@ def entry_scan_upload(request: UserRequest, pk: int) -> HttpResponse:
         try:
             scan_services.scan_attach(
                 entry=entry,
-                name=upload.name,
+                name=_upload_name(upload),
                 data=upload.read(),
                 user=request.user,
                 actor=Actor.of(request),

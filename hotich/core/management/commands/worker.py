@@ -33,7 +33,10 @@ class Command(BaseCommand):
         max_tasks: int | None,
         **options,
     ) -> None:
-        DbWorker(stdout=self.stdout, stderr=self.stderr).configure_logging(options["verbosity"])
+        # BaseCommand wraps any writable stream, its own OutputWrapper included; the stubs
+        # ask for a TextIO, which OutputWrapper (a TextIOBase) is not.
+        db_worker = DbWorker(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
+        db_worker.configure_logging(options["verbosity"])
         worker_id = get_random_string(32)
         worker_beat(worker_id=worker_id)
         recovered = tasks_orphaned_recover()
