@@ -182,6 +182,8 @@ class _SharedStrings:
 class Workbook:
     """An opened .xlsx: its sheet names, and rows of any sheet on demand."""
 
+    reading = "Excel (.xlsx)"
+
     def __init__(self, source: str | IO[bytes]) -> None:
         try:
             self.zip = zipfile.ZipFile(source)
