@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -88,7 +89,8 @@ def open_workbook(source: str | IO[bytes]) -> Book:
                 mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise ReadError(
-                "Không mở được tệp: tệp nén (.xlsx, .ods) bị hỏng hoặc không đầy đủ."
+                "Không mở được tệp: tệp nén (.xlsx, .ods) bị hỏng hoặc không đầy đủ. "
+                "Không dòng nào được nhập."
             ) from error
         finally:
             if not isinstance(source, str):
@@ -211,7 +213,8 @@ def _decode(data: bytes) -> tuple[str, str]:
     if legacy is not None:
         return as_cp1252, f"{legacy.upper()} (mã chữ cũ, đọc theo cp1252 rồi sửa sang Unicode)"
     try:
-        return data.decode("cp1258"), "Windows-1258 (cp1258)"
+        # cp1258 writes most tones as combining marks after the letter: compose them.
+        return unicodedata.normalize("NFC", data.decode("cp1258")), "Windows-1258 (cp1258)"
     except UnicodeDecodeError:
         return as_cp1252, "Windows-1252 (cp1252)"
 
