@@ -39,7 +39,7 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: A sheet read with calamine is held whole in memory: at most this many cells.
-MAX_CELLS = 20_000_000
+MAX_CELLS = 10_000_000
 #: A .csv is read whole: at most this many bytes (the upload page's own limit).
 MAX_CSV_BYTES = 200 * 1024 * 1024
 #: The longest field a .csv may hold (Excel's cell limit).
@@ -184,7 +184,7 @@ class CalamineBook:
         first_row, first_column = sheet.start or (0, 0)
         pad = (None,) * first_column
         try:
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = sheet.to_python(skip_empty_area=True)
         except Exception as error:
             raise self._broken() from error
         for offset, raw in enumerate(rows):

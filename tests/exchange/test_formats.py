@@ -14,12 +14,14 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from hotich.exchange.importer import ImportFileError, import_run_execute
 from hotich.exchange.layout import export_header
 from hotich.exchange.models import ImportRun
+from hotich.exchange.reader import open_workbook
 from hotich.exchange.services import import_run_create
 from hotich.lib.legacy import from_unicode
 from hotich.registers.models import Entry
@@ -56,17 +58,28 @@ def converted(tmp_path_factory):
     """The Ministry-shaped .xlsx of ROWS, and its .xls and .ods made by LibreOffice."""
     folder = tmp_path_factory.mktemp("formats")
     source = ministry_file(folder / "ks.xlsx", ROWS)
+    sparse = openpyxl.Workbook()
+    sparse.active["C3"], sparse.active["D5"] = "x", 2
+    sparse.save(folder / "sparse.xlsx")
     files = {"xlsx": source}
-    for kind in ("xls", "ods"):
+    for kind, path in [
+        ("xls", source),
+        ("ods", source),
+        ("sparse.xls", None),
+        ("sparse.ods", None),
+    ]:
+        if path is None:
+            kind, path = kind.split(".")[1], folder / "sparse.xlsx"
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", kind, "--outdir", str(folder), str(source)],
+            ["soffice", "--headless", "--convert-to", kind, "--outdir", str(folder), str(path)],
             check=True,
             capture_output=True,
             timeout=180,
             env={"HOME": str(folder), "PATH": "/usr/bin:/bin"},
         )
-        files[kind] = folder / f"ks.{kind}"
-        assert files[kind].is_file()
+        converted = folder / f"{path.stem}.{kind}"
+        assert converted.is_file(), "LibreOffice Calc is needed: scripts/system-deps.sh --tests"
+        files[f"{path.stem}.{kind}" if path.stem != "ks" else kind] = converted
     return files
 
 
@@ -141,6 +154,16 @@ def test_the_same_rows_import_the_same_entries_from_xlsx_xls_and_ods(kind, conve
         kind, "OpenDocument (.ods)"
     )
     assert ImportRun.objects.get().reading == result["reading"]
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_rows_and_columns_before_the_first_used_cell_keep_their_numbers(kind, converted):
+    with converted[f"sparse.{kind}"].open("rb") as handle:
+        book = open_workbook(handle)
+        rows = list(book.numbered_rows(book.sheetnames[0]))
+
+    assert rows == [(3, (None, None, "x")), (5, (None, None, None, 2))]
 
 
 @needs_soffice
