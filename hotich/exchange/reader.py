@@ -45,6 +45,10 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 #: The longest field a .csv may hold (Excel's cell limit).
 MAX_CSV_LINE = xlsx.MAX_CELL_TEXT
 CSV_SHEET = "CSV"
+UNKNOWN = (
+    "Không mở được tệp Excel (.xlsx, .xls), OpenDocument (.ods) hay CSV: không nhận ra nội "
+    "dung tệp. Không dòng nào được nhập."
+)
 SEPARATORS = {",": "dấu phẩy “,”", ";": "dấu chấm phẩy “;”", "\t": "dấu tab"}
 
 
@@ -232,15 +236,15 @@ class CsvBook:
         data = _read_all(source, MAX_CSV_BYTES)
         sample = data[:4096]
         if b"\x00" in sample or (sample and _binary_share(sample) > 0.1):
-            raise ReadError(
-                "Không nhận ra tệp: không phải Excel (.xlsx, .xls), OpenDocument (.ods) "
-                "hay văn bản CSV. Không dòng nào được nhập."
-            )
+            raise ReadError(UNKNOWN + " Tệp không phải bảng tính cũng không phải văn bản.")
         self.text, encoding = _decode(data)
         first_line = self.text.split("\n", 1)[0]
         self.delimiter = max(SEPARATORS, key=first_line.count)
         if first_line.count(self.delimiter) == 0:
-            self.delimiter = ","
+            # One column is no register's header: most likely not a table at all.
+            raise ReadError(
+                UNKNOWN + " Dòng đầu không có cột nào phân cách bằng dấu phẩy, chấm phẩy hay tab."
+            )
         self.reading = f"CSV, mã hoá {encoding}, phân cách bằng {SEPARATORS[self.delimiter]}"
 
     @property
