@@ -13,7 +13,7 @@ refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(
 Hostile input stays bounded as for .xlsx: the .ods members' uncompressed sizes are checked
 against the upload's size before anything is decompressed, a sheet may hold at most
 ``MAX_CELLS`` cells (rows × columns) and ``xlsx.MAX_ROW`` rows, a .csv at most
-``MAX_CSV_BYTES`` bytes and ``xlsx.MAX_ROW`` rows (a longer field than ``MAX_CSV_LINE`` is
+``MAX_BYTES`` bytes and ``xlsx.MAX_ROW`` rows (a longer field than ``MAX_CSV_LINE`` is
 a bad cell; the csv module refuses a field past its own 128 KB limit). A
 broken file raises :class:`hotich.exchange.xlsx.XlsxError` with a Vietnamese message,
 like a broken .xlsx.
@@ -25,6 +25,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
@@ -40,8 +41,8 @@ ZIP = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: A sheet read with calamine is held whole in memory: at most this many cells.
 MAX_CELLS = 10_000_000
-#: A .csv is read whole: at most this many bytes (the upload page's own limit).
-MAX_CSV_BYTES = 200 * 1024 * 1024
+#: A .csv, .xls or .ods is read whole: at most this many bytes (the upload page's own limit).
+MAX_BYTES = 200 * 1024 * 1024
 #: The longest field a .csv may hold (Excel's cell limit).
 MAX_CSV_LINE = xlsx.MAX_CELL_TEXT
 CSV_SHEET = "CSV"
@@ -134,7 +135,7 @@ class CalamineBook:
 
         self.kind = kind
         self.reading = self.LABELS[kind]
-        data = _read_all(source, MAX_CSV_BYTES)
+        data = _read_all(source, MAX_BYTES)
         if kind == "ods":
             self._check_members(data)
         try:
@@ -150,19 +151,43 @@ class CalamineBook:
         )
 
     def _check_members(self, data: bytes) -> None:
+        """Refuse an .ods whose members expand past the budget, before calamine opens it.
+
+        The declared sizes are checked first; then every member is decompressed here through
+        a counter (zipfile stops at the declared size and checks the CRC), so a header that
+        lies about its size is caught too.
+        """
+        budget = max(xlsx.MIN_BUDGET, xlsx.EXPANSION * len(data))
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+                if sum(info.file_size for info in infos) > budget:
+                    raise self._bomb(sum(info.file_size for info in infos), budget, len(data))
+                total = 0
+                for info in infos:
+                    with archive.open(info) as member:
+                        while chunk := member.read(1 << 16):
+                            total += len(chunk)
+                            if total > budget:
+                                raise self._bomb(total, budget, len(data))
+        except xlsx.XlsxError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as error:
             raise self._broken() from error
-        budget = max(xlsx.MIN_BUDGET, xlsx.EXPANSION * len(data))
-        total = sum(info.file_size for info in infos)
-        if total > budget:
-            raise xlsx.XlsxLimitError(
-                f"Tệp OpenDocument (.ods) bị nén bất thường: giải nén ra "
-                f"{total // (1024 * 1024)} MB, quá giới hạn {budget // (1024 * 1024)} MB cho "
-                f"một tệp {max(1, len(data) // 1024)} KB; tệp bị từ chối."
-            )
+        except (
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:  # unknown compression, encrypted
+            raise self._broken() from error
+
+    @staticmethod
+    def _bomb(size: int, budget: int, upload: int) -> xlsx.XlsxLimitError:
+        return xlsx.XlsxLimitError(
+            f"Tệp OpenDocument (.ods) bị nén bất thường: giải nén ra hơn "
+            f"{size // (1024 * 1024)} MB, quá giới hạn {budget // (1024 * 1024)} MB cho "
+            f"một tệp {max(1, upload // 1024)} KB; tệp bị từ chối."
+        )
 
     @property
     def sheetnames(self) -> list[str]:
@@ -233,7 +258,7 @@ class CsvBook:
     """A .csv: one sheet, encoding and separator detected (see :func:`_decode`)."""
 
     def __init__(self, source: str | IO[bytes]) -> None:
-        data = _read_all(source, MAX_CSV_BYTES)
+        data = _read_all(source, MAX_BYTES)
         sample = data[:4096]
         if b"\x00" in sample or (sample and _binary_share(sample) > 0.1):
             raise ReadError(UNKNOWN + " Tệp không phải bảng tính cũng không phải văn bản.")

@@ -248,6 +248,25 @@ def test_a_zip_bomb_ods_is_refused_before_it_is_decompressed(book):
     assert "nén bất thường" in run.message and "MB" in run.message
 
 
+def test_an_ods_whose_header_hides_its_real_size_is_refused(book):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", b"<a>" + b" " * (200 * 1024 * 1024) + b"</a>")
+    content = bytearray(out.getvalue())
+    # The member's sizes as its local header and the central directory declare them: 1 KB.
+    local = content.index(b"PK\x03\x04", 1)
+    content[local + 22 : local + 26] = (1024).to_bytes(4, "little")
+    central = content.index(b"PK\x01\x02", content.index(b"PK\x01\x02") + 1)
+    content[central + 24 : central + 28] = (1024).to_bytes(4, "little")
+
+    run = failed_run(bytes(content), "bom.ods", book)
+
+    assert "OpenDocument (.ods)" in run.message and "Không dòng nào được nhập" in run.message
+
+
 @pytest.mark.parametrize(
     "content",
     [bytes(range(256)) * 64, b"\x89PNG\r\n\x1a\n" + bytes(4000), b"PK\x03\x04" + b"\x00" * 100],
