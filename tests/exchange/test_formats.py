@@ -316,3 +316,30 @@ def test_a_csv_field_longer_than_a_cell_rejects_its_row_only(book, tmp_path):
 
     assert (result["imported"], result["rejected"]) == (2, 1)
     assert Path(path).stat().st_size > 40_000
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_a_handover_file_saved_as_ods_or_xls_reads_as_the_xlsx_does(kind, book, entry, tmp_path):
+    from tests.exchange.test_handover_reimport import handed_over
+
+    path = handed_over(book, entry, tmp_path)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", kind, "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    before = Entry.objects.get()
+
+    result = run_import(path.with_suffix(f".{kind}"))
+
+    assert (result["imported"], result["updated"], result["unchanged"]) == (0, 0, 1), result
+    after = Entry.objects.get()
+    assert (after.values, after.marks, after.version) == (
+        before.values,
+        before.marks,
+        before.version,
+    )
+    assert ImportRun.objects.get().kind == "handover"
