@@ -64,6 +64,16 @@ class Book(Protocol):
     def numbered_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
 
 
+def _reraise_if_not_calamine(error: BaseException) -> None:
+    """Re-raise ERROR unless it is calamine failing on the file.
+
+    A panic in calamine's Rust code comes as pyo3's PanicException, a BaseException (and its
+    module cannot be imported to name it): everything but an interruption is the file's fault.
+    """
+    if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise error
+
+
 def _read_all(source: str | IO[bytes], limit: int) -> bytes:
     if isinstance(source, str):
         with open(source, "rb") as handle:
@@ -90,12 +100,14 @@ def open_workbook(source: str | IO[bytes]) -> Book:
     if head.startswith(ZIP):
         try:
             with zipfile.ZipFile(source) as archive:
-                names = set(archive.namelist())
-                mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+                mimetype = b""
+                if "mimetype" in archive.namelist():
+                    with archive.open("mimetype") as member:
+                        mimetype = member.read(100)  # never the whole of a hostile member
+        except xlsx.BROKEN as error:
             raise ReadError(
-                "Không mở được tệp: tệp nén (.xlsx, .ods) bị hỏng hoặc không đầy đủ. "
-                "Không dòng nào được nhập."
+                "Không mở được tệp Excel (.xlsx) hay OpenDocument (.ods): tệp nén bị hỏng hoặc "
+                "không đầy đủ. Không dòng nào được nhập."
             ) from error
         finally:
             if not isinstance(source, str):
@@ -141,7 +153,8 @@ class CalamineBook:
         try:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.names = list(self.book.sheet_names)
-        except Exception as error:  # calamine raises its own errors and Rust panics
+        except BaseException as error:
+            _reraise_if_not_calamine(error)
             raise self._broken() from error
 
     def _broken(self) -> ReadError:
@@ -197,7 +210,8 @@ class CalamineBook:
         """Yield (row number, values) of the sheet's non-empty rows, from row 1."""
         try:
             sheet = self.book.get_sheet_by_name(name)
-        except Exception as error:
+        except BaseException as error:
+            _reraise_if_not_calamine(error)
             raise self._broken() from error
         if sheet.height > xlsx.MAX_ROW or sheet.width > xlsx.MAX_COLUMN:
             raise ReadError(
@@ -214,7 +228,8 @@ class CalamineBook:
         pad = (None,) * first_column
         try:
             rows = sheet.to_python(skip_empty_area=True)
-        except Exception as error:
+        except BaseException as error:
+            _reraise_if_not_calamine(error)
             raise self._broken() from error
         for offset, raw in enumerate(rows):
             values = tuple(_calamine_value(v) for v in raw)

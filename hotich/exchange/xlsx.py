@@ -65,6 +65,8 @@ _BROKEN = (
     RuntimeError,
     OverflowError,
 )
+#: The same, for the other readers of hotich/exchange/reader.py.
+BROKEN = _BROKEN
 
 
 class XlsxError(ValueError):

@@ -343,3 +343,34 @@ def test_a_handover_file_saved_as_ods_or_xls_reads_as_the_xlsx_does(kind, book, 
         before.version,
     )
     assert ImportRun.objects.get().kind == "handover"
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_damaged_xls_or_ods_ends_the_run_in_a_final_state_and_the_page_never_answers_500(
+    kind, seed, converted, book, client, personas
+):
+    import random
+
+    rng = random.Random(seed)
+    content = bytearray(converted[kind].read_bytes())
+    for _ in range(20):
+        content[rng.randrange(512, len(content))] = rng.randrange(256)
+    client.raise_request_exception = False
+    client.force_login(personas["justice_officer"])
+    upload = io.BytesIO(bytes(content))
+    upload.name = f"ks.{kind}"
+
+    response = client.post(reverse("import_upload"), {"file": upload, "book": book.pk})
+
+    assert response.status_code in (302, 400)
+    run = ImportRun.objects.first()
+    if run is None or run.status == ImportRun.Status.NEEDS_MAPPING:
+        return
+    try:
+        import_run_execute(run=run)
+    except ImportFileError:
+        assert Entry.objects.count() == 0
+    run.refresh_from_db()
+    assert run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED), run.message
