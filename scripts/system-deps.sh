@@ -2,7 +2,8 @@
 # Install the Debian packages hotich needs when they are missing (needs root or sudo).
 # gettext compiles the translations; with --tests also Chromium for the page tests, and
 # LibreOffice Writer (headless) + poppler-utils, which turn the weekly report into PDF and
-# read its text back.
+# read its text back, and LibreOffice Calc, which makes the .xls and .ods files the import
+# tests read (tests/exchange/test_formats.py).
 set -euo pipefail
 need=()
 lean=()
@@ -11,6 +12,7 @@ if [ "${1:-}" = "--tests" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v soffice >/dev/null || lean+=(libreoffice-writer-nogui fonts-liberation2)
   command -v pdftotext >/dev/null || lean+=(poppler-utils)
+  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || lean+=(libreoffice-calc-nogui)
 fi
 [ $((${#need[@]} + ${#lean[@]})) -eq 0 ] && exit 0
 SUDO=""

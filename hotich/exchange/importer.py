@@ -31,7 +31,7 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
-from hotich.exchange import xlsx
+from hotich.exchange import reader, xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
 from hotich.exchange.layout import (
     HANDOVER,
@@ -79,7 +79,7 @@ class Sheet:
     :meth:`check` and :meth:`load_meta` read the rest, in the worker.
     """
 
-    workbook: xlsx.Workbook
+    workbook: reader.Book
     name: str
     headers: list[str]
     raw_headers: list[Any]
@@ -118,13 +118,14 @@ class Sheet:
 def open_sheet(source: Any) -> Sheet:
     """Open SOURCE (path or binary file) and return its data sheet, header read, rows not yet.
 
-    Raise :class:`ImportFileError` (in Vietnamese) when the file cannot be read as .xlsx.
+    The file may be .xlsx, .xls, .ods or .csv, told apart by content (:mod:`.reader`). Raise
+    :class:`ImportFileError` (in Vietnamese) when it cannot be read.
     """
     try:
-        workbook = xlsx.Workbook(source)
+        workbook = reader.open_workbook(source)
         names = workbook.sheetnames
         if not names:
-            raise ImportFileError("Tệp Excel không có trang nào.")
+            raise ImportFileError("Tệp bảng tính không có trang nào.")
         name = next(
             (n for n in (MINISTRY_SHEET, HANDOVER_SHEET) if n in names),
             next((n for n in names if n != META_SHEET), names[0]),
@@ -345,9 +346,12 @@ class Outcome:
     repairs: list[dict[str, Any]] = field(default_factory=list)
     # Books that received new or changed entries (they go to batch reconciliation).
     books: set[int] = field(default_factory=set)
+    # How the file was read (format; a .csv's encoding and separator), in Vietnamese.
+    reading: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "reading": self.reading,
             "imported": self.imported,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -818,6 +822,7 @@ def import_run_execute(
         try:
             with run.file.open("rb") as handle:
                 sheet = open_sheet(handle)
+                ImportRun.objects.filter(pk=run.pk).update(reading=sheet.workbook.reading)
                 layout = find_layout(sheet, mapping=run.mapping, user=run.user)
                 if layout is None:
                     raise ImportFileError(
@@ -841,6 +846,7 @@ def import_run_execute(
                     locks=locks,
                 )
                 outcome = importer.run()
+                outcome.reading = sheet.workbook.reading
             _import_finish(run, importer, outcome)
         except ImportFileError as error:
             _import_fail(run, str(error))

@@ -87,6 +87,8 @@ class ImportRun(models.Model):
     repairs = models.JSONField(_("dòng đã sửa mã chữ (500 đầu tiên)"), default=list, blank=True)
     report = models.FileField(_("báo cáo lỗi"), blank=True, max_length=300)
     message = models.TextField(_("thông báo"), blank=True)
+    # What the reader found: format, and for a .csv its encoding and separator (shown as is).
+    reading = models.CharField(_("cách đọc tệp"), max_length=200, blank=True)
     # The books this run holds (or held) the write lock of: how a dead run is recognised.
     book_ids = models.JSONField(_("sổ đang ghi"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

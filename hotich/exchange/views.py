@@ -31,6 +31,7 @@ from hotich.registers.spec import REGISTER_TYPES
 from hotich.review.services import book_completeness
 
 MAX_UPLOAD = 200 * 1024 * 1024
+ACCEPTED = (".xlsx", ".xls", ".ods", ".csv")
 
 
 def _get_run(request: UserRequest, pk: int) -> ImportRun:
@@ -67,8 +68,9 @@ def import_upload(request: UserRequest) -> HttpResponse:
     book = None
     if request.POST.get("book", "").isdigit():
         book = get_book_for_user(request, int(request.POST["book"]), write=Capability.IMPORT)
-    if upload is None or upload.name is None or not upload.name.lower().endswith(".xlsx"):
-        context["error"] = _("Hãy chọn một tệp Excel dạng .xlsx.")
+    # The four kinds the reader takes; which one a file is, its content decides (reader.py).
+    if upload is None or upload.name is None or not upload.name.lower().endswith(ACCEPTED):
+        context["error"] = _("Hãy chọn một tệp bảng tính dạng .xlsx, .xls, .ods hoặc .csv.")
         return render(request, "exchange/import_upload.html", context, status=400)
     assert upload.size is not None and upload.file is not None  # Django's parser sets both
     if upload.size > MAX_UPLOAD:

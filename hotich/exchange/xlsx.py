@@ -65,6 +65,8 @@ _BROKEN = (
     RuntimeError,
     OverflowError,
 )
+#: The same, for the other readers of hotich/exchange/reader.py.
+BROKEN = _BROKEN
 
 
 class XlsxError(ValueError):
@@ -181,6 +183,8 @@ class _SharedStrings:
 
 class Workbook:
     """An opened .xlsx: its sheet names, and rows of any sheet on demand."""
+
+    reading = "Excel (.xlsx)"
 
     def __init__(self, source: str | IO[bytes]) -> None:
         try:

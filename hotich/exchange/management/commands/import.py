@@ -18,12 +18,12 @@ from hotich.registers.models import RegisterBook
 
 class Command(BaseCommand):
     help = (
-        "Nhập tệp Excel (mẫu DL Import của Bộ, tệp bàn giao DL_GOC, hoặc tệp cũ đã có bảng "
+        "Nhập tệp bảng tính .xlsx, .xls, .ods hoặc .csv (mẫu DL Import của Bộ, tệp bàn giao DL_GOC, hoặc tệp cũ đã có bảng "
         "ghép cột) vào sổ hộ tịch. Nhập lại cùng tệp không thay đổi gì."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", help="Tệp .xlsx")
+        parser.add_argument("file", help="Tệp .xlsx, .xls, .ods hoặc .csv (nhận theo nội dung)")
         parser.add_argument(
             "--book", type=int, help="Mã sổ nhận dữ liệu (mặc định: theo cột quyenSo)"
         )
@@ -84,6 +84,7 @@ class Command(BaseCommand):
             result = outcome.as_json()
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
+        self.stdout.write(f"Đọc tệp: {outcome.reading}.")
         self.stdout.write(
             f"Thêm mới {outcome.imported}, cập nhật {outcome.updated}, không đổi "
             f"{outcome.unchanged}, bị từ chối {outcome.rejected}, sửa mã chữ cũ {outcome.repaired} dòng."
