@@ -82,7 +82,10 @@ class Client:
 
 def saver(base, entry, name, acknowledged, stop):
     """Save corrections of ENTRY until the server goes away; record those it acknowledged."""
-    client = Client(base)
+    try:
+        client = Client(base)
+    except OSError:
+        return  # killed while this saver was still logging in: it saved nothing
     version = 1
     for i in range(500):
         if stop.is_set():
