@@ -144,11 +144,12 @@ def test_the_database_refuses_a_token_twice(book, personas, entry):
     assert EntryWork.objects.filter(creation_token=None).count() == 1
 
 
-def _waiting_on(table: str) -> int:
+def _waiting() -> int:
+    """Return how many other sessions wait for a lock: one save waits for the locked table
+    of work records, the other for the audit log's chain head that the first one holds (the
+    hash chain orders every event); both are past the check for an earlier save."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [table]
-        )
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return cursor.fetchone()[0]
 
 
@@ -156,7 +157,9 @@ def _waiting_on(table: str) -> int:
 def test_two_saves_of_the_same_form_at_the_same_moment_create_one_entry(book, personas):
     """On PostgreSQL both saves are let past the check for an earlier save before either
     records its token (the table is held locked meanwhile), so the unique index decides: the
-    loser's transaction is rolled back and it answers as the winner did. SQLite's in-memory
+    loser's transaction is rolled back and it answers as the winner did. (The second save
+    waits for the first one's audit chain head rather than for the table: it still passed the
+    check, and still meets the index once the first has committed.) SQLite's in-memory
     test database cannot be shared by threads at once: there they take turns."""
     token = str(uuid.uuid4())
     answers: list = []
@@ -193,9 +196,9 @@ def test_two_saves_of_the_same_form_at_the_same_moment_create_one_entry(book, pe
             for thread in threads:
                 thread.start()
             deadline = time.monotonic() + 30
-            while _waiting_on("keying_entrywork") < 2 and time.monotonic() < deadline:
+            while _waiting() < 2 and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert _waiting_on("keying_entrywork") == 2  # both past the check, both created
+            assert _waiting() == 2  # both past the check, both creating their entry
     else:
         for thread in threads:
             thread.start()
