@@ -201,6 +201,30 @@ def _officer_decision(
     )
 
 
+def _outcome_audit(
+    *,
+    entry: Entry,
+    role: str,
+    decision: Any,
+    how: str,
+    previous: str | None,
+    user: User | None,
+    actor: Actor | None,
+) -> None:
+    """Record on ENTRY's log the outcome of ROLE's lookup, its personal ID and how it came."""
+    audit_record(
+        actor=actor,
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        obj=entry,
+        changes={
+            f"đối chiếu {role}": [None, decision.outcome],
+            "số định danh": [previous, decision.personal_id or ""],
+            "cách đối chiếu": [None, how],
+        },
+    )
+
+
 def outcome_apply(
     *,
     entry: Entry,
@@ -262,16 +286,8 @@ def outcome_apply(
                 )
             )
     report.outcomes[role] = decision.outcome
-    audit_record(
-        actor=actor,
-        user=user,
-        action=AuditEvent.Action.UPDATE,
-        obj=entry,
-        changes={
-            f"đối chiếu {role}": [None, decision.outcome],
-            "số định danh": [None, decision.personal_id or ""],
-            "cách đối chiếu": [None, path],
-        },
+    _outcome_audit(
+        entry=entry, role=role, decision=decision, how=path, previous=None, user=user, actor=actor
     )
 
 
@@ -537,16 +553,14 @@ def people_look_up_again(
             model_version=result.model_version,
             user=user,
         )
-        audit_record(
-            actor=actor,
+        _outcome_audit(
+            entry=entry,
+            role=person.role,
+            decision=decision,
+            how="đối chiếu lại sau khi sửa",
+            previous=previous or None,
             user=user,
-            action=AuditEvent.Action.UPDATE,
-            obj=entry,
-            changes={
-                f"đối chiếu {person.role}": [None, decision.outcome],
-                "số định danh": [previous or None, decision.personal_id or ""],
-                "cách đối chiếu": [None, "đối chiếu lại sau khi sửa"],
-            },
+            actor=actor,
         )
 
 
