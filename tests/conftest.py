@@ -304,3 +304,39 @@ def login(client):
 def _fast_password_hashing(settings):
     """Real PBKDF2 costs ~0.3 s a password on these machines; tests don't test hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+#: The fixtures through which a test reaches the configured database (the closure of a test's
+#: fixtures is checked, so a fixture that asks for ``db`` counts too).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "process_env",
+}
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Return whether ITEM reads or writes the database that ``DATABASE_URL`` names."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run of `make test`, keep only the tests that use the database.
+
+    The others (pure text, dates, the engine, processes that run on SQLite files of their own)
+    do the same thing on either run; running them twice only made `make test` longer.
+    ``HOTICH_TEST_EVERYTHING=1`` keeps them all.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres") or os.environ.get("HOTICH_TEST_EVERYTHING") == "1":
+        return
+    kept = [item for item in items if touches_database(item)]
+    dropped = [item for item in items if not touches_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
