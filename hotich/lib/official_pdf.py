@@ -164,15 +164,19 @@ def _nfc(text: str) -> str:
 
 
 class _Paper(FPDF):
+    #: Number the pages ("Trang 1/2"): set for a paper known to run over one page.
+    numbered = False
+
     def footer(self) -> None:
-        if self.pages_count > 1:
+        if self.numbered:
             self.set_y(-15)
             self.set_font(FAMILY, "I", 9)
             self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align=Align.C)
 
 
-def _new_paper(doc: OfficialDocument, fonts: dict[str, Path]) -> _Paper:
+def _new_paper(doc: OfficialDocument, fonts: dict[str, Path], *, numbered: bool) -> _Paper:
     pdf = _Paper(format="A4", unit="mm")
+    pdf.numbered = numbered
     for style, path in fonts.items():
         pdf.add_font(FAMILY, style, str(path))
     pdf.set_margins(LEFT, TOP, RIGHT)
@@ -295,9 +299,11 @@ def _bullets(pdf: _Paper, block: Bullets) -> None:
     pdf.ln(1.5)
 
 
-def _signature(pdf: _Paper, sign: Signature) -> None:
+def _signature(pdf: _Paper, sign: Signature) -> bool:
+    """Print the signature block; return True if it had to start a page of its own."""
     height = LINE * 7
-    if pdf.will_page_break(height):
+    alone = pdf.will_page_break(height + 4)
+    if alone:
         pdf.add_page()
     pdf.ln(4)
     x, w = LEFT + WIDTH * 0.45, WIDTH * 0.55
@@ -316,15 +322,19 @@ def _signature(pdf: _Paper, sign: Signature) -> None:
     pdf.ln(LINE * 3)
     if sign.name:
         line(sign.name, "B")
+    return alone
 
 
-def document_pdf(doc: OfficialDocument, *, fonts: dict[str, Path] | None = None) -> bytes:
-    """Return DOC laid out on A4 as a PDF file, set in FONTS (style -> file; default
-    :func:`font_files`); raise FontMissing without a usable font."""
-    pdf = _new_paper(doc, fonts if fonts is not None else font_files())
+def _render(
+    doc: OfficialDocument, fonts: dict[str, Path], *, last_on_new_page: bool, numbered: bool
+) -> tuple[_Paper, bool]:
+    """Lay DOC out; return the paper and whether the signature stood alone on a new page."""
+    pdf = _new_paper(doc, fonts, numbered=numbered)
     _heading(pdf, doc)
     _title(pdf, doc)
-    for block in doc.blocks:
+    for i, block in enumerate(doc.blocks):
+        if last_on_new_page and i == len(doc.blocks) - 1:
+            pdf.add_page()
         if isinstance(block, Fields):
             _fields(pdf, block)
         elif isinstance(block, Paragraph):
@@ -333,10 +343,24 @@ def document_pdf(doc: OfficialDocument, *, fonts: dict[str, Path] | None = None)
             _table(pdf, block)
         else:
             _bullets(pdf, block)
-    if doc.signature is not None:
-        _signature(pdf, doc.signature)
     if doc.footnote:
-        pdf.ln(2)
         pdf.set_font(FAMILY, "I", 10)
         pdf.multi_cell(0, 5, _nfc(doc.footnote), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    alone = _signature(pdf, doc.signature) if doc.signature is not None else False
+    return pdf, alone
+
+
+def document_pdf(doc: OfficialDocument, *, fonts: dict[str, Path] | None = None) -> bytes:
+    """Return DOC laid out on A4 as a PDF file, set in FONTS (style -> file; default
+    :func:`font_files`); raise FontMissing without a usable font.
+
+    A signature never stands alone on the last page: when it would, the last block is moved
+    to that page with it. A paper of several pages has its pages numbered. (Both are known
+    once the paper is laid out: it is then laid out a second time.)
+    """
+    fonts = fonts if fonts is not None else font_files()
+    pdf, alone = _render(doc, fonts, last_on_new_page=False, numbered=False)
+    keep = alone and bool(doc.blocks)
+    if keep or pdf.pages_count > 1:
+        pdf, _alone = _render(doc, fonts, last_on_new_page=keep, numbered=pdf.pages_count > 1)
     return bytes(pdf.output())
