@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import Align, TableBordersLayout, XPos, YPos
+from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
 __all__ = [
@@ -55,6 +55,7 @@ LEFT, RIGHT, TOP, BOTTOM = 30.0, 20.0, 20.0, 20.0
 WIDTH = 210.0 - LEFT - RIGHT
 LINE = 6.0
 SIZE = 13.0
+CELL_LIMIT = 1000
 
 
 class FontMissing(RuntimeError):
@@ -232,27 +233,38 @@ def _title(pdf: _Paper, doc: OfficialDocument) -> None:
 
 
 def _fields(pdf: _Paper, block: Fields) -> None:
+    """Label on the left, value on the right; a value longer than the page goes on over the
+    next (a table row could not), so no text of the book is too long to print."""
     pdf.set_font(FAMILY, "B", SIZE)
     if pdf.will_page_break(LINE * 3):
         pdf.add_page()
     pdf.multi_cell(0, LINE + 1, _nfc(block.heading), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "", SIZE)
-    with pdf.table(
-        borders_layout=TableBordersLayout.NONE,
-        col_widths=(36, 64),
-        first_row_as_headings=False,
-        text_align=(Align.L, Align.L),
-        v_align="TOP",
-        line_height=LINE,
-        padding=(0.6, 1, 0.6, 1),
-        width=WIDTH,
-        align=Align.L,
-    ) as table:
-        for row in block.rows:
-            cells = table.row()
-            cells.cell(_nfc(row.label) + ":")
-            style = FontFace(emphasis="ITALICS") if row.marked else None
-            cells.cell(_nfc(row.value), style=style)
+    label_w = WIDTH * 0.36
+    for row in block.rows:
+        pdf.set_font(FAMILY, "", SIZE)
+        label = _nfc(row.label) + ":"
+        height = pdf.multi_cell(
+            label_w - 2, LINE, label, dry_run=True, output=MethodReturnValue.HEIGHT
+        )
+        label_h = height if isinstance(height, float | int) else LINE
+        if pdf.will_page_break(max(LINE, label_h)):
+            pdf.add_page()
+        top, page = pdf.get_y(), pdf.page
+        pdf.multi_cell(label_w - 2, LINE, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        label_end = pdf.get_y()
+        pdf.set_xy(LEFT + label_w, top)
+        pdf.set_font(FAMILY, "I" if row.marked else "", SIZE)
+        pdf.multi_cell(
+            WIDTH - label_w,
+            LINE,
+            _nfc(row.value),
+            align=Align.L,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        if pdf.page == page:
+            pdf.set_y(max(pdf.get_y(), label_end))
+        pdf.ln(1)
     pdf.ln(2)
 
 
@@ -281,7 +293,10 @@ def _table(pdf: _Paper, block: Table) -> None:
         for values in block.rows:
             row = table.row()
             for text in values:
-                row.cell(_nfc(text))
+                # A ruled row cannot run over two pages: a cell is cut at CELL_LIMIT
+                # characters, which fit on one page in the narrowest column.
+                text = _nfc(text)
+                row.cell(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…")
     pdf.ln(3)
 
 

@@ -67,3 +67,27 @@ def test_the_signature_never_stands_alone_on_the_last_page(rows):
         assert all(n in t.splitlines() for n, t in zip(numbers, texts, strict=True))
     else:
         assert "Trang 1/1" not in texts[0]
+
+
+def test_a_value_longer_than_a_page_runs_over_the_next_and_a_ruled_cell_is_cut():
+    from hotich.lib.official_pdf import CELL_LIMIT, Table
+
+    note = " ".join(f"dòng{i}" for i in range(1500))
+    doc = OfficialDocument(
+        authority=("ỦY BAN NHÂN DÂN",),
+        place_date="",
+        title="TRÍCH LỤC KHAI SINH",
+        blocks=(
+            Fields("Thông tin đăng ký", (Row("Ghi chú", note), Row("Người ký", "Lê Văn Bình"))),
+            Table(("Thông tin", "Sổ hộ tịch ghi"), (("Nơi sinh", "ấp " * 2000),), (30, 70)),
+        ),
+        signature=Signature("NGƯỜI KÝ TRÍCH LỤC"),
+    )
+    texts = pages(document_pdf(doc))
+    words = " ".join(texts).split()
+    assert len(texts) >= 3
+    assert [w for w in words if w.startswith("dòng")] == note.split()
+    assert "Người ký: Lê Văn Bình" in "\n".join(texts).splitlines()
+    # "ấp " is 3 characters: the cell keeps CELL_LIMIT - 1 of them and an ellipsis.
+    assert sum(w == "ấp" for w in words) == (CELL_LIMIT - 1) // 3
+    assert "…" in " ".join(texts)
