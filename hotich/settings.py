@@ -308,6 +308,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # pikepdf (under img2pdf) announces itself at INFO on import.
-    "loggers": {"pikepdf": {"level": "WARNING"}},
+    # pikepdf (under img2pdf) announces itself at INFO on import; fontTools (under fpdf2)
+    # logs every table it prunes while subsetting the font of a printed PDF.
+    "loggers": {"pikepdf": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -23,9 +23,11 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.services import job_enqueue
+from hotich.lib.official_pdf import FontMissing
 from hotich.matching.engine.decide import BASIC_FIELDS
 from hotich.reconciliation import services
 from hotich.reconciliation.models import TrackingCase
+from hotich.reconciliation.notice import notice_filename, tracking_notice_pdf
 from hotich.reconciliation.selectors import cases_for_user, get_case_for_user
 from hotich.reconciliation.tasks import book_reconcile_task
 from hotich.reconciliation.workbook import tracking_workbook
@@ -127,6 +129,28 @@ def case_detail(request: UserRequest, pk: int) -> HttpResponse:
         "can_assign": can(request.user, Capability.ASSIGN_CASE, case),
     }
     return render(request, "reconciliation/case_detail.html", context)
+
+
+@require_GET
+def case_notice(request: UserRequest, pk: int) -> HttpResponse:
+    """The printable notice for the citizen of one case (PDF), for whoever may see the case;
+    audited."""
+    case = get_case_for_user(request, pk)
+    try:
+        content = tracking_notice_pdf(case, officer=request.user, issued=timezone.localdate())
+    except FontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("tracking_case", pk=case.pk)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        obj=case,
+        commune=case.commune,
+        changes={"giấy hướng dẫn": [None, case.field_keys]},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice_filename(case)}"'
+    return response
 
 
 @require_POST

@@ -1,15 +1,25 @@
 """Books and entries: lists and read-only pages (keying them is hotich.keying's, exporting
 them hotich.exchange's)."""
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hotich.accounts.requests import UserRequest
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.lib.official_pdf import FontMissing
+from hotich.registers.extract import (
+    entry_extract_pdf,
+    entry_groups,
+    extract_filename,
+    extract_title,
+)
 from hotich.registers.models import EntryStatus
 from hotich.registers.selectors import (
     books_for_user,
@@ -82,19 +92,15 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One entry, laid out as the book's page, values as written; the view is audited."""
     entry = get_entry_for_user(request, pk)
     audit_record(request=request, action=AuditEvent.Action.VIEW, obj=entry)
-    register = entry.register_type
     groups = []
-    for key, label in register.groups:
+    for _key, label, shown in entry_groups(entry):
         rows = []
-        for field in register.fields:
-            if field.group != key:
-                continue
-            value = entry.values.get(field.name, "")
-            if field.code_list is not None and value:
-                value = f"{value} – {field.code_list.label_for(value) or '?'}"
-            rows.append({"field": field, "value": value, "mark": entry.marks.get(field.name)})
-        if any(r["value"] or r["mark"] for r in rows):
-            groups.append({"label": label, "rows": [r for r in rows if r["value"] or r["mark"]]})
+        for s in shown:
+            value = s.value
+            if s.field.code_list is not None and value:
+                value = f"{value} – {s.field.code_list.label_for(value) or '?'}"
+            rows.append({"field": s.field, "value": value, "mark": s.mark})
+        groups.append({"label": label, "rows": rows})
     context = {
         "entry": entry,
         "book": entry.book,
@@ -102,3 +108,42 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": entry.people.select_related("citizen"),
     }
     return render(request, "registers/entry_detail.html", context)
+
+
+class ExtractForm(forms.Form):
+    """Who signs the extract and where it is issued (all optional: written by hand)."""
+
+    nguoi_ky = forms.CharField(label="Người ký", max_length=120, required=False)
+    chuc_vu = forms.CharField(label="Chức vụ người ký", max_length=120, required=False)
+    noi_cap = forms.CharField(label="Nơi cấp", max_length=120, required=False)
+
+
+@require_GET
+def entry_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry's extract (trích lục) as a PDF, for whoever may see the entry; audited."""
+    entry = get_entry_for_user(request, pk)
+    form = ExtractForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "Người ký, chức vụ và nơi cấp mỗi mục tối đa 120 ký tự.")
+        return redirect("entry_detail", pk=entry.pk)
+    signer = form.cleaned_data
+    try:
+        content = entry_extract_pdf(
+            entry,
+            signer_name=signer["nguoi_ky"],
+            signer_title=signer["chuc_vu"],
+            place=signer["noi_cap"],
+            issued=timezone.localdate(),
+        )
+    except FontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("entry_detail", pk=entry.pk)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        obj=entry,
+        changes={"trích lục": [None, extract_title(entry)], "người ký": [None, signer["nguoi_ky"]]},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{extract_filename(entry)}"'
+    return response

@@ -239,7 +239,7 @@ def test_the_blind_second_keyer_cannot_open_the_first_keying(book, personas, log
 
     entry = Entry.objects.latest("id")
     client.force_login(personas["team_leader"])  # may key the second time
-    for name in ("entry_detail", "keying_edit", "entry_review"):
+    for name in ("entry_detail", "entry_extract", "keying_edit", "entry_review"):
         response = client.get(reverse(name, args=[entry.pk]))
         assert response.status_code == 403, name
         assert "Hoàng Minh Quân" not in response.content.decode()
