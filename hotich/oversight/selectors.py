@@ -16,7 +16,6 @@ from hotich.accounts.capabilities import Capability, can
 from hotich.accounts.scope import sees_every_unit
 from hotich.audit.models import AuditEvent
 
-
 #: Day formats the date filters accept: dd/mm/yyyy as typed, and the ISO form of older links.
 DAY_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 

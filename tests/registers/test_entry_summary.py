@@ -2,6 +2,7 @@
 keyer: one rule, read through the fields' fact tags, for every register type."""
 
 import pytest
+
 from hotich.registers.definitions import REGISTER_TYPES
 from hotich.registers.models import Entry
 from hotich.registers.people import SUBJECT_ROLES, entry_summary
