@@ -14,7 +14,7 @@ from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import REGISTER_TYPE_CHOICES, RegisterBook
 
 # Plain text inputs, typed and shown dd/mm/yyyy and hh:mm: a browser's date widget shows
-# mm/dd/yyyy in some locales. The accepted forms are the locale's (hotich/formats).
+# mm/dd/yyyy in some locales. The accepted forms are the locale's (hotich/core/formats).
 DATE = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10}, format="%d/%m/%Y"
 )

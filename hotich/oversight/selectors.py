@@ -26,6 +26,7 @@ OBJECT_TYPE_EXTRA_LABELS = {
     "request": "yêu cầu",
     "csrf": "kiểm tra chống giả mạo yêu cầu",
     "unit": "đơn vị hành chính",
+    "entrysearch": "tìm kiếm trường hợp",
 }
 
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("so/", views.book_list, name="book_list"),
     path("so/<int:pk>/", views.book_detail, name="book_detail"),
     path("truong-hop/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("tim-kiem/", views.entry_search, name="entry_search"),
 ]

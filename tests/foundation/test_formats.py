@@ -1,5 +1,5 @@
 """Numbers are grouped the Vietnamese way (1.234.567) and dates shown dd/mm/yyyy, through
-Django's formats (hotich/formats); identifiers are never grouped: personal IDs, entry
+Django's formats (hotich/core/formats); identifiers are never grouped: personal IDs, entry
 numbers, years, keys in URLs and forms, exported files."""
 
 import datetime

@@ -1,7 +1,7 @@
 """English interface formats: the same day-first dates as in Vietnamese (the books and the
 officers read dates day first); numbers grouped the English way."""
 
-from hotich.formats.vi.formats import (
+from hotich.core.formats.vi.formats import (
     DATE_FORMAT,
     DATE_INPUT_FORMATS,
     DATETIME_FORMAT,
