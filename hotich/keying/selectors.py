@@ -78,7 +78,7 @@ def books_in_work_order(user: User) -> list[RegisterBook]:
     )
 
 
-def _ranked_easy_first(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+def _ranked_easy_first(entries: QuerySet[Entry]) -> QuerySet[Any]:
     """Return ENTRIES easy first: complete ones in entry order, then those with a field marked
     illegible (``illegible``) or a person whose lookup waits for an officer's decision
     (``unresolved``), in entry order; ``later`` is 1 for the second kind."""
@@ -119,7 +119,7 @@ def next_in_queue(book: RegisterBook, after: Entry | None = None) -> Entry | Non
     """Return the next entry of BOOK to key after AFTER in the queue's order (easy first,
     then entry order), or None; AFTER's rank is read afresh (its save may have changed it).
     """
-    queue = book_queue(book)["to_key"]
+    queue: QuerySet[Any] = book_queue(book)["to_key"]  # annotated with its rank, ``later``
     if after is None:
         return queue.first()
     rank = _ranked_easy_first(Entry.objects.filter(pk=after.pk)).values_list("later", flat=True)

@@ -33,7 +33,7 @@ def audit_search(request: UserRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for event in page.object_list:
-        event.object_label = object_type_label(event.object_type)
+        setattr(event, "object_label", object_type_label(event.object_type))  # noqa: B010
     audit_record(
         request=request,
         action=AuditEvent.Action.VIEW,

@@ -115,7 +115,7 @@ def entries_search(user: Any, query: EntryQuery) -> QuerySet[Entry]:
     (none for an entry number), fetched in one query for the page.
     """
     entries = entries_for_user(user).select_related("book")
-    if query.kind is QueryKind.ENTRY_NUMBER:
+    if query.kind is QueryKind.ENTRY_NUMBER and query.number is not None:
         entries = entries.filter(number=query.number)
         if query.year is not None:
             entries = entries.filter(year=query.year)
