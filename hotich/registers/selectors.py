@@ -92,9 +92,17 @@ def get_scan_for_user(request: HttpRequest, pk: int) -> Scan:
 
 
 def _people_matching(query: EntryQuery) -> Q:
-    """Return the filter of the people QUERY finds (by ID number, name or birth date)."""
+    """Return the filter of the people QUERY finds (by ID number, name or birth date).
+
+    An ID number finds a person written with it, and one the reconciliation linked or
+    matched to the citizen of that ID (as :func:`entries_naming_citizen` does).
+    """
     if query.kind is QueryKind.ID_NUMBER:
-        return Q(personal_id=query.text)
+        return (
+            Q(personal_id=query.text)
+            | Q(citizen__personal_id=query.text)
+            | Q(match__personal_id=query.text)
+        )
     if query.kind is QueryKind.DATE and query.date is not None:
         return Q(birth_date=query.date)
     key = query.text  # a name: whole words of the comparison key, anywhere in the name

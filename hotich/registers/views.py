@@ -121,7 +121,7 @@ def entry_search(request: UserRequest) -> HttpResponse:
             request=request,
             action=AuditEvent.Action.VIEW,
             object_type="entrysearch",
-            object_repr=f"tìm trường hợp: {typed.strip()}"[:200],
+            object_repr=f"“{typed.strip()}”"[:200],
             changes={"entries": [None, found]},
         )
     context = {

@@ -154,3 +154,21 @@ def test_an_exported_workbook_keeps_ids_and_numbers_as_before(big_entry, persona
     assert cells["nksSoDinhDanh"] == PID
     assert cells["so"] in ("1234", 1234)
     assert not any(isinstance(v, str) and "2.008" in v for v in row)
+
+
+def test_no_page_uses_the_browsers_date_widget():
+    """<input type="date"> shows mm/dd/yyyy in some locales: dates are text, dd/mm/yyyy."""
+    import re
+    from pathlib import Path
+
+    import hotich
+
+    root = Path(hotich.__file__).parent
+    widget = re.compile(r"""type["']?\s*[:=]\s*["']date(time-local)?["']""")
+    found = [
+        str(path.relative_to(root))
+        for pattern in ("**/*.html", "**/*.py", "**/*.js")
+        for path in root.glob(pattern)
+        if "migrations" not in path.parts and widget.search(path.read_text())
+    ]
+    assert found == []

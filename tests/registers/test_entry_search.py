@@ -144,6 +144,16 @@ def test_a_date_that_does_not_exist_is_said(personas, login, db):
     assert html.status_code == 200 and 'role="alert"' in html.content.decode()
 
 
+def test_an_id_finds_the_people_reconciled_with_its_citizen(keyed, personas, login, units):
+    from hotich.registers.models import EntryPerson
+    from hotich.registry.models import Citizen
+
+    citizen = Citizen.objects.create(personal_id="038075279229", full_name="Hoàng Văn Nam", sex="1")
+    EntryPerson.objects.filter(entry=keyed["hoang"], role="subject").update(citizen=citizen)
+    found = _found(login(personas["justice_officer"]), "038075279229")
+    assert found == {keyed["hoang"].pk}
+
+
 def test_a_search_is_audited_with_what_it_found(keyed, personas, login):
     login(personas["justice_officer"]).get(reverse("entry_search"), {"q": PID})
     event = AuditEvent.objects.get(object_type="entrysearch")
