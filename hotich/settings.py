@@ -196,6 +196,11 @@ LOCALE_PATHS = [BASE_DIR / "hotich" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Numbers grouped the Vietnamese way (1.234.567) and dates as dd/mm/yyyy, from the formats
+# modules in hotich/core/formats (docs/keying.md, "Số và ngày"). Identifiers (personal IDs, entry
+# numbers, years, keys) are rendered with |unlocalize or stringformat, never grouped.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["hotich.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))

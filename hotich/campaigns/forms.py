@@ -13,8 +13,14 @@ from hotich.keying.models import DoubleKeyingPolicy
 from hotich.places.models import AdministrativeUnit
 from hotich.registers.models import REGISTER_TYPE_CHOICES, RegisterBook
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# Plain text inputs, typed and shown dd/mm/yyyy and hh:mm: a browser's date widget shows
+# mm/dd/yyyy in some locales. The accepted forms are the locale's (hotich/core/formats).
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10}, format="%d/%m/%Y"
+)
+TIME = forms.TimeInput(
+    attrs={"placeholder": "hh:mm", "inputmode": "numeric", "size": 5}, format="%H:%M"
+)
 
 
 class BookForm(forms.ModelForm):

@@ -7,14 +7,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from hotich.accounts.models import User
 from hotich.accounts.scope import book_scope
 from hotich.keying.models import EntryWork, KeyingDifference, SecondKeying
 from hotich.lib.text import comparison_key, fold, normalise_name
-from hotich.registers.models import Entry, EntryPerson, EntryStatus, RegisterBook
+from hotich.reconciliation.models import MatchResult
+from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
 from hotich.registers.selectors import books_for_user
 from hotich.registers.spec import REGISTER_TYPES
 from hotich.registry.models import Citizen
@@ -66,13 +78,37 @@ def books_in_work_order(user: User) -> list[RegisterBook]:
     )
 
 
-def book_queue(book: RegisterBook) -> dict[str, QuerySet[Entry]]:
-    """Return the queues of BOOK in entry order: to key, hard later, second keying, arbitration."""
-    entries = book.entries.select_related("work", "updated_by").order_by("year", "number", "id")
-    return {
-        "to_key": entries.filter(status__in=TO_KEY).filter(
-            Q(work__isnull=True) | Q(work__hard=False)
+def _ranked_easy_first(entries: QuerySet[Entry]) -> QuerySet[Any]:
+    """Return ENTRIES easy first: complete ones in entry order, then those with a field marked
+    illegible (``illegible``) or a person whose lookup waits for an officer's decision
+    (``unresolved``), in entry order; ``later`` is 1 for the second kind."""
+    unresolved = MatchResult.objects.filter(
+        person__entry=OuterRef("pk"), outcome=MatchResult.Outcome.REVIEW
+    )
+    return entries.annotate(
+        # Marks map a column name to "illegible" or "blank": only a value can say illegible.
+        illegible=Case(
+            When(marks__icontains=FieldMark.ILLEGIBLE.value, then=True),
+            default=False,
+            output_field=BooleanField(),
         ),
+        unresolved=Exists(unresolved),
+    ).annotate(
+        later=Case(
+            When(Q(illegible=True) | Q(unresolved=True), then=1),
+            default=0,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def book_queue(book: RegisterBook) -> dict[str, QuerySet[Entry]]:
+    """Return the queues of BOOK: to key (easy first, see :func:`_ranked_easy_first`), set
+    aside as hard (F9), second keying, arbitration; in entry order within each rank."""
+    entries = book.entries.select_related("work", "updated_by").order_by("year", "number", "id")
+    to_key = entries.filter(status__in=TO_KEY).filter(Q(work__isnull=True) | Q(work__hard=False))
+    return {
+        "to_key": _ranked_easy_first(to_key).order_by("later", "year", "number", "id"),
         "hard": entries.filter(work__hard=True),
         "second": entries.filter(work__verification=EntryWork.Verification.WAITING),
         "arbitration": entries.filter(work__verification=EntryWork.Verification.ARBITRATION),
@@ -80,15 +116,20 @@ def book_queue(book: RegisterBook) -> dict[str, QuerySet[Entry]]:
 
 
 def next_in_queue(book: RegisterBook, after: Entry | None = None) -> Entry | None:
-    """Return the next entry of BOOK to key after AFTER (in entry order), or None."""
-    queue = book_queue(book)["to_key"]
-    if after is not None:
-        queue = queue.filter(
-            Q(year__gt=after.year)
-            | Q(year=after.year, number__gt=after.number)
-            | Q(year=after.year, number=after.number, id__gt=after.pk)
-        )
-    return queue.first()
+    """Return the next entry of BOOK to key after AFTER in the queue's order (easy first,
+    then entry order), or None; AFTER's rank is read afresh (its save may have changed it).
+    """
+    queue: QuerySet[Any] = book_queue(book)["to_key"]  # annotated with its rank, ``later``
+    if after is None:
+        return queue.first()
+    rank = _ranked_easy_first(Entry.objects.filter(pk=after.pk)).values_list("later", flat=True)
+    later = rank.first() or 0
+    return queue.filter(
+        Q(later__gt=later)
+        | Q(later=later, year__gt=after.year)
+        | Q(later=later, year=after.year, number__gt=after.number)
+        | Q(later=later, year=after.year, number=after.number, id__gt=after.pk)
+    ).first()
 
 
 def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -> dict[str, str]:

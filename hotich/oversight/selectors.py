@@ -5,6 +5,7 @@ The log is scoped like the data it records: an inspector sees the events of thei
 """
 
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q, QuerySet, TextField
@@ -15,12 +16,49 @@ from hotich.accounts.capabilities import Capability, can
 from hotich.accounts.scope import sees_every_unit
 from hotich.audit.models import AuditEvent
 
+#: Day formats the date filters accept: dd/mm/yyyy as typed, and the ISO form of older links.
+DAY_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+#: Vietnamese names of the audited objects that are not models (pages, refusals).
+OBJECT_TYPE_EXTRA_LABELS = {
+    "workqueue": "hàng chờ nhập liệu",
+    "keyingquality": "tỉ lệ lỗi nhập liệu",
+    "request": "yêu cầu",
+    "csrf": "kiểm tra chống giả mạo yêu cầu",
+    "unit": "đơn vị hành chính",
+    "entrysearch": "tìm kiếm trường hợp",
+}
+
 
 def _parse_day(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d")  # noqa: DTZ007 - made aware below
-    except ValueError:
-        return None
+    value = value.strip()
+    for form in DAY_FORMATS:
+        try:
+            return datetime.strptime(value, form)  # noqa: DTZ007 - made aware below
+        except ValueError:
+            continue
+    return None
+
+
+def day_invalid(value: str) -> bool:
+    """Return whether VALUE is given but is not a day (dd/mm/yyyy)."""
+    return bool(value.strip()) and _parse_day(value) is None
+
+
+def object_type_label(object_type: str) -> str:
+    """Return the Vietnamese name of an audited object type (a model's verbose name, or
+    :data:`OBJECT_TYPE_EXTRA_LABELS`); the type itself when it has none."""
+    return str(_object_type_labels().get(object_type, object_type))
+
+
+@lru_cache(maxsize=1)
+def _object_type_labels() -> dict[str, Any]:
+    from django.apps import apps
+
+    labels: dict[str, Any] = {
+        m._meta.model_name or "": m._meta.verbose_name for m in apps.get_models()
+    }
+    return {**labels, **OBJECT_TYPE_EXTRA_LABELS}
 
 
 def audit_area(unit: Any) -> Q:
@@ -50,7 +88,7 @@ def audit_area(unit: Any) -> Q:
 def audit_events_for_user(user: Any) -> QuerySet[AuditEvent]:
     """Return the audit events USER may read: all for administrators and national
     inspectors, their area's for an inspector with a unit, none for anyone else."""
-    events = AuditEvent.objects.select_related("commune")
+    events = AuditEvent.objects.select_related("commune", "user")
     if not can(user, Capability.READ_AUDIT):
         return events.none()
     if sees_every_unit(user):

@@ -14,7 +14,7 @@ from hotich.accounts.requests import UserRequest
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.services import job_enqueue
-from hotich.oversight.selectors import audit_events_filtered
+from hotich.oversight.selectors import audit_events_filtered, day_invalid, object_type_label
 from hotich.oversight.tasks import audit_export
 
 FILTERS = ("user", "commune", "entry", "citizen", "action", "date_from", "date_to")
@@ -31,6 +31,9 @@ def audit_search(request: UserRequest) -> HttpResponse:
     filters = _filters(request)
     events = audit_events_filtered(user=request.user, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        setattr(event, "object_label", object_type_label(event.object_type))  # noqa: B010
     audit_record(
         request=request,
         action=AuditEvent.Action.VIEW,
@@ -41,7 +44,12 @@ def audit_search(request: UserRequest) -> HttpResponse:
             "events": [None, [e.pk for e in page.object_list]],
         },
     )
-    context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices}
+    context = {
+        "page": page,
+        "filters": filters,
+        "actions": AuditEvent.Action.choices,
+        "bad_days": [k for k in ("date_from", "date_to") if day_invalid(filters[k])],
+    }
     template = "audit/_event_rows.html" if request.htmx else "audit/search.html"
     return render(request, template, context)
 

@@ -28,6 +28,24 @@ PARENT_ROLES: dict[str, tuple[str, str]] = {
     "child": ("parent", ""),
 }
 
+#: The roles an entry is about (its subject: người được khai sinh, the two spouses, the
+#: deceased, the adoptee, the parent and child acknowledged, the ward …), as opposed to the
+#: people it also names (parents of the subject, requester, guardians, adoptive parents).
+#: One rule for every register type: an entry's subjects are its people of these roles, in
+#: the register's order (see :func:`entry_subjects`).
+SUBJECT_ROLES = frozenset(
+    {
+        PersonRole.SUBJECT,
+        PersonRole.HUSBAND,
+        PersonRole.WIFE,
+        PersonRole.DECEASED,
+        PersonRole.ADOPTED_CHILD,
+        PersonRole.PARENT,
+        PersonRole.CHILD,
+        PersonRole.WARD,
+    }
+)
+
 #: The facts of a person the matching engine compares, besides the parents' names. A save
 #: that changes one of them takes the person's registry link away (see
 #: :func:`hotich.registers.services.entry_people_sync`).
@@ -173,6 +191,21 @@ def entry_people(register: RegisterType, values: Mapping[str, Any]) -> list[Pers
     """Return the people an entry of REGISTER with VALUES names, in the register's order."""
     people = [entry_person(register, values, role) for role in _columns(register)]
     return [p for p in people if p is not None]
+
+
+def entry_subjects(register: RegisterType, values: Mapping[str, Any]) -> list[Person]:
+    """Return the people the entry is about (:data:`SUBJECT_ROLES`), in the register's order.
+
+    A birth gives its child, a marriage its two spouses, a death its deceased; the signer
+    and the keyer (fields of no person) are never subjects.
+    """
+    return [p for p in entry_people(register, values) if p.role in SUBJECT_ROLES]
+
+
+def entry_summary(register: RegisterType, values: Mapping[str, Any]) -> str:
+    """Return the one-line summary of an entry shown in lists: its subjects' names as
+    written, joined by " – " (at most 300 characters, the column's width)."""
+    return " – ".join(p.full_name for p in entry_subjects(register, values))[:300]
 
 
 def compared_fields(register: RegisterType, role: str) -> tuple[Field, ...]:

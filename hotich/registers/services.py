@@ -12,8 +12,8 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
-from hotich.registers.people import compared_facts, compared_fields, entry_people
-from hotich.registers.spec import FieldType, PersonRole, RegisterType
+from hotich.registers.people import compared_facts, compared_fields, entry_people, entry_summary
+from hotich.registers.spec import PersonRole, RegisterType
 
 #: States that say every person was reconciled; a save that changes a person's compared facts
 #: takes the entry back to "keyed", to be reconciled (and reviewed, approved) again.
@@ -58,13 +58,6 @@ def _clean_values(
     # holds no value.
     clean = {k: str(v).strip() for k, v in values.items() if v not in (None, "") and k not in marks}
     return {k: v for k, v in clean.items() if v}, dict(marks)
-
-
-def _summary(register: RegisterType, values: dict[str, str]) -> str:
-    names = [
-        values[f.name] for f in register.fields if f.type == FieldType.NAME and f.name in values
-    ]
-    return " – ".join(names[:2])[:300]
 
 
 #: Audit key of the personal IDs a save took away from people whose facts changed.
@@ -219,7 +212,7 @@ def entry_create(
         registration_date=registration_date or None,
         values=clean,
         marks=clean_marks,
-        summary=_summary(register, clean),
+        summary=entry_summary(register, clean),
         status=status,
         created_by=user,
         updated_by=user,
@@ -295,7 +288,7 @@ def entry_update_people(
         registration_date=registration_date
         if registration_date is not None
         else old.registration_date,
-        summary=_summary(register, clean),
+        summary=entry_summary(register, clean),
         updated_by=user,
         version=F("version") + 1,
     )
@@ -376,7 +369,7 @@ def entries_bulk_create(
                 registration_date=row.get("registration_date") or None,
                 values=clean,
                 marks=clean_marks,
-                summary=_summary(register, clean),
+                summary=entry_summary(register, clean),
                 status=status,
                 created_by=user,
                 updated_by=user,

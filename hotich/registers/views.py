@@ -21,9 +21,11 @@ from hotich.registers.extract import (
     extract_title,
 )
 from hotich.registers.models import EntryStatus
+from hotich.registers.search import MAX_LENGTH, QueryKind, entry_query_parse
 from hotich.registers.selectors import (
     books_for_user,
     entries_blind_for,
+    entries_search,
     get_book_for_user,
     get_entry_for_user,
 )
@@ -147,3 +149,31 @@ def entry_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{extract_filename(entry)}"'
     return response
+
+
+@require_GET
+def entry_search(request: UserRequest) -> HttpResponse:
+    """Tìm trường hợp: keyed entries of the user's books by name (tone-insensitive), personal
+    ID, entry number or date; audited with what was found. htmx swaps the result rows."""
+    typed = request.GET.get("q", "")
+    query = entry_query_parse(typed)
+    page = Paginator(entries_search(request.user, query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    found = [e.pk for e in page.object_list]
+    if query.kind not in (QueryKind.NONE, QueryKind.BAD_DATE):
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW,
+            object_type="entrysearch",
+            object_repr=f"“{typed.strip()}”"[:200],
+            changes={"entries": [None, found]},
+        )
+    context = {
+        "q": typed.strip()[:MAX_LENGTH],
+        "query": query,
+        "page": page,
+        "blind": entries_blind_for(request.user, found),
+    }
+    template = "registers/_search_rows.html" if request.htmx else "registers/entry_search.html"
+    return render(request, template, context)

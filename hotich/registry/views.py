@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from hotich.accounts.requests import UserRequest
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.registers.selectors import entries_naming_citizen
 from hotich.registry.selectors import (
     PURPOSE_MIN_LENGTH,
     get_citizen_for_user,
@@ -33,4 +34,7 @@ def citizen_detail(request: UserRequest, personal_id: str) -> HttpResponse:
         object_id=citizen.personal_id,
         changes={"purpose": [None, purpose]} if purpose else None,
     )
-    return render(request, "registry/citizen_detail.html", {"citizen": citizen})
+    # The entries naming the citizen, among those the viewer may see (a purpose stated for
+    # the record opens the record only, not the books of other areas).
+    people = entries_naming_citizen(request.user, citizen)
+    return render(request, "registry/citizen_detail.html", {"citizen": citizen, "people": people})
