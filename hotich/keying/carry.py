@@ -86,15 +86,13 @@ def is_rare(register: RegisterType, f: Field) -> bool:
     """Return whether the book's page rarely holds F: folded in every book."""
     if f.name in RARE_COLUMNS or f.fact in RARE_FACTS:
         return True
-    # A second field of one fact (QuocTichStr beside QuocTich) repeats the first.
-    if f.person is not None and f.fact is not None:
+    # The nationality written a second time (QuocTichStr beside QuocTich) repeats the first.
+    if f.person is not None and f.fact is Fact.NATIONALITY:
         return _first_of_fact(register)[(f.person, f.fact)] is not f
     return False
 
 
-def book_carry(
-    register: RegisterType, recent: Sequence[dict[str, str]], *, keyer: str
-) -> Carry:
+def book_carry(register: RegisterType, recent: Sequence[dict[str, str]], *, keyer: str) -> Carry:
     """Return what a new form of REGISTER brings over from RECENT (the book's latest
     entries' values, newest first), for the officer named KEYER."""
     names = {f.name for f in register.fields}
@@ -137,9 +135,7 @@ def book_carry(
     return Carry(values, kinds, sources, folded)
 
 
-def lone_carries(
-    register: RegisterType, values: dict[str, str], carried: set[str]
-) -> set[str]:
+def lone_carries(register: RegisterType, values: dict[str, str], carried: set[str]) -> set[str]:
     """Return the CARRIED columns of VALUES to drop: a person's carried values when
     nothing else of that person was typed (the book does not name them)."""
     drop: set[str] = set()

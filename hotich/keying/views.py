@@ -89,7 +89,9 @@ def _lookups(
                 "choice": choice,
                 "side_by_side": rows,
                 "top": top,
-                "agree": [r for r in rows if r["book"] and r["registry"] and r["field"] not in differs],
+                "agree": [
+                    r for r in rows if r["book"] and r["registry"] and r["field"] not in differs
+                ],
                 "differ": [r for r in rows if r["field"] in differs],
                 "offers": registry_offers(
                     book.register_type_spec,

@@ -36,9 +36,11 @@
   }
 
   function move(form, from, step) {
+    // Forward: the next field to key (carried values passed by); back: every field, so
+    // that a carried value just passed is one Shift+Enter away.
     const list = fields(form);
     let i = list.indexOf(from) + step;
-    while (list[i] && skippable(list[i])) i += step;
+    while (step > 0 && list[i] && skippable(list[i])) i += step;
     const next = list[i];
     if (next) { next.focus(); next.select(); }
   }
@@ -618,7 +620,8 @@
       const list = fields(form);
       const start = form.dataset.start && form.querySelector(`input.kf[name="${CSS.escape(form.dataset.start)}"]`);
       const first = (start && start.offsetParent !== null && start) || list.find((el) => !el.value && !el.readOnly) || list[0];
-      if (first) first.focus();
+      // Selected: a proposed value (the page, the date) is accepted with Enter or typed over.
+      if (first) { first.focus(); first.select(); }
     }
   }
 
