@@ -6,7 +6,9 @@ marked, skipped by Enter, changed by typing over them). The page number and regi
 date of the entry keyed before are *proposed* (the cursor stops on them, Enter accepts).
 Each carried value is the book's usual one — the most common among its latest entries —
 so a book keeps what it writes (``Mường``, ``UBND xã Đông Văn``) however it writes it;
-nationality and ethnicity fall back to ``Việt Nam`` and ``Kinh`` in a book not keyed yet.
+in a book not keyed yet, the registration place falls back to the book's commune
+(``UBND xã …``, the unit of the time the book was kept), nationality and ethnicity to
+``Việt Nam`` and ``Kinh``.
 The keyer (người thực hiện) is the officer keying.
 
 A person's carried values are saved only with something typed for that person
@@ -92,9 +94,19 @@ def is_rare(register: RegisterType, f: Field) -> bool:
     return False
 
 
-def book_carry(register: RegisterType, recent: Sequence[dict[str, str]], *, keyer: str) -> Carry:
+def registration_place(unit_name: str) -> str:
+    """Return how a book names the commune UNIT_NAME ("Xã Đông Văn") as the place of
+    registration: "UBND xã Đông Văn"."""
+    name = " ".join(unit_name.split())
+    return f"UBND {name[:1].lower()}{name[1:]}" if name else ""
+
+
+def book_carry(
+    register: RegisterType, recent: Sequence[dict[str, str]], *, keyer: str, place: str = ""
+) -> Carry:
     """Return what a new form of REGISTER brings over from RECENT (the book's latest
-    entries' values, newest first), for the officer named KEYER."""
+    entries' values, newest first), for the officer named KEYER; PLACE is the book's
+    commune as a place of registration, for a book whose entries name none."""
     names = {f.name for f in register.fields}
     values: dict[str, str] = {}
     kinds: dict[str, str] = {}
@@ -104,6 +116,9 @@ def book_carry(register: RegisterType, recent: Sequence[dict[str, str]], *, keye
         usual = _usual(e.get(name, "") for e in recent)
         if name in names and usual:
             values[name], kinds[name], sources[name] = usual, CARRIED, learned
+    if "noiDangKy" in names and "noiDangKy" not in values and place:
+        values["noiDangKy"], kinds["noiDangKy"] = place, CARRIED
+        sources["noiDangKy"] = "xã của sổ"
     first = set(_first_of_fact(register).values())
     for f in register.fields:
         if f.fact not in CARRIED_FACTS or is_rare(register, f):

@@ -20,7 +20,7 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
-from hotich.keying.carry import PROPOSED, Carry, book_carry
+from hotich.keying.carry import PROPOSED, Carry, book_carry, registration_place
 from hotich.keying.forms import (
     NOT_KEYED,
     TOKEN,
@@ -240,7 +240,10 @@ def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
         user = request.user
         keyer = user.get_full_name() or user.get_username()  # type: ignore[union-attr]
         recent = selectors.recent_values(book)
-        known[book.pk] = book_carry(book.register_type_spec, recent, keyer=keyer)
+        unit = book.historical_unit or book.commune
+        known[book.pk] = book_carry(
+            book.register_type_spec, recent, keyer=keyer, place=registration_place(unit.full_name)
+        )
     return known[book.pk]
 
 

@@ -5,7 +5,13 @@ import pytest
 from django.urls import reverse
 
 from hotich.keying import services
-from hotich.keying.carry import CARRIED, PROPOSED, book_carry, lone_carries
+from hotich.keying.carry import (
+    CARRIED,
+    PROPOSED,
+    book_carry,
+    lone_carries,
+    registration_place,
+)
 from hotich.keying.forms import form_groups, posted_values
 from hotich.keying.models import KeyingDifference
 from hotich.registers.models import Entry
@@ -36,6 +42,10 @@ def test_a_new_book_carries_the_keyer_nationality_and_ethnicity_by_default():
     assert "nksQuocTichStr" not in carry.values
     assert "noiDangKy" not in carry.values and "ngayDangKy" not in carry.values
     assert carry.folded == frozenset()
+    place = registration_place("Xã  Đông Văn")
+    assert place == "UBND xã Đông Văn"
+    assert book_carry(KS, [], keyer="", place=place).values["noiDangKy"] == place
+    assert "nguoiThucHien" not in book_carry(KS, [], keyer="").values
 
 
 def test_a_keyed_book_carries_its_usual_values_and_proposes_the_last_page_and_date():
@@ -100,6 +110,10 @@ def test_rare_fields_are_folded_unless_they_hold_a_value():
 
 
 def test_the_new_form_shows_the_carried_values_marked(book, personas, login):
+    fresh = login(personas["helper"]).get(reverse("keying_new", args=[book.pk]))
+    # The book's commune at the time it was kept, as the place of registration.
+    place = registration_place(book.historical_unit.full_name)
+    assert f'name="noiDangKy" value="{place}"' in fresh.content.decode()
     for number in (1, 2, 3):
         entry_create(
             book=book,
