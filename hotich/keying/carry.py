@@ -20,7 +20,7 @@ Pure: the book's entries and the officer come in as arguments (docs/keying.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hotich.registers.spec import Fact, Field, FieldType, PersonRole, RegisterType
@@ -63,6 +63,21 @@ class Carry:
     kinds: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     folded: frozenset[str] = frozenset()
+
+    def held_in(self, data: Mapping[str, str]) -> Carry:
+        """Return this carry without the values DATA (a form as posted) no longer holds."""
+        kept = [n for n, v in self.values.items() if data.get(n, "") == v]
+        return Carry(
+            {n: self.values[n] for n in kept},
+            {n: self.kinds[n] for n in kept},
+            {n: self.sources[n] for n in kept},
+            self.folded,
+        )
+
+    @property
+    def carried(self) -> list[str]:
+        """Return the columns carried (not merely proposed), sorted: the form's ``_carried``."""
+        return sorted(n for n, kind in self.kinds.items() if kind == CARRIED)
 
 
 def _usual(values: Iterable[str]) -> str:

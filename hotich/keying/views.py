@@ -207,21 +207,13 @@ def _form_page(
     marks = posted_marks(register, data)  # type: ignore[arg-type]
     checks = _check_context(request, book, entry, data)
     meta = services.entry_meta(book, typed_values(register, values))
-    carry = _carry(request, book) if entry is None else Carry()
     # A value carried is marked while the field still holds it (a draft may have changed it).
-    shown = {n: data.get(n, "") for n in carry.values}
-    kept = {n for n, v in carry.values.items() if shown[n] == v}
-    carry = Carry(
-        {n: carry.values[n] for n in kept},
-        {n: carry.kinds[n] for n in kept},
-        {n: carry.sources[n] for n in kept},
-        carry.folded,
-    )
+    carry = (_carry(request, book) if entry is None else Carry()).held_in(data)
     context = {
         "book": book,
         "entry": entry,
         "groups": form_groups(register, values, marks, checks["problems"], carry),
-        "carried": ",".join(sorted(n for n in kept if carry.kinds[n] != PROPOSED)),
+        "carried": ",".join(carry.carried),
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
         "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
