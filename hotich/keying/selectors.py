@@ -147,6 +147,15 @@ def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -
     return dict(previous.values) if previous else {}
 
 
+def recent_values(book: RegisterBook, limit: int = 20) -> list[dict[str, str]]:
+    """Return the values of BOOK's latest LIMIT entries in entry order, newest first: what
+    a new entry's form learns the book's habits from (:mod:`hotich.keying.carry`)."""
+    entries = book.entries.exclude(status=EntryStatus.DRAFT, values={}).order_by(
+        "-year", "-number", "-id"
+    )
+    return [dict(values) for values in entries.values_list("values", flat=True)[:limit]]
+
+
 def numbers_used(book: RegisterBook, year: int, exclude: int | None) -> dict[int, int]:
     """Return entry number → count for BOOK and YEAR (EXCLUDE: the entry being keyed)."""
     entries = Entry.objects.filter(book=book, year=year)

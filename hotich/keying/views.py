@@ -20,6 +20,7 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
+from hotich.keying.carry import PROPOSED, Carry, book_carry, registration_place
 from hotich.keying.forms import (
     NOT_KEYED,
     TOKEN,
@@ -29,6 +30,7 @@ from hotich.keying.forms import (
     posted_marks,
     posted_token,
     posted_values,
+    registry_offers,
 )
 from hotich.keying.models import DoubleKeyingPolicy, EntryDraft, EntryWork, SecondKeying
 from hotich.keying.values import entry_problems, typed_values
@@ -76,12 +78,29 @@ def _lookups(
             pid = candidate.citizen.personal_id
             options += [f"match:{pid}", f"discrepancy:{pid}"]
         top = found.result.candidates[0].citizen if found.result.candidates else None
+        rows = side_by_side(found.person, top) if top else []
+        differs = set(found.result.decision.fields)
+        proposal = _proposal_shown(found, differs)
+        choice = kept_choice(data, found.role, proposal, options)
         panels.append(
             {
                 "lookup": found,
-                "choice": kept_choice(data, found.role, found.proposal, options),
-                "side_by_side": side_by_side(found.person, top) if top else [],
+                "proposal": proposal,
+                "choice": choice,
+                "side_by_side": rows,
                 "top": top,
+                "agree": [
+                    r for r in rows if r["book"] and r["registry"] and r["field"] not in differs
+                ],
+                "differ": [r for r in rows if r["field"] in differs],
+                "offers": registry_offers(
+                    book.register_type_spec,
+                    found.role,
+                    values,
+                    data,
+                    rows,
+                    top is not None and choice.endswith(":" + top.personal_id),
+                ),
             }
         )
     shown = [c.citizen.personal_id for p in panels for c in p["lookup"].result.candidates]
@@ -93,6 +112,15 @@ def _lookups(
             commune=book.commune,
         )
     return panels
+
+
+def _proposal_shown(found: services.PersonLookup, differs: set[str]) -> str:
+    """Return the decision to preselect: the engine's, but never "the same person, the
+    information agrees" while a field differs (then "the same person, but it differs")."""
+    kind, _sep, pid = found.proposal.partition(":")
+    if kind == "match" and differs:
+        return f"discrepancy:{pid}"
+    return found.proposal
 
 
 def _check_context(
@@ -179,10 +207,13 @@ def _form_page(
     marks = posted_marks(register, data)  # type: ignore[arg-type]
     checks = _check_context(request, book, entry, data)
     meta = services.entry_meta(book, typed_values(register, values))
+    # A value carried is marked while the field still holds it (a draft may have changed it).
+    carry = (_carry(request, book) if entry is None else Carry()).held_in(data)
     context = {
         "book": book,
         "entry": entry,
-        "groups": form_groups(register, values, marks, checks["problems"]),
+        "groups": form_groups(register, values, marks, checks["problems"], carry),
+        "carried": ",".join(carry.carried),
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
         "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
@@ -191,6 +222,21 @@ def _form_page(
         **extra,
     }
     return render(request, "keying/entry_form.html", context, status=extra.get("status", 200))
+
+
+def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
+    """Return what a new entry's form brings over from BOOK for the officer keying (read
+    once per request)."""
+    known: dict[int, Carry] = request.__dict__.setdefault("_keying_carry", {})
+    if book.pk not in known:
+        user = request.user
+        keyer = user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+        recent = selectors.recent_values(book)
+        unit = book.historical_unit or book.commune
+        known[book.pk] = book_carry(
+            book.register_type_spec, recent, keyer=keyer, place=registration_place(unit.full_name)
+        )
+    return known[book.pk]
 
 
 def _form_token(data: Any) -> uuid.UUID:
@@ -203,26 +249,34 @@ def _form_token(data: Any) -> uuid.UUID:
     return token or uuid.uuid4()
 
 
-def _stored(book: RegisterBook, entry: Entry | None) -> dict[str, str]:
-    """Return the form's data without any draft: the entry as saved, or a fresh form."""
+def _stored(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> dict[str, str]:
+    """Return the form's data without any draft: the entry as saved, or a fresh form with
+    what it carries over from the book (docs/keying.md, "Carried over")."""
     if entry is not None:
         data = dict(entry.values)
         data.update({f"mark:{k}": v for k, v in entry.marks.items()})
         data["_version"] = str(entry.version)
         return data
     number = services.next_entry_number(book, book.year_from)
-    return {"so": f"{number:02d}", "quyenSo": book.volume}
+    carry = _carry(request, book)
+    return {**carry.values, "so": f"{number:02d}", "quyenSo": book.volume}
 
 
-def _start_field(book: RegisterBook, data: dict[str, str]) -> str:
-    """Return the field the cursor starts on: the first open one the form leaves empty.
+def _start_field(request: HttpRequest, book: RegisterBook, data: dict[str, str]) -> str:
+    """Return the field the cursor starts on: the first open one the form leaves empty or
+    only proposes (page, registration date).
 
     Taken from the form without the draft, so that a restored draft does not move it.
     """
     register = book.register_type_spec
-    groups = form_groups(register, posted_values(register, data), posted_marks(register, data))  # type: ignore[arg-type]
-    fields = [f for g in groups if g.open for f in g.fields]
-    first = next((f for f in fields if not f.value and not f.mark), fields[0] if fields else None)
+    carry = _carry(request, book) if not data.get("_version") else Carry()
+    values = posted_values(register, data)  # type: ignore[arg-type]
+    groups = form_groups(register, values, posted_marks(register, data), carry=carry)  # type: ignore[arg-type]
+    fields = [f for g in groups if g.open for f in g.basic]
+    first = next(
+        (f for f in fields if (not f.value and not f.mark) or f.carry == PROPOSED),
+        fields[0] if fields else None,
+    )
     return first.field.name if first else ""
 
 
@@ -236,8 +290,8 @@ def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) ->
     A draft of an entry someone saved since the draft was begun is not restored silently:
     the officer sees both versions and chooses, field by field, or discards theirs.
     """
-    stored = _stored(book, entry)
-    start = _start_field(book, stored)
+    stored = _stored(request, book, entry)
+    start = _start_field(request, book, stored)
     draft = _draft(book, entry, request.user)
     if draft is None:
         return _form_page(request, book, entry, stored, start=start, local_restore=True)
@@ -537,10 +591,13 @@ def second_keying(request: UserRequest, pk: int) -> HttpResponse:
         obj=entry,
         changes={"nhập lần hai": [None, "mở"]},
     )
+    # The book's number and volume are the entry's place, not a reading of it: a blind
+    # second keying starts with them, so that they are never counted as keying errors.
+    place = {k: entry.values[k] for k in ("so", "quyenSo") if entry.values.get(k)}
     context = {
         "book": entry.book,
         "entry": entry,
-        "groups": form_groups(register, {}, {}),
+        "groups": form_groups(register, place, {}),
         "blind": True,
         "previous": {},
         "form_url": reverse("keying_second", args=[entry.pk]),

@@ -125,6 +125,33 @@ class Fact(StrEnum):
     """What a marital-status confirmation confirms: residence period, status, purpose."""
 
 
+#: The order a person's facts are written on the book's page (and on the certificate the
+#: page mirrors): name, birth, sex, ethnicity and nationality, places, documents, then the
+#: event. The template's column order differs; the keying form follows the page. Facts not
+#: listed, and several fields of one fact, keep their template order after the listed ones.
+PAGE_FACT_ORDER: tuple[Fact, ...] = (
+    Fact.FULL_NAME,
+    Fact.BIRTH_DATE,
+    Fact.BIRTH_DATE_IN_WORDS,
+    Fact.SEX,
+    Fact.ETHNICITY,
+    Fact.NATIONALITY,
+    Fact.OTHER_NATIONALITY,
+    Fact.BIRTHPLACE,
+    Fact.BIRTHPLACE_UNIT,
+    Fact.HOMETOWN,
+    Fact.RESIDENCE_TYPE,
+    Fact.RESIDENCE,
+    Fact.PERSONAL_ID,
+    Fact.ID_DOCUMENT_TYPE,
+    Fact.ID_DOCUMENT_OTHER,
+    Fact.ID_DOCUMENT,
+    Fact.ID_DOCUMENT_DATE,
+    Fact.ID_DOCUMENT_PLACE,
+    Fact.RELATIONSHIP,
+    Fact.BIRTH_KIND,
+)
+
 _ROLE_LABELS: dict[PersonRole, str] = {
     # The subject is "người được khai sinh" in a birth, "người được xác nhận" in a
     # marital-status confirmation: the register's own group label says which.
@@ -347,6 +374,19 @@ class RegisterType:
     def fields_in(self, group: str) -> tuple[Field, ...]:
         """Return the fields of form section ``group``, in template order."""
         return tuple(f for f in self.fields if f.group == group)
+
+    def page_fields(self, group: str) -> tuple[Field, ...]:
+        """Return the fields of form section ``group`` in the order of the book's page.
+
+        A person's fields follow :data:`PAGE_FACT_ORDER`; other fields (and fields of one
+        fact among themselves) keep template order.
+        """
+        rank = {fact: i for i, fact in enumerate(PAGE_FACT_ORDER)}
+        last = len(PAGE_FACT_ORDER)
+        fields = self.fields_in(group)
+        return tuple(
+            sorted(fields, key=lambda f: rank.get(f.fact, last) if f.fact is not None else last)
+        )
 
     def group_label(self, group: str) -> str:
         """Return the Vietnamese label of form section ``group``; raise ``KeyError``."""

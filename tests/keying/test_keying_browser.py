@@ -63,38 +63,35 @@ def test_a_birth_entry_is_keyed_by_keyboard_only(
     log_in(page, live_server, "nhaplieu")
     page.goto(f"{live_server.url}/nhap/so/{entry.book_id}/moi/")
     keys = Keyboard(page)
-    # Focus starts on the first empty field: the page number (số 08, quyển 01/2008 are filled).
+    # Focus starts on the first empty field: the page number (số 08, quyển 01/2008 are
+    # filled; the registration type and place are carried from the entry before).
     assert page.evaluate("document.activeElement.name") == "trangSo"
     keys.type("5")
     keys.press("Enter")
-    keys.type("20112008")  # ngày đăng ký
-    keys.press("Enter")
-    keys.type("1")  # loại đăng ký: đúng hạn
-    keys.press("Enter")
-    keys.press("F2")  # nơi đăng ký: as in the previous entry
-    page.keyboard.press("PageDown")  # on to "Người được khai sinh"
-    keys.count += 1
-    keys.press("Enter")  # số định danh: none in an old book
+    keys.type("20112008")  # ngày đăng ký, over the one proposed
+    keys.press("Enter")  # past the carried type and place: the signer
+    assert page.evaluate("document.activeElement.name") == "nguoiKy"
+    keys.press("PageDown")  # on to "Người được khai sinh"
     keys.type(typed_name)
     if accent_key:
         page.wait_for_selector("[data-suggest-field=nksHoTen]")
         keys.press("F4")
         assert page.input_value("#f-nksHoTen") == values["nksHoTen"]
     keys.press("Enter")
-    keys.type(values["nksGioiTinh"])
-    keys.press("Enter")
     keys.type(values["nksNgaySinh"].replace("/", ""))
-    keys.press("Enter", 2)  # ngày sinh bằng chữ: not in this book
+    keys.press("Enter")
+    keys.type(values["nksGioiTinh"])  # one key, and on past the carried ethnicity
+    if values["nksDanToc"] != "Kinh":
+        keys.press("Shift+Enter", 2)  # back to the ethnicity the book writes otherwise
+        keys.type(values["nksDanToc"])
+        keys.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "nksNoiSinh"
     keys.type(values["nksNoiSinh"])
-    keys.press("Enter", 3)  # nơi sinh (mã), quê quán
-    keys.type(values["nksDanToc"])
-    keys.press("Enter", 5)
-    keys.type("1")  # loại khai sinh
-    keys.press("PageDown")  # Mẹ
-    keys.press("Enter")
+    keys.press("Enter", 3)  # quê quán, số định danh: not in this book
+    keys.type("1")  # loại khai sinh, and on to Mẹ
     keys.type(values["meHoTen"])
-    keys.press("PageDown")  # Cha
     keys.press("Enter")
+    keys.press("PageDown")  # Cha
     keys.type(values["chaHoTen"])
     wait_checked(page)
     page.wait_for_selector(f"[data-testid=lookup-subject] input[value='{proposal}']:checked")

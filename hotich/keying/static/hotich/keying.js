@@ -1,8 +1,12 @@
-/* Keyboard-first keying (hotich). Every action of the entry form has a key:
-   Enter/Tab next field · PageDown next section · F2 repeat the previous entry's value ·
-   F3 cycle the field's mark (illegible → blank in the book → none) · F4 take the accented
-   name offered · F7 go to the lookup decision · Ctrl+S save · Ctrl+Enter save and open the
-   next entry number · F9 set aside ("hard, later").
+/* Keyboard-first keying (hotich). Every action of the entry form has a key (the `?` help
+   overlay lists them, docs/keying.md too): Enter next field to key (values carried from
+   the book are skipped; Tab visits every field) · a digit in a code field takes the code
+   and moves on · digit dates get their separators (12032005 → 12/03/2005) · PageDown next
+   section · F2 repeat the previous entry's value · F3 cycle the field's mark (illegible →
+   blank in the book → none) · F4 take what is offered for the field (the accented name, the
+   registry's value for a blank field) · F7 go to the lookup decision · F8 open the folded
+   fields · Ctrl+S save · Ctrl+Enter save and open the next entry number · F9 set aside
+   ("hard, later") · ? (outside a field) or F1 this help · Esc leave the field.
 
    Nothing typed is lost: every change is kept in this browser (localStorage, under the
    officer, the book and the entry, so that no other officer of this computer sees it) until
@@ -26,11 +30,124 @@
     return Array.from(form.querySelectorAll("input.kf")).filter((el) => el.offsetParent !== null);
   }
 
+  function skippable(el) {
+    // A value carried from the book's habit, still as carried: Enter passes it by.
+    return el.dataset.carry === "carried" && el.value === el.dataset.carriedValue;
+  }
+
   function move(form, from, step) {
+    // Forward: the next field to key (carried values passed by); back: every field, so
+    // that a carried value just passed is one Shift+Enter away.
     const list = fields(form);
-    const next = list[list.indexOf(from) + step];
+    let i = list.indexOf(from) + step;
+    while (step > 0 && list[i] && skippable(list[i])) i += step;
+    const next = list[i];
     if (next) { next.focus(); next.select(); }
   }
+
+  function showCarried(form) {
+    // A carried or proposed value is marked while the field holds it; the form tells the
+    // server which of a person's values are carried (saved only with that person typed).
+    const carried = [];
+    form.querySelectorAll("input.kf[data-carry]").forEach((el) => {
+      const still = el.value === el.dataset.carriedValue;
+      const box = el.closest(".kfield");
+      box.classList.toggle("is-carried", still && el.dataset.carry === "carried");
+      box.classList.toggle("is-proposed", still && el.dataset.carry === "proposed");
+      const note = box.querySelector(".carry-note");
+      if (note) note.hidden = !still;
+      if (still && el.dataset.carry === "carried") carried.push(el.name);
+    });
+    const hidden = form.querySelector("input[name=_carried]");
+    if (hidden) hidden.value = carried.sort().join(",");
+  }
+
+  function codeLabel(input, code) {
+    // The code list's labels are in the placeholder: "1 Nam · 2 Nữ · 3 Không xác định".
+    for (const part of (input.placeholder || "").split(" · ")) {
+      if (part.split(" ")[0] === code) return part.slice(code.length + 1);
+    }
+    return "";
+  }
+
+  function takeCode(form, input, key) {
+    // One keystroke: a digit of the field's code list, typed into the field when it is
+    // empty or wholly selected, is the value; the cursor moves on.
+    const codes = (input.dataset.codes || "").split(",");
+    const whole = input.value === "" || (input.selectionStart === 0 && input.selectionEnd === input.value.length);
+    if (!codes.includes(key) || !whole || input.readOnly) return false;
+    input.value = key;
+    const hint = input.closest(".kfield").querySelector(".fhint");
+    if (hint) hint.textContent = codeLabel(input, key);
+    changed(input);
+    move(form, input, 1);
+    return true;
+  }
+
+  function daysIn(month, year) {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  }
+
+  function withSeparators(input) {
+    // The reading the server makes of a digit date (hotich.lib.dates.parse_partial_date),
+    // shown at once: 12032005 → 12/03/2005, 032005 → 03/2005. A date that does not exist
+    // is left as typed (the server keeps it so and says why).
+    if (input.dataset.type !== "partial_date") return;
+    const v = input.value.trim();
+    let out = null;
+    if (/^\d{8}$/.test(v)) {
+      const d = +v.slice(0, 2), m = +v.slice(2, 4), y = +v.slice(4);
+      if (m >= 1 && m <= 12 && d >= 1 && d <= daysIn(m, y)) out = `${v.slice(0, 2)}/${v.slice(2, 4)}/${v.slice(4)}`;
+    } else if (/^\d{6}$/.test(v)) {
+      const m = +v.slice(0, 2);
+      if (m >= 1 && m <= 12) out = `${v.slice(0, 2)}/${v.slice(2)}`;
+    }
+    if (out && out !== input.value) { input.value = out; changed(input); }
+  }
+
+  function openMore(form, from) {
+    // F8: the folded fields of this section, else the next folded section.
+    const group = from && from.closest("fieldset.group");
+    const more = group && group.querySelector(".more-fields[hidden]");
+    let box = more;
+    if (!box) {
+      const all = Array.from(form.querySelectorAll("fieldset.group"));
+      const after = all.slice(group ? all.indexOf(group) + 1 : 0);
+      const folded = after.find((g) => g.querySelector(".group-fields[hidden]"));
+      box = folded && folded.querySelector(".group-fields[hidden]");
+    }
+    if (!box) return;
+    unfold(box);
+    const first = box.querySelector("input.kf");
+    if (first) { first.focus(); first.select(); }
+  }
+
+  function unfold(box) {
+    box.hidden = false;
+    const group = box.closest("fieldset.group");
+    if (box.classList.contains("more-fields")) {
+      const button = group.querySelector(".open-more");
+      if (button) button.hidden = true;
+    } else {
+      const opener = group.querySelector(".open-group");
+      if (opener) opener.hidden = true;
+      const button = group.querySelector(".open-more");
+      if (button) button.hidden = false;
+    }
+  }
+
+  let helpReturn = null;
+
+  function openHelp() {
+    const dialog = document.getElementById("keys-help");
+    if (!dialog || dialog.open) return;
+    helpReturn = document.activeElement;
+    dialog.showModal();
+  }
+
+  document.addEventListener("close", (event) => {
+    if (event.target.id === "keys-help" && helpReturn && helpReturn.focus) helpReturn.focus();
+  }, true);
 
   function nextGroup(form, from) {
     // The next section that is open; folded rare sections are opened with their button.
@@ -71,8 +188,12 @@
   }
 
   function takeSuggestion(input) {
+    // The accented name offered for a name typed without accents; else, for a field still
+    // empty, the registry's value of the person found (never over what was typed).
     const offer = document.querySelector(`[data-suggest-field="${input.name}"]`);
-    if (offer) { input.value = offer.dataset.value; changed(input); }
+    if (offer) { input.value = offer.dataset.value; changed(input); return; }
+    const registry = document.querySelector(`[data-offer-field="${input.name}"]`);
+    if (registry && input.value === "" && !input.readOnly) { input.value = registry.dataset.value; changed(input); }
   }
 
   function showReading(input, item) {
@@ -152,8 +273,9 @@
       if (input && hidden.value !== mark) showMark(input, mark);
     });
     form.querySelectorAll(".group-fields[hidden]").forEach((box) => {
-      if (Array.from(box.querySelectorAll("input.kf")).some((el) => el.value || el.readOnly)) box.hidden = false;
+      if (Array.from(box.querySelectorAll("input.kf")).some((el) => el.value || el.readOnly)) unfold(box);
     });
+    showCarried(form);
     // The lookup choices come back with the first check (the panel is the server's).
     state.choices = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith("_choice:") || k.startsWith("_engine:")));
     const template = document.getElementById("draft-restored-template");
@@ -354,6 +476,8 @@
   window.addEventListener("offline", () => { if (state) { state.offline = true; showStatus(); } });
 
   document.addEventListener("input", (event) => {
+    const form = document.getElementById("keying-form");
+    if (form && form.contains(event.target)) showCarried(form);
     if (state && state.form.contains(event.target)) remember();
   });
   document.addEventListener("change", (event) => {
@@ -376,8 +500,16 @@
   document.addEventListener("keydown", (event) => {
     const form = document.getElementById("keying-form");
     if (!form) return;
+    const dialog = document.getElementById("keys-help");
+    if (dialog && dialog.open) return; // Esc closes it (the browser's own)
     const target = event.target;
     const inField = target instanceof HTMLInputElement && target.classList.contains("kf");
+    const typing = target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit"].includes(target.type));
+    if (event.key === "F1" || (event.key === "?" && !typing)) {
+      // "?" is a character a field may hold: it opens the help only outside the fields.
+      event.preventDefault(); openHelp(); return;
+    }
+    if (event.key === "F8") { event.preventDefault(); openMore(form, inField ? target : null); return; }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault(); submit(form, form.dataset.saveNext || "save_next"); return;
     }
@@ -391,7 +523,12 @@
       return;
     }
     if (!inField) return;
-    if (event.key === "Enter") { event.preventDefault(); move(form, target, event.shiftKey ? -1 : 1); }
+    if (event.key === "Escape") { target.blur(); return; }
+    if (/^[0-9]$/.test(event.key) && target.dataset.codes && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      if (takeCode(form, target, event.key)) event.preventDefault();
+      return;
+    }
+    if (event.key === "Enter") { event.preventDefault(); withSeparators(target); move(form, target, event.shiftKey ? -1 : 1); }
     else if (event.key === "PageDown") { event.preventDefault(); nextGroup(form, target); }
     else if (event.key === "F2") { event.preventDefault(); repeatPrevious(target); }
     else if (event.key === "F3") { event.preventDefault(); cycleMark(target); }
@@ -401,6 +538,7 @@
   document.addEventListener("focusout", (event) => {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.classList.contains("kf")) {
+      withSeparators(input);
       showReading(input, document.querySelector(`[data-reading-field="${input.name}"]`));
     }
   });
@@ -412,9 +550,12 @@
       return;
     }
     if (event.target.classList && event.target.classList.contains("open-group")) {
-      const box = event.target.closest("fieldset").querySelector(".group-fields");
-      box.hidden = false;
+      unfold(event.target.closest("fieldset").querySelector(".group-fields"));
     }
+    if (event.target.classList && event.target.classList.contains("open-more")) {
+      openMore(form, event.target);
+    }
+    if (event.target.classList && event.target.classList.contains("keys-open")) openHelp();
   });
 
   // After each check: mark the fields that have problems (the messages are in the panel).
@@ -460,6 +601,7 @@
       choices: null,
       sent: null,
     };
+    showCarried(form);
     const local = storeRead(state.key);
     if (opened && local && local.pending && form.hasAttribute("data-local-restore")) {
       // Typed here but never received by the server (network drop, closed tab): put back.
@@ -478,7 +620,8 @@
       const list = fields(form);
       const start = form.dataset.start && form.querySelector(`input.kf[name="${CSS.escape(form.dataset.start)}"]`);
       const first = (start && start.offsetParent !== null && start) || list.find((el) => !el.value && !el.readOnly) || list[0];
-      if (first) first.focus();
+      // Selected: a proposed value (the page, the date) is accepted with Enter or typed over.
+      if (first) { first.focus(); first.select(); }
     }
   }
 
