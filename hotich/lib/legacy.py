@@ -36,13 +36,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache, lru_cache
 from typing import Literal, get_args
 
 from hotich.lib.names import NAME_SYLLABLES
 from hotich.lib.text import is_vietnamese_syllable, place_tones
 
-__all__ = ["Detected", "Encoding", "detect", "from_unicode", "repair", "to_unicode"]
+__all__ = [
+    "Detected",
+    "Encoding",
+    "detect",
+    "detect_document",
+    "from_unicode",
+    "repair",
+    "to_unicode",
+]
 
 Encoding = Literal["tcvn3", "vni", "viscii"]
 Detected = Literal["unicode", "tcvn3", "vni", "viscii", "ascii"]
@@ -660,3 +669,22 @@ def repair(s: str) -> tuple[str, Encoding | None]:
     returned unchanged with None.
     """
     return _repair(s)
+
+
+_FIELD_SEPARATORS = re.compile(r"[\r\n,;\t]+")
+
+
+def detect_document(s: str) -> Encoding | None:
+    """Return the legacy encoding of a whole file's text (bytes read one per character), or None.
+
+    Each line and each field between ``,`` ``;`` or tabs is one text; the encoding that
+    ``repair`` finds in at least half of the texts with non-ASCII characters wins. A file is
+    judged by its cells, as ``repair`` judges a cell by its words: the header row and the
+    ASCII cells of a file are no evidence either way.
+    """
+    fields = [f for f in _FIELD_SEPARATORS.split(s) if not _is_ascii(f)]
+    votes = Counter(found for f in fields if (found := _repair(f)[1]) is not None)
+    if not votes:
+        return None
+    encoding, count = votes.most_common(1)[0]
+    return encoding if 2 * count >= len(fields) else None
