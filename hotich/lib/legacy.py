@@ -11,25 +11,49 @@ The tables are written from the definitions: TCVN3 is TCVN 5712:1993 VN3 (bytes 
 the subset in the ABC ".Vn" fonts), VNI-Windows writes a letter with a tone as a base letter
 plus a mark byte, VISCII is RFC 1456.
 
-Detection is conservative, because correct text must never be altered:
+Repair decides word by word, because a cell of an old spreadsheet can be a long sentence
+with acronyms, punctuation, English or rare words, or Unicode next to legacy text; and it is
+conservative, because correct text must never be altered. For each encoding, every word of
+the text (letters and the characters the encoding gives a meaning; other punctuation such as
+“ ” – … separates words) is one of: plain ASCII; *legacy* (the encoding reads a well-formed
+or known syllable, and the word as it stands is none: "NguyÔn", "ng­êi"); *both* (a
+syllable either way: "Sè" is Unicode "Sè" and TCVN3 "Số"); *unicode*; an *acronym* with
+Vietnamese capitals ("N§" -> NĐ, "BL§TBXH"); *symbols* the encoding explains ("Ph.¡ngghen");
+*nonsense* (the encoding reads letters into no syllable); other. Then:
 
-1. plain ASCII, or text whose non-ASCII words are all well-formed Vietnamese syllables made
-   of known name and address syllables, is left alone;
-2. otherwise each legacy reading that explains every non-ASCII character is decoded, and kept
-   only if all its non-ASCII words are well-formed syllables (written in lower case, Title
-   case or CAPITALS); the reading with most known syllables wins, ties going to TCVN3, then
-   VNI, then VISCII (the order of their use in old files);
-3. well-formed Unicode containing an unknown syllable ("Phan Thò Nhung": Thò is a word, and
-   VNI for Thị) is replaced only by a reading made entirely of known syllables, and never
-   when it is a single word.
+1. the text is in an encoding when that reading finds legacy words: two, or one known
+   syllable, or one among few plain words; never when nonsense words are more than half the
+   legacy words, nor in a sentence (eight words or more) where fewer than 30 % of the words
+   read as syllables with a mark (text whose marks OCR lost). The encoding with most legacy
+   words wins, then most syllables of names and addresses, then most known syllables, ties
+   going to TCVN3, then VNI, then VISCII;
+2. in that encoding legacy words, acronyms and symbols are converted; Unicode, ASCII, other
+   and nonsense words stay as they are; words that are syllables either way are converted
+   in a text without Unicode words, and in a mixed text follow the decided words beside them
+   in their clause;
+3. a short text of capitalised words that are all syllables either way ("Sè TT", "Phan Thò
+   Nhung": Thò is a word, and VNI for Thị) is converted only when its reading is made of
+   syllables of names and addresses and the text as it stands has an unknown one; a lone
+   word never is.
+
+Known syllables are those of names, addresses, place names and common administrative
+words. A soft hyphen ending a TCVN3 word that would otherwise read as nothing ("®éng­") is a
+soft hyphen, kept as it is, not "ư".
 
 Capitals in TCVN3: the ABC fonts have no code for a capital letter with a tone (Ấ, Ễ, Ố ...);
-writers typed the lower-case code, shown as a capital by the ``.VnXxxH`` fonts. So those
-codes decode to lower case, and then: a word whose other letters are capitals is upper-cased
-("NGUYễN" -> "NGUYỄN"); a word standing in an all-capitals text is upper-cased; a word that
-starts with such a letter is capitalised when the word next to it is capitalised ("Nguyễn Thị
-ánh" -> "Nguyễn Thị Ánh"), except the lower-case designators "ấp" and "ở". ``from_unicode``
-writes capitals with a tone as the lower-case code, as the ABC keyboard did.
+writers typed the lower-case code, shown as a capital by the capitals fonts (``.VnTimeH``
+and the like, which draw every letter as a capital). So those codes decode to lower case,
+and then: a word with two or more other letters, all capitals, is upper-cased ("NGUYễN" ->
+"NGUYỄN"); every word is upper-cased in a text in capitals, which needs a syllable with two
+capitals and no lower-case letter (an acronym is no such evidence: "Sè TT" is "Số TT", not
+"SỐ TT", since a mixed-case cell is not in a capitals font); a word that starts with such a
+letter is capitalised when the word next to it is capitalised ("Nguyễn Thị ánh" -> "Nguyễn
+Thị Ánh"), except the lower-case designators "ấp" and "ở". Text typed in lower case in a
+capitals font is shown in capitals that the bytes do not record: it stays in lower case.
+``from_unicode`` writes capitals with a tone as the lower-case code, as the ABC keyboard did.
+
+Measured on real documents and on clean Unicode by ``bench/bench_legacy.py``
+(docs/exchange.md, "Legacy text").
 """
 
 from __future__ import annotations
@@ -367,10 +391,10 @@ _COMMON_SYLLABLES = """
     mã giá đơn vị tính hạng loại nhóm cái chiếc bộ mét tấm cuộn hộp túi dây nhựa vải tổng
     cộng ghi lời chứng nhận bản sao chép phụ lục biểu mẫu
 """
-_LEXICON = frozenset(
-    place_tones(word)
-    for word in (*NAME_SYLLABLES, *_ADDRESS_SYLLABLES.split(), *_COMMON_SYLLABLES.split())
+_NAME_LEXICON = frozenset(
+    place_tones(word) for word in (*NAME_SYLLABLES, *_ADDRESS_SYLLABLES.split())
 )
+_LEXICON = _NAME_LEXICON | {place_tones(word) for word in _COMMON_SYLLABLES.split()}
 
 
 @cache
@@ -508,6 +532,8 @@ def _word_spans(s: str, encoding: Encoding) -> list[tuple[int, int]]:
     return spans
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]{}!?\"“”–—…]|\.\s")
+
 # --- the decision for one text --------------------------------------------------------------
 
 
@@ -519,11 +545,13 @@ class _Reading:
         self.spans = _word_spans(s, encoding)
         self.words = [_analyse(s[a:b], encoding) for a, b in self.spans]
         kinds = [kind for kind, _, _ in self.words]
-        # An acronym written with a character no Vietnamese text has ("N§", "ÑVT") is a
-        # legacy word too.
+        # An acronym with Đ written with a character no Vietnamese text has ("N§", "ÑVT")
+        # is a legacy word too.
         self.legacy = kinds.count("legacy") + sum(
-            kind == "acronym" and any(c not in _VIETNAMESE_LETTERS for c in s[a:b])
-            for (a, b), kind in zip(self.spans, kinds, strict=True)
+            kind == "acronym"
+            and "Đ" in decoded
+            and any(c not in _VIETNAMESE_LETTERS for c in s[a:b])
+            for (a, b), (kind, decoded, _) in zip(self.spans, self.words, strict=True)
         )
         self.both = kinds.count("both")
         self.ascii = kinds.count("ascii")
@@ -531,6 +559,10 @@ class _Reading:
         self.nonsense = kinds.count("nonsense")
         self.known_legacy = sum(
             kind == "legacy" and _known(decoded) for kind, decoded, _ in self.words
+        )
+        self.known_names = sum(
+            kind in ("legacy", "both") and _known(decoded, _NAME_LEXICON)
+            for kind, decoded, _ in self.words
         )
         self.known = sum(
             kind in ("legacy", "both") and _known(decoded) for kind, decoded, _ in self.words
@@ -560,25 +592,36 @@ class _Reading:
             return True
         return self.unicode == 0 and 2 * (self.legacy + self.both) >= self.ascii
 
-    def converts(self) -> list[bool]:
-        """Return, per word, whether to replace it with this reading.
+    def converts(self, s: str) -> list[bool]:
+        """Return, per word of `s`, whether to replace it with this reading.
 
-        Legacy words, acronyms and symbols are replaced; words that are syllables either way
-        follow the nearest decided word on each side (a Unicode word on either side keeps
-        them as they are); Unicode, ASCII and other words stay.
+        Legacy words, acronyms and symbols are replaced; Unicode, ASCII and other words stay.
+        Words that are syllables either way are replaced in a text without Unicode words;
+        in a text that mixes both, they follow the nearest decided word on each side within
+        their clause (between , ; : ( ) and the like), and stay when a Unicode word is one
+        of those or no word of the clause is decided ("Quaän 3, TP. Hoà Chí Minh").
         """
         kinds = [kind for kind, _, _ in self.words]
         decided = [
             True if k in ("legacy", "acronym", "symbols") else False if k == "unicode" else None
             for k in kinds
         ]
+        if False not in decided:
+            return [d is True or k == "both" for d, k in zip(decided, kinds, strict=True)]
+        clause = [0] * len(kinds)
+        for i in range(1, len(kinds)):
+            between = s[self.spans[i - 1][1] : self.spans[i][0]]
+            clause[i] = clause[i - 1] + bool(_CLAUSE_BREAK.search(between))
         out = []
         for i, kind in enumerate(kinds):
             if kind != "both":
                 out.append(bool(decided[i]))
                 continue
-            left = next((d for d in reversed(decided[:i]) if d is not None), None)
-            right = next((d for d in decided[i + 1 :] if d is not None), None)
+            same = [j for j in range(len(kinds)) if clause[j] == clause[i]]
+            left = next(
+                (decided[j] for j in reversed(same) if j < i and decided[j] is not None), None
+            )
+            right = next((decided[j] for j in same if j > i and decided[j] is not None), None)
             out.append(left is not False and right is not False and (left or right) is True)
         return out
 
@@ -611,9 +654,9 @@ class _Reading:
         return unicodedata.normalize("NFC", text)
 
 
-def _known(decoded: str) -> bool:
+def _known(decoded: str, lexicon: frozenset[str] | None = None) -> bool:
     text = unicodedata.normalize("NFC", decoded.replace(_SOFT_HYPHEN, "")).lower()
-    return place_tones(text) in _lexicon()
+    return place_tones(text) in (_lexicon() if lexicon is None else lexicon)
 
 
 def _repair(s: str) -> tuple[str, Encoding | None]:
@@ -622,9 +665,10 @@ def _repair(s: str) -> tuple[str, Encoding | None]:
     readings = [_Reading(s, encoding) for encoding in _ENCODINGS]
     explaining = [r for r in readings if r.explains()]
     if explaining:
-        # More legacy words, then more known syllables, then the order of _ENCODINGS.
-        best = max(explaining, key=lambda r: (r.legacy, r.known))
-        return _rendered(s, best, best.converts())
+        # More legacy words, then more syllables of names and addresses, then more known
+        # syllables, then the order of _ENCODINGS.
+        best = max(explaining, key=lambda r: (r.legacy, r.known_names, r.known))
+        return _rendered(s, best, best.converts(s))
     # Every word is a syllable either way ("Sè TT", "Phan Thò Nhung"): only a short text of
     # capitalised words whose reading is made entirely of known syllables, where the text
     # as it stands has an unknown one, is read in a legacy encoding.
@@ -639,7 +683,8 @@ def _repair(s: str) -> tuple[str, Encoding | None]:
             for (a, b), (k, d, _) in zip(reading.spans, reading.words, strict=True)
             if k == "both"
         ]
-        if all(_known(d) for _, d in both) and not all(_known(w) for w, _ in both):
+        names = _NAME_LEXICON
+        if all(_known(d, names) for _, d in both) and not all(_known(w, names) for w, _ in both):
             return _rendered(s, reading, [k == "both" for k in kinds])
     return s, None
 
