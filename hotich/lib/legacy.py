@@ -414,6 +414,7 @@ _SOFT_HYPHEN = "\xad"
 _VIETNAMESE_LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
 _VIETNAMESE_LOWER += "ùúủũụưừứửữựvxyỳýỷỹỵfjwz"
 _VIETNAMESE_LETTERS = frozenset(_VIETNAMESE_LOWER + _VIETNAMESE_LOWER.upper())
+_PLAIN_VIETNAMESE = _VIETNAMESE_LETTERS | {chr(c) for c in range(0x20, 0x7F)}
 # Characters each encoding gives a meaning to, as they arrive (cp1252 or Latin-1 readings).
 _MEANINGFUL: dict[Encoding, frozenset[str]] = {
     "tcvn3": frozenset(c for c, b in _CHAR_TO_BYTE.items() if b in _TCVN3_DECODE),
@@ -662,7 +663,15 @@ def _known(decoded: str, lexicon: frozenset[str] | None = None) -> bool:
 def _repair(s: str) -> tuple[str, Encoding | None]:
     if _is_ascii(s):
         return s, None
-    readings = [_Reading(s, encoding) for encoding in _ENCODINGS]
+    present = set(s)
+    if present <= _PLAIN_VIETNAMESE and all(
+        w.isascii() or (_case_shape_ok(w) and _known(w, _NAME_LEXICON))
+        for w in _LETTER_RUN.findall(s)
+    ):
+        # Letters and ASCII only, every word a syllable of names and addresses: no reading
+        # can find a legacy word in it, nor rule 3 an unknown one (a shortcut, same result).
+        return s, None
+    readings = [_Reading(s, e) for e in _ENCODINGS if not present.isdisjoint(_MEANINGFUL[e])]
     explaining = [r for r in readings if r.explains()]
     if explaining:
         # More legacy words, then more syllables of names and addresses, then more known
