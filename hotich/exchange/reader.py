@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
 from hotich.exchange import xlsx
-from hotich.lib.legacy import repair
+from hotich.lib.legacy import detect_document
 
 #: What every unreadable file raises (kept as the .xlsx reader's, which callers catch).
 ReadError = xlsx.XlsxError
@@ -253,7 +253,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     # One byte per character: Excel on Vietnamese Windows (cp1258), or text typed in a
     # legacy font (TCVN3, VNI), which is cp1252 bytes that lib.legacy reads back.
     as_cp1252 = "".join(_cp1252(data))
-    _, legacy = repair(as_cp1252[:200_000])
+    legacy = detect_document(as_cp1252[:200_000])
     if legacy is not None:
         return as_cp1252, f"{legacy.upper()} (mã chữ cũ, đọc theo cp1252 rồi sửa sang Unicode)"
     try:

@@ -11,37 +11,71 @@ The tables are written from the definitions: TCVN3 is TCVN 5712:1993 VN3 (bytes 
 the subset in the ABC ".Vn" fonts), VNI-Windows writes a letter with a tone as a base letter
 plus a mark byte, VISCII is RFC 1456.
 
-Detection is conservative, because correct text must never be altered:
+Repair decides word by word, because a cell of an old spreadsheet can be a long sentence
+with acronyms, punctuation, English or rare words, or Unicode next to legacy text; and it is
+conservative, because correct text must never be altered. For each encoding, every word of
+the text (letters and the characters the encoding gives a meaning; other punctuation such as
+“ ” – … separates words) is one of: plain ASCII; *legacy* (the encoding reads a well-formed
+or known syllable, and the word as it stands is none: "NguyÔn", "ng­êi"); *both* (a
+syllable either way: "Sè" is Unicode "Sè" and TCVN3 "Số"); *unicode*; an *acronym* with
+Vietnamese capitals ("N§" -> NĐ, "BL§TBXH"); *symbols* the encoding explains ("Ph.¡ngghen");
+*nonsense* (the encoding reads letters into no syllable); other. Then:
 
-1. plain ASCII, or text whose non-ASCII words are all well-formed Vietnamese syllables made
-   of known name and address syllables, is left alone;
-2. otherwise each legacy reading that explains every non-ASCII character is decoded, and kept
-   only if all its non-ASCII words are well-formed syllables (written in lower case, Title
-   case or CAPITALS); the reading with most known syllables wins, ties going to TCVN3, then
-   VNI, then VISCII (the order of their use in old files);
-3. well-formed Unicode containing an unknown syllable ("Phan Thò Nhung": Thò is a word, and
-   VNI for Thị) is replaced only by a reading made entirely of known syllables, and never
-   when it is a single word.
+1. the text is in an encoding when that reading finds legacy words: two, or one known
+   syllable, or one among few plain words; never when nonsense words are more than half the
+   legacy words, nor in a sentence (eight words or more) where fewer than 30 % of the words
+   read as syllables with a mark (text whose marks OCR lost). The encoding with most legacy
+   words wins, then most syllables of names and addresses, then most known syllables, ties
+   going to TCVN3, then VNI, then VISCII;
+2. in that encoding legacy words, acronyms and symbols are converted; Unicode, ASCII, other
+   and nonsense words stay as they are; words that are syllables either way are converted
+   in a text without Unicode words, and in a mixed text follow the decided words beside them
+   in their clause;
+3. a short text of capitalised words that are all syllables either way ("Sè TT", "Phan Thò
+   Nhung": Thò is a word, and VNI for Thị) is converted only when its reading is made of
+   syllables of names and addresses and the text as it stands has an unknown one; a lone
+   word never is.
+
+Known syllables are those of names, addresses, place names and common administrative
+words. A soft hyphen ending a TCVN3 word that would otherwise read as nothing ("®éng­") is a
+soft hyphen, kept as it is, not "ư".
 
 Capitals in TCVN3: the ABC fonts have no code for a capital letter with a tone (Ấ, Ễ, Ố ...);
-writers typed the lower-case code, shown as a capital by the ``.VnXxxH`` fonts. So those
-codes decode to lower case, and then: a word whose other letters are capitals is upper-cased
-("NGUYễN" -> "NGUYỄN"); a word standing in an all-capitals text is upper-cased; a word that
-starts with such a letter is capitalised when the word next to it is capitalised ("Nguyễn Thị
-ánh" -> "Nguyễn Thị Ánh"), except the lower-case designators "ấp" and "ở". ``from_unicode``
-writes capitals with a tone as the lower-case code, as the ABC keyboard did.
+writers typed the lower-case code, shown as a capital by the capitals fonts (``.VnTimeH``
+and the like, which draw every letter as a capital). So those codes decode to lower case,
+and then: a word with two or more other letters, all capitals, is upper-cased ("NGUYễN" ->
+"NGUYỄN"); every word is upper-cased in a text in capitals, which needs a syllable with two
+capitals and no lower-case letter (an acronym is no such evidence: "Sè TT" is "Số TT", not
+"SỐ TT", since a mixed-case cell is not in a capitals font); a word that starts with such a
+letter is capitalised when the word next to it is capitalised ("Nguyễn Thị ánh" -> "Nguyễn
+Thị Ánh"), except the lower-case designators "ấp" and "ở". Text typed in lower case in a
+capitals font is shown in capitals that the bytes do not record: it stays in lower case.
+``from_unicode`` writes capitals with a tone as the lower-case code, as the ABC keyboard did.
+
+Measured on real documents and on clean Unicode by ``bench/bench_legacy.py``
+(docs/exchange.md, "Legacy text").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from functools import cache, lru_cache
 from typing import Literal, get_args
 
 from hotich.lib.names import NAME_SYLLABLES
 from hotich.lib.text import is_vietnamese_syllable, place_tones
 
-__all__ = ["Detected", "Encoding", "detect", "from_unicode", "repair", "to_unicode"]
+__all__ = [
+    "Detected",
+    "Encoding",
+    "detect",
+    "detect_document",
+    "from_unicode",
+    "repair",
+    "to_unicode",
+]
 
 Encoding = Literal["tcvn3", "vni", "viscii"]
 Detected = Literal["unicode", "tcvn3", "vni", "viscii", "ascii"]
@@ -209,87 +243,29 @@ def _decode_bytewise(s: str, table: dict[int, str]) -> tuple[str, bool, list[boo
     return "".join(out), ok, ambiguous
 
 
-# A word: a run of characters that are not ASCII separators. Non-ASCII characters always count
-# as word characters, because in mojibake they stand for letters (¨ is ă in TCVN3).
-_SEPARATORS = "".join(
-    chr(c) for c in range(0x80) if not chr(c).isalpha() and chr(c) not in _VISCII_CONTROLS
-)
-_WORD_RE = re.compile("[^" + re.escape(_SEPARATORS) + "]+")
-_LOWER_DESIGNATORS = frozenset(["ấp", "ở"])
-
-
-def _tcvn3_fix_case(text: str, ambiguous: list[bool]) -> str:
-    """Return TCVN3-decoded `text` with lower-case-only letters upper-cased where context says."""
-    if not any(ambiguous):
-        return text
-    words = list(_WORD_RE.finditer(text))
-    starts = {match.start() for match in words}
-    certain = [(i, c) for i, c in enumerate(text) if not ambiguous[i] and c.isalpha()]
-    # All capitals: no certain lower-case letter, and a capital inside a word ("Hå H¹" is
-    # "Hồ Hạ" in Title case, "NGUYÔN" is in capitals).
-    all_caps = all(c.isupper() for _, c in certain) and any(i not in starts for i, _ in certain)
-    chars = list(text)
-    for w, match in enumerate(words):
-        start, end = match.span()
-        if not any(ambiguous[start:end]):
-            continue
-        others = [(i, text[i]) for i in range(start, end) if not ambiguous[i] and text[i].isalpha()]
-        if others and all(c.isupper() for _, c in others):
-            if any(i > start for i, _ in others) or all_caps:
-                chars[start:end] = text[start:end].upper()
-            continue
-        if not others and all_caps:
-            chars[start:end] = text[start:end].upper()
-            continue
-        if ambiguous[start] and match.group().lower() not in _LOWER_DESIGNATORS:
-            # A name inside a clause: "Thị ánh", "huyện ứng Hòa" -> Ánh, Ứng.
-            if _clause_neighbour_capitalised(text, words, w, ambiguous):
-                chars[start] = text[start].upper()
-    return "".join(chars)
-
-
-def _clause_neighbour_capitalised(
-    text: str, words: list[re.Match[str]], w: int, ambiguous: list[bool]
-) -> bool:
-    """Return True if the nearest word on either side, in the same clause, is capitalised.
-
-    Words that themselves start with a lower-case-only letter carry no evidence and are
-    looked past ("Nguyễn ánh út" -> both capitalised).
-    """
-    for step in (-1, 1):
-        j = w
-        while 0 <= j + step < len(words):
-            left, right = (words[j + step], words[j]) if step < 0 else (words[j], words[j + step])
-            if not text[left.end() : right.start()].isspace():
-                break  # punctuation between: another clause
-            j += step
-            if not ambiguous[words[j].start()]:
-                if words[j].group()[:1].isupper():
-                    return True
-                break
-    return False
-
-
-def _decode(s: str, encoding: Encoding) -> tuple[str, bool]:
+def _decode_word(s: str, encoding: Encoding) -> tuple[str, bool, tuple[bool, ...]]:
+    """Return (decoded before NFC, every non-ASCII character explained, TCVN3-ambiguous flags)."""
     if encoding == "vni":
         text, ok = _decode_vni(s)
-    elif encoding == "viscii":
-        text, ok, _ = _decode_bytewise(s, _VISCII_DECODE)
+        return text, ok, (False,) * len(text)
+    if encoding == "viscii":
+        text, ok, flags = _decode_bytewise(s, _VISCII_DECODE)
     elif encoding == "tcvn3":
-        text, ok, ambiguous = _decode_bytewise(s, _TCVN3_DECODE)
-        text = _tcvn3_fix_case(text, ambiguous)
+        text, ok, flags = _decode_bytewise(s, _TCVN3_DECODE)
     else:
         raise ValueError(f"unknown encoding: {encoding!r}")
-    return unicodedata.normalize("NFC", text), ok
+    return text, ok, tuple(flags)
 
 
 def to_unicode(s: str, encoding: Encoding) -> str:
     """Return `s`, mojibake of the legacy `encoding`, decoded to NFC Unicode.
 
-    Characters that the encoding does not explain are kept as they are. Does no detection:
-    use ``repair`` for text of unknown origin.
+    Characters that the encoding does not explain are kept as they are; TCVN3 capitals are
+    restored from context (module docstring). Does no detection: use ``repair`` for text of
+    unknown origin.
     """
-    return _decode(s, encoding)[0]
+    text, _ok, ambiguous = _decode_word(s, encoding)
+    return unicodedata.normalize("NFC", _fix_case(text, ambiguous))
 
 
 def from_unicode(s: str, encoding: Encoding) -> str:
@@ -318,8 +294,79 @@ def from_unicode(s: str, encoding: Encoding) -> str:
     return "".join(out)
 
 
-# Syllables of names and addresses. A reading made of them is likelier than one that is merely
-# well formed: "Thò" is a valid syllable, but in a name it is VNI for "Thị".
+# --- capitals in TCVN3 ----------------------------------------------------------------------
+
+_LETTER_RUN = re.compile(r"(?:[^\W\d_]|[\u0300-\u0323])+")
+_LOWER_DESIGNATORS = frozenset(["ấp", "ở"])
+
+
+def _fix_case(text: str, ambiguous: tuple[bool, ...] | list[bool]) -> str:
+    """Return decoded `text` with TCVN3's lower-case-only letters upper-cased where context says.
+
+    The evidence is the letters whose case the bytes do tell ("certain" letters). A word with
+    two or more certain letters, all capitals, is in capitals ("NGUYễN"). The whole text is
+    in capitals when no certain letter is lower case and some Vietnamese syllable has two
+    certain capitals; an acronym ("TT", "UBND") is no such evidence, so "Sè TT" stays "Số TT".
+    A word starting with such a letter is capitalised when the nearest word beside it, in the
+    same clause, is ("Thị ánh" -> "Thị Ánh"), except "ấp" and "ở".
+    """
+    if not any(ambiguous):
+        return text
+    words = _letter_runs(text)
+    certain = [
+        [i for i in range(*m.span()) if not ambiguous[i] and text[i].isalpha()] for m in words
+    ]
+    lower_seen = any(text[i].islower() for c in certain for i in c)
+    evidence = any(
+        len(c) >= 2 and all(text[i].isupper() for i in c) and is_vietnamese_syllable(m.group())
+        for m, c in zip(words, certain, strict=True)
+    )
+    all_caps = evidence and not lower_seen
+    chars = list(text)
+    for w, (match, sure) in enumerate(zip(words, certain, strict=True)):
+        start, end = match.span()
+        if not any(ambiguous[start:end]):
+            continue
+        if all_caps or (len(sure) >= 2 and all(text[i].isupper() for i in sure)):
+            chars[start:end] = text[start:end].upper()
+        elif ambiguous[start] and match.group().lower() not in _LOWER_DESIGNATORS:
+            if _neighbour_capitalised(text, words, w, ambiguous):
+                chars[start] = text[start].upper()
+    return "".join(chars)
+
+
+def _letter_runs(text: str) -> list[re.Match[str]]:
+    """Return the words of decoded `text`: letters with their combining tone marks."""
+    return list(_LETTER_RUN.finditer(text))
+
+
+def _neighbour_capitalised(
+    text: str, words: list[re.Match[str]], w: int, ambiguous: tuple[bool, ...] | list[bool]
+) -> bool:
+    """Return True if the nearest word on either side, in the same clause, is capitalised.
+
+    Words that themselves start with a lower-case-only letter carry no evidence and are
+    looked past ("Nguyễn ánh út" -> both capitalised).
+    """
+    for step in (-1, 1):
+        j = w
+        while 0 <= j + step < len(words):
+            left, right = (words[j + step], words[j]) if step < 0 else (words[j], words[j + step])
+            if not text[left.end() : right.start()].isspace():
+                break  # punctuation between: another clause
+            j += step
+            if not ambiguous[words[j].start()]:
+                if words[j].group()[:1].isupper():
+                    return True
+                break
+    return False
+
+
+# --- what a word may be ---------------------------------------------------------------------
+
+# Syllables of names and addresses, and the commonest syllables of administrative text. A
+# reading made of them is likelier than one that is merely well formed: "Thò" is a valid
+# syllable, but in a name it is VNI for "Thị".
 _ADDRESS_SYLLABLES = """
     xã phường thị trấn huyện quận thành phố tỉnh thôn ấp xóm bản buôn làng khu tổ số đường ngõ
     hẻm ngách kiệt khóm việt nam hà nội hải phòng đà nẵng cần thơ giang cao bằng lào cai yên bái
@@ -328,88 +375,370 @@ _ADDRESS_SYLLABLES = """
     tiền bến tre trà tháp kiên hậu sóc trăng bạc liêu cà mau điện biên châu hồ chí minh rịa vũng
     tàu hóa ngọc trung đông nhất nhì ba tư năm sáu bảy tám chín mười
 """
-_LEXICON = frozenset(place_tones(word) for word in (*NAME_SYLLABLES, *_ADDRESS_SYLLABLES.split()))
+_COMMON_SYLLABLES = """
+    của và các có được là trong cho không người những một này với đã theo về để đến từ tại thì
+    ngày tháng năm số sinh họ tên ông bà anh chị em con cháu cha mẹ vợ chồng nam nữ giới tính
+    dân tộc kinh quốc tịch nơi cư trú thường tạm chỗ ở hiện nay quê quán giấy chứng nhận khai
+    tử kết hôn đăng ký hộ tịch sổ quyển trang ghi chú cộng hòa hoà xã hội chủ nghĩa độc lập tự
+    do hạnh phúc ủy ban nhân uỷ luật nghị quyết thông chỉ văn bản điều khoản mục chương phần
+    căn cứ bộ trưởng chính phủ thủ tướng quy qui định hướng dẫn thực hiện thi hành ban ngành
+    cơ quan đơn vị tổ chức cá doanh nghiệp công ty nhà nước thuế thu nhập chi phí tiền đồng giá
+    trị tăng giảm sản xuất hàng hóa hoá dịch vụ hoạt động đầu tư ngoài cả tài lý hợp đối tượng
+    kế toán quản việc trường cấp phải như sau khác còn hoặc nếu khi đó đây bao gồm mới cũ cùng
+    lần thứ hai bốn trăm nghìn triệu tỷ đầy đủ hạn kỳ trên dưới trước giữa vào ra lên xuống
+    cụ thể riêng chung toàn báo cáo kiểm tra sát thẩm quyền trách nhiệm hồ sơ cán công dân
+    chuyển giao nhiệm phó giám đốc trưởng phòng sở tư pháp ký tên đóng dấu lưu văn thư
+    mã giá đơn vị tính hạng loại nhóm cái chiếc bộ mét tấm cuộn hộp túi dây nhựa vải tổng
+    cộng ghi lời chứng nhận bản sao chép phụ lục biểu mẫu
+"""
+_NAME_LEXICON = frozenset(
+    place_tones(word) for word in (*NAME_SYLLABLES, *_ADDRESS_SYLLABLES.split())
+)
+_LEXICON = _NAME_LEXICON | {place_tones(word) for word in _COMMON_SYLLABLES.split()}
 
 
-def _plausible(text: str) -> tuple[int, int] | None:
-    """Return (words in the lexicon, words not in it) for a plausible Vietnamese `text`.
+@cache
+def _lexicon() -> frozenset[str]:
+    """Return the known syllables: the lists above and every syllable of a unit's name.
 
-    Only words with a non-ASCII character count. Return None if one of them is not a
-    well-formed syllable written in lower case, Title case or CAPITALS.
+    Place names carry syllables of minority languages that are no well-formed Vietnamese
+    syllable ("Pék" in "Đắk Pék"); written in Unicode they are still Unicode.
     """
-    known = unknown = 0
-    for match in _WORD_RE.finditer(text):
-        word = match.group()
-        if word.isascii() and not any(c in _VISCII_CONTROLS for c in word):
-            continue
-        if not any(c.isalpha() for c in word):
-            continue  # stray symbol such as "–": no evidence either way
-        if not (word.islower() or word.isupper() or word.istitle()):
-            return None
-        if not is_vietnamese_syllable(word):
-            return None
-        if place_tones(word.lower()) in _LEXICON:
-            known += 1
-        else:
-            unknown += 1
-    return known, unknown
+    from hotich.lib.places import iter_units  # the registry loads in about a second
+
+    places = {place_tones(w) for unit in iter_units() for w in unit.name.lower().split()}
+    return _LEXICON | places
+
+
+_SOFT_HYPHEN = "\xad"
+_VIETNAMESE_LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstu"
+_VIETNAMESE_LOWER += "ùúủũụưừứửữựvxyỳýỷỹỵfjwz"
+_VIETNAMESE_LETTERS = frozenset(_VIETNAMESE_LOWER + _VIETNAMESE_LOWER.upper())
+_PLAIN_VIETNAMESE = _VIETNAMESE_LETTERS | {chr(c) for c in range(0x20, 0x7F)}
+# Characters each encoding gives a meaning to, as they arrive (cp1252 or Latin-1 readings).
+_MEANINGFUL: dict[Encoding, frozenset[str]] = {
+    "tcvn3": frozenset(c for c, b in _CHAR_TO_BYTE.items() if b in _TCVN3_DECODE),
+    "vni": frozenset("".join(_VNI_DECODE)),
+    "viscii": frozenset(c for c, b in _CHAR_TO_BYTE.items() if b in _VISCII_DECODE)
+    | _VISCII_CONTROLS,
+}
+
+# Kinds of word, for one encoding:
+#   "ascii"   plain ASCII, the same in every reading;
+#   "legacy"  the encoding reads a well-formed syllable, and the word as it stands is not one
+#             ("NguyÔn", "ng­êi", "Hä");
+#   "both"    a well-formed syllable either way ("Sè": Unicode "Sè", TCVN3 "Số");
+#   "unicode" a well-formed Unicode syllable the encoding cannot read or reads as nonsense;
+#   "acronym" the encoding reads capitals with Đ or another Vietnamese capital ("N§" -> NĐ);
+#   "symbols" the encoding explains symbols inside the word (¸ § µ ...), reading no syllable
+#             ("Ph.¡ngghen"); converted only inside text the encoding already explains;
+#   "nonsense" letters the encoding reads, but into no syllable, and no syllable as they stand
+#             ("hién" in text that lost diacritics to OCR): evidence against the encoding;
+#   "other"   none of these (a foreign word, a name), left as it is.
+Kind = Literal["ascii", "legacy", "both", "unicode", "acronym", "symbols", "nonsense", "other"]
+
+
+def _case_shape_ok(word: str, ambiguous: tuple[bool, ...] | None = None) -> bool:
+    """Return True if the letters whose case is known are lower, CAPITALS or Title case."""
+    known = [(i, c) for i, c in enumerate(word) if c.isalpha() and not (ambiguous and ambiguous[i])]
+    letters = "".join(c for _, c in known)
+    if not letters or letters.islower() or letters.isupper():
+        return True
+    return known[0][0] == 0 and letters[0].isupper() and letters[1:].islower()
+
+
+def _is_unicode_syllable(word: str) -> bool:
+    """Return True if `word` as it stands is a syllable: well formed, or a known one."""
+    # A soft hyphen may end a Unicode word (a hyphenation point); inside one it is a legacy
+    # letter (ư in TCVN3, ễ in VISCII).
+    text = unicodedata.normalize("NFC", word.strip(_SOFT_HYPHEN))
+    if not text or not _case_shape_ok(text):
+        return False
+    return is_vietnamese_syllable(text) or place_tones(text.lower()) in _lexicon()
+
+
+@lru_cache(maxsize=100_000)
+def _analyse(word: str, encoding: Encoding) -> tuple[Kind, str, tuple[bool, ...]]:
+    """Return (kind, reading before NFC, TCVN3-ambiguous flags of the reading) of one word."""
+    if _is_ascii(word):
+        return "ascii", word, (False,) * len(word)
+    as_unicode = _is_unicode_syllable(word)
+    decoded, ok, ambiguous = _decode_word(word, encoding)
+    if ok and decoded == word:
+        # Read the same either way ("Lý" in TCVN3): converting changes nothing but its case.
+        if as_unicode or _reading_shape(decoded, ambiguous) == "syllable":
+            return "both", decoded, ambiguous
+    if ok and decoded != word:
+        # A word of symbols alone ("–", "©") is no evidence of a legacy font.
+        shape = _reading_shape(decoded, ambiguous) if any(c.isalpha() for c in word) else None
+        if shape is None and encoding == "tcvn3" and word.endswith(_SOFT_HYPHEN):
+            # A soft hyphen at the end of a word is a soft hyphen, not "ư" ("doanh­").
+            head, ok_head, flags = _decode_word(word[:-1], encoding)
+            if ok_head and _reading_shape(head, flags) == "syllable":
+                decoded, ambiguous, shape = head + _SOFT_HYPHEN, (*flags, False), "syllable"
+        if shape == "syllable":
+            return ("both" if as_unicode else "legacy"), decoded, ambiguous
+        if shape == "acronym" and not as_unicode:
+            return "acronym", decoded, ambiguous
+        if not as_unicode and any(not c.isascii() and not c.isalpha() for c in word):
+            return "symbols", decoded, ambiguous
+        if not as_unicode:
+            return "nonsense", word, (False,) * len(word)
+    return ("unicode" if as_unicode else "other"), word, (False,) * len(word)
+
+
+def _reading_shape(
+    decoded: str, ambiguous: tuple[bool, ...]
+) -> Literal["syllable", "acronym"] | None:
+    """Return what a legacy reading is: a syllable, an acronym with Vietnamese capitals, neither."""
+    text = unicodedata.normalize("NFC", decoded.replace(_SOFT_HYPHEN, ""))
+    if not _case_shape_ok(decoded, ambiguous):
+        return None
+    if is_vietnamese_syllable(text):
+        return "syllable"
+    if (
+        2 <= len(text) <= 10
+        and text.isalpha()
+        and text.isupper()
+        and not any(ambiguous)
+        and not text.isascii()
+    ):
+        return "acronym"
+    return None
 
 
 def _is_ascii(s: str) -> bool:
     return s.isascii() and not any(c in _VISCII_CONTROLS for c in s)
 
 
-def _candidates(s: str) -> list[tuple[Encoding, str, tuple[int, int]]]:
-    """Return (encoding, decoding, (known, unknown)) for each plausible legacy reading of `s`."""
-    found: list[tuple[Encoding, str, tuple[int, int]]] = []
-    for encoding in _ENCODINGS:
-        decoded, ok = _decode(s, encoding)
-        if not ok or decoded == s:
-            continue
-        score = _plausible(decoded)
-        if score is not None and score[0] + score[1]:
-            found.append((encoding, decoded, score))
-    return found
+def _word_spans(s: str, encoding: Encoding) -> list[tuple[int, int]]:
+    """Return the words of `s` for `encoding`: letters, and the characters it gives a meaning.
+
+    Other characters separate words, so punctuation the encoding does not use (“ ” – …)
+    is not part of a word.
+    """
+    meaningful = _MEANINGFUL[encoding]
+    spans: list[tuple[int, int]] = []
+    start = -1
+    for i, c in enumerate(s):
+        inside = (c.isalpha() and (c.isascii() or not c.isdigit())) or c in meaningful
+        inside = inside or (not c.isascii() and unicodedata.combining(c) > 0)
+        if inside and start < 0:
+            start = i
+        elif not inside and start >= 0:
+            spans.append((start, i))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(s)))
+    return spans
 
 
-def _classify(s: str) -> tuple[Detected, str]:
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]{}!?\"“”–—…]|\.\s")
+
+# --- the decision for one text --------------------------------------------------------------
+
+
+class _Reading:
+    """One legacy reading of a text: its words and what each is."""
+
+    def __init__(self, s: str, encoding: Encoding) -> None:
+        self.encoding = encoding
+        self.spans = _word_spans(s, encoding)
+        self.words = [_analyse(s[a:b], encoding) for a, b in self.spans]
+        kinds = [kind for kind, _, _ in self.words]
+        # An acronym with Đ written with a character no Vietnamese text has ("N§", "ÑVT")
+        # is a legacy word too.
+        self.legacy = kinds.count("legacy") + sum(
+            kind == "acronym"
+            and "Đ" in decoded
+            and any(c not in _VIETNAMESE_LETTERS for c in s[a:b])
+            for (a, b), (kind, decoded, _) in zip(self.spans, self.words, strict=True)
+        )
+        self.both = kinds.count("both")
+        self.ascii = kinds.count("ascii")
+        self.unicode = kinds.count("unicode")
+        self.nonsense = kinds.count("nonsense")
+        self.known_legacy = sum(
+            kind == "legacy" and _known(decoded) for kind, decoded, _ in self.words
+        )
+        self.known_names = sum(
+            kind in ("legacy", "both") and _known(decoded, _NAME_LEXICON)
+            for kind, decoded, _ in self.words
+        )
+        self.known = sum(
+            kind in ("legacy", "both") and _known(decoded) for kind, decoded, _ in self.words
+        )
+
+    def explains(self) -> bool:
+        """Return True if enough words are legacy for the text to be in this encoding.
+
+        Two words that only this reading makes syllables, or one that is a known syllable
+        ("ThÞ" in "Phan ThÞ Thu Mai"), or one in text without Unicode words that comes with
+        syllables either way at least half as many as the plain ASCII words: a stray word in
+        otherwise plain text is not enough. Nonsense words (read into no syllable) must be
+        at most half the legacy words, and in a text of eight words or more at least 30 % of
+        the words must read as syllables with a mark: text that lost its diacritics to OCR
+        ("véi", "hién" among plain words) is not in a legacy font.
+        """
+        if self.legacy == 0 or 2 * self.nonsense > self.legacy:
+            return False
+        marked = self.legacy + self.both
+        if len(self.words) >= 8 and 10 * marked < 3 * (marked + self.ascii + self.nonsense):
+            # A sentence: about two thirds of Vietnamese syllables carry a mark; when fewer
+            # than 30 % of its words read as marked syllables, the text lost its marks (OCR).
+            return False
+        if self.legacy >= 2:
+            return True
+        if self.known_legacy:
+            return True
+        return self.unicode == 0 and 2 * (self.legacy + self.both) >= self.ascii
+
+    def converts(self, s: str) -> list[bool]:
+        """Return, per word of `s`, whether to replace it with this reading.
+
+        Legacy words, acronyms and symbols are replaced; Unicode, ASCII and other words stay.
+        Words that are syllables either way are replaced in a text without Unicode words;
+        in a text that mixes both, they follow the nearest decided word on each side within
+        their clause (between , ; : ( ) and the like), and stay when a Unicode word is one
+        of those or no word of the clause is decided ("Quaän 3, TP. Hoà Chí Minh").
+        """
+        kinds = [kind for kind, _, _ in self.words]
+        decided = [
+            True if k in ("legacy", "acronym", "symbols") else False if k == "unicode" else None
+            for k in kinds
+        ]
+        if False not in decided:
+            return [d is True or k == "both" for d, k in zip(decided, kinds, strict=True)]
+        clause = [0] * len(kinds)
+        for i in range(1, len(kinds)):
+            between = s[self.spans[i - 1][1] : self.spans[i][0]]
+            clause[i] = clause[i - 1] + bool(_CLAUSE_BREAK.search(between))
+        out = []
+        for i, kind in enumerate(kinds):
+            if kind != "both":
+                out.append(bool(decided[i]))
+                continue
+            same = [j for j in range(len(kinds)) if clause[j] == clause[i]]
+            left = next(
+                (decided[j] for j in reversed(same) if j < i and decided[j] is not None), None
+            )
+            right = next((decided[j] for j in same if j > i and decided[j] is not None), None)
+            out.append(left is not False and right is not False and (left or right) is True)
+        return out
+
+    def name_like(self, s: str) -> bool:
+        """Return True for a short text of capitalised words, such as a name or a heading."""
+        words = [s[a:b] for a, b in self.spans]
+        return 2 <= len(words) <= 8 and all(w[:1].isupper() for w in words)
+
+    def render(self, s: str, convert: list[bool]) -> str:
+        pieces: list[str] = []
+        flags: list[bool] = []
+        last = 0
+        for (a, b), (_kind, decoded, ambiguous), yes in zip(
+            self.spans, self.words, convert, strict=True
+        ):
+            pieces.append(s[last:a])
+            flags += [False] * (a - last)
+            if yes:
+                pieces.append(decoded)
+                flags += ambiguous
+            else:
+                pieces.append(s[a:b])
+                flags += [False] * (b - a)
+            last = b
+        pieces.append(s[last:])
+        flags += [False] * (len(s) - last)
+        text = "".join(pieces)
+        if self.encoding == "tcvn3":
+            text = _fix_case(text, flags)
+        return unicodedata.normalize("NFC", text)
+
+
+def _known(decoded: str, lexicon: frozenset[str] | None = None) -> bool:
+    text = unicodedata.normalize("NFC", decoded.replace(_SOFT_HYPHEN, "")).lower()
+    return place_tones(text) in (_lexicon() if lexicon is None else lexicon)
+
+
+def _repair(s: str) -> tuple[str, Encoding | None]:
     if _is_ascii(s):
-        return "ascii", s
-    as_unicode = _plausible(unicodedata.normalize("NFC", s))
-    if as_unicode is not None and as_unicode[1] == 0:
-        return "unicode", s
-    candidates = _candidates(s)
-    if as_unicode is not None:
-        # Well-formed Unicode with a word we do not know ("Phan Thò Nhung"): only a reading
-        # made entirely of known words, and more of them, may replace it; and never a lone
-        # word, where there is no context to go on.
-        if len(_WORD_RE.findall(s)) < 2:
-            return "unicode", s
-        candidates = [c for c in candidates if c[2][1] == 0 and c[2][0] > as_unicode[0]]
-    if not candidates:
-        return "unicode", s
-    # Prefer the reading with more known words, then fewer unknown ones, then the order of
-    # _ENCODINGS (max keeps the first of equals).
-    encoding, decoded, _score = max(candidates, key=lambda c: (c[2][0], -c[2][1]))
-    return encoding, decoded
+        return s, None
+    present = set(s)
+    if present <= _PLAIN_VIETNAMESE and all(
+        w.isascii() or (_case_shape_ok(w) and _known(w, _NAME_LEXICON))
+        for w in _LETTER_RUN.findall(s)
+    ):
+        # Letters and ASCII only, every word a syllable of names and addresses: no reading
+        # can find a legacy word in it, nor rule 3 an unknown one (a shortcut, same result).
+        return s, None
+    readings = [_Reading(s, e) for e in _ENCODINGS if not present.isdisjoint(_MEANINGFUL[e])]
+    explaining = [r for r in readings if r.explains()]
+    if explaining:
+        # More legacy words, then more syllables of names and addresses, then more known
+        # syllables, then the order of _ENCODINGS.
+        best = max(explaining, key=lambda r: (r.legacy, r.known_names, r.known))
+        return _rendered(s, best, best.converts(s))
+    # Every word is a syllable either way ("Sè TT", "Phan Thò Nhung"): only a short text of
+    # capitalised words whose reading is made entirely of known syllables, where the text
+    # as it stands has an unknown one, is read in a legacy encoding.
+    for reading in readings:
+        kinds = [kind for kind, _, _ in reading.words]
+        if not reading.name_like(s) or "both" not in kinds:
+            continue
+        if any(kind not in ("ascii", "both") for kind in kinds):
+            continue
+        both = [
+            (s[a:b], d)
+            for (a, b), (k, d, _) in zip(reading.spans, reading.words, strict=True)
+            if k == "both"
+        ]
+        names = _NAME_LEXICON
+        if all(_known(d, names) for _, d in both) and not all(_known(w, names) for w, _ in both):
+            return _rendered(s, reading, [k == "both" for k in kinds])
+    return s, None
+
+
+def _rendered(s: str, reading: _Reading, convert: list[bool]) -> tuple[str, Encoding | None]:
+    text = reading.render(s, convert)
+    return (text, reading.encoding) if text != s else (s, None)
 
 
 def detect(s: str) -> Detected:
     """Return which encoding `s` is in (rules in the module docstring).
 
-    "ascii" for plain ASCII; "tcvn3", "vni" or "viscii" when that legacy reading of `s` is
-    Vietnamese and `s` itself is not; "unicode" otherwise, including text we cannot
-    explain, which is then left alone.
+    "ascii" for plain ASCII; "tcvn3", "vni" or "viscii" when ``repair`` reads some of `s` in
+    that encoding; "unicode" otherwise, including text we cannot explain, which is then left
+    alone.
     """
-    return _classify(s)[0]
+    if _is_ascii(s):
+        return "ascii"
+    return _repair(s)[1] or "unicode"
 
 
 def repair(s: str) -> tuple[str, Encoding | None]:
     """Return (text in Unicode, legacy encoding found or None).
 
-    Text that is already Unicode or ASCII is returned unchanged with None.
+    Converts word by word (module docstring): in a text with legacy words, each word is
+    replaced by its legacy reading or kept as it is. Text that is already Unicode or ASCII is
+    returned unchanged with None.
     """
-    detected, text = _classify(s)
-    if detected == "unicode" or detected == "ascii":
-        return s, None
-    return text, detected
+    return _repair(s)
+
+
+_FIELD_SEPARATORS = re.compile(r"[\r\n,;\t]+")
+
+
+def detect_document(s: str) -> Encoding | None:
+    """Return the legacy encoding of a whole file's text (bytes read one per character), or None.
+
+    Each line and each field between ``,`` ``;`` or tabs is one text; the encoding that
+    ``repair`` finds in at least half of the texts with non-ASCII characters wins. A file is
+    judged by its cells, as ``repair`` judges a cell by its words: the header row and the
+    ASCII cells of a file are no evidence either way.
+    """
+    fields = [f for f in _FIELD_SEPARATORS.split(s) if not _is_ascii(f)]
+    votes = Counter(found for f in fields if (found := _repair(f)[1]) is not None)
+    if not votes:
+        return None
+    encoding, count = votes.most_common(1)[0]
+    return encoding if 2 * count >= len(fields) else None
