@@ -20,10 +20,10 @@ from hotich.accounts.capabilities import Capability, can, require
 from hotich.accounts.models import COMMUNE_ROLES, User
 from hotich.accounts.requests import UserRequest
 from hotich.audit.actor import Actor
+from hotich.audit.downloads import pdf_download
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.jobs.services import job_enqueue
-from hotich.lib.official_pdf import FontMissing
 from hotich.matching.engine.decide import BASIC_FIELDS
 from hotich.reconciliation import services
 from hotich.reconciliation.models import TrackingCase
@@ -136,21 +136,15 @@ def case_notice(request: UserRequest, pk: int) -> HttpResponse:
     """The printable notice for the citizen of one case (PDF), for whoever may see the case;
     audited."""
     case = get_case_for_user(request, pk)
-    try:
-        content = tracking_notice_pdf(case, officer=request.user, issued=timezone.localdate())
-    except FontMissing as exc:
-        messages.error(request, str(exc))
-        return redirect("tracking_case", pk=case.pk)
-    audit_record(
+    return pdf_download(
         request=request,
-        action=AuditEvent.Action.EXPORT,
+        render=lambda: tracking_notice_pdf(case, officer=request.user, issued=timezone.localdate()),
+        filename=notice_filename(case),
         obj=case,
         commune=case.commune,
         changes={"giấy hướng dẫn": [None, case.field_keys]},
+        on_error=lambda: redirect("tracking_case", pk=case.pk),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{notice_filename(case)}"'
-    return response
 
 
 @require_POST

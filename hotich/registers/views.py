@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hotich.accounts.requests import UserRequest
+from hotich.audit.downloads import pdf_download
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.lib.official_pdf import FontMissing
 from hotich.registers.extract import (
     entry_extract_pdf,
     entry_groups,
@@ -129,26 +129,20 @@ def entry_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Người ký, chức vụ và nơi cấp mỗi mục tối đa 120 ký tự.")
         return redirect("entry_detail", pk=entry.pk)
     signer = form.cleaned_data
-    try:
-        content = entry_extract_pdf(
+    return pdf_download(
+        request=request,
+        render=lambda: entry_extract_pdf(
             entry,
             signer_name=signer["nguoi_ky"],
             signer_title=signer["chuc_vu"],
             place=signer["noi_cap"],
             issued=timezone.localdate(),
-        )
-    except FontMissing as exc:
-        messages.error(request, str(exc))
-        return redirect("entry_detail", pk=entry.pk)
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.EXPORT,
+        ),
+        filename=extract_filename(entry),
         obj=entry,
         changes={"trích lục": [None, extract_title(entry)], "người ký": [None, signer["nguoi_ky"]]},
+        on_error=lambda: redirect("entry_detail", pk=entry.pk),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{extract_filename(entry)}"'
-    return response
 
 
 @require_GET
