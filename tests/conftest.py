@@ -1,7 +1,10 @@
 """Shared fixtures: administrative units, personas for every role, books and entries."""
 
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -53,6 +56,7 @@ def _flush_with_audit_guard_lifted(self, sql_list):
 
 BaseDatabaseOperations.execute_sql_flush = _flush_with_audit_guard_lifted
 
+REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "mat-khau-thu-nghiem-2026"
 #: The authenticator key of every persona whose role requires a second factor.
 TOTP_KEY = b"hotich-test-totp-key".hex()
@@ -340,3 +344,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per test run, for tests that start real `hotich` processes.
+
+    A migration in a child process costs about 12 s of CPU; each such test copies this file
+    into its own data directory instead (``tests.migrated.sqlite_data_dir``), which is what `hotich migrate`
+    would have left there.
+    """
+    folder = tmp_path_factory.mktemp("migrated")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"HOTICH_DATA_DIR": str(folder), "PYTHONPATH": str(REPO)}
+    subprocess.run(
+        [sys.executable, "-m", "hotich.cli", "migrate", "-v", "0"], env=env, check=True, timeout=600
+    )
+    return folder / "hotich.sqlite3"

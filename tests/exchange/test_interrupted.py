@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from hotich.exchange.layout import export_header
 from hotich.registers.spec import REGISTER_TYPES
 from tests.exchange.factories import sample_values
+from tests.migrated import sqlite_data_dir
 
 ROWS = 1500
 BATCH = 100
@@ -35,10 +36,10 @@ def write_file(path: Path) -> None:
     workbook.save(path)
 
 
-def test_a_killed_import_leaves_whole_batches_and_can_be_run_again(tmp_path):
+def test_a_killed_import_leaves_whole_batches_and_can_be_run_again(tmp_path, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"HOTICH_DATA_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parents[2])}
-    subprocess.run([*HOTICH, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    sqlite_data_dir(tmp_path, migrated_sqlite)
     setup = (
         "from hotich.places.models import AdministrativeUnit as U;"
         "from hotich.registers.models import RegisterBook as B;"

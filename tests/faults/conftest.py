@@ -13,34 +13,57 @@ from pathlib import Path
 
 import pytest
 
+from tests.migrated import sqlite_data_dir
+
 REPO = Path(__file__).resolve().parents[2]
 HOTICH = [sys.executable, "-m", "hotich.cli"]
 
 
+def _postgres_server() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url.rsplit("/", 1)[0] if url.startswith("postgres") else None
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres():
+    """On PostgreSQL, a database migrated once per run, copied by each test (its template)."""
+    server = _postgres_server()
+    if server is None:
+        yield None
+        return
+    import psycopg
+
+    name = f"hotich_faults_template_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DATABASE_URL": f"{server}/{name}", "PYTHONPATH": str(REPO)}
+    subprocess.run([*HOTICH, "migrate", "-v", "0"], env=env, check=True, timeout=600)
+    yield name
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def process_env(tmp_path):
+def process_env(tmp_path, request):
     """Return the environment of `hotich` processes on a migrated database of their own."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"HOTICH_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
-    url = os.environ.get("DATABASE_URL", "")
-    dropped = None
-    if url.startswith("postgres"):
-        import psycopg
+    server = _postgres_server()
+    if server is None:
+        sqlite_data_dir(tmp_path, request.getfixturevalue("migrated_sqlite"))
+        yield env
+        return
+    import psycopg
 
-        name = f"hotich_faults_{uuid.uuid4().hex[:10]}"
-        server = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"{server}/{name}"
-        dropped = (server, name)
-    subprocess.run([*HOTICH, "migrate", "-v", "0"], env=env, check=True, timeout=600)
+    template = request.getfixturevalue("migrated_postgres")
+    name = f"hotich_faults_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    env["DATABASE_URL"] = f"{server}/{name}"
     yield env
-    if dropped is not None:
-        import psycopg
-
-        server, name = dropped
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def hotich_python(env: dict, code: str, *, timeout: float = 300) -> str:

@@ -22,6 +22,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from tests.migrated import sqlite_data_dir
+
 HOTICH = [sys.executable, "-m", "hotich.cli"]
 PASSWORD = "mat-khau-thu-nghiem-2026"
 SETUP = f"""
@@ -104,10 +106,10 @@ def saver(base, entry, name, acknowledged, stop):
             acknowledged.append((entry, value))
 
 
-def test_saves_answered_before_the_server_was_killed_are_all_kept(tmp_path):
+def test_saves_answered_before_the_server_was_killed_are_all_kept(tmp_path, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"HOTICH_DATA_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parents[2])}
-    subprocess.run([*HOTICH, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    sqlite_data_dir(tmp_path, migrated_sqlite)
     made = subprocess.run(
         [*HOTICH, "shell", "--no-imports", "-c", SETUP],
         env=env,

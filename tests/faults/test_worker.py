@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from hotich.exchange.layout import export_header
 from hotich.registers.spec import REGISTER_TYPES
 from tests.exchange.factories import sample_values
+from tests.migrated import sqlite_data_dir
 
 ROWS = 2000  # two batches of 1000 (the importer's batch size)
 HOTICH = [sys.executable, "-m", "hotich.cli"]
@@ -51,10 +52,10 @@ job_enqueue(task=import_run_task, user=None, label='Nhập ks.xlsx', run_id=run.
 """
 
 
-def test_a_task_left_running_by_a_killed_worker_is_resumed_and_finished(tmp_path):
+def test_a_task_left_running_by_a_killed_worker_is_resumed_and_finished(tmp_path, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"HOTICH_DATA_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parents[2])}
-    subprocess.run([*HOTICH, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    sqlite_data_dir(tmp_path, migrated_sqlite)
     path = tmp_path / "ks.xlsx"
     write_file(path)
     subprocess.run(

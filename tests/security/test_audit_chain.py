@@ -15,6 +15,7 @@ from hotich.audit.chain import GENESIS, chain_verify
 from hotich.audit.models import AuditChainHead, AuditEvent
 from hotich.audit.services import audit_record
 from hotich.audit.triggers import audit_guard_drop, audit_guard_missing
+from tests.migrated import sqlite_data_dir
 
 
 def _events(n: int) -> list[AuditEvent]:
@@ -181,7 +182,9 @@ for i in range(25):
 """
 
 
-def test_concurrent_appends_on_a_sqlite_file_database_never_fork_the_chain(tmp_path):
+def test_concurrent_appends_on_a_sqlite_file_database_never_fork_the_chain(
+    tmp_path, migrated_sqlite
+):
     """Four processes append at once to a SQLite file (as hotich serve and hotich worker
     do); the chain stays whole and `hotich audit verify` says so."""
     import os
@@ -195,7 +198,7 @@ def test_concurrent_appends_on_a_sqlite_file_database_never_fork_the_chain(tmp_p
         "HOTICH_DATA_DIR": str(tmp_path),
     }
     hotich = [sys.executable, "-m", "hotich.cli"]
-    subprocess.run([*hotich, "migrate", "-v", "0"], env=env, check=True)
+    sqlite_data_dir(tmp_path, migrated_sqlite, name="db.sqlite3")
     appenders = [
         subprocess.Popen([sys.executable, "-c", APPENDER, str(i)], env=env) for i in range(4)
     ]
