@@ -183,7 +183,11 @@ def mapping_preview(
             for p in found:
                 name = by_header.get(p.column, p.column)
                 problems.setdefault(name, []).append((p.message, level == "error"))
-        shown = []
+        line = PreviewRow(row_number, [])
+        # A problem of a field not shown (a required one no column or fixed value feeds).
+        for name, found in problems.items():
+            if name not in {f.name for f in fields}:
+                line.problems += [m for m, _e in found]
         for f in fields:
             value = reading.values.get(f.name, "")
             mark = reading.marks.get(f.name)
@@ -191,8 +195,7 @@ def mapping_preview(
             for message, is_error in problems.get(f.name, []):
                 cell.problems.append(message)
                 cell.error = cell.error or is_error
-            shown.append(cell)
-        line = PreviewRow(row_number, shown)
+            line.cells.append(cell)
         if not reading.problems:
             line.problems, line.book = _book_of(finder, reading.values)
         preview.append(line)

@@ -1,7 +1,6 @@
 """Upload page with progress, the column-mapping screen, and book exports."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -25,6 +24,7 @@ from hotich.exchange.importer import (
     find_layout,
     import_run_interrupted_end,
     open_sheet,
+    report_text,
 )
 from hotich.exchange.layout import header_signature, mapped_layout, suggest_mapping, value_key
 from hotich.exchange.mapping import (
@@ -338,14 +338,15 @@ def _mapping_context(
     layout = mapped_layout(
         headers, register, state.columns, fixed=state.fixed, value_maps=state.value_maps
     )
-    example = list(rows[0][1]) if rows else []
+    coded = code_columns(layout, rows, state.value_maps)
+    # The preview reads the values as the screen proposes them (suggestions included).
+    layout.value_maps = {c.field.name: {v.key: v.code for v in c.values if v.code} for c in coded}
+    example = [report_text(v) for v in rows[0][1]] if rows else []
     columns = [
         {
             "index": i,
             "header": h,
-            "example": example[i]
-            if i < len(example) and isinstance(example[i], str | int | float | datetime)
-            else "",
+            "example": (example[i] or "") if i < len(example) else "",
             "chosen": state.columns.get(h, ""),
         }
         for i, h in enumerate(headers)
@@ -371,10 +372,11 @@ def _mapping_context(
             for key, label in register.groups
         ],
         "fixed": fixed,
-        "code_columns": code_columns(layout, rows, state.value_maps),
+        "code_columns": coded,
         "scanned": len(rows),
         "scanned_all": len(rows) < SCANNED_ROWS,
         "preview_fields": preview_fields(layout),
+        "preview_headers": [layout.header_of(f.name) for f in preview_fields(layout)],
         "preview": mapping_preview(
             layout=layout, rows=rows[:PREVIEW_ROWS], user=request.user, book=run.book
         ),

@@ -7,6 +7,7 @@ registration-place column. Forms are posted as a browser would post the page as 
 """
 
 import io
+import threading
 import zipfile
 from datetime import date
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -355,7 +357,7 @@ def test_the_preview_shows_the_first_rows_as_they_will_be_imported_with_each_pro
     assert "danh mục" in by_row[4]["nksGioiTinh"].problems[0]
     assert by_row[3]["nksNgaySinh"].error and by_row[3]["nksNgaySinh"].problems
     page = response.content.decode()
-    assert "Bị từ chối" in page and "Nhập vào" in page
+    assert "Sẽ bị từ chối" in page and "Sẽ nhập vào" in page
     assert not ColumnMapping.objects.exists()  # a preview saves nothing
 
     form[map_index(form, "nksGioiTinh", "Trai")] = "1"
@@ -512,3 +514,44 @@ def test_the_mapping_service_refuses_a_stale_version_and_a_second_first_save(per
 def test_value_keys_ignore_tones_case_spacing_and_punctuation():
     assert value_key(" Đúng  hạn. ") == value_key("dung han") == "dung han"
     assert value_key(1.0) == "1" and value_key(None) == value_key(True) == ""
+
+
+def test_two_first_saves_at_the_same_moment_keep_one_mapping_and_refuse_the_other(personas):
+    """Both start from "no mapping yet"; on PostgreSQL they really race (the unique
+    constraint or the version decides), SQLite's shared test connection takes turns."""
+    results: list = []
+    barrier = threading.Barrier(2)
+    turns = threading.Lock() if connection.vendor == "sqlite" else None
+
+    def save(place: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            call = lambda: column_mapping_save(  # noqa: E731
+                user=personas["helper"],
+                name=place,
+                register_type="KS",
+                headers=["Số ĐK"],
+                columns={"Số ĐK": "so"},
+                signature="r" * 32,
+                fixed={"noiDangKy": place},
+            )
+            if turns is not None:
+                with turns:
+                    results.append(call())
+            else:
+                results.append(call())
+        except MappingConflictError as refused:
+            results.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in ("UBND xã A", "UBND xã B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    saved = [r for r in results if isinstance(r, ColumnMapping)]
+    refused = [r for r in results if isinstance(r, MappingConflictError)]
+    assert (len(saved), len(refused)) == (1, 1)
+    assert ColumnMapping.objects.get().fixed == saved[0].fixed
