@@ -184,10 +184,11 @@ def mapping_preview(
                 name = by_header.get(p.column, p.column)
                 problems.setdefault(name, []).append((p.message, level == "error"))
         line = PreviewRow(row_number, [])
+        shown_names = {f.name for f in fields}
         # A problem of a field not shown (a required one no column or fixed value feeds).
-        for name, found in problems.items():
-            if name not in {f.name for f in fields}:
-                line.problems += [m for m, _e in found]
+        for name, messages in problems.items():
+            if name not in shown_names:
+                line.problems += [message for message, _error in messages]
         for f in fields:
             value = reading.values.get(f.name, "")
             mark = reading.marks.get(f.name)

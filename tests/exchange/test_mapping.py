@@ -167,6 +167,23 @@ def test_legacy_headers_are_suggested_from_the_fields_synonyms(header, field):
     assert suggest_mapping(["Ghi chú phần mềm", header], REGISTER_TYPES["KS"]) == {header: field}
 
 
+@pytest.mark.parametrize(
+    ("register", "header", "field"),
+    [
+        ("KH", "Họ tên chồng", "chongHoTen"),
+        ("KH", "Họ và tên vợ", "voHoTen"),
+        ("KH", "Ngày sinh vợ", "voNgaySinh"),
+        ("KH", "Nơi cư trú chồng", "chongNoiCuTru"),
+        ("KT", "Họ tên người chết", "nktHoTen"),
+        ("KT", "Ngày chết", "nktNgayChet"),
+        ("KT", "Nơi chết", "nktNoiChet"),
+        ("KT", "Số ĐK", "so"),
+    ],
+)
+def test_synonyms_serve_every_register_with_its_people(register, header, field):
+    assert suggest_mapping([header], REGISTER_TYPES[register]) == {header: field}
+
+
 def test_each_field_is_suggested_once_and_a_mothers_name_is_not_the_childs():
     suggestion = suggest_mapping(["Họ tên", "Họ và tên", "Họ tên mẹ"], REGISTER_TYPES["KS"])
     assert suggestion == {"Họ tên": "nksHoTen", "Họ tên mẹ": "meHoTen"}
