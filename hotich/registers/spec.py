@@ -304,6 +304,11 @@ class Field:
     Ministry template (or, where it is silent, our documented reading) needs a value;
     ``group`` is the form section the field belongs to; ``person`` is whom it describes
     and ``fact`` what it says about them (set on every person field, and only there).
+    ``synonyms`` are headers old commune software gives the column ("Số ĐK", "Quyển"); a
+    person's field lists bare words ("Họ tên") that stand for it alone for the register's
+    first person and, with the person's group label before or after ("Họ tên mẹ"), for any.
+    The import's mapping screen proposes them (compared folded: tones, case, spaces and
+    punctuation do not count).
     """
 
     name: str
@@ -315,6 +320,7 @@ class Field:
     fact: Fact | None = None
     group: str
     help: str = ""
+    synonyms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", self.name):

@@ -163,7 +163,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_good_rows_are_kept(book, tm
     run = ImportRun.objects.get()
     report = openpyxl.load_workbook(run.report.path)["Dòng lỗi"]
     header = [c.value for c in report[1]]
-    assert report.max_row == 4 and header[:2] == ["Dòng trong tệp gốc", "Lỗi"]
+    assert report.max_row == 4 and header[:2] == ["Dòng trong tệp gốc", "Lý do"]
     cell = report.cell(row=2, column=header.index("nksNgaySinh ") + 1)
     assert cell.fill.start_color.rgb.endswith("FFC7CE") and "31/04" in str(cell.value)
     assert "ngày" in cell.comment.text.lower()

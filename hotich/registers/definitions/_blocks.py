@@ -27,6 +27,7 @@ class Attr(NamedTuple):
     code_list: CodeList | None = None
     help: str = ""
     fact: Fact | None = None
+    synonyms: tuple[str, ...] = ()
 
 
 def _code(label: str, code_list: CodeList, help: str = "", fact: Fact | None = None) -> Attr:
@@ -188,6 +189,46 @@ COLUMN_ATTRS: dict[str, Attr] = {
     "qgNuocNgoaiDaDangKy": Attr("Quốc gia đã đăng ký", T.NATIONALITY, help="Tên quốc gia."),
 }
 
+# Headers that old commune software (and hand-made spreadsheets) give the columns, as met in
+# legacy exports: keyed by the column name, or for a person's column by its suffix (the
+# words then stand for the register's first person alone, or combine with the person's
+# group label: "Họ tên mẹ", "Họ và tên người được khai sinh"). The mapping screen of an
+# import proposes them; matching folds tones, case, spaces and punctuation.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "STT": ("TT", "Số TT"),
+    "so": ("Số ĐK", "Số đăng ký", "Số đăng kí", "Số khai sinh", "Số hiệu"),
+    "quyenSo": ("Quyển", "Quyển số", "Số quyển", "Quyển sổ"),
+    "trangSo": ("Trang", "Tờ số", "Số trang"),
+    "ngayDangKy": ("Ngày ĐK", "Ngày đăng ký", "Ngày đăng kí", "Ngày ghi sổ"),
+    "loaiDangKy": ("Loại ĐK", "Hình thức đăng ký", "Loại việc", "Hình thức ĐK"),
+    "noiDangKy": ("Nơi ĐK", "Nơi đăng ký", "Cơ quan đăng ký", "Đơn vị đăng ký"),
+    "nguoiKy": ("Người ký", "Người ký giấy", "Lãnh đạo ký"),
+    "chucVuNguoiKy": ("Chức vụ", "Chức vụ người ký"),
+    "nguoiThucHien": (
+        "Cán bộ tư pháp",
+        "Cán bộ hộ tịch",
+        "Công chức tư pháp",
+        "Cán bộ tư pháp hộ tịch",
+        "Người thực hiện",
+    ),
+    "ghiChu": ("Ghi chú", "Chú thích"),
+    "SoDinhDanh": ("Số định danh", "Mã định danh", "Số ĐDCN"),
+    "SoDinhDanhCaNhan": ("Số định danh", "Mã định danh", "Số ĐDCN"),
+    "HoTen": ("Họ tên", "Họ và tên", "Tên"),
+    "GioiTinh": ("Giới tính", "Phái", "Giới"),
+    "NgaySinh": ("Ngày sinh", "Năm sinh", "Ngày tháng năm sinh"),
+    "NoiSinh": ("Nơi sinh",),
+    "QueQuan": ("Quê quán", "Nguyên quán"),
+    "DanToc": ("Dân tộc",),
+    "QuocTich": ("Quốc tịch",),
+    "NoiCuTru": ("Nơi cư trú", "Địa chỉ", "Nơi thường trú", "Trú quán", "Thường trú"),
+    "SoGiayToTuyThan": ("Số CMND", "Số CCCD", "Số giấy tờ", "CMND", "CCCD"),
+    "LoaiKhaiSinh": ("Loại khai sinh",),
+    "NgayChet": ("Ngày chết", "Ngày mất", "Ngày tử"),
+    "NoiChet": ("Nơi chết", "Nơi mất"),
+    "NguyenNhanChet": ("Nguyên nhân chết", "Nguyên nhân"),
+}
+
 # --- Column lists that recur, in template order ------------------------------------------
 
 ID_DOCUMENT: tuple[str, ...] = (
@@ -280,4 +321,15 @@ def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required:
         fact=attr.fact if role is not None else None,
         group=group,
         help=attr.help,
+        synonyms=attr.synonyms or SYNONYMS.get(name, SYNONYMS.get(_suffix(name, role), ())),
     )
+
+
+def _suffix(name: str, role: PersonRole | None) -> str:
+    """Return the attribute part of a person's column name (``meHoTen`` → ``HoTen``)."""
+    if role is None:
+        return name
+    for suffix in sorted(PERSON_ATTRS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return name
