@@ -407,7 +407,9 @@ def _flatten_address(
         except ValueError:
             out.errors.append(Problem(f"{title}.{part}", "Giá trị phải là chữ hoặc số."))
             return
-    codes = dict(zip(_LEVELS, (parts["maTinh"], parts["maHuyen"], parts["maXa"]), strict=True))
+    codes: dict[str, str] = dict(
+        zip(_LEVELS, (parts["maTinh"], parts["maHuyen"], parts["maXa"]), strict=True)
+    )
     for level, name in zip(_LEVELS, address.code_fields, strict=True):
         if codes[level]:
             out.values[name] = codes[level]
@@ -562,7 +564,7 @@ def interconnection_record(register: RegisterType, entry: ExportedEntry) -> dict
         key = export_key(f.name)
         if f.name in addresses:
             address = addresses[f.name]
-            codes = {
+            codes: dict[str, str] = {
                 level: values.get(name, "")
                 for level, name in zip(_LEVELS, address.code_fields, strict=True)
             }
