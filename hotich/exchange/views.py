@@ -19,13 +19,13 @@ from hotich.exchange.exports import (
     handover_export_create,
     interconnection_export_create,
 )
-from hotich.exchange.interconnection import REGISTERS as INTERCONNECTION_REGISTERS
 from hotich.exchange.importer import (
     ImportFileError,
     find_layout,
     import_run_interrupted_end,
     open_sheet,
 )
+from hotich.exchange.interconnection import REGISTERS as INTERCONNECTION_REGISTERS
 from hotich.exchange.layout import header_signature, suggest_mapping
 from hotich.exchange.models import BookExport, ImportRun
 from hotich.exchange.services import column_mapping_save, import_run_create, import_run_fail

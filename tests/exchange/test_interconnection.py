@@ -330,7 +330,10 @@ def _approved_book(units, code):
         values = sample_values(register, i, year)
         marks = {place: "illegible"} if i == 2 else {}
         if marks:
-            for name in (place, *next(a for a in register.addresses if a.text == place).code_fields):
+            for name in (
+                place,
+                *next(a for a in register.addresses if a.text == place).code_fields,
+            ):
                 values.pop(name)
         entry_create(
             book=book,
@@ -361,9 +364,7 @@ def test_export_then_import_into_an_empty_book_gives_identical_entries(code, uni
     first = document["data"][0]["hoTich"]
     register = REGISTER_TYPES[code]
     place = register.addresses[0]
-    assert set(first[interconnection.export_key(place.text)]) == set(
-        interconnection.ADDRESS_KEYS
-    )
+    assert set(first[interconnection.export_key(place.text)]) == set(interconnection.ADDRESS_KEYS)
     assert not {n for a in register.addresses for n in a.code_fields} & set(first)
     Entry.objects.all().delete()
 
@@ -402,7 +403,12 @@ def test_an_export_sends_the_province_and_district_of_a_keyed_commune_code(book,
         year=2008,
         number=1,
         registration_date="27/08/2008",
-        values={"so": "01", "nksHoTen": "A", "nksNoiSinh": "Xã Đông Văn", "nksNoiSinhDVHC": "16417"},
+        values={
+            "so": "01",
+            "nksHoTen": "A",
+            "nksNoiSinh": "Xã Đông Văn",
+            "nksNoiSinhDVHC": "16417",
+        },
         status=EntryStatus.APPROVED,
     )
     export = interconnection_export_create(book=book, user=personas["justice_officer"])
