@@ -108,10 +108,15 @@ def field_title(register: RegisterType, f: Field, key: str = "") -> str:
 
 
 def _periods(when: date | None) -> tuple[places.Period, places.Period]:
-    """Return the unit lists to read codes in, the event's first (codes reuse numbers)."""
-    if when is not None and when >= places.REFORM_DATE:
-        return ("current", "pre2025")
-    return ("pre2025", "current")
+    """Return the unit lists to read codes in, the event's first (codes reuse numbers).
+
+    A record without a registration date is an application of today: the current list
+    first. Either way a district code sends the reading to the pre-2025 list, the only one
+    with districts (:func:`_units`).
+    """
+    if when is not None and when < places.REFORM_DATE:
+        return ("pre2025", "current")
+    return ("current", "pre2025")
 
 
 def _units(codes: Mapping[str, str], when: date | None) -> list[places.AdminUnit] | None:

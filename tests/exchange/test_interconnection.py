@@ -448,3 +448,35 @@ def test_a_book_of_another_register_has_no_interconnection_export(units, persona
     )
     with pytest.raises(ValueError, match="chỉ có cho sổ khai sinh và sổ khai tử"):
         interconnection_export_create(book=book, user=personas["justice_officer"])
+
+
+@pytest.mark.parametrize(
+    ("codes", "when", "text"),
+    [
+        # A code means a unit of one period: 16417 was Xã Đông Văn, it is Phường Đông Quang.
+        ({"province": "38", "district": "380", "commune": "16417"}, None, "Xã Đông Văn"),
+        ({"province": "38", "commune": "16417"}, "2008-08-27", "Xã Đông Văn"),
+        ({"province": "38", "commune": "16417"}, "2026-01-05", "Phường Đông Quang"),
+        ({"province": "38", "commune": "16417"}, None, "Phường Đông Quang"),
+    ],
+)
+def test_unit_codes_are_read_in_the_list_of_the_registration_date(codes, when, text):
+    from datetime import date
+
+    day = date.fromisoformat(when) if when else None
+    written, known = interconnection.address_text("Thôn 3", codes, day)
+    assert known and written.startswith(f"Thôn 3, {text}")
+
+
+@pytest.mark.parametrize(
+    ("detail", "expected"),
+    [
+        ("Thôn 3", "Thôn 3, Xã Đông Văn, Thành phố Thanh Hóa, Tỉnh Thanh Hóa"),
+        ("Thôn 3, Đông Văn, TP Thanh Hóa", "Thôn 3, Đông Văn, TP Thanh Hóa"),
+        ("Thôn 3, xa Dong Van, tinh Thanh Hoa", "Thôn 3, xa Dong Van, tinh Thanh Hoa"),
+        ("", "Xã Đông Văn, Thành phố Thanh Hóa, Tỉnh Thanh Hóa"),
+    ],
+)
+def test_a_detail_that_names_its_units_already_is_not_repeated(detail, expected):
+    codes = {"province": "38", "district": "380", "commune": "16417"}
+    assert interconnection.address_text(detail, codes, None) == (expected, True)
