@@ -480,3 +480,13 @@ def test_unit_codes_are_read_in_the_list_of_the_registration_date(codes, when, t
 def test_a_detail_that_names_its_units_already_is_not_repeated(detail, expected):
     codes = {"province": "38", "district": "380", "commune": "16417"}
     assert interconnection.address_text(detail, codes, None) == (expected, True)
+
+
+@pytest.mark.django_db
+def test_the_command_names_a_bad_record_by_its_number(book, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    path = write(tmp_path, [birth(1), birth(2, nksGioiTinh="Gái")])
+    call_command("import", str(path), "--book", str(book.pk), "--no-reconcile", stdout=out)
+    assert "Bản ghi 2, cột Người được khai sinh – Giới tính (nksGioiTinh)" in out.getvalue()
