@@ -34,9 +34,11 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.exchange import reader, xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
+from hotich.exchange.interconnection import RecordsBook
 from hotich.exchange.layout import (
     HANDOVER,
     HANDOVER_SHEET,
+    INTERCONNECTION,
     META_SHEET,
     MINISTRY_SHEET,
     Layout,
@@ -135,7 +137,9 @@ def open_sheet(source: Any) -> Sheet:
         first = next(rows, None)
     except xlsx.XlsxError as error:
         raise ImportFileError(str(error)) from error
-    if first is None or first[0] != 1 or not any(v is not None for v in first[1]):
+    # An interconnection file's header is row 0: its records are numbered from 1.
+    header_row = workbook.header_row if isinstance(workbook, RecordsBook) else 1
+    if first is None or first[0] != header_row or not any(v is not None for v in first[1]):
         raise ImportFileError(f"Trang “{name}” không có dòng tiêu đề cột.")
     raw_headers = first[1]
     bad = [i for i, v in enumerate(raw_headers) if isinstance(v, xlsx.BadCell)]
@@ -155,7 +159,18 @@ def _guarded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int,
 
 
 def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None) -> Layout | None:
-    """Return how to read SHEET: a given mapping, a known layout, or a saved mapping."""
+    """Return how to read SHEET: a given mapping, a known layout, or a saved mapping.
+
+    An interconnection file names its register and fields itself (no mapping applies).
+    """
+    if isinstance(sheet.workbook, RecordsBook):
+        records = sheet.workbook
+        return Layout(
+            kind=INTERCONNECTION,
+            register=records.register,
+            columns=dict(enumerate(records.columns)),
+            headers=sheet.headers,
+        )
     if mapping is not None:
         return mapping_layout(sheet.headers, mapping)
     layout = detect_layout(sheet.headers, sheet_name=sheet.name)
@@ -572,6 +587,12 @@ class Importer:
         return year, number, registration
 
     def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
+        record_warnings: list[Problem] = []
+        if isinstance(self.sheet.workbook, RecordsBook):
+            errors, record_warnings = self.sheet.workbook.record_issues(row_number)
+            if errors:
+                self._reject(row_number, raw, errors)
+                return
         cells = self.layout.cells_of(raw)
         unreadable = [
             Problem(self.headers_by_field[name], value.reason)
@@ -700,7 +721,7 @@ class Importer:
             existing.digest = digest
             self.outcome.updated += 1
         self.pending += 1
-        for p in reading.warnings:
+        for p in [*record_warnings, *reading.warnings]:
             if len(self.outcome.warnings) < 10_000:
                 self.outcome.warnings.append(
                     {"row": row_number, "column": p.column, "message": p.message}
@@ -757,6 +778,12 @@ class Importer:
                 self.rows_done += 1
                 since_flush += 1
                 if raw and any(v not in (None, "") for v in raw):
+                    self.handle(row_number, raw)
+                elif (
+                    isinstance(self.sheet.workbook, RecordsBook)
+                    and self.sheet.workbook.record_issues(row_number)[0]
+                ):
+                    # A record that is not an object holds no value: its problem is reported.
                     self.handle(row_number, raw)
                 if since_flush >= self.batch_size:
                     self.flush()

@@ -6,7 +6,9 @@ Three kinds of file are read (no Django, no I/O here):
   noise (``"so "``, ``"loaiDangKy \\ni=[1,…,6]"``) that :func:`header_key` removes;
 - ``handover``: the registry side's handover file (sheet ``DL_GOC``): the same columns in
   CAPITALS, plus the entering unit (``DC_DVNHAPHUYEN``, ``DC_DVNHAPXA``);
-- ``mapped``: any other export (MISA and the like) read through a saved column mapping.
+- ``mapped``: any other export (MISA and the like) read through a saved column mapping;
+- ``lienthong``: the interconnection layout's JSON records (:mod:`.interconnection`), whose
+  reader gives the register and the fields itself.
 
 The register definitions drive everything: no register type has code of its own here.
 """
@@ -26,6 +28,7 @@ from hotich.registers.spec import REGISTER_TYPES, RegisterType, header_key
 MINISTRY = "ministry"
 HANDOVER = "handover"
 MAPPED = "mapped"
+INTERCONNECTION = "lienthong"
 
 #: Sheet names, as the Ministry and the registry side write them.
 MINISTRY_SHEET = "DL Import"
@@ -185,8 +188,9 @@ def mapped_layout(
     Headers the mapping leaves out, or maps to ``""``, are ignored; unknown field names too,
     in the fixed values and value maps as well. A fixed value of a field a column feeds is
     not used (the column wins).
+    A mapping may feed the fields only the interconnection layout has (``nksDanTocKhac``).
     """
-    known = set(register.column_names)
+    known = set(register.field_names)
     found = {
         i: columns[h] for i, h in enumerate(headers) if h and columns.get(h) and columns[h] in known
     }

@@ -153,6 +153,7 @@ class BookExport(models.Model):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Mẫu Excel của Bộ + tệp PDF")
         HANDOVER = "handover", _("Tệp bàn giao (có số định danh)")
+        INTERCONNECTION = "lienthong", _("Hồ sơ liên thông (JSON)")
 
     book = models.ForeignKey("registers.RegisterBook", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)

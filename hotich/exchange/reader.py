@@ -4,8 +4,9 @@
 ``xl/workbook.xml`` is an .xlsx (read by the bounded streaming reader of
 :mod:`hotich.exchange.xlsx`), a zip whose ``mimetype`` member names an OpenDocument
 spreadsheet is an .ods, an OLE2 compound file (``D0 CF 11 E0``) is an .xls (both read with
-python-calamine), text is a .csv (the standard library's csv module), anything else is
-refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
+python-calamine), text opening a JSON array or object is an interconnection file
+(:mod:`hotich.exchange.interconnection`), other text is a .csv (the standard library's csv
+module), anything else is refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
 (row number, cell values) and ``reading``, a Vietnamese description of what was detected
 (format, and for a .csv its encoding and separator), shown on the import page and in
 ``hotich import --json``.
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
-from hotich.exchange import xlsx
+from hotich.exchange import interconnection, xlsx
 from hotich.lib.legacy import detect_document
 
 #: What every unreadable file raises (kept as the .xlsx reader's, which callers catch).
@@ -84,12 +85,12 @@ def _read_all(source: str | IO[bytes], limit: int) -> bytes:
     return data
 
 
-def _head(source: str | IO[bytes]) -> bytes:
+def _head(source: str | IO[bytes], size: int = 8) -> bytes:
     if isinstance(source, str):
         with open(source, "rb") as handle:
-            return handle.read(8)
+            return handle.read(size)
     position = source.tell()
-    head = source.read(8)
+    head = source.read(size)
     source.seek(position)
     return head
 
@@ -117,6 +118,8 @@ def open_workbook(source: str | IO[bytes]) -> Book:
         return xlsx.Workbook(source)
     if head.startswith(OLE2):
         return CalamineBook(source, kind="xls")
+    if interconnection.looks_like_json(_head(source, 256)):
+        return interconnection.open_records(source)
     return CsvBook(source)
 
 

@@ -17,7 +17,11 @@ from hotich.accounts.scope import REFUSED
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.exchange.exports import book_export_create, handover_export_create
+from hotich.exchange.exports import (
+    book_export_create,
+    handover_export_create,
+    interconnection_export_create,
+)
 from hotich.exchange.importer import (
     ImportFileError,
     Sheet,
@@ -26,6 +30,7 @@ from hotich.exchange.importer import (
     open_sheet,
     report_text,
 )
+from hotich.exchange.interconnection import REGISTERS as INTERCONNECTION_REGISTERS
 from hotich.exchange.layout import header_signature, mapped_layout, suggest_mapping, value_key
 from hotich.exchange.mapping import (
     PREVIEW_ROWS,
@@ -50,7 +55,12 @@ from hotich.registers.spec import REGISTER_TYPES, RegisterType
 from hotich.review.services import book_completeness
 
 MAX_UPLOAD = 200 * 1024 * 1024
-ACCEPTED = (".xlsx", ".xls", ".ods", ".csv")
+ACCEPTED = (".xlsx", ".xls", ".ods", ".csv", ".json")
+#: The exports a book offers, by the form's ``kind``; the Ministry's by default.
+EXPORTS = {
+    "handover": handover_export_create,
+    "lienthong": interconnection_export_create,
+}
 
 
 def _get_run(request: UserRequest, pk: int) -> ImportRun:
@@ -87,9 +97,12 @@ def import_upload(request: UserRequest) -> HttpResponse:
     book = None
     if request.POST.get("book", "").isdigit():
         book = get_book_for_user(request, int(request.POST["book"]), write=Capability.IMPORT)
-    # The four kinds the reader takes; which one a file is, its content decides (reader.py).
+    # The kinds the reader takes; which one a file is, its content decides (reader.py).
     if upload is None or upload.name is None or not upload.name.lower().endswith(ACCEPTED):
-        context["error"] = _("Hãy chọn một tệp bảng tính dạng .xlsx, .xls, .ods hoặc .csv.")
+        context["error"] = _(
+            "Hãy chọn một tệp bảng tính dạng .xlsx, .xls, .ods hoặc .csv, hoặc tệp hồ sơ "
+            "liên thông .json."
+        )
         return render(request, "exchange/import_upload.html", context, status=400)
     assert upload.size is not None and upload.file is not None  # Django's parser sets both
     if upload.size > MAX_UPLOAD:
@@ -394,18 +407,18 @@ def book_exports(request: UserRequest, pk: int) -> HttpResponse:
         "approved": book.entries.filter(status__in=["approved", "exported"]).count(),
         "years": book_completeness(book),
         "can_export": can(request.user, Capability.EXPORT, book),
+        "interconnection": book.register_type in INTERCONNECTION_REGISTERS,
     }
     return render(request, "exchange/book_exports.html", context)
 
 
 @require_POST
 def book_export_start(request: UserRequest, pk: int) -> HttpResponse:
-    """Make the Ministry export (Excel + PDFs) or the handover file of a book now."""
+    """Make the Ministry export (Excel + PDFs), the handover file or the interconnection
+    file (JSON) of a book now."""
     book = get_book_for_user(request, pk, write=True)
     require(request, Capability.EXPORT, book)
-    create = (
-        handover_export_create if request.POST.get("kind") == "handover" else book_export_create
-    )
+    create = EXPORTS.get(request.POST.get("kind", ""), book_export_create)
     try:
         export = create(book=book, user=request.user, actor=Actor.of(request))
     except ValueError as error:

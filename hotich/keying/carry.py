@@ -100,8 +100,12 @@ def _first_of_fact(register: RegisterType) -> dict[tuple[PersonRole, Fact], Fiel
 
 
 def is_rare(register: RegisterType, f: Field) -> bool:
-    """Return whether the book's page rarely holds F: folded in every book."""
-    if f.name in RARE_COLUMNS or f.fact in RARE_FACTS:
+    """Return whether the book's page rarely holds F: folded in every book.
+
+    A field only the interconnection layout carries (not in the Ministry template: the
+    birth-certificate code, unit codes, the requester's phone …) is one: books predate it.
+    """
+    if not f.in_template or f.name in RARE_COLUMNS or f.fact in RARE_FACTS:
         return True
     # The nationality written a second time (QuocTichStr beside QuocTich) repeats the first.
     if f.person is not None and f.fact is Fact.NATIONALITY:

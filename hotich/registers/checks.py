@@ -233,6 +233,17 @@ def _value_problems(field: Field, value: str) -> list[Problem]:
             ]
     elif kind is FieldType.ID_NUMBER:
         return _id_problems(field, value)
+    elif kind is FieldType.ADMIN_UNIT and not (
+        value.isascii() and value.isdigit() and len(value) <= 5
+    ):
+        return [
+            Problem(
+                field.name,
+                "error",
+                _("Mã đơn vị hành chính “%(value)s” chỉ gồm chữ số (tỉnh 2, huyện 3, xã 5 chữ số).")
+                % {"value": value[:30]},
+            )
+        ]
     return []
 
 
