@@ -35,6 +35,7 @@ from hotich.matching.engine.features import PersonInput
 from hotich.matching.services import (
     LookupResult,
     lookup_before_new_id,
+    lookup_token,
     person_input,
 )
 from hotich.reconciliation.services import (
@@ -117,11 +118,17 @@ class PersonLookup:
     outcome_label: str
     differing: list[str] = field(default_factory=list)
 
+    @property
+    def token(self) -> str:
+        """Return the signed token of this lookup, posted back by the form for the save."""
+        return lookup_token(self.person, self.result)
+
 
 def form_lookups(register: RegisterType, values: dict[str, str]) -> list[PersonLookup]:
     """Return the lookups of the form's people that have enough facts typed."""
     found = []
     for named in entry_people(register, values):
+        # One lookup per person a form shows; the save reuses it (``PersonLookup.token``).
         role = named.role
         if role.value not in LOOKUP_ROLES:
             continue
@@ -161,19 +168,21 @@ def double_keying_policy(book: RegisterBook) -> DoubleKeyingPolicy | None:
     The book's own policy, else its commune's, else that of a campaign whose scope includes
     the commune: the campaign active today, else the one that started last.
     """
-    own = {
-        p.book_id: p
-        for p in DoubleKeyingPolicy.objects.filter(
-            Q(book=book) | Q(commune_id=book.commune_id, book=None, campaign=None)
+    # One query for the three scopes (a save asks this for every new entry).
+    policies = list(
+        DoubleKeyingPolicy.objects.filter(
+            Q(book=book)
+            | Q(commune_id=book.commune_id, book=None, campaign=None)
+            | Q(campaign__communes=book.commune_id, book=None)
         )
-    }
-    if found := own.get(book.pk) or own.get(None):
-        return found
-    by_campaign = list(
-        DoubleKeyingPolicy.objects.filter(campaign__communes=book.commune_id, book=None)
         .select_related("campaign")
         .order_by("-campaign__start_date", "-campaign_id")
+        .distinct()
     )
+    own = {p.book_id: p for p in policies if p.campaign_id is None}
+    if found := own.get(book.pk) or own.get(None):
+        return found
+    by_campaign = [p for p in policies if p.campaign_id is not None]
     today = timezone.localdate()
     active = (p for p in by_campaign if p.campaign is not None and p.campaign.is_active_on(today))
     return next(active, None) or next(iter(by_campaign), None)
@@ -201,6 +210,7 @@ def keying_save(
     aside_reason: str | None = None,
     creation_token: uuid.UUID | None = None,
     actor: Actor | None = None,
+    shown: dict[str, str] | None = None,
 ) -> SaveReport:
     """Save an entry as keyed from the form, then apply the officer's lookup decisions.
 
@@ -213,6 +223,9 @@ def keying_save(
 
     A new entry records CREATION_TOKEN, its form's token, in this transaction: a second
     entry of the same form is refused by the unique index (IntegrityError, nothing written).
+
+    SHOWN maps a role to the token of the lookup the form showed for that person: the save
+    reuses it when the person's facts are unchanged, else looks the person up once.
     """
     register = book.register_type_spec
     values = typed_values(register, raw_values)
@@ -285,6 +298,7 @@ def keying_save(
                 user=user,
                 actor=actor,
                 report=report,
+                shown=(shown or {}).get(role, ""),
             )
     reconciliation_apply(entry=entry, user=user, actor=actor)
     entry.refresh_from_db()

@@ -27,6 +27,7 @@ from hotich.keying.forms import (
     form_groups,
     kept_choice,
     posted_choices,
+    posted_lookups,
     posted_marks,
     posted_token,
     posted_values,
@@ -124,20 +125,32 @@ def _proposal_shown(found: services.PersonLookup, differs: set[str]) -> str:
 
 
 def _check_context(
-    request: HttpRequest, book: RegisterBook, entry: Entry | None, data: Any
+    request: HttpRequest,
+    book: RegisterBook,
+    entry: Entry | None,
+    data: Any,
+    *,
+    lookups: bool = True,
 ) -> dict[str, Any]:
-    """Problems, lookups, name suggestions and date readings for the form as typed."""
+    """Problems, lookups, name suggestions and date readings for the form as typed.
+
+    Without LOOKUPS (a save: its outcomes come from the lookup the form showed) nobody is
+    looked up and nothing is suggested: only the problems that block a save are checked.
+    """
     register = book.register_type_spec
     raw = posted_values(register, data)
     values = typed_values(register, raw)
     marks = posted_marks(register, data)
     meta = services.entry_meta(book, values)
-    used = selectors.numbers_used(book, meta["year"], entry.pk if entry else None)
+    # The number's place in the book only warns: a save (no LOOKUPS) needs only the errors.
+    used = (
+        selectors.numbers_used(book, meta["year"], entry.pk if entry else None) if lookups else None
+    )
     problems = entry_problems(
-        register, values, marks, numbers_used=used, last_number=max(used, default=None)
+        register, values, marks, numbers_used=used, last_number=max(used or (), default=None)
     )
     suggestions = []
-    for field in register.fields:
+    for field in register.fields if lookups else ():
         if field.type == "name" and raw.get(field.name):
             names = selectors.name_suggestions(raw[field.name])
             if names:
@@ -154,7 +167,7 @@ def _check_context(
         for name in raw
         if values.get(name) and values[name] != raw[name].strip()
     ]
-    panels = _lookups(request, book, values, data)
+    panels = _lookups(request, book, values, data) if lookups else []
     return {
         "problems": problems,
         "errors": [p for p in problems if p.level == "error"],
@@ -162,7 +175,7 @@ def _check_context(
         "suggestions": suggestions,
         "readings": readings,
         "register": register,
-        "saved_before": _saved_with(book, data) if entry is None else None,
+        "saved_before": _saved_with(book, data) if entry is None and lookups else None,
     }
 
 
@@ -404,7 +417,7 @@ def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> Http
             return _form_page(request, book, entry, data, status=422)
         if token is not None and (earlier := selectors.entry_created_with(token)) is not None:
             return _saved_before(request, book, earlier, token, action)
-    checks = _check_context(request, book, entry, data)
+    checks = _check_context(request, book, entry, data, lookups=False)
     if checks["errors"] and action != "aside" and not data.get("_confirm"):
         messages.warning(
             request,
@@ -428,6 +441,7 @@ def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> Http
             else None,
             creation_token=token,
             actor=Actor.of(request),
+            shown=posted_lookups(data),
         )
     except IntegrityError:
         # The same form saved at the same moment by another request: the unique index let
