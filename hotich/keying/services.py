@@ -9,6 +9,7 @@ The outcomes themselves (recording them, tracking cases, new personal IDs) are a
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.keying.carry import BOOK_COLUMNS, BOOK_FACTS
 from hotich.keying.models import (
     DoubleKeyingPolicy,
     EntryDraft,
@@ -470,6 +472,57 @@ def difference_arbitrate(
     report = pending_ids_issue(entry=entry, user=user, actor=actor)
     reconciliation_apply(entry=entry, user=user, actor=actor)
     return report
+
+
+# --- the book's usual values ---------------------------------------------------------------
+
+#: Longest usual value kept (a place or a signer's name and title).
+USUAL_VALUE_MAX = 200
+
+
+def book_usual_values_set(
+    *, book: RegisterBook, user: User, values: dict[str, str], actor: Actor | None = None
+) -> dict[str, str]:
+    """Set the usual values of BOOK its new entries' forms carry first (docs/keying.md,
+    "Carried over"): keys of :data:`~hotich.keying.carry.BOOK_COLUMNS` the register has and
+    of :data:`~hotich.keying.carry.BOOK_FACTS`; an empty value removes the key. Values are
+    kept as written (NFC, spaces trimmed); a registration type is stored as its code (a
+    label is read as its code). Raise ValueError (Vietnamese) for a value the book could not
+    hold; nothing is written then. Return the values now set."""
+    register = book.register_type_spec
+    names = {f.name for f in register.fields}
+    allowed = [k for k in BOOK_COLUMNS if k in names] + list(BOOK_FACTS)
+    kept: dict[str, str] = {}
+    for key in allowed:
+        value = unicodedata.normalize("NFC", (values.get(key) or "").strip())
+        if not value:
+            continue
+        if len(value) > USUAL_VALUE_MAX:
+            raise ValueError(
+                _("Giá trị quá dài (tối đa %(n)s ký tự): %(value)s")
+                % {"n": USUAL_VALUE_MAX, "value": value[:40] + "…"}
+            )
+        if key in names and (codes := register.field(key).code_list) is not None:
+            typed = typed_values(register, {key: value}).get(key, "")
+            if typed not in codes.codes:
+                raise ValueError(
+                    _("“%(value)s” không có trong danh mục %(label)s.")
+                    % {"value": value, "label": register.field(key).label}
+                )
+            value = typed
+        kept[key] = value
+    old = dict(book.usual_values or {})
+    RegisterBook.objects.filter(pk=book.pk).update(usual_values=kept)
+    book.usual_values = kept
+    audit_record(
+        actor=actor,
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        obj=book,
+        commune=book.commune,
+        changes={"giá trị thường dùng": [old, kept]},
+    )
+    return kept
 
 
 # --- double-keying policy -----------------------------------------------------------------

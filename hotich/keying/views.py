@@ -20,7 +20,15 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
-from hotich.keying.carry import PROPOSED, Carry, book_carry, registration_place
+from hotich.keying.carry import (
+    BOOK_COLUMNS,
+    BOOK_FACTS,
+    CARRIED_FACTS,
+    PROPOSED,
+    Carry,
+    book_carry,
+    registration_place,
+)
 from hotich.keying.forms import (
     NOT_KEYED,
     TOKEN,
@@ -60,6 +68,7 @@ def book_queue(request: UserRequest, pk: int) -> HttpResponse:
         "policy": services.double_keying_policy(book),
         "modes": DoubleKeyingPolicy.Mode.choices,
         "can_set_policy": can(request.user, Capability.SET_KEYING_POLICY, book),
+        "usual": _usual_rows(book),
     }
     return render(request, "keying/book_queue.html", context)
 
@@ -247,7 +256,11 @@ def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
         recent = selectors.recent_values(book)
         unit = book.historical_unit or book.commune
         known[book.pk] = book_carry(
-            book.register_type_spec, recent, keyer=keyer, place=registration_place(unit.full_name)
+            book.register_type_spec,
+            recent,
+            keyer=keyer,
+            place=registration_place(unit.full_name),
+            book_values=book.usual_values,
         )
     return known[book.pk]
 
@@ -676,6 +689,52 @@ def policy_set(request: UserRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã lưu chế độ nhập hai lần."))
+    return redirect("keying_book", pk=book.pk)
+
+
+def _usual_rows(book: RegisterBook) -> list[dict[str, Any]]:
+    """Return the book's usual values as the form shows them: each with its label, the value
+    set, what the form carries without it, and the codes of a code field."""
+    register = book.register_type_spec
+    unit = book.historical_unit or book.commune
+    fallback = {
+        "noiDangKy": registration_place(unit.full_name),
+        **dict(zip(BOOK_FACTS, CARRIED_FACTS.values(), strict=True)),
+    }
+    labels = {"nationality": _("Quốc tịch"), "ethnicity": _("Dân tộc")}
+    names = {f.name for f in register.fields}
+    rows = []
+    for key in [k for k in BOOK_COLUMNS if k in names] + list(BOOK_FACTS):
+        code_list = register.field(key).code_list if key in names else None
+        rows.append(
+            {
+                "key": key,
+                "label": register.field(key).label if key in names else labels[key],
+                "value": (book.usual_values or {}).get(key, ""),
+                "placeholder": fallback.get(key, ""),
+                "choices": code_list.choices if code_list is not None else None,
+            }
+        )
+    return rows
+
+
+@require_POST
+def book_usual_set(request: UserRequest, pk: int) -> HttpResponse:
+    """Set the book's usual values, which its new entries' forms carry first (team leader,
+    justice officer: those who set the book's keying)."""
+    book = get_book_for_user(request, pk, write=True)
+    require(request, Capability.SET_KEYING_POLICY, book)
+    try:
+        services.book_usual_values_set(
+            book=book,
+            user=request.user,
+            values={row["key"]: request.POST.get(row["key"], "") for row in _usual_rows(book)},
+            actor=Actor.of(request),
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã lưu giá trị thường dùng của sổ."))
     return redirect("keying_book", pk=book.pk)
 
 
