@@ -8,21 +8,25 @@ chunks. Both then score with the same model and call the same ``decide``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+import orjson
 from django.conf import settings
+from django.core import signing
 from django.db import connection
 from django.db.models import Q
 
 from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
-from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.decide import Candidate, Decision, Outcome, Thresholds, decide
 from hotich.matching.engine.features import (
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
+    FEATURES_VERSION,
     PersonInput,
     decode_features,
     features_row,
@@ -365,6 +369,103 @@ def lookup_before_new_id(
     )
     decision = Decision("review", None, candidates[0].probability, (), candidates)
     return LookupResult(decision, search.candidates, result.features, result.model_version)
+
+
+# --- what the form showed, reused by the save ------------------------------------------------
+
+LOOKUP_TOKEN_SALT = "hotich.matching.lookup"  # noqa: S105 - a signing namespace, not a secret
+#: How long the lookup a form showed stands for its save: past this, it is done again.
+LOOKUP_TOKEN_MAX_AGE = 3600
+
+
+def facts_digest(person: PersonInput) -> str:
+    """Return a digest of the folded facts the engine compares for PERSON (its feature
+    record): two people with the same digest get the same lookup."""
+    record = person_features(person)
+    return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
+def _scored(items: Iterable[tuple[str, float, float]]) -> list[list[Any]]:
+    return [[pid, round(p, 9), round(w, 6)] for pid, p, w in items]
+
+
+def lookup_token(person: PersonInput, result: LookupResult) -> str:
+    """Return a signed token of RESULT, the lookup of PERSON the form shows: its outcome
+    and candidates, the digest of the facts it was computed on, the model's version and the
+    registry features' version. :func:`lookup_from_token` gives the lookup back to the save
+    while none of those changed (docs/keying.md, "One lookup per person per save")."""
+    decision = result.decision
+    payload = {
+        "f": facts_digest(person),
+        "m": result.model_version,
+        "v": FEATURES_VERSION,
+        "o": decision.outcome,
+        "p": decision.personal_id,
+        "s": decision.score,
+        "d": list(decision.fields),
+        "c": _scored((c.personal_id, c.probability, c.weight) for c in decision.candidates[:5]),
+        "k": _scored(
+            (c.citizen.personal_id, c.score.probability, c.score.weight) for c in result.candidates
+        ),
+    }
+    return signing.dumps(payload, salt=LOOKUP_TOKEN_SALT, compress=True)
+
+
+def lookup_from_token(token: str, person: PersonInput) -> LookupResult | None:
+    """Return the lookup of PERSON a form showed, from its TOKEN (:func:`lookup_token`), or
+    None when it cannot stand: not signed by this server, older than
+    LOOKUP_TOKEN_MAX_AGE, computed on other facts, with another model or features version,
+    or naming a citizen the registry no longer has. The caller then looks up again.
+
+    Only the candidates' identity and scores come back (what recording an outcome needs:
+    :func:`hotich.reconciliation.services.outcome_apply`); the citizens are read by
+    personal ID, one query, no blocking or scoring.
+    """
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token, salt=LOOKUP_TOKEN_SALT, max_age=LOOKUP_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("v") != FEATURES_VERSION:
+        return None
+    if payload.get("m") != active_model().version or payload.get("f") != facts_digest(person):
+        return None
+    outcome = next((o for o in get_args(Outcome) if o == payload.get("o")), None)
+    if outcome is None:
+        return None
+    try:
+        shown = [(str(pid), float(p), float(w)) for pid, p, w in payload["k"]]
+        ranked = [(str(pid), float(p), float(w)) for pid, p, w in payload["c"]]
+        decision_pid = None if payload["p"] is None else str(payload["p"])
+        score = None if payload["s"] is None else float(payload["s"])
+        fields = tuple(str(f) for f in payload["d"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    wanted = [pid for pid, _p, _w in shown]
+    citizens = (
+        {
+            c.personal_id: c
+            for c in Citizen.objects.only(*CITIZEN_FIELDS).filter(personal_id__in=wanted)
+        }
+        if wanted
+        else {}
+    )
+    if len(citizens) != len(shown):
+        return None
+    decision = Decision(
+        outcome,
+        decision_pid,
+        score,
+        fields,
+        tuple(Candidate(pid, p, w, {}) for pid, p, w in ranked),
+    )
+    return LookupResult(
+        decision,
+        tuple(LookupCandidate(citizens[pid], Score(w, p, ())) for pid, p, w in shown),
+        person_features(person),
+        payload["m"],
+    )
 
 
 def issue_lock(person: PersonInput) -> None:
