@@ -1,7 +1,7 @@
 """The matching engine inside the application: active model, lookup, batch scoring of people
 against the registry (recording the outcomes is hotich.reconciliation's).
 
-Candidates always come from the registry's indexed blocking-key columns (bk1…bk6): the
+Candidates always come from the registry's indexed blocking-key columns (bk1…bk13): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
 chunks. Both then score with the same model and call the same ``decide``.
 """
@@ -16,13 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
 from hotich.matching.engine.features import (
+    BLOCK_CAP,
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
+    LOOSE_KEYS,
     PersonInput,
     decode_features,
     features_row,
@@ -64,63 +66,153 @@ def active_model() -> MatchModel:
         return _cache["model"]
 
 
-def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
-    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
-    values: dict[str, set[str]] = {key: set() for key in BLOCKING_KEYS}
+#: The keys read without a cap (the first six), and the loose ones whose blocks are capped.
+BASE_KEYS: tuple[str, ...] = tuple(k for k in BLOCKING_KEYS if k not in LOOSE_KEYS)
+
+
+def _key_values(rows: Iterable[dict[str, Any]], keys: Sequence[str]) -> dict[str, list[str]]:
+    values: dict[str, set[str]] = {key: set() for key in keys}
     for row in rows:
-        for key in BLOCKING_KEYS:
+        for key in keys:
             if row.get(key):
                 values[key].add(row[key])
+    return {key: sorted(found) for key, found in values.items() if found}
+
+
+def _blocking_q(rows: Iterable[dict[str, Any]], keys: Sequence[str] = BASE_KEYS) -> list[Q]:
+    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
     filters = []
-    for key, found in values.items():
-        ordered = sorted(found)
+    for key, ordered in _key_values(rows, keys).items():
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
             filters.append(Q(**{key: chunk[0]}) if len(chunk) == 1 else Q(**{f"{key}__in": chunk}))
     return filters
 
 
+def _or_all(filters: Sequence[Q]) -> Q:
+    query = filters[0]
+    for extra in filters[1:]:
+        query |= extra
+    return query
+
+
 def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
-    """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
+    """Return the filters of the uncapped candidates of ``rows``, OR-ed in as few queries as
+    sensible."""
     filters = _blocking_q(rows)
     if not filters:
         return []  # no blocking key (a name and a sex only): nobody shares one
     # Few filters (one record): one query with OR; many: one query per filter.
-    groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
-    queries = []
-    for group in groups:
-        query = group[0]
-        for extra in group[1:]:
-            query |= extra
-        queries.append(query)
-    return queries
+    if len(filters) <= len(BASE_KEYS):
+        return [_or_all(filters)]
+    return filters
 
 
-def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
-    """Return primary key → (personal ID, compared features) of the registry citizens sharing
-    a blocking key with any of ``rows``.
+@dataclass
+class Candidates:
+    """The registry citizens sharing a blocking key with some records: primary key →
+    (personal ID, compared features); and per loose key, the values whose block is over the
+    cap (not read)."""
 
-    Indexed queries only, never a scan of the registry. The features are the stored ones
-    (Citizen.match_features); a citizen stored without them, or with another version, has
-    them derived from its values, so the answer is the same either way.
+    found: dict[int, tuple[str, list[Any]]]
+    capped: dict[str, set[str]]
+
+
+def _loose_one(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the rows of the loose blocks of one record (each value alone) and the capped
+    values: usually one indexed query (the blocks are small), else one per key."""
+    keys = list(values)
+    columns = ("pk", "personal_id", "match_features", *keys)
+    limit = len(keys) * (cap + 1)
+    query = _or_all([Q(**{key: values[key][0]}) for key in keys])
+    rows = list(Citizen.objects.filter(query).values_list(*columns)[:limit])
+    if len(rows) >= limit:  # some block may be longer than read: read each alone
+        rows = []
+        for key in keys:
+            block = Citizen.objects.filter(**{key: values[key][0]}).values_list(*columns)
+            rows += block[: cap + 1]
+    capped: dict[str, set[str]] = {}
+    for at, key in enumerate(keys, start=3):
+        if sum(1 for row in {r[0]: r for r in rows}.values() if row[at] == values[key][0]) > cap:
+            capped[key] = {values[key][0]}
+    kept = [
+        row
+        for row in rows
+        if any(row[at] == values[key][0] and key not in capped for at, key in enumerate(keys, 3))
+    ]
+    return kept, capped
+
+
+def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the rows of the loose blocks of many records and the capped values: per key
+    and chunk of values, an indexed count, then the blocks under the cap."""
+    rows: list[tuple] = []
+    capped: dict[str, set[str]] = {}
+    for key, ordered in values.items():
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            counts = (
+                Citizen.objects.filter(**{f"{key}__in": chunk})
+                .values_list(key)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            over = {value for value, n in counts if n > cap}
+            if over:
+                capped.setdefault(key, set()).update(over)
+            wanted = [v for v in chunk if v not in over]
+            if wanted:
+                rows += Citizen.objects.filter(**{f"{key}__in": wanted}).values_list(
+                    "pk", "personal_id", "match_features"
+                )
+    return rows, capped
+
+
+def candidate_search(rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP) -> Candidates:
+    """Return the registry citizens sharing a blocking key with any of ``rows``.
+
+    Indexed queries only, never a scan of the registry: the first six keys as they are, the
+    loose keys (LOOSE_KEYS) only for blocks of at most ``cap`` citizens (the batch path drops
+    the same blocks, :func:`hotich.matching.engine.batch.without_capped`). The features are
+    the stored ones (Citizen.match_features); a citizen stored without them, or with
+    another version, has them derived from its values, so the answer is the same either way.
     """
     found: dict[int, tuple[str, list[Any]]] = {}
     stale: list[int] = []
+
+    def take(pk: int, personal_id: str, stored: Any) -> None:
+        if pk in found:
+            return
+        vector = decode_features(stored)
+        if vector is None:
+            stale.append(pk)
+        else:
+            found[pk] = (personal_id, vector)
+
     for query in _candidate_filters(rows):
         for pk, personal_id, stored in Citizen.objects.filter(query).values_list(
             "pk", "personal_id", "match_features"
         ):
-            vector = decode_features(stored)
-            if vector is None:
-                stale.append(pk)
-            else:
-                found[pk] = (personal_id, vector)
+            take(pk, personal_id, stored)
+    loose = _key_values(rows, LOOSE_KEYS)
+    capped: dict[str, set[str]] = {}
+    if loose:
+        single = all(len(v) == 1 for v in loose.values()) and len(rows) == 1
+        extra, capped = (_loose_one if single else _loose_many)(loose, cap)
+        for row in extra:
+            take(row[0], row[1], row[2])
+    stale = sorted(set(stale))
     for start in range(0, len(stale), 500):
         for citizen in Citizen.objects.filter(pk__in=stale[start : start + 500]).only(
             *CITIZEN_FIELDS
         ):
             found[citizen.pk] = (citizen.personal_id, citizen_compared(citizen))
-    return found
+    return Candidates(found, capped)
+
+
+def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
+    """Return primary key → (personal ID, compared features) of :func:`candidate_search`."""
+    return candidate_search(rows).found
 
 
 def citizen_compared(citizen: Citizen) -> list[Any]:
@@ -195,12 +287,19 @@ def reconcile_people(
     model = model or active_model()
     rows = [person_features(p) for _, p in people]
     records = features_frame(rows, [uid for uid, _ in people])
-    candidates = candidate_vectors(rows).values()
+    search = candidate_search(rows)
+    candidates = search.found.values()
     registry = features_frame(
         [features_row(vector) for _, vector in candidates], [pid for pid, _ in candidates]
     )
     result = reconcile(
-        model, records, registry, thresholds=thresholds(), backend=backend, spark=spark
+        model,
+        records,
+        registry,
+        thresholds=thresholds(),
+        backend=backend,
+        spark=spark,
+        capped=search.capped,
     )
     return result.decisions
 
