@@ -18,7 +18,12 @@ from typing import Any, Literal
 import pandas as pd
 
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.engine.features import BLOCK_CAP, FEATURE_COLUMNS, LOOSE_KEYS
+from hotich.matching.engine.features import (
+    BLOCK_CAP,
+    BLOCKING_KEYS,
+    FEATURE_COLUMNS,
+    LOOSE_KEYS,
+)
 from hotich.matching.engine.model import MatchModel, splink_settings
 
 Backend = Literal["duckdb", "spark"]
@@ -182,3 +187,29 @@ def feature_rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     for row in clean.to_dict("records"):
         out[str(row.pop("uid"))] = row
     return out
+
+
+def candidate_recall(
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    keys: Iterable[str] | None = None,
+    capped: Capped | None = None,
+) -> tuple[int, int, dict[str, int]]:
+    """Return how many of the true ``pairs`` (record uid, citizen uid) share a blocking key
+    (of ``keys``, all by default; capped blocks excluded), out of how many, and per key how
+    many only that key finds: the recall of the candidate set, before any decision."""
+    keys = list(keys or BLOCKING_KEYS)
+    registry = without_capped(registry, capped_blocks(registry) if capped is None else capped)
+    left = records.set_index(records["uid"].astype(str))[keys]
+    right = registry.set_index(registry["uid"].astype(str))[keys]
+    wanted = [(r, c) for r, c in pairs if r in left.index and c in right.index]
+    if not wanted:
+        return 0, 0, {}
+    a = left.loc[[r for r, _ in wanted]].to_numpy(dtype=object)
+    b = right.loc[[c for _, c in wanted]].to_numpy(dtype=object)
+    shared = (a == b) & pd.notna(a) & pd.notna(b)
+    found = shared.any(axis=1)
+    alone = shared & (shared.sum(axis=1) == 1)[:, None]
+    return int(found.sum()), len(wanted), {k: int(alone[:, i].sum()) for i, k in enumerate(keys)}
