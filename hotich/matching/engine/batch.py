@@ -162,9 +162,7 @@ def reconcile(
     """Decide every record of ``records`` against ``registry`` (feature frames; ``capped``
     as in :func:`scored_pairs`)."""
     thresholds = thresholds or Thresholds()
-    pairs = scored_pairs(
-        model, records, registry, backend=backend, spark=spark, capped=capped
-    )
+    pairs = scored_pairs(model, records, registry, backend=backend, spark=spark, capped=capped)
     by_record: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
     for rid, cid, weight, prob in pairs.itertuples(index=False):
         by_record[rid].append((cid, weight, prob))
