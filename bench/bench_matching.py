@@ -181,8 +181,12 @@ def decide_all(
     records: Mapping[str, dict[str, Any]],
     candidates: Mapping[str, list[Candidate]],
     thresholds: Thresholds,
+    known_names: frozenset[str] | None = None,
 ) -> dict[str, Decision]:
-    return {rid: decide(row, candidates.get(rid, ()), thresholds) for rid, row in records.items()}
+    return {
+        rid: decide(row, candidates.get(rid, ()), thresholds, known_names)
+        for rid, row in records.items()
+    }
 
 
 def sweep_settings() -> Iterable[Thresholds]:
@@ -370,7 +374,8 @@ def main() -> None:
     candidates = candidates_by_record(pairs, registry)
     record_rows = feature_rows(records)
     default = Thresholds()
-    check = decide_all(record_rows, candidates, default)
+    names = model.known_given_names
+    check = decide_all(record_rows, candidates, default, names)
     same = sum(
         1
         for rid, d in check.items()
@@ -379,7 +384,7 @@ def main() -> None:
     )
     rows = []
     for setting in sweep_settings():
-        decisions = decide_all(record_rows, candidates, setting)
+        decisions = decide_all(record_rows, candidates, setting, names)
         rows.append((setting, evaluate(data, decisions)))
     sweep_seconds = time.perf_counter() - started
     print()

@@ -265,6 +265,7 @@ def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = No
             for _, pid, v, s in kept
         ],
         thresholds(),
+        model.known_given_names,
     )
     shown = kept[:limit]
     citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])

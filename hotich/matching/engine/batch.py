@@ -174,7 +174,7 @@ def reconcile(
             Candidate(cid, prob, weight, registry_rows[cid])
             for cid, weight, prob in by_record.get(record_uid, ())
         ]
-        decisions[record_uid] = decide(record, candidates, thresholds)
+        decisions[record_uid] = decide(record, candidates, thresholds, model.known_given_names)
     return BatchResult(decisions, len(pairs))
 
 

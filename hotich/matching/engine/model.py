@@ -511,6 +511,11 @@ class MatchModel:
             self._plan.append((weights, tf))
         self._prior = parameters.prior_weight
 
+    @cached_property
+    def known_given_names(self) -> frozenset[str]:
+        """The given names (giv_n) the registry the model was trained on has."""
+        return frozenset(self.parameters.tf.get("giv_n", {}))
+
     def weigh(self, left: Row | Vector, right: Row | Vector) -> Weighed:
         """Return the match weight of a pair with the level and weight of each comparison."""
         left, right = as_vector(left), as_vector(right)
