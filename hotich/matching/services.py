@@ -1,7 +1,7 @@
 """The matching engine inside the application: active model, lookup, batch scoring of people
 against the registry (recording the outcomes is hotich.reconciliation's).
 
-Candidates always come from the registry's indexed blocking-key columns (bk1…bk13): the
+Candidates always come from the registry's indexed blocking-key columns (bk1…bk16): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
 chunks. Both then score with the same model and call the same ``decide``.
 """
@@ -119,28 +119,20 @@ class Candidates:
 
 
 def _loose_one(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
-    """Return the rows of the loose blocks of one record (each value alone) and the capped
-    values: usually one indexed query (the blocks are small), else one per key."""
-    keys = list(values)
-    columns = ("pk", "personal_id", "match_features", *keys)
-    limit = len(keys) * (cap + 1)
-    query = _or_all([Q(**{key: values[key][0]}) for key in keys])
-    rows = list(Citizen.objects.filter(query).values_list(*columns)[:limit])
-    if len(rows) >= limit:  # some block may be longer than read: read each alone
-        rows = []
-        for key in keys:
-            block = Citizen.objects.filter(**{key: values[key][0]}).values_list(*columns)
-            rows += block[: cap + 1]
+    """Return the rows of the loose blocks of one record (each key one value) and the capped
+    values: per key an index probe for a citizen past the cap (reads index entries only),
+    then one indexed query for the blocks under it."""
     capped: dict[str, set[str]] = {}
-    for at, key in enumerate(keys, start=3):
-        if sum(1 for row in {r[0]: r for r in rows}.values() if row[at] == values[key][0]) > cap:
-            capped[key] = {values[key][0]}
-    kept = [
-        row
-        for row in rows
-        if any(row[at] == values[key][0] and key not in capped for at, key in enumerate(keys, 3))
-    ]
-    return kept, capped
+    kept: list[Q] = []
+    for key, (value,) in values.items():
+        if list(Citizen.objects.filter(**{key: value}).values_list("pk")[cap : cap + 1]):
+            capped[key] = {value}
+        else:
+            kept.append(Q(**{key: value}))
+    if not kept:
+        return [], capped
+    rows = Citizen.objects.filter(_or_all(kept)).values_list("pk", "personal_id", "match_features")
+    return list(rows), capped
 
 
 def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:

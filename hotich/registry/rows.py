@@ -89,6 +89,9 @@ DB_COLUMNS: tuple[str, ...] = (
     "bk11",
     "bk12",
     "bk13",
+    "bk14",
+    "bk15",
+    "bk16",
     "match_features",
 )
 #: What the loader writes for the matching engine (hotich.matching.engine.features.match_columns).

@@ -1,4 +1,4 @@
-"""The loose blocking keys bk7…bk13 (features.LOOSE_KEYS) with their indexes, and the stored
+"""The loose blocking keys bk7…bk16 (features.LOOSE_KEYS) with their indexes, and the stored
 matching features of every citizen moved to FEATURES_VERSION 2 (the keys are derived from
 the compared features already stored, which version 2 leaves unchanged: no name is parsed
 again). Citizens stored without features, or with any other version, are left to
@@ -82,6 +82,21 @@ class Migration(migrations.Migration):
             name='bk9',
             field=models.CharField(blank=True, max_length=120, null=True),
         ),
+        migrations.AddField(
+            model_name='citizen',
+            name='bk14',
+            field=models.CharField(blank=True, max_length=120, null=True),
+        ),
+        migrations.AddField(
+            model_name='citizen',
+            name='bk15',
+            field=models.CharField(blank=True, max_length=120, null=True),
+        ),
+        migrations.AddField(
+            model_name='citizen',
+            name='bk16',
+            field=models.CharField(blank=True, max_length=120, null=True),
+        ),
         # Filled before the indexes are built: one index build instead of row-by-row upkeep.
         migrations.RunPython(_loose_keys_fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
@@ -111,5 +126,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='citizen',
             index=models.Index(fields=['bk13'], name='citizen_bk13', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='citizen',
+            index=models.Index(fields=['bk14'], name='citizen_bk14', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='citizen',
+            index=models.Index(fields=['bk15'], name='citizen_bk15', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='citizen',
+            index=models.Index(fields=['bk16'], name='citizen_bk16', opclasses=['varchar_pattern_ops']),
         ),
     ]
