@@ -160,7 +160,9 @@ def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], di
     return rows, capped
 
 
-def candidate_search(rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP) -> Candidates:
+def candidate_search(
+    rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP, loose: bool = True
+) -> Candidates:
     """Return the registry citizens sharing a blocking key with any of ``rows``.
 
     Indexed queries only, never a scan of the registry: the first six keys as they are, the
@@ -168,6 +170,7 @@ def candidate_search(rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP) ->
     the same blocks, :func:`hotich.matching.engine.batch.without_capped`). The features are
     the stored ones (Citizen.match_features); a citizen stored without them, or with
     another version, has them derived from its values, so the answer is the same either way.
+    ``loose`` False reads the first six keys only (the benchmarks' reference).
     """
     found: dict[int, tuple[str, list[Any]]] = {}
     stale: list[int] = []
@@ -186,11 +189,11 @@ def candidate_search(rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP) ->
             "pk", "personal_id", "match_features"
         ):
             take(pk, personal_id, stored)
-    loose = _key_values(rows, LOOSE_KEYS)
+    values = _key_values(rows, LOOSE_KEYS) if loose else {}
     capped: dict[str, set[str]] = {}
-    if loose:
-        single = all(len(v) == 1 for v in loose.values()) and len(rows) == 1
-        extra, capped = (_loose_one if single else _loose_many)(loose, cap)
+    if values:
+        single = all(len(v) == 1 for v in values.values()) and len(rows) == 1
+        extra, capped = (_loose_one if single else _loose_many)(values, cap)
         for row in extra:
             take(row[0], row[1], row[2])
     stale = sorted(set(stale))
@@ -234,18 +237,21 @@ class LookupResult:
     model_version: int
 
 
-def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = None) -> LookupResult:
+def lookup(
+    person: PersonInput, *, limit: int = 5, model: MatchModel | None = None, loose: bool = True
+) -> LookupResult:
     """The interactive path: the registry's best candidates for one person, and the outcome.
 
     Every candidate is weighed with the model's fast path; only those above REPORT_FLOOR (as
     the batch path keeps them) get their full per-field score and go to :func:`decide`.
+    ``loose`` False: the first six keys only (:func:`candidate_search`).
     """
     model = model or active_model()
     record = person_features(person)
     left = as_vector(record)
     kept = []
     weigh = model.weigh
-    for pk, (personal_id, vector) in candidate_vectors([record]).items():
+    for pk, (personal_id, vector) in candidate_search([record], loose=loose).found.items():
         weighed = weigh(left, vector)
         if probability_from_weight(weighed.weight) >= REPORT_FLOOR:
             kept.append((pk, personal_id, vector, model.explain(weighed)))
