@@ -1,7 +1,7 @@
 """The matching engine inside the application: active model, lookup, batch scoring of people
 against the registry (recording the outcomes is hotich.reconciliation's).
 
-Candidates always come from the registry's indexed blocking-key columns (bk1…bk6): the
+Candidates always come from the registry's indexed blocking-key columns (bk1…bk16): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
 chunks. Both then score with the same model and call the same ``decide``.
 """
@@ -19,14 +19,16 @@ import orjson
 from django.conf import settings
 from django.core import signing
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
 from hotich.matching.engine.decide import Candidate, Decision, Outcome, Thresholds, decide
 from hotich.matching.engine.features import (
+    BLOCK_CAP,
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
     FEATURES_VERSION,
+    LOOSE_KEYS,
     PersonInput,
     decode_features,
     features_row,
@@ -68,63 +70,148 @@ def active_model() -> MatchModel:
         return _cache["model"]
 
 
-def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
-    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
-    values: dict[str, set[str]] = {key: set() for key in BLOCKING_KEYS}
+#: The keys read without a cap (the first six), and the loose ones whose blocks are capped.
+BASE_KEYS: tuple[str, ...] = tuple(k for k in BLOCKING_KEYS if k not in LOOSE_KEYS)
+
+
+def _key_values(rows: Iterable[dict[str, Any]], keys: Sequence[str]) -> dict[str, list[str]]:
+    values: dict[str, set[str]] = {key: set() for key in keys}
     for row in rows:
-        for key in BLOCKING_KEYS:
+        for key in keys:
             if row.get(key):
                 values[key].add(row[key])
+    return {key: sorted(found) for key, found in values.items() if found}
+
+
+def _blocking_q(rows: Iterable[dict[str, Any]], keys: Sequence[str] = BASE_KEYS) -> list[Q]:
+    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
     filters = []
-    for key, found in values.items():
-        ordered = sorted(found)
+    for key, ordered in _key_values(rows, keys).items():
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
             filters.append(Q(**{key: chunk[0]}) if len(chunk) == 1 else Q(**{f"{key}__in": chunk}))
     return filters
 
 
+def _or_all(filters: Sequence[Q]) -> Q:
+    query = filters[0]
+    for extra in filters[1:]:
+        query |= extra
+    return query
+
+
 def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
-    """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
+    """Return the filters of the uncapped candidates of ``rows``, OR-ed in as few queries as
+    sensible."""
     filters = _blocking_q(rows)
     if not filters:
         return []  # no blocking key (a name and a sex only): nobody shares one
     # Few filters (one record): one query with OR; many: one query per filter.
-    groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
-    queries = []
-    for group in groups:
-        query = group[0]
-        for extra in group[1:]:
-            query |= extra
-        queries.append(query)
-    return queries
+    if len(filters) <= len(BASE_KEYS):
+        return [_or_all(filters)]
+    return filters
 
 
-def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
-    """Return primary key → (personal ID, compared features) of the registry citizens sharing
-    a blocking key with any of ``rows``.
+@dataclass
+class Candidates:
+    """The registry citizens sharing a blocking key with some records: primary key →
+    (personal ID, compared features); and per loose key, the values whose block is over the
+    cap (not read)."""
 
-    Indexed queries only, never a scan of the registry. The features are the stored ones
-    (Citizen.match_features); a citizen stored without them, or with another version, has
-    them derived from its values, so the answer is the same either way.
+    found: dict[int, tuple[str, list[Any]]]
+    capped: dict[str, set[str]]
+
+
+def _loose_one(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the rows of the loose blocks of one record (each key one value) and the capped
+    values: per key an index probe for a citizen past the cap (reads index entries only),
+    then one indexed query for the blocks under it."""
+    capped: dict[str, set[str]] = {}
+    kept: list[Q] = []
+    for key, (value,) in values.items():
+        if list(Citizen.objects.filter(**{key: value}).values_list("pk")[cap : cap + 1]):
+            capped[key] = {value}
+        else:
+            kept.append(Q(**{key: value}))
+    if not kept:
+        return [], capped
+    rows = Citizen.objects.filter(_or_all(kept)).values_list("pk", "personal_id", "match_features")
+    return list(rows), capped
+
+
+def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the rows of the loose blocks of many records and the capped values: per key
+    and chunk of values, an indexed count, then the blocks under the cap."""
+    rows: list[tuple] = []
+    capped: dict[str, set[str]] = {}
+    for key, ordered in values.items():
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            counts = (
+                Citizen.objects.filter(**{f"{key}__in": chunk})
+                .values_list(key)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            over = {value for value, n in counts if n > cap}
+            if over:
+                capped.setdefault(key, set()).update(over)
+            wanted = [v for v in chunk if v not in over]
+            if wanted:
+                rows += Citizen.objects.filter(**{f"{key}__in": wanted}).values_list(
+                    "pk", "personal_id", "match_features"
+                )
+    return rows, capped
+
+
+def candidate_search(
+    rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP, loose: bool = True
+) -> Candidates:
+    """Return the registry citizens sharing a blocking key with any of ``rows``.
+
+    Indexed queries only, never a scan of the registry: the first six keys as they are, the
+    loose keys (LOOSE_KEYS) only for blocks of at most ``cap`` citizens (the batch path drops
+    the same blocks, :func:`hotich.matching.engine.batch.without_capped`). The features are
+    the stored ones (Citizen.match_features); a citizen stored without them, or with
+    another version, has them derived from its values, so the answer is the same either way.
+    ``loose`` False reads the first six keys only (the benchmarks' reference).
     """
     found: dict[int, tuple[str, list[Any]]] = {}
     stale: list[int] = []
+
+    def take(pk: int, personal_id: str, stored: Any) -> None:
+        if pk in found:
+            return
+        vector = decode_features(stored)
+        if vector is None:
+            stale.append(pk)
+        else:
+            found[pk] = (personal_id, vector)
+
     for query in _candidate_filters(rows):
         for pk, personal_id, stored in Citizen.objects.filter(query).values_list(
             "pk", "personal_id", "match_features"
         ):
-            vector = decode_features(stored)
-            if vector is None:
-                stale.append(pk)
-            else:
-                found[pk] = (personal_id, vector)
+            take(pk, personal_id, stored)
+    values = _key_values(rows, LOOSE_KEYS) if loose else {}
+    capped: dict[str, set[str]] = {}
+    if values:
+        single = all(len(v) == 1 for v in values.values()) and len(rows) == 1
+        extra, capped = (_loose_one if single else _loose_many)(values, cap)
+        for row in extra:
+            take(row[0], row[1], row[2])
+    stale = sorted(set(stale))
     for start in range(0, len(stale), 500):
         for citizen in Citizen.objects.filter(pk__in=stale[start : start + 500]).only(
             *CITIZEN_FIELDS
         ):
             found[citizen.pk] = (citizen.personal_id, citizen_compared(citizen))
-    return found
+    return Candidates(found, capped)
+
+
+def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
+    """Return primary key → (personal ID, compared features) of :func:`candidate_search`."""
+    return candidate_search(rows).found
 
 
 def citizen_compared(citizen: Citizen) -> list[Any]:
@@ -154,18 +241,21 @@ class LookupResult:
     model_version: int
 
 
-def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = None) -> LookupResult:
+def lookup(
+    person: PersonInput, *, limit: int = 5, model: MatchModel | None = None, loose: bool = True
+) -> LookupResult:
     """The interactive path: the registry's best candidates for one person, and the outcome.
 
     Every candidate is weighed with the model's fast path; only those above REPORT_FLOOR (as
     the batch path keeps them) get their full per-field score and go to :func:`decide`.
+    ``loose`` False: the first six keys only (:func:`candidate_search`).
     """
     model = model or active_model()
     record = person_features(person)
     left = as_vector(record)
     kept = []
     weigh = model.weigh
-    for pk, (personal_id, vector) in candidate_vectors([record]).items():
+    for pk, (personal_id, vector) in candidate_search([record], loose=loose).found.items():
         weighed = weigh(left, vector)
         if probability_from_weight(weighed.weight) >= REPORT_FLOOR:
             kept.append((pk, personal_id, vector, model.explain(weighed)))
@@ -177,6 +267,7 @@ def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = No
             for _, pid, v, s in kept
         ],
         thresholds(),
+        model.known_given_names,
     )
     shown = kept[:limit]
     citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])
@@ -199,12 +290,19 @@ def reconcile_people(
     model = model or active_model()
     rows = [person_features(p) for _, p in people]
     records = features_frame(rows, [uid for uid, _ in people])
-    candidates = candidate_vectors(rows).values()
+    search = candidate_search(rows)
+    candidates = search.found.values()
     registry = features_frame(
         [features_row(vector) for _, vector in candidates], [pid for pid, _ in candidates]
     )
     result = reconcile(
-        model, records, registry, thresholds=thresholds(), backend=backend, spark=spark
+        model,
+        records,
+        registry,
+        thresholds=thresholds(),
+        backend=backend,
+        spark=spark,
+        capped=search.capped,
     )
     return result.decisions
 

@@ -81,3 +81,35 @@ def test_damaged_or_partial_values_are_not_discrepancies():
         full_name="Lê Thị Hòa", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa"
     )
     assert differing_fields(BOOK, other) == ("full_name", "birth_place")
+
+
+def test_a_given_name_no_one_has_is_a_typo_not_a_sibling():
+    registered = citizen(full_name="Lê Thị Hoan", birth_place="Xã Đông Văn, Huyện Đông Sơn")
+    known = frozenset({"hoan", "hoa", "hoài"})
+    cases = (("Lê Thị Hoa", "review"), ("Lê Thị Hoanm", "match"), ("Lê Thị Haon", "match"))
+    for written, outcome in cases:
+        book = person_features(PersonInput(written, "04/03/1962", "Nữ"))
+        # "Hoa" is a registered name (a sister's); "Hoanm", "Haon" are no one's: typos.
+        decision = decide(
+            book, [Candidate("038162000001", 0.9999, 20.0, registered)], known_names=known
+        )
+        assert (decision.personal_id is not None) is (outcome == "match"), written
+    book = person_features(PersonInput("Lê Thị Hoanm", "04/03/1962", "Nữ"))
+    # Without the registry's names (no model), a one-letter difference stays with an officer.
+    assert decide(book, [Candidate("038162000001", 0.9999, 20.0, registered)]).outcome == "review"
+    # Nor when the parents agree: a sister's name one letter off is no evidence either way.
+    parents = {"father_name": "Lê Văn Tư", "mother_name": "Hồ Thị Năm"}
+    book = person_features(PersonInput("Lê Thị Hoanm", "04/03/1962", "Nữ", **parents))
+    sister = citizen(full_name="Lê Thị Hoan", **parents)
+    decision = decide(book, [Candidate("038162000001", 0.9999, 20.0, sister)], known_names=known)
+    assert decision.outcome == "review"
+
+
+def test_family_and_given_name_swapped_is_the_same_person():
+    registered = person_features(PersonInput("matthews bradley", "1948-11-22", "", "jacobs well"))
+    book = person_features(PersonInput("bradley matthews", "1948-11-22", "", "jacobs well"))
+    decision = decide(book, [Candidate("038148000001", 0.9999, 20.0, registered)])
+    assert decision.personal_id == "038148000001"
+    # A different given name with the same family name and date stays a possible twin.
+    twin = person_features(PersonInput("matthews brian", "1948-11-22", "", "jacobs well"))
+    assert decide(twin, [Candidate("038148000001", 0.9999, 20.0, registered)]).outcome == "review"
