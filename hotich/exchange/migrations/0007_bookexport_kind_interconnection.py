@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0005_importrun_reading'),
+        ('exchange', '0006_columnmapping_fixed_values_value_maps'),
     ]
 
     operations = [
