@@ -572,3 +572,35 @@ def test_two_first_saves_at_the_same_moment_keep_one_mapping_and_refuse_the_othe
     refused = [r for r in results if isinstance(r, MappingConflictError)]
     assert (len(saved), len(refused)) == (1, 1)
     assert ColumnMapping.objects.get().fixed == saved[0].fixed
+
+
+def test_the_migration_keeps_the_newest_of_mappings_saved_twice_for_one_header(units):
+    """Before one mapping per header row and commune was enforced, a race could leave two:
+    migration 0006 keeps the newest (the one imports used), then adds the constraints."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("exchange", "0005_importrun_reading")])
+    old = executor.loader.project_state([("exchange", "0005_importrun_reading")]).apps
+    Old = old.get_model("exchange", "ColumnMapping")
+    commune = units["commune"].pk
+    older, _newer = (
+        Old.objects.create(name=name, register_type="KS", signature="d" * 32, commune_id=commune)
+        for name in ("first", "second")
+    )
+    run = old.get_model("exchange", "ImportRun").objects.create(
+        original_name="cu.xlsx", sha256="0" * 64, file="imports/cu.xlsx", mapping=older
+    )
+    Old.objects.create(name="other commune", register_type="KS", signature="d" * 32)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("exchange", "0006_columnmapping_fixed_values_value_maps")])
+
+    fixed = [(m.name, m.fixed) for m in ColumnMapping.objects.order_by("name")]
+    # Back to the latest schema, whatever migrations come after this one.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("exchange"))
+    kept = ColumnMapping.objects.order_by("name")
+    assert fixed == [("other commune", {}), ("second", {})]
+    assert [(m.name, m.version) for m in kept] == [("other commune", 1), ("second", 1)]
+    assert ImportRun.objects.get(pk=run.pk).mapping is None  # its mapping was the older one

@@ -14,6 +14,10 @@ def keep_newest_per_header(apps, schema_editor):
         if (signature, commune) in seen:
             ColumnMapping.objects.filter(pk=pk).delete()
         seen.add((signature, commune))
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletions queue the deferred checks of import runs' foreign keys; PostgreSQL
+        # builds no index on a table with checks pending, so run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
