@@ -155,6 +155,11 @@ def _names_swapped(record: Mapping[str, Any], features: Mapping[str, Any]) -> bo
     )
 
 
+#: A given name shorter than this is never taken for a typo: one edit turns most short
+#: Vietnamese names into another real one (An / Anh / Ân), so a twin's name is that close.
+TYPO_MIN_LETTERS = 5
+
+
 def _given_typo(
     record: Mapping[str, Any], features: Mapping[str, Any], known_names: Container[str] | None
 ) -> bool:
@@ -169,7 +174,7 @@ def _given_typo(
     if known_names is None or not record.get("giv_n") or record["giv_n"] in known_names:
         return False
     written, registered = record.get("giv_f"), features.get("giv_f")
-    if not written or not registered:
+    if not written or not registered or min(len(written), len(registered)) < TYPO_MIN_LETTERS:
         return False
     if features.get("fa_f") or features.get("mo_f"):
         return False
