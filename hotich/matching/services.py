@@ -122,21 +122,21 @@ class Candidates:
     capped: dict[str, set[str]]
 
 
-def _loose_one(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
-    """Return the rows of the loose blocks of one record (each key one value) and the capped
-    values: per key an index probe for a citizen past the cap (reads index entries only),
-    then one indexed query for the blocks under it."""
-    capped: dict[str, set[str]] = {}
-    kept: list[Q] = []
-    for key, (value,) in values.items():
-        if list(Citizen.objects.filter(**{key: value}).values_list("pk")[cap : cap + 1]):
-            capped[key] = {value}
-        else:
-            kept.append(Q(**{key: value}))
-    if not kept:
-        return [], capped
-    rows = Citizen.objects.filter(_or_all(kept)).values_list("pk", "personal_id", "match_features")
-    return list(rows), capped
+def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
+    """Return the values of one record's loose keys (each key one value) whose block holds
+    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
+    quote = connection.ops.quote_name
+    table = quote(Citizen._meta.db_table)
+    keys = list(values)
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {quote(key)} = %s "  # noqa: S608
+        f"LIMIT {cap + 1:d}) AS b{n})"
+        for n, key in enumerate(keys)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}", [values[key][0] for key in keys])
+        row = cursor.fetchone()
+    return {key: {values[key][0]} for key, n in zip(keys, row, strict=True) if n > cap}
 
 
 def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
@@ -188,16 +188,25 @@ def candidate_search(
         else:
             found[pk] = (personal_id, vector)
 
-    for query in _candidate_filters(rows):
+    values = _key_values(rows, LOOSE_KEYS) if loose else {}
+    capped: dict[str, set[str]] = {}
+    if len(rows) == 1:
+        # One record (the lookup): one probe of the loose blocks' sizes, then one indexed
+        # query, OR-ed over the first six keys and the loose blocks under the cap.
+        capped = _probe(values, cap) if values else {}
+        filters = _blocking_q(rows) + [
+            Q(**{key: value[0]}) for key, value in values.items() if key not in capped
+        ]
+        queries = [_or_all(filters)] if filters else []
+    else:
+        queries = _candidate_filters(rows)
+    for query in queries:
         for pk, personal_id, stored in Citizen.objects.filter(query).values_list(
             "pk", "personal_id", "match_features"
         ):
             take(pk, personal_id, stored)
-    values = _key_values(rows, LOOSE_KEYS) if loose else {}
-    capped: dict[str, set[str]] = {}
-    if values:
-        single = all(len(v) == 1 for v in values.values()) and len(rows) == 1
-        extra, capped = (_loose_one if single else _loose_many)(values, cap)
+    if len(rows) > 1 and values:
+        extra, capped = _loose_many(values, cap)
         for row in extra:
             take(row[0], row[1], row[2])
     stale = sorted(set(stale))
