@@ -236,9 +236,17 @@ def cycle(
 
 
 def cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) process PID and its waited-for children used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    """Return the CPU time (user + system) process PID and its children (the server
+    processes of ``--processes``) used so far."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += sum(int(v) for v in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def drive(
@@ -329,6 +337,7 @@ def report(
         # The server's own CPU per entry keyed (form GET, check, save): what the machine's
         # other load does not change; one process (one interpreter) serves at most
         # 1000 / this entries per second on a core of its own.
+        # (The database server's own CPU is not counted.)
         print(
             f"  server CPU: {cpu:.1f} s = {1000 * cpu / cycles:.0f} ms per entry keyed "
             f"({cpu / elapsed:.2f} cores on average)"
@@ -435,7 +444,13 @@ def prepare(args: argparse.Namespace) -> tuple[list[Keyer], list[dict[str, str]]
 
 
 def serve(args: argparse.Namespace, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "0", "WEB_THREADS": str(args.threads), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "WEB_THREADS": str(args.threads),
+        "WEB_PROCESSES": str(args.processes),
+        "LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen(  # noqa: S603 - our own command
         [str(ROOT / ".venv/bin/hotich"), "serve", "--host", "127.0.0.1", "--port", str(args.port)],
         env=env,
@@ -473,6 +488,7 @@ def main() -> int:
     parser.add_argument("--reference-duration", type=float, default=20.0)
     parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (WEB_THREADS)")
+    parser.add_argument("--processes", type=int, default=1, help="server processes (WEB_PROCESSES)")
     parser.add_argument("--check", action="store_true", help="post the check before each save")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
@@ -487,7 +503,8 @@ def main() -> int:
         for keyer in keyers:
             login(keyer, args.port)
         print(
-            f"server: hotich serve (waitress, {args.threads} threads), PostgreSQL; "
+            f"server: hotich serve (waitress, {args.processes} × {args.threads} threads), "
+            "PostgreSQL; "
             f"{len(keyers)} keyers logged in; {os.cpu_count()} cores; "
             f"load average before: {os.getloadavg()[0]:.1f}"
         )

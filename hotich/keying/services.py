@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
+from hotich.audit.chain import chain_deferred
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.keying.carry import BOOK_COLUMNS, BOOK_FACTS
@@ -229,6 +230,38 @@ def keying_save(
     SHOWN maps a role to the token of the lookup the form showed for that person: the save
     reuses it when the person's facts are unchanged, else looks the person up once.
     """
+    # The save's audit events are chained together at its end: the audit log's head is
+    # then locked only from there to the commit, not for the whole save (chain_deferred).
+    with chain_deferred():
+        return _keying_save(
+            book=book,
+            user=user,
+            raw_values=raw_values,
+            marks=marks,
+            choices=choices,
+            entry=entry,
+            expected_version=expected_version,
+            aside_reason=aside_reason,
+            creation_token=creation_token,
+            actor=actor,
+            shown=shown,
+        )
+
+
+def _keying_save(
+    *,
+    book: RegisterBook,
+    user: User,
+    raw_values: dict[str, Any],
+    marks: dict[str, str],
+    choices: dict[str, str],
+    entry: Entry | None,
+    expected_version: int | None,
+    aside_reason: str | None,
+    creation_token: uuid.UUID | None,
+    actor: Actor | None,
+    shown: dict[str, str] | None,
+) -> SaveReport:
     register = book.register_type_spec
     values = typed_values(register, raw_values)
     meta = entry_meta(book, values)
