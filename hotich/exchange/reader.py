@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
-from hotich.exchange import xlsx
+from hotich.exchange import plainxlsx, xlsx
 from hotich.lib.legacy import detect_document
 
 #: What every unreadable file raises (kept as the .xlsx reader's, which callers catch).
@@ -114,7 +114,7 @@ def open_workbook(source: str | IO[bytes]) -> Book:
                 source.seek(0)
         if mimetype.strip() == ODS_MIMETYPE:
             return CalamineBook(source, kind="ods")
-        return xlsx.Workbook(source)
+        return plainxlsx.PlainWorkbook(source)
     if head.startswith(OLE2):
         return CalamineBook(source, kind="xls")
     return CsvBook(source)

@@ -11,6 +11,7 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.db.bulk import objects_insert
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
 from hotich.registers.people import compared_facts, compared_fields, entry_people, entry_summary
 from hotich.registers.spec import PersonRole, RegisterType
@@ -375,7 +376,7 @@ def entries_bulk_create(
                 updated_by=user,
             )
         )
-    Entry.objects.bulk_create(entries)
+    objects_insert(entries)
     _people_insert(entries, register)
     username = getattr(user, "username", "") or ""
     AuditEvent.objects.bulk_create(
