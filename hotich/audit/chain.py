@@ -100,9 +100,8 @@ def chain_append(events: list[Any]) -> None:
     outermost transaction commits, so concurrent appends are serialised. Inside
     :func:`chain_deferred`, the events wait until its block ends.
     """
-    from django.db.models import QuerySet
-
-    from hotich.audit.models import AuditChainHead, AuditEvent
+    from hotich.audit.models import AuditChainHead
+    from hotich.db.bulk import objects_insert
 
     if not events:
         return
@@ -124,7 +123,7 @@ def chain_append(events: list[Any]) -> None:
             seq += 1
             event.seq, event.prev_hash = seq, prev
             event.hash = prev = event_hash(prev, {f: getattr(event, f) for f in SEALED_FIELDS})
-        QuerySet(model=AuditEvent).bulk_create(events)
+        objects_insert(events)
         moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
         if moved != 1:  # the lock above makes this impossible; never write a forked chain
             raise RuntimeError("audit chain head moved while locked")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -31,7 +32,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
-from hotich.exchange import interconnection, xlsx
+from hotich.exchange import interconnection, plainxlsx, xlsx
+from hotich.exchange.xlsbounds import NotCompound, xls_cells
 from hotich.lib.legacy import detect_document
 
 #: What every unreadable file raises (kept as the .xlsx reader's, which callers catch).
@@ -115,7 +117,7 @@ def open_workbook(source: str | IO[bytes]) -> Book:
                 source.seek(0)
         if mimetype.strip() == ODS_MIMETYPE:
             return CalamineBook(source, kind="ods")
-        return xlsx.Workbook(source)
+        return plainxlsx.PlainWorkbook(source)
     if head.startswith(OLE2):
         return CalamineBook(source, kind="xls")
     if interconnection.looks_like_json(_head(source, 256)):
@@ -153,6 +155,8 @@ class CalamineBook:
         data = _read_all(source, MAX_BYTES)
         if kind == "ods":
             self._check_members(data)
+        if kind == "xls":
+            self._check_cells(data)
         try:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.names = list(self.book.sheet_names)
@@ -196,6 +200,20 @@ class CalamineBook:
             RuntimeError,
         ) as error:  # unknown compression, encrypted
             raise self._broken() from error
+
+    def _check_cells(self, data: bytes) -> None:
+        """Refuse an .xls whose sheets would take more than MAX_CELLS cells, before calamine
+        opens it (it reads every sheet whole, as rows × columns from first to last cell)."""
+        try:
+            cells = xls_cells(data)
+        except (NotCompound, struct.error, IndexError, ValueError) as error:
+            raise self._broken() from error
+        if cells > MAX_CELLS:
+            raise ReadError(
+                f"Tệp Excel 97–2003 (.xls) có {cells:,} ô (tính từ ô đầu đến ô cuối của mỗi "
+                f"trang, cả ô trống ở giữa), quá {MAX_CELLS:,} ô đọc được một lần. Không dòng "
+                "nào được nhập; hãy lưu tệp dạng .xlsx hoặc chia nhỏ tệp."
+            )
 
     @staticmethod
     def _bomb(size: int, budget: int, upload: int) -> xlsx.XlsxLimitError:

@@ -446,10 +446,15 @@ class RegisterType:
         """Return the Vietnamese label of form section ``group``; raise ``KeyError``."""
         return dict(self.groups)[group]
 
-    @property
+    @cached_property
     def required_fields(self) -> tuple[Field, ...]:
         """Return the fields that must have a value, in template order."""
         return tuple(f for f in self.fields if f.required)
+
+    @cached_property
+    def field_order(self) -> dict[str, int]:
+        """Return each field's place in template order, by name."""
+        return {f.name: i for i, f in enumerate(self.fields)}
 
     @property
     def persons(self) -> tuple[PersonRole, ...]:
