@@ -122,19 +122,25 @@ class Candidates:
     capped: dict[str, set[str]]
 
 
-def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
-    """Return the values of one record's loose keys (each key one value) whose block holds
-    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
+def probe_sql(keys: Sequence[str], cap: int) -> str:
+    """Return the statement of :func:`_probe`: per key, a count of at most ``cap + 1``
+    citizens with the key's value (a parameter), read from the key's index alone."""
     quote = connection.ops.quote_name
     table = quote(Citizen._meta.db_table)
-    keys = list(values)
     counts = ", ".join(
         f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {quote(key)} = %s "  # noqa: S608
         f"LIMIT {cap + 1:d}) AS b{n})"
         for n, key in enumerate(keys)
     )
+    return f"SELECT {counts}"
+
+
+def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
+    """Return the values of one record's loose keys (each key one value) whose block holds
+    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
+    keys = list(values)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}", [values[key][0] for key in keys])
+        cursor.execute(probe_sql(keys, cap), [values[key][0] for key in keys])
         row = cursor.fetchone()
     return {key: {values[key][0]} for key, n in zip(keys, row, strict=True) if n > cap}
 

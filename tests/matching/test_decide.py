@@ -45,6 +45,11 @@ def test_a_sibling_or_a_namesake_is_left_to_an_officer():
     # The parents agree and only the date differs: the same person, a date to verify.
     decision = decide(book, [Candidate("038162000001", 0.9999, 20.0, same_parents)])
     assert decision.outcome == "discrepancy" and decision.fields == ("birth_date",)
+    # But another middle name too is a sister given the same name (found by the birthplace
+    # key, any year): left to an officer.
+    namesake_sister = citizen(full_name="Lê Ngọc Hoa", birth_date="1966-05-02", **parents)
+    decision = decide(book, [Candidate("038162000001", 0.9999, 20.0, namesake_sister)])
+    assert decision.outcome == "review"
 
 
 def test_nobody_plausible_is_not_found_with_best_score():

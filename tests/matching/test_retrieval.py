@@ -24,6 +24,7 @@ from hotich.matching.services import (
     candidate_search,
     lookup,
     lookup_before_new_id,
+    probe_sql,
     reconcile_people,
 )
 from hotich.registry.models import Citizen
@@ -185,6 +186,23 @@ def test_a_lookup_reads_at_most_the_cap_of_a_common_block(
         search = candidate_search([record])
     assert len(search.found) <= BLOCK_CAP
     assert search.capped == {"bk8": {record["bk8"]}}
+
+
+def test_the_probe_of_the_loose_blocks_reads_indexes_never_the_table(registered):
+    record = person_features(DAMAGE["bk8"])
+    keys = [k for k in LOOSE_KEYS if record[k]]
+    sql, params = probe_sql(keys, BLOCK_CAP), [record[k] for k in keys]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert plan.count("COVERING INDEX") >= len(keys), plan
+            assert "SCAN registry_citizen" not in plan.replace("USING COVERING INDEX", ""), plan
+        else:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index" in plan and "Seq Scan" not in plan, plan
 
 
 BEFORE = [("registry", "0005_key_indexes_byte_order")]

@@ -196,7 +196,7 @@ def looks_like_a_relative(
     all the wrong people attached. Such a candidate is left to an officer, unless:
 
     - a parent's full name agrees and only the date differs (the same person, a date to
-      verify);
+      verify), the middle name not different (a sibling given the same name);
     - the book's given name is no name anyone in the registry has (``known_names``, the
       model's given-name frequencies) and one edit or a reordering from the candidate's,
       whose parents the registry does not know: a sibling has a real name, a typo does not
@@ -209,6 +209,10 @@ def looks_like_a_relative(
     ):
         return True
     if _level("bd", record, features) in ("year", "year1", "else"):
+        # Another date and another middle name with the same parents is a brother or a
+        # sister given the same name (Đặng Công Tú, Đặng Đức Tú), not a date to verify.
+        if _level("mid", record, features) == "else":
+            return True
         parents = (_level("fa", record, features), _level("mo", record, features))
         return "exact" not in parents
     return False
