@@ -39,6 +39,25 @@ def objects_insert(objs: list[Any]) -> None:
     columns = ", ".join(quote(f.column or f.attname) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMETERS // len(fields))
+    if connection.vendor == "postgresql":
+        # One array a column (unnest): a short statement whatever the rows, which psycopg
+        # converts once, where a VALUES list of thousands of placeholders is parsed each time.
+        per_statement = 5000
+        casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (model names)
+            f"SELECT * FROM unnest({casts}) RETURNING {quote(pk.column or pk.attname)}"
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(objs), per_statement):
+                chunk = objs[start : start + per_statement]
+                arrays = [
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in chunk]
+                    for f in fields
+                ]
+                cursor.execute(sql, arrays)
+                _keys_set(chunk, [new_id for (new_id,) in cursor.fetchall()], pk.attname, alias)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
@@ -55,10 +74,15 @@ def objects_insert(objs: list[Any]) -> None:
             cursor.execute(sql, params)
             # One statement's new keys ascend in the order of its rows (a sequence or rowid
             # drawn row by row); RETURNING's own order is not promised, so sort them.
-            ids = sorted(new_id for (new_id,) in cursor.fetchall())
-            if len(ids) != len(chunk):
-                raise RuntimeError("insert returned another number of rows than it was given")
-            for obj, new_id in zip(chunk, ids, strict=True):
-                setattr(obj, pk.attname, new_id)
-                obj._state.adding = False
-                obj._state.db = alias
+            _keys_set(chunk, [new_id for (new_id,) in cursor.fetchall()], pk.attname, alias)
+
+
+def _keys_set(chunk: list[Any], ids: list[Any], attname: str, alias: str) -> None:
+    """Give CHUNK's objects, in order, the keys one statement returned for them."""
+    ids = sorted(ids)
+    if len(ids) != len(chunk):
+        raise RuntimeError("insert returned another number of rows than it was given")
+    for obj, new_id in zip(chunk, ids, strict=True):
+        setattr(obj, attname, new_id)
+        obj._state.adding = False
+        obj._state.db = alias
