@@ -39,13 +39,19 @@ import pandas as pd  # noqa: E402
 from hotich.demo.benchdata import BenchData, make_bench_data, synth_people  # noqa: E402
 from hotich.lib.text import comparison_key  # noqa: E402
 from hotich.matching.engine.batch import (  # noqa: E402
+    candidate_recall,
     feature_rows,
     features_frame,
     reconcile,
     scored_pairs,
 )
 from hotich.matching.engine.decide import OUTCOMES, Candidate, Decision, Thresholds, decide  # noqa: E402
-from hotich.matching.engine.features import PersonInput, person_features  # noqa: E402
+from hotich.matching.engine.features import (  # noqa: E402
+    BLOCKING_KEYS,
+    LOOSE_KEYS,
+    PersonInput,
+    person_features,
+)
 from hotich.matching.engine.train import train  # noqa: E402
 
 DEFAULT_REGISTRY = 100_000
@@ -87,7 +93,7 @@ def evaluate(data: BenchData, decisions: Mapping[str, Decision]) -> dict[str, An
     """Return the figures of a set of decisions against the truth."""
     total = len(data.records)
     present = sum(1 for pid in data.truth.values() if pid is not None)
-    attached = correct = wrong = review = right_class = 0
+    attached = correct = wrong = review = right_class = lost = 0
     outcomes: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
     for rid, truth in data.truth.items():
@@ -97,6 +103,8 @@ def evaluate(data: BenchData, decisions: Mapping[str, Decision]) -> dict[str, An
         confusion[(expected, decision.outcome)] += 1
         if decision.outcome == "review":
             review += 1
+        if decision.outcome == "not_found" and truth is not None:
+            lost += 1
         if decision.personal_id:
             attached += 1
             if decision.personal_id == truth:
@@ -114,6 +122,8 @@ def evaluate(data: BenchData, decisions: Mapping[str, Decision]) -> dict[str, An
         "wrong": wrong / total,
         "wrong_n": wrong,
         "review": review / total,
+        "duplicate_id": lost / total,
+        "duplicate_id_n": lost,
         "class_accuracy": right_class / total,
         "class_accuracy_decided": right_class / decided if decided else float("nan"),
         "outcomes": outcomes,
@@ -171,8 +181,12 @@ def decide_all(
     records: Mapping[str, dict[str, Any]],
     candidates: Mapping[str, list[Candidate]],
     thresholds: Thresholds,
+    known_names: frozenset[str] | None = None,
 ) -> dict[str, Decision]:
-    return {rid: decide(row, candidates.get(rid, ()), thresholds) for rid, row in records.items()}
+    return {
+        rid: decide(row, candidates.get(rid, ()), thresholds, known_names)
+        for rid, row in records.items()
+    }
 
 
 def sweep_settings() -> Iterable[Thresholds]:
@@ -230,6 +244,8 @@ def print_figures(label: str, figures: Mapping[str, Any]) -> None:
         f"{label:<34} precision {pct(figures['precision'])}  recall {pct(figures['recall'])}"
         f"  wrong-person {100 * figures['wrong']:.3f} % ({figures['wrong_n']})"
         f"  review {pct(figures['review'])}  class accuracy {pct(figures['class_accuracy'])}"
+        f"  duplicate-ID {100 * figures.get('duplicate_id', 0):.2f} %"
+        f" ({figures.get('duplicate_id_n', 0)})"
     )
 
 
@@ -274,6 +290,30 @@ def main() -> None:
     train_seconds = time.perf_counter() - started
     print(f"training (EM, no labels): {train_seconds:.1f} s, λ = {model.parameters.lam:.3g}")
 
+    # The candidate set alone, before any decision: true pairs sharing a blocking key, with
+    # the first six keys (the reference) and with all of them (loose blocks capped).
+    true_pairs = [(rid, pid) for rid, pid in data.truth.items() if pid is not None]
+    base_keys = [k for k in BLOCKING_KEYS if k not in LOOSE_KEYS]
+    base_found, base_total, _ = candidate_recall(records, registry, true_pairs, keys=base_keys)
+    all_found, all_total, alone = candidate_recall(records, registry, true_pairs)
+    print(
+        f"candidate recall (true pairs sharing a blocking key): first six keys "
+        f"{base_found:,}/{base_total:,} = {pct(base_found / base_total).strip()}; all keys "
+        f"{all_found:,}/{all_total:,} = {pct(all_found / all_total).strip()}"
+    )
+    print("  found by one key only: " + ", ".join(f"{k} {n}" for k, n in alone.items() if n))
+
+    started = time.perf_counter()
+    base_registry = registry.copy()
+    for key in LOOSE_KEYS:
+        base_registry[key] = None
+    base_result = reconcile(model, records, base_registry, capped={})
+    base_seconds = time.perf_counter() - started
+    print(
+        f"reference batch with the first six keys only: {base_seconds:.1f} s, "
+        f"{base_result.pairs:,} scored pairs"
+    )
+
     started = time.perf_counter()
     result = reconcile(model, records, registry)
     batch_seconds = time.perf_counter() - started
@@ -293,6 +333,7 @@ def main() -> None:
     reference = evaluate(data, naive)
     print()
     print_figures("hotich (default thresholds)", ours)
+    print_figures("reference: hotich, first six keys", evaluate(data, base_result.decisions))
     print_figures("reference: exact name + year", reference)
     print(f"  (reference time {naive_seconds:.2f} s)")
     print(
@@ -333,7 +374,8 @@ def main() -> None:
     candidates = candidates_by_record(pairs, registry)
     record_rows = feature_rows(records)
     default = Thresholds()
-    check = decide_all(record_rows, candidates, default)
+    names = model.known_given_names
+    check = decide_all(record_rows, candidates, default, names)
     same = sum(
         1
         for rid, d in check.items()
@@ -342,7 +384,7 @@ def main() -> None:
     )
     rows = []
     for setting in sweep_settings():
-        decisions = decide_all(record_rows, candidates, setting)
+        decisions = decide_all(record_rows, candidates, setting, names)
         rows.append((setting, evaluate(data, decisions)))
     sweep_seconds = time.perf_counter() - started
     print()

@@ -56,7 +56,7 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.IMPORT: "Import an Excel file.",
     Capability.SEE_ALL_IMPORTS: "Open every import run, not only one's own.",
     Capability.ARBITRATE: "Settle the differences of two keyings.",
-    Capability.SET_KEYING_POLICY: "Set a book's or a commune's double keying.",
+    Capability.SET_KEYING_POLICY: "Set a book's or a commune's double keying, and a book's usual values.",
     Capability.REVIEW: "Accept, correct or return an entry against its scan.",
     Capability.APPROVE: "Approve reviewed entries.",
     Capability.MARK_MISSING: "Record a number as missing from a book.",

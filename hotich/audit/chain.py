@@ -19,6 +19,9 @@ The canonical content is frozen: changing :func:`event_content` breaks every sto
 import hashlib
 import ipaddress
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -60,17 +63,51 @@ def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + event_content(fields)).hexdigest()
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def chain_deferred() -> Iterator[None]:
+    """Append the events recorded inside this block together, when it ends.
+
+    The head row's lock is held from an event's append to the commit: a long transaction
+    that records an event early (a keying save: the entry, then its lookups' outcomes, its
+    tracking case…) would make every other writer of the log wait the whole of it. Inside
+    this block, used within such a transaction, events wait in a list and are chained on
+    leaving it — still in the transaction, in the order recorded — so the lock is held only
+    from there to the commit. An exception leaving the block drops them with the
+    transaction's rollback. Nested blocks append with the outermost.
+
+    Not for a block that catches an error of a savepoint it rolls back and goes on: the
+    events of that savepoint would still be chained.
+    """
+    if getattr(_deferred, "events", None) is not None:
+        yield
+        return
+    _deferred.events = []
+    try:
+        yield
+        events = _deferred.events
+    finally:
+        _deferred.events = None
+    chain_append(events)
+
+
 def chain_append(events: list[Any]) -> None:
     """Give EVENTS (unsaved, in order) their places in the chain, insert them, move the head.
 
     Runs in its own (nested) transaction; the head row's write lock is held until the
-    outermost transaction commits, so concurrent appends are serialised.
+    outermost transaction commits, so concurrent appends are serialised. Inside
+    :func:`chain_deferred`, the events wait until its block ends.
     """
-    from django.db.models import QuerySet
-
-    from hotich.audit.models import AuditChainHead, AuditEvent
+    from hotich.audit.models import AuditChainHead
+    from hotich.db.bulk import objects_insert
 
     if not events:
+        return
+    waiting = getattr(_deferred, "events", None)
+    if waiting is not None:
+        waiting.extend(events)
         return
     with transaction.atomic():
         # PostgreSQL: FOR UPDATE locks the head row until commit. SQLite: the transaction
@@ -86,7 +123,7 @@ def chain_append(events: list[Any]) -> None:
             seq += 1
             event.seq, event.prev_hash = seq, prev
             event.hash = prev = event_hash(prev, {f: getattr(event, f) for f in SEALED_FIELDS})
-        QuerySet(model=AuditEvent).bulk_create(events)
+        objects_insert(events)
         moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
         if moved != 1:  # the lock above makes this impossible; never write a forked chain
             raise RuntimeError("audit chain head moved while locked")

@@ -67,6 +67,25 @@ def _as_text(raw: Any, f: Field) -> str:
     return str(raw).strip()
 
 
+_SKIP, _MARK, _VALUE = "skip", "mark", "value"
+#: Cell readings kept per register (and handover style): cleared past this many.
+MAX_CACHED = 200_000
+_CELLS: dict[tuple[str, int, bool], dict[tuple[str, type, Any], tuple[str, str, str | None]]] = {}
+
+
+def _cell(f: Field, raw: Any, capitals: bool) -> tuple[str, str, str | None]:
+    """Return how one cell reads: (kind, stored value or mark, legacy encoding repaired)."""
+    text = _as_text(raw, f)
+    if not text:
+        return _SKIP, "", None
+    if text in MARK_TEXTS:
+        return _MARK, MARK_TEXTS[text], None
+    text, encoding = _repair_text(text)
+    if capitals and f.type is FieldType.NAME and text.isupper():
+        text = normalise_name(text)
+    return _VALUE, stored_value(f, text), encoding
+
+
 def entry_number_of(text: str) -> tuple[int | None, int | None]:
     """Return (number, year) from an entry number as written: ``"07"``, ``"07/2008"``
     (read by :func:`hotich.registers.checks.entry_number_parse`, as keying reads it)."""
@@ -90,23 +109,26 @@ def read_row(
     in the book's usual case ("NGUYỄN VĂN AN" → "Nguyễn Văn An").
     """
     reading = RowReading(marks=dict(marks or {}))
+    cache = _CELLS.setdefault((register.code, id(register), capitals_are_registry_style), {})
+    if len(cache) > MAX_CACHED:
+        cache.clear()
     for name, raw in cells.items():
         if raw is None or name in reading.marks:
             continue
-        f = register.field(name)
-        column = headers.get(name, name)
-        text = _as_text(raw, f)
-        if not text:
+        # The same cell text reads the same way: a file repeats names, places, codes and dates.
+        key = (name, raw.__class__, raw)
+        cell = cache.get(key)
+        if cell is None:
+            cell = cache[key] = _cell(register.field(name), raw, capitals_are_registry_style)
+        kind, text, encoding = cell
+        if kind is _SKIP:
             continue
-        if text in MARK_TEXTS:
-            reading.marks[name] = MARK_TEXTS[text]
+        if kind is _MARK:
+            reading.marks[name] = text
             continue
-        text, encoding = _repair_text(text)
         if encoding is not None:
-            reading.repairs.append((column, encoding))
-        if capitals_are_registry_style and f.type is FieldType.NAME and text.isupper():
-            text = normalise_name(text)
-        reading.values[name] = stored_value(f, text)
+            reading.repairs.append((headers.get(name, name), encoding))
+        reading.values[name] = text
     # The checks keying makes, at the same level (hotich.registers.checks).
     for problem in entry_problems(register, reading.values):
         found = Problem(headers.get(problem.field, problem.field), problem.message)

@@ -1,5 +1,8 @@
 """Files handed over: the Ministry template per book with its PDFs, and the handover file.
 
+The interconnection file (liên thông, KS and KT books) is the same entries as JSON records
+(:mod:`hotich.exchange.interconnection`), made beside the Excel export, audited alike.
+
 The Ministry file has the template's own sheet ``DL Import`` (header row exactly as the
 template), a ``Ghi chu`` sheet with the code lists, and a hidden sheet ``hotich`` with each
 row's year, entry number, page, registration date and marked fields, so that importing an
@@ -27,6 +30,8 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.exchange.interconnection import REGISTERS as INTERCONNECTION_REGISTERS
+from hotich.exchange.interconnection import ExportedEntry, interconnection_json
 from hotich.exchange.layout import (
     HANDOVER_SHEET,
     META_COLUMNS,
@@ -263,6 +268,50 @@ def handover_export_create(
     export = BookExport(book=book, kind=BookExport.Kind.HANDOVER, user=user, entries=len(entries))
     content = handover_workbook(book=book, entries=entries)
     export.workbook.save(f"DL_GOC_{_file_stem(book)}.xlsx", ContentFile(content), save=False)
+    export.save()
+    audit_record(
+        actor=actor,
+        user=user,
+        action=AuditEvent.Action.EXPORT,
+        obj=book,
+        changes={"entries": [None, len(entries)], "kind": [None, export.kind]},
+    )
+    return export
+
+
+def _exported(entry: Entry) -> ExportedEntry:
+    registration = entry.registration_date
+    return ExportedEntry(
+        year=entry.year,
+        number=entry.number,
+        page=entry.page,
+        registration_date=registration.isoformat() if registration else None,
+        values=entry.values,
+        marks=entry.marks,
+    )
+
+
+@transaction.atomic
+def interconnection_export_create(
+    *, book: RegisterBook, user: User, actor: Actor | None = None
+) -> BookExport:
+    """Write and keep BOOK's approved entries as an interconnection file (JSON); audited.
+
+    The entries are those of the Ministry export (approved and exported); their status is
+    left as it is (the Excel export is the hand-over). Raise ValueError (Vietnamese) for a
+    book the layout has no records for (only KS and KT) or without an approved entry.
+    """
+    if book.register_type not in INTERCONNECTION_REGISTERS:
+        raise ValueError("Hồ sơ liên thông chỉ có cho sổ khai sinh và sổ khai tử.")
+    entries = list(book.entries.filter(status__in=EXPORTABLE).order_by("year", "number", "id"))
+    if not entries:
+        raise ValueError("Sổ chưa có trường hợp nào được phê duyệt để xuất.")
+    personal_ids_lost_refuse(entries=entries, step="xuất hồ sơ liên thông")
+    content = interconnection_json(book.register_type_spec, (_exported(e) for e in entries))
+    export = BookExport(
+        book=book, kind=BookExport.Kind.INTERCONNECTION, user=user, entries=len(entries)
+    )
+    export.workbook.save(f"LienThong_{_file_stem(book)}.json", ContentFile(content), save=False)
     export.save()
     audit_record(
         actor=actor,

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,11 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.exchange import reader, xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
+from hotich.exchange.interconnection import RecordsBook
 from hotich.exchange.layout import (
     HANDOVER,
     HANDOVER_SHEET,
+    INTERCONNECTION,
     META_SHEET,
     MINISTRY_SHEET,
     Layout,
@@ -45,7 +48,7 @@ from hotich.exchange.layout import (
     mapped_layout,
 )
 from hotich.exchange.models import ColumnMapping, ImportRun
-from hotich.lib.dates import DateParseError, parse_partial_date
+from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date
 from hotich.lib.sheets import text_cell
 from hotich.lib.text import normalise_name
 from hotich.registers.checks import entry_year, whole_number
@@ -134,7 +137,9 @@ def open_sheet(source: Any) -> Sheet:
         first = next(rows, None)
     except xlsx.XlsxError as error:
         raise ImportFileError(str(error)) from error
-    if first is None or first[0] != 1 or not any(v is not None for v in first[1]):
+    # An interconnection file's header is row 0: its records are numbered from 1.
+    header_row = workbook.header_row if isinstance(workbook, RecordsBook) else 1
+    if first is None or first[0] != header_row or not any(v is not None for v in first[1]):
         raise ImportFileError(f"Trang “{name}” không có dòng tiêu đề cột.")
     raw_headers = first[1]
     bad = [i for i, v in enumerate(raw_headers) if isinstance(v, xlsx.BadCell)]
@@ -154,16 +159,38 @@ def _guarded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int,
 
 
 def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None) -> Layout | None:
-    """Return how to read SHEET: a given mapping, a known layout, or a saved mapping."""
+    """Return how to read SHEET: a given mapping, a known layout, or a saved mapping.
+
+    An interconnection file names its register and fields itself (no mapping applies).
+    """
+    if isinstance(sheet.workbook, RecordsBook):
+        records = sheet.workbook
+        return Layout(
+            kind=INTERCONNECTION,
+            register=records.register,
+            columns=dict(enumerate(records.columns)),
+            headers=sheet.headers,
+        )
     if mapping is not None:
-        return mapped_layout(sheet.headers, REGISTER_TYPES[mapping.register_type], mapping.columns)
+        return mapping_layout(sheet.headers, mapping)
     layout = detect_layout(sheet.headers, sheet_name=sheet.name)
     if layout is not None:
         return layout
     saved = saved_mapping(sheet.headers, user=user)
     if saved is not None:
-        return mapped_layout(sheet.headers, REGISTER_TYPES[saved.register_type], saved.columns)
+        return mapping_layout(sheet.headers, saved)
     return None
+
+
+def mapping_layout(headers: list[str], mapping: ColumnMapping) -> Layout:
+    """Return the layout MAPPING gives HEADERS: its columns, fixed values and value maps."""
+    return mapped_layout(
+        headers,
+        REGISTER_TYPES[mapping.register_type],
+        mapping.columns,
+        fixed=mapping.fixed,
+        value_maps=mapping.value_maps,
+    )
 
 
 def saved_mapping(headers: list[str], *, user: User | None) -> ColumnMapping | None:
@@ -364,7 +391,12 @@ class Outcome:
 
 
 class ErrorReport:
-    """The rejected rows as an Excel file, bad cells filled red with the problem as a note."""
+    """The rejected rows as an Excel file, bad cells filled red with the problem as a note.
+
+    Each row: its row in the original file (a number), the reasons ("Lý do": row, column and
+    problem, in Vietnamese), then the original cells. Every cell of text is written as text (dates as
+    ``dd/mm/yyyy``), so a cell such as ``=HYPERLINK(…)`` or ``+84…`` stays those characters.
+    """
 
     FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 
@@ -379,7 +411,7 @@ class ErrorReport:
         bold = Font(bold=True)
         header = [
             text_cell(self.sheet, "Dòng trong tệp gốc"),
-            text_cell(self.sheet, "Lỗi"),
+            text_cell(self.sheet, "Lý do"),
             *(text_cell(self.sheet, h) for h in self.raw_headers),
         ]
         for cell in header:
@@ -396,10 +428,13 @@ class ErrorReport:
             by_column[p.column].append(p.message)
         cells = [
             WriteOnlyCell(self.sheet, value=row_number),
-            text_cell(self.sheet, "; ".join(f"{p.column}: {p.message}" for p in problems)),
+            text_cell(
+                self.sheet,
+                "; ".join(f"Dòng {row_number}, cột “{p.column}”: {p.message}" for p in problems),
+            ),
         ]
         for header, value in zip(headers, raw, strict=False):
-            cell = text_cell(self.sheet, None if isinstance(value, xlsx.BadCell) else value)
+            cell = text_cell(self.sheet, report_text(value))
             if header in by_column:
                 cell.fill = self.FILL
                 cell.comment = Comment("\n".join(by_column[header]), "hotich")
@@ -409,6 +444,20 @@ class ErrorReport:
 
     def save(self, path: Path) -> None:
         self.workbook.save(path)
+
+
+def report_text(value: Any) -> str | None:
+    """Return an original cell as the text the error report writes (``None`` when empty or
+    unreadable): dates as ``dd/mm/yyyy``, whole numbers without ``.0``."""
+    if value is None or isinstance(value, xlsx.BadCell):
+        return None
+    if isinstance(value, datetime | date):
+        return PartialDate.from_date(
+            value.date() if isinstance(value, datetime) else value
+        ).display()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _meta_for(sheet: Sheet, row_number: int) -> dict[str, Any] | None:
@@ -482,7 +531,7 @@ class Importer:
             )
         self.finder = BookFinder(register_code=self.register.code, book=book, user=user)
         self.indexes: dict[int, BookIndex] = {}
-        self.headers_by_field = {name: layout.headers[i] for i, name in layout.columns.items()}
+        self.headers_by_field = layout.field_headers()
         self.outcome = Outcome()
         self.report = ErrorReport(sheet.raw_headers)
         self.creates: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -538,7 +587,13 @@ class Importer:
         return year, number, registration
 
     def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
-        cells = {name: raw[i] if i < len(raw) else None for i, name in self.layout.columns.items()}
+        record_warnings: list[Problem] = []
+        if isinstance(self.sheet.workbook, RecordsBook):
+            errors, record_warnings = self.sheet.workbook.record_issues(row_number)
+            if errors:
+                self._reject(row_number, raw, errors)
+                return
+        cells = self.layout.cells_of(raw)
         unreadable = [
             Problem(self.headers_by_field[name], value.reason)
             for name, value in cells.items()
@@ -666,7 +721,7 @@ class Importer:
             existing.digest = digest
             self.outcome.updated += 1
         self.pending += 1
-        for p in reading.warnings:
+        for p in [*record_warnings, *reading.warnings]:
             if len(self.outcome.warnings) < 10_000:
                 self.outcome.warnings.append(
                     {"row": row_number, "column": p.column, "message": p.message}
@@ -723,6 +778,12 @@ class Importer:
                 self.rows_done += 1
                 since_flush += 1
                 if raw and any(v not in (None, "") for v in raw):
+                    self.handle(row_number, raw)
+                elif (
+                    isinstance(self.sheet.workbook, RecordsBook)
+                    and self.sheet.workbook.record_issues(row_number)[0]
+                ):
+                    # A record that is not an object holds no value: its problem is reported.
                     self.handle(row_number, raw)
                 if since_flush >= self.batch_size:
                     self.flush()

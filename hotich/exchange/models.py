@@ -13,8 +13,12 @@ from hotich.registers.models import REGISTER_TYPE_CHOICES
 class ColumnMapping(models.Model):
     """Bảng ghép cột: which register column each column of a legacy export feeds.
 
-    Found again by ``signature`` (the fingerprint of the header row), so the next file
-    exported by the same software is imported without asking.
+    Found again by ``signature`` (the fingerprint of the header row) within the commune, so
+    the next file exported by the same software is imported without asking. ``fixed`` gives
+    one value for all rows to register columns the file lacks (field name → text, checked as
+    a cell); ``value_maps`` turns a column's own values into codes (field name → folded
+    value → code, e.g. ``"dung han"`` → ``"1"``). One mapping per header row and commune (a
+    constraint); ``version`` makes every save conditional, so two saves never lose one another.
     """
 
     name = models.CharField(_("tên"), max_length=100)
@@ -22,6 +26,9 @@ class ColumnMapping(models.Model):
     signature = models.CharField(max_length=32, db_index=True)
     headers = models.JSONField(_("tiêu đề cột của tệp"), default=list)
     columns = models.JSONField(_("cột nguồn → cột của sổ"), default=dict)
+    fixed = models.JSONField(_("giá trị chung cho cột tệp không có"), default=dict, blank=True)
+    value_maps = models.JSONField(_("giá trị trong tệp → mã danh mục"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
     commune = models.ForeignKey(
         "places.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True
     )
@@ -29,11 +36,24 @@ class ColumnMapping(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("bảng ghép cột")
         verbose_name_plural = _("bảng ghép cột")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signature", "commune"],
+                condition=models.Q(commune__isnull=False),
+                name="columnmapping_one_per_header_and_commune",
+            ),
+            models.UniqueConstraint(
+                fields=["signature"],
+                condition=models.Q(commune__isnull=True),
+                name="columnmapping_one_shared_per_header",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -133,6 +153,7 @@ class BookExport(models.Model):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Mẫu Excel của Bộ + tệp PDF")
         HANDOVER = "handover", _("Tệp bàn giao (có số định danh)")
+        INTERCONNECTION = "lienthong", _("Hồ sơ liên thông (JSON)")
 
     book = models.ForeignKey("registers.RegisterBook", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)

@@ -4,8 +4,9 @@
 ``xl/workbook.xml`` is an .xlsx (read by the bounded streaming reader of
 :mod:`hotich.exchange.xlsx`), a zip whose ``mimetype`` member names an OpenDocument
 spreadsheet is an .ods, an OLE2 compound file (``D0 CF 11 E0``) is an .xls (both read with
-python-calamine), text is a .csv (the standard library's csv module), anything else is
-refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
+python-calamine), text opening a JSON array or object is an interconnection file
+(:mod:`hotich.exchange.interconnection`), other text is a .csv (the standard library's csv
+module), anything else is refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
 (row number, cell values) and ``reading``, a Vietnamese description of what was detected
 (format, and for a .csv its encoding and separator), shown on the import page and in
 ``hotich import --json``.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -30,7 +32,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
-from hotich.exchange import xlsx
+from hotich.exchange import interconnection, plainxlsx, xlsx
+from hotich.exchange.xlsbounds import NotCompound, xls_cells
 from hotich.lib.legacy import detect_document
 
 #: What every unreadable file raises (kept as the .xlsx reader's, which callers catch).
@@ -84,12 +87,12 @@ def _read_all(source: str | IO[bytes], limit: int) -> bytes:
     return data
 
 
-def _head(source: str | IO[bytes]) -> bytes:
+def _head(source: str | IO[bytes], size: int = 8) -> bytes:
     if isinstance(source, str):
         with open(source, "rb") as handle:
-            return handle.read(8)
+            return handle.read(size)
     position = source.tell()
-    head = source.read(8)
+    head = source.read(size)
     source.seek(position)
     return head
 
@@ -114,9 +117,11 @@ def open_workbook(source: str | IO[bytes]) -> Book:
                 source.seek(0)
         if mimetype.strip() == ODS_MIMETYPE:
             return CalamineBook(source, kind="ods")
-        return xlsx.Workbook(source)
+        return plainxlsx.PlainWorkbook(source)
     if head.startswith(OLE2):
         return CalamineBook(source, kind="xls")
+    if interconnection.looks_like_json(_head(source, 256)):
+        return interconnection.open_records(source)
     return CsvBook(source)
 
 
@@ -150,6 +155,8 @@ class CalamineBook:
         data = _read_all(source, MAX_BYTES)
         if kind == "ods":
             self._check_members(data)
+        if kind == "xls":
+            self._check_cells(data)
         try:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.names = list(self.book.sheet_names)
@@ -193,6 +200,20 @@ class CalamineBook:
             RuntimeError,
         ) as error:  # unknown compression, encrypted
             raise self._broken() from error
+
+    def _check_cells(self, data: bytes) -> None:
+        """Refuse an .xls whose sheets would take more than MAX_CELLS cells, before calamine
+        opens it (it reads every sheet whole, as rows × columns from first to last cell)."""
+        try:
+            cells = xls_cells(data)
+        except (NotCompound, struct.error, IndexError, ValueError) as error:
+            raise self._broken() from error
+        if cells > MAX_CELLS:
+            raise ReadError(
+                f"Tệp Excel 97–2003 (.xls) có {cells:,} ô (tính từ ô đầu đến ô cuối của mỗi "
+                f"trang, cả ô trống ở giữa), quá {MAX_CELLS:,} ô đọc được một lần. Không dòng "
+                "nào được nhập; hãy lưu tệp dạng .xlsx hoặc chia nhỏ tệp."
+            )
 
     @staticmethod
     def _bomb(size: int, budget: int, upload: int) -> xlsx.XlsxLimitError:

@@ -4,6 +4,8 @@ import hashlib
 from typing import IO, Any
 
 from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hotich.accounts.models import User
@@ -54,6 +56,21 @@ def import_run_fail(*, run: ImportRun, message: str) -> bool:
     return bool(ended)
 
 
+class MappingConflictError(Exception):
+    """The mapping was saved by someone else since it was read; nothing was written."""
+
+    def __init__(self, current: ColumnMapping | None) -> None:
+        super().__init__("column mapping changed since it was read")
+        self.current = current
+
+
+def column_mapping_for(*, user: User | None, signature: str) -> ColumnMapping | None:
+    """Return the mapping saved for this header row by the user's commune (the one a save
+    replaces), or ``None``."""
+    commune_id = user.unit_id if user is not None and user.unit_id else None
+    return ColumnMapping.objects.filter(signature=signature, commune_id=commune_id).first()
+
+
 def column_mapping_save(
     *,
     user: User | None,
@@ -62,16 +79,44 @@ def column_mapping_save(
     headers: list[str],
     columns: dict[str, Any],
     signature: str,
+    fixed: dict[str, str] | None = None,
+    value_maps: dict[str, dict[str, str]] | None = None,
+    expected_version: int = 0,
 ) -> ColumnMapping:
-    """Save a column mapping for the user's commune (replacing one for the same header row)."""
+    """Save the column mapping of a header row for the user's commune and return it.
+
+    ``expected_version`` is the version of the mapping the user started from (0: there was
+    none). The save is conditional: when someone saved the same header row's mapping since
+    (a new one, or a newer version), nothing is written and :class:`MappingConflictError`
+    carries the mapping as it is now, so the user can look at it and save again.
+    """
     commune = user.unit if user is not None and user.unit_id else None
-    ColumnMapping.objects.filter(signature=signature, commune=commune).delete()
-    return ColumnMapping.objects.create(
-        name=name,
-        register_type=register_type,
-        signature=signature,
-        headers=headers,
-        columns={k: v for k, v in columns.items() if v},
-        commune=commune,
-        created_by=user,
+    values = {
+        "name": name,
+        "register_type": register_type,
+        "headers": headers,
+        "columns": {k: v for k, v in columns.items() if v},
+        "fixed": {k: v for k, v in (fixed or {}).items() if v != ""},
+        "value_maps": {k: v for k, v in (value_maps or {}).items() if v},
+    }
+    current = ColumnMapping.objects.filter(signature=signature, commune=commune).first()
+    if current is None:
+        if expected_version:
+            raise MappingConflictError(None)
+        try:
+            with transaction.atomic():
+                return ColumnMapping.objects.create(
+                    **values, signature=signature, commune=commune, created_by=user, version=1
+                )
+        except IntegrityError:
+            # Another save of the same header row won the race (the unique constraint).
+            raise MappingConflictError(
+                ColumnMapping.objects.filter(signature=signature, commune=commune).first()
+            ) from None
+    saved = ColumnMapping.objects.filter(pk=current.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
     )
+    current.refresh_from_db()
+    if not saved:
+        raise MappingConflictError(current)
+    return current

@@ -6,6 +6,7 @@ marked, skipped by Enter, changed by typing over them). The page number and regi
 date of the entry keyed before are *proposed* (the cursor stops on them, Enter accepts).
 Each carried value is the book's usual one — the most common among its latest entries —
 so a book keeps what it writes (``Mường``, ``UBND xã Đông Văn``) however it writes it;
+values its team leader set on the book (``RegisterBook.usual_values``) come before those;
 in a book not keyed yet, the registration place falls back to the book's commune
 (``UBND xã …``, the unit of the time the book was kept), nationality and ethnicity to
 ``Việt Nam`` and ``Kinh``.
@@ -33,6 +34,12 @@ PROPOSED_COLUMNS = ("trangSo", "ngayDangKy")
 KEYER_COLUMN = "nguoiThucHien"
 #: A person's facts carried from the book's usual value, with the value for a new book.
 CARRIED_FACTS: dict[Fact, str] = {Fact.NATIONALITY: "Việt Nam", Fact.ETHNICITY: "Kinh"}
+#: What a team leader may set on the book itself (``RegisterBook.usual_values``), used before
+#: what the book's entries show: registration columns, and facts by these keys (each person's
+#: first column of the fact).
+BOOK_COLUMNS = ("noiDangKy", "nguoiKy", "chucVuNguoiKy", "loaiDangKy")
+BOOK_FACTS: dict[str, Fact] = {"nationality": Fact.NATIONALITY, "ethnicity": Fact.ETHNICITY}
+SET_ON_BOOK = "đặt cho sổ"
 
 #: Facts a book rarely writes: folded away until asked for (F8) unless they hold a value.
 RARE_FACTS = frozenset(
@@ -100,8 +107,12 @@ def _first_of_fact(register: RegisterType) -> dict[tuple[PersonRole, Fact], Fiel
 
 
 def is_rare(register: RegisterType, f: Field) -> bool:
-    """Return whether the book's page rarely holds F: folded in every book."""
-    if f.name in RARE_COLUMNS or f.fact in RARE_FACTS:
+    """Return whether the book's page rarely holds F: folded in every book.
+
+    A field only the interconnection layout carries (not in the Ministry template: the
+    birth-certificate code, unit codes, the requester's phone …) is one: books predate it.
+    """
+    if not f.in_template or f.name in RARE_COLUMNS or f.fact in RARE_FACTS:
         return True
     # The nationality written a second time (QuocTichStr beside QuocTich) repeats the first.
     if f.person is not None and f.fact is Fact.NATIONALITY:
@@ -117,17 +128,29 @@ def registration_place(unit_name: str) -> str:
 
 
 def book_carry(
-    register: RegisterType, recent: Sequence[dict[str, str]], *, keyer: str, place: str = ""
+    register: RegisterType,
+    recent: Sequence[dict[str, str]],
+    *,
+    keyer: str,
+    place: str = "",
+    book_values: Mapping[str, str] | None = None,
 ) -> Carry:
     """Return what a new form of REGISTER brings over from RECENT (the book's latest
     entries' values, newest first), for the officer named KEYER; PLACE is the book's
-    commune as a place of registration, for a book whose entries name none."""
+    commune as a place of registration, for a book whose entries name none.
+
+    BOOK_VALUES are the usual values set on the book (:data:`BOOK_COLUMNS`, :data:`BOOK_FACTS`):
+    they come first, before what the entries show."""
     names = {f.name for f in register.fields}
     values: dict[str, str] = {}
     kinds: dict[str, str] = {}
     sources: dict[str, str] = {}
     learned = "thường ghi trong sổ này"
+    own = book_values or {}
     for name in CARRIED_COLUMNS:
+        if name in names and own.get(name):
+            values[name], kinds[name], sources[name] = own[name], CARRIED, SET_ON_BOOK
+            continue
         usual = _usual(e.get(name, "") for e in recent)
         if name in names and usual:
             values[name], kinds[name], sources[name] = usual, CARRIED, learned
@@ -135,8 +158,12 @@ def book_carry(
         values["noiDangKy"], kinds["noiDangKy"] = place, CARRIED
         sources["noiDangKy"] = "xã của sổ"
     first = set(_first_of_fact(register).values())
+    by_fact = {fact: own.get(key, "") for key, fact in BOOK_FACTS.items()}
     for f in register.fields:
         if f.fact not in CARRIED_FACTS or is_rare(register, f):
+            continue
+        if f in first and by_fact.get(f.fact):
+            values[f.name], kinds[f.name], sources[f.name] = by_fact[f.fact], CARRIED, SET_ON_BOOK
             continue
         usual = _usual(e.get(f.name, "") for e in recent)
         if usual:

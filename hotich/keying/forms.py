@@ -23,6 +23,8 @@ RARE_GROUPS = frozenset(
 )
 MARK_PREFIX = "mark:"
 CHOICE_PREFIX = "_choice:"
+#: The signed lookup the form showed for a person (``_lookup:<role>``), reused by the save.
+LOOKUP_PREFIX = "_lookup:"
 ENGINE_PREFIX = "_engine:"
 #: The form's columns still holding the value carried from the book (comma-separated).
 CARRIED_FIELD = "_carried"
@@ -171,6 +173,16 @@ def posted_choices(data: QueryDict) -> dict[str, str]:
         for key, value in data.items()
         # items() gives a key's last value, or [] when it has none.
         if key.startswith(CHOICE_PREFIX) and isinstance(value, str) and value
+    }
+
+
+def posted_lookups(data: QueryDict) -> dict[str, str]:
+    """Return role → the token of the lookup the form showed, from the posted form (checked
+    by the save: :func:`hotich.matching.services.lookup_from_token`)."""
+    return {
+        key[len(LOOKUP_PREFIX) :]: value
+        for key, value in data.items()
+        if key.startswith(LOOKUP_PREFIX) and isinstance(value, str) and value
     }
 
 

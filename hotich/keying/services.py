@@ -9,6 +9,7 @@ The outcomes themselves (recording them, tracking cases, new personal IDs) are a
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
+from hotich.audit.chain import chain_deferred
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.keying.carry import BOOK_COLUMNS, BOOK_FACTS
 from hotich.keying.models import (
     DoubleKeyingPolicy,
     EntryDraft,
@@ -35,6 +38,7 @@ from hotich.matching.engine.features import PersonInput
 from hotich.matching.services import (
     LookupResult,
     lookup_before_new_id,
+    lookup_token,
     person_input,
 )
 from hotich.reconciliation.services import (
@@ -117,11 +121,17 @@ class PersonLookup:
     outcome_label: str
     differing: list[str] = field(default_factory=list)
 
+    @property
+    def token(self) -> str:
+        """Return the signed token of this lookup, posted back by the form for the save."""
+        return lookup_token(self.person, self.result)
+
 
 def form_lookups(register: RegisterType, values: dict[str, str]) -> list[PersonLookup]:
     """Return the lookups of the form's people that have enough facts typed."""
     found = []
     for named in entry_people(register, values):
+        # One lookup per person a form shows; the save reuses it (``PersonLookup.token``).
         role = named.role
         if role.value not in LOOKUP_ROLES:
             continue
@@ -161,19 +171,21 @@ def double_keying_policy(book: RegisterBook) -> DoubleKeyingPolicy | None:
     The book's own policy, else its commune's, else that of a campaign whose scope includes
     the commune: the campaign active today, else the one that started last.
     """
-    own = {
-        p.book_id: p
-        for p in DoubleKeyingPolicy.objects.filter(
-            Q(book=book) | Q(commune_id=book.commune_id, book=None, campaign=None)
+    # One query for the three scopes (a save asks this for every new entry).
+    policies = list(
+        DoubleKeyingPolicy.objects.filter(
+            Q(book=book)
+            | Q(commune_id=book.commune_id, book=None, campaign=None)
+            | Q(campaign__communes=book.commune_id, book=None)
         )
-    }
-    if found := own.get(book.pk) or own.get(None):
-        return found
-    by_campaign = list(
-        DoubleKeyingPolicy.objects.filter(campaign__communes=book.commune_id, book=None)
         .select_related("campaign")
         .order_by("-campaign__start_date", "-campaign_id")
+        .distinct()
     )
+    own = {p.book_id: p for p in policies if p.campaign_id is None}
+    if found := own.get(book.pk) or own.get(None):
+        return found
+    by_campaign = [p for p in policies if p.campaign_id is not None]
     today = timezone.localdate()
     active = (p for p in by_campaign if p.campaign is not None and p.campaign.is_active_on(today))
     return next(active, None) or next(iter(by_campaign), None)
@@ -201,6 +213,7 @@ def keying_save(
     aside_reason: str | None = None,
     creation_token: uuid.UUID | None = None,
     actor: Actor | None = None,
+    shown: dict[str, str] | None = None,
 ) -> SaveReport:
     """Save an entry as keyed from the form, then apply the officer's lookup decisions.
 
@@ -213,7 +226,42 @@ def keying_save(
 
     A new entry records CREATION_TOKEN, its form's token, in this transaction: a second
     entry of the same form is refused by the unique index (IntegrityError, nothing written).
+
+    SHOWN maps a role to the token of the lookup the form showed for that person: the save
+    reuses it when the person's facts are unchanged, else looks the person up once.
     """
+    # The save's audit events are chained together at its end: the audit log's head is
+    # then locked only from there to the commit, not for the whole save (chain_deferred).
+    with chain_deferred():
+        return _keying_save(
+            book=book,
+            user=user,
+            raw_values=raw_values,
+            marks=marks,
+            choices=choices,
+            entry=entry,
+            expected_version=expected_version,
+            aside_reason=aside_reason,
+            creation_token=creation_token,
+            actor=actor,
+            shown=shown,
+        )
+
+
+def _keying_save(
+    *,
+    book: RegisterBook,
+    user: User,
+    raw_values: dict[str, Any],
+    marks: dict[str, str],
+    choices: dict[str, str],
+    entry: Entry | None,
+    expected_version: int | None,
+    aside_reason: str | None,
+    creation_token: uuid.UUID | None,
+    actor: Actor | None,
+    shown: dict[str, str] | None,
+) -> SaveReport:
     register = book.register_type_spec
     values = typed_values(register, raw_values)
     meta = entry_meta(book, values)
@@ -285,6 +333,7 @@ def keying_save(
                 user=user,
                 actor=actor,
                 report=report,
+                shown=(shown or {}).get(role, ""),
             )
     reconciliation_apply(entry=entry, user=user, actor=actor)
     entry.refresh_from_db()
@@ -456,6 +505,57 @@ def difference_arbitrate(
     report = pending_ids_issue(entry=entry, user=user, actor=actor)
     reconciliation_apply(entry=entry, user=user, actor=actor)
     return report
+
+
+# --- the book's usual values ---------------------------------------------------------------
+
+#: Longest usual value kept (a place or a signer's name and title).
+USUAL_VALUE_MAX = 200
+
+
+def book_usual_values_set(
+    *, book: RegisterBook, user: User, values: dict[str, str], actor: Actor | None = None
+) -> dict[str, str]:
+    """Set the usual values of BOOK its new entries' forms carry first (docs/keying.md,
+    "Carried over"): keys of :data:`~hotich.keying.carry.BOOK_COLUMNS` the register has and
+    of :data:`~hotich.keying.carry.BOOK_FACTS`; an empty value removes the key. Values are
+    kept as written (NFC, spaces trimmed); a registration type is stored as its code (a
+    label is read as its code). Raise ValueError (Vietnamese) for a value the book could not
+    hold; nothing is written then. Return the values now set."""
+    register = book.register_type_spec
+    names = {f.name for f in register.fields}
+    allowed = [k for k in BOOK_COLUMNS if k in names] + list(BOOK_FACTS)
+    kept: dict[str, str] = {}
+    for key in allowed:
+        value = unicodedata.normalize("NFC", (values.get(key) or "").strip())
+        if not value:
+            continue
+        if len(value) > USUAL_VALUE_MAX:
+            raise ValueError(
+                _("Giá trị quá dài (tối đa %(n)s ký tự): %(value)s")
+                % {"n": USUAL_VALUE_MAX, "value": value[:40] + "…"}
+            )
+        if key in names and (codes := register.field(key).code_list) is not None:
+            typed = typed_values(register, {key: value}).get(key, "")
+            if typed not in codes.codes:
+                raise ValueError(
+                    _("“%(value)s” không có trong danh mục %(label)s.")
+                    % {"value": value, "label": register.field(key).label}
+                )
+            value = typed
+        kept[key] = value
+    old = dict(book.usual_values or {})
+    RegisterBook.objects.filter(pk=book.pk).update(usual_values=kept)
+    book.usual_values = kept
+    audit_record(
+        actor=actor,
+        user=user,
+        action=AuditEvent.Action.UPDATE,
+        obj=book,
+        commune=book.commune,
+        changes={"giá trị thường dùng": [old, kept]},
+    )
+    return kept
 
 
 # --- double-keying policy -----------------------------------------------------------------

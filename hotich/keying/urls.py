@@ -9,6 +9,7 @@ urlpatterns = [
     path("nhap/so/<int:pk>/moi/", views.entry_new, name="keying_new"),
     path("nhap/so/<int:pk>/kiem-tra/", views.form_check, name="keying_check"),
     path("nhap/so/<int:pk>/nhap-hai-lan/", views.policy_set, name="keying_policy"),
+    path("nhap/so/<int:pk>/gia-tri-thuong-dung/", views.book_usual_set, name="keying_usual"),
     path("nhap/truong-hop/<int:pk>/", views.entry_edit, name="keying_edit"),
     path("nhap/truong-hop/<int:pk>/de-sau/", views.entry_set_aside, name="keying_aside"),
     path("nhap/truong-hop/<int:pk>/nhap-lan-hai/", views.second_keying, name="keying_second"),

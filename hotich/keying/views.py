@@ -20,13 +20,22 @@ from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_citizens_shown, audit_record
 from hotich.keying import selectors, services
-from hotich.keying.carry import PROPOSED, Carry, book_carry, registration_place
+from hotich.keying.carry import (
+    BOOK_COLUMNS,
+    BOOK_FACTS,
+    CARRIED_FACTS,
+    PROPOSED,
+    Carry,
+    book_carry,
+    registration_place,
+)
 from hotich.keying.forms import (
     NOT_KEYED,
     TOKEN,
     form_groups,
     kept_choice,
     posted_choices,
+    posted_lookups,
     posted_marks,
     posted_token,
     posted_values,
@@ -59,6 +68,7 @@ def book_queue(request: UserRequest, pk: int) -> HttpResponse:
         "policy": services.double_keying_policy(book),
         "modes": DoubleKeyingPolicy.Mode.choices,
         "can_set_policy": can(request.user, Capability.SET_KEYING_POLICY, book),
+        "usual": _usual_rows(book),
     }
     return render(request, "keying/book_queue.html", context)
 
@@ -124,20 +134,32 @@ def _proposal_shown(found: services.PersonLookup, differs: set[str]) -> str:
 
 
 def _check_context(
-    request: HttpRequest, book: RegisterBook, entry: Entry | None, data: Any
+    request: HttpRequest,
+    book: RegisterBook,
+    entry: Entry | None,
+    data: Any,
+    *,
+    lookups: bool = True,
 ) -> dict[str, Any]:
-    """Problems, lookups, name suggestions and date readings for the form as typed."""
+    """Problems, lookups, name suggestions and date readings for the form as typed.
+
+    Without LOOKUPS (a save: its outcomes come from the lookup the form showed) nobody is
+    looked up and nothing is suggested: only the problems that block a save are checked.
+    """
     register = book.register_type_spec
     raw = posted_values(register, data)
     values = typed_values(register, raw)
     marks = posted_marks(register, data)
     meta = services.entry_meta(book, values)
-    used = selectors.numbers_used(book, meta["year"], entry.pk if entry else None)
+    # The number's place in the book only warns: a save (no LOOKUPS) needs only the errors.
+    used = (
+        selectors.numbers_used(book, meta["year"], entry.pk if entry else None) if lookups else None
+    )
     problems = entry_problems(
-        register, values, marks, numbers_used=used, last_number=max(used, default=None)
+        register, values, marks, numbers_used=used, last_number=max(used or (), default=None)
     )
     suggestions = []
-    for field in register.fields:
+    for field in register.fields if lookups else ():
         if field.type == "name" and raw.get(field.name):
             names = selectors.name_suggestions(raw[field.name])
             if names:
@@ -154,7 +176,7 @@ def _check_context(
         for name in raw
         if values.get(name) and values[name] != raw[name].strip()
     ]
-    panels = _lookups(request, book, values, data)
+    panels = _lookups(request, book, values, data) if lookups else []
     return {
         "problems": problems,
         "errors": [p for p in problems if p.level == "error"],
@@ -162,7 +184,7 @@ def _check_context(
         "suggestions": suggestions,
         "readings": readings,
         "register": register,
-        "saved_before": _saved_with(book, data) if entry is None else None,
+        "saved_before": _saved_with(book, data) if entry is None and lookups else None,
     }
 
 
@@ -234,7 +256,11 @@ def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
         recent = selectors.recent_values(book)
         unit = book.historical_unit or book.commune
         known[book.pk] = book_carry(
-            book.register_type_spec, recent, keyer=keyer, place=registration_place(unit.full_name)
+            book.register_type_spec,
+            recent,
+            keyer=keyer,
+            place=registration_place(unit.full_name),
+            book_values=book.usual_values,
         )
     return known[book.pk]
 
@@ -404,7 +430,7 @@ def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> Http
             return _form_page(request, book, entry, data, status=422)
         if token is not None and (earlier := selectors.entry_created_with(token)) is not None:
             return _saved_before(request, book, earlier, token, action)
-    checks = _check_context(request, book, entry, data)
+    checks = _check_context(request, book, entry, data, lookups=False)
     if checks["errors"] and action != "aside" and not data.get("_confirm"):
         messages.warning(
             request,
@@ -428,6 +454,7 @@ def _save(request: UserRequest, book: RegisterBook, entry: Entry | None) -> Http
             else None,
             creation_token=token,
             actor=Actor.of(request),
+            shown=posted_lookups(data),
         )
     except IntegrityError:
         # The same form saved at the same moment by another request: the unique index let
@@ -662,6 +689,52 @@ def policy_set(request: UserRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã lưu chế độ nhập hai lần."))
+    return redirect("keying_book", pk=book.pk)
+
+
+def _usual_rows(book: RegisterBook) -> list[dict[str, Any]]:
+    """Return the book's usual values as the form shows them: each with its label, the value
+    set, what the form carries without it, and the codes of a code field."""
+    register = book.register_type_spec
+    unit = book.historical_unit or book.commune
+    fallback = {
+        "noiDangKy": registration_place(unit.full_name),
+        **dict(zip(BOOK_FACTS, CARRIED_FACTS.values(), strict=True)),
+    }
+    labels = {"nationality": _("Quốc tịch"), "ethnicity": _("Dân tộc")}
+    names = {f.name for f in register.fields}
+    rows = []
+    for key in [k for k in BOOK_COLUMNS if k in names] + list(BOOK_FACTS):
+        code_list = register.field(key).code_list if key in names else None
+        rows.append(
+            {
+                "key": key,
+                "label": register.field(key).label if key in names else labels[key],
+                "value": (book.usual_values or {}).get(key, ""),
+                "placeholder": fallback.get(key, ""),
+                "choices": code_list.choices if code_list is not None else None,
+            }
+        )
+    return rows
+
+
+@require_POST
+def book_usual_set(request: UserRequest, pk: int) -> HttpResponse:
+    """Set the book's usual values, which its new entries' forms carry first (team leader,
+    justice officer: those who set the book's keying)."""
+    book = get_book_for_user(request, pk, write=True)
+    require(request, Capability.SET_KEYING_POLICY, book)
+    try:
+        services.book_usual_values_set(
+            book=book,
+            user=request.user,
+            values={row["key"]: request.POST.get(row["key"], "") for row in _usual_rows(book)},
+            actor=Actor.of(request),
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã lưu giá trị thường dùng của sổ."))
     return redirect("keying_book", pk=book.pk)
 
 

@@ -1,28 +1,34 @@
 """The matching engine inside the application: active model, lookup, batch scoring of people
 against the registry (recording the outcomes is hotich.reconciliation's).
 
-Candidates always come from the registry's indexed blocking-key columns (bk1…bk6): the
+Candidates always come from the registry's indexed blocking-key columns (bk1…bk16): the
 interactive lookup asks for one record's keys, the batch path for many records' keys in
 chunks. Both then score with the same model and call the same ``decide``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+import orjson
 from django.conf import settings
+from django.core import signing
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
-from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.decide import Candidate, Decision, Outcome, Thresholds, decide
 from hotich.matching.engine.features import (
+    BLOCK_CAP,
     BLOCKING_KEYS,
     CITIZEN_INPUT_FIELDS,
+    FEATURES_VERSION,
+    LOOSE_KEYS,
     PersonInput,
     decode_features,
     features_row,
@@ -64,63 +70,163 @@ def active_model() -> MatchModel:
         return _cache["model"]
 
 
-def _blocking_q(rows: Iterable[dict[str, Any]]) -> list[Q]:
-    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
-    values: dict[str, set[str]] = {key: set() for key in BLOCKING_KEYS}
+#: The keys read without a cap (the first six), and the loose ones whose blocks are capped.
+BASE_KEYS: tuple[str, ...] = tuple(k for k in BLOCKING_KEYS if k not in LOOSE_KEYS)
+
+
+def _key_values(rows: Iterable[dict[str, Any]], keys: Sequence[str]) -> dict[str, list[str]]:
+    values: dict[str, set[str]] = {key: set() for key in keys}
     for row in rows:
-        for key in BLOCKING_KEYS:
+        for key in keys:
             if row.get(key):
                 values[key].add(row[key])
+    return {key: sorted(found) for key, found in values.items() if found}
+
+
+def _blocking_q(rows: Iterable[dict[str, Any]], keys: Sequence[str] = BASE_KEYS) -> list[Q]:
+    """Return OR-able filters on the indexed keys, at most 500 values per IN list."""
     filters = []
-    for key, found in values.items():
-        ordered = sorted(found)
+    for key, ordered in _key_values(rows, keys).items():
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
             filters.append(Q(**{key: chunk[0]}) if len(chunk) == 1 else Q(**{f"{key}__in": chunk}))
     return filters
 
 
+def _or_all(filters: Sequence[Q]) -> Q:
+    query = filters[0]
+    for extra in filters[1:]:
+        query |= extra
+    return query
+
+
 def _candidate_filters(rows: Sequence[dict[str, Any]]) -> list[Q]:
-    """Return the filters of the candidates of ``rows``, OR-ed in as few queries as sensible."""
+    """Return the filters of the uncapped candidates of ``rows``, OR-ed in as few queries as
+    sensible."""
     filters = _blocking_q(rows)
     if not filters:
         return []  # no blocking key (a name and a sex only): nobody shares one
     # Few filters (one record): one query with OR; many: one query per filter.
-    groups = [filters] if len(filters) <= len(BLOCKING_KEYS) else [[f] for f in filters]
-    queries = []
-    for group in groups:
-        query = group[0]
-        for extra in group[1:]:
-            query |= extra
-        queries.append(query)
-    return queries
+    if len(filters) <= len(BASE_KEYS):
+        return [_or_all(filters)]
+    return filters
 
 
-def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
-    """Return primary key → (personal ID, compared features) of the registry citizens sharing
-    a blocking key with any of ``rows``.
+@dataclass
+class Candidates:
+    """The registry citizens sharing a blocking key with some records: primary key →
+    (personal ID, compared features); and per loose key, the values whose block is over the
+    cap (not read)."""
 
-    Indexed queries only, never a scan of the registry. The features are the stored ones
-    (Citizen.match_features); a citizen stored without them, or with another version, has
-    them derived from its values, so the answer is the same either way.
+    found: dict[int, tuple[str, list[Any]]]
+    capped: dict[str, set[str]]
+
+
+def probe_sql(keys: Sequence[str], cap: int) -> str:
+    """Return the statement of :func:`_probe`: per key, a count of at most ``cap + 1``
+    citizens with the key's value (a parameter), read from the key's index alone."""
+    quote = connection.ops.quote_name
+    table = quote(Citizen._meta.db_table)
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {quote(key)} = %s "  # noqa: S608
+        f"LIMIT {cap + 1:d}) AS b{n})"
+        for n, key in enumerate(keys)
+    )
+    return f"SELECT {counts}"
+
+
+def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
+    """Return the values of one record's loose keys (each key one value) whose block holds
+    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
+    keys = list(values)
+    with connection.cursor() as cursor:
+        cursor.execute(probe_sql(keys, cap), [values[key][0] for key in keys])
+        row = cursor.fetchone()
+    return {key: {values[key][0]} for key, n in zip(keys, row, strict=True) if n > cap}
+
+
+def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the rows of the loose blocks of many records and the capped values: per key
+    and chunk of values, an indexed count, then the blocks under the cap."""
+    rows: list[tuple] = []
+    capped: dict[str, set[str]] = {}
+    for key, ordered in values.items():
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            counts = (
+                Citizen.objects.filter(**{f"{key}__in": chunk})
+                .values_list(key)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            over = {value for value, n in counts if n > cap}
+            if over:
+                capped.setdefault(key, set()).update(over)
+            wanted = [v for v in chunk if v not in over]
+            if wanted:
+                rows += Citizen.objects.filter(**{f"{key}__in": wanted}).values_list(
+                    "pk", "personal_id", "match_features"
+                )
+    return rows, capped
+
+
+def candidate_search(
+    rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP, loose: bool = True
+) -> Candidates:
+    """Return the registry citizens sharing a blocking key with any of ``rows``.
+
+    Indexed queries only, never a scan of the registry: the first six keys as they are, the
+    loose keys (LOOSE_KEYS) only for blocks of at most ``cap`` citizens (the batch path drops
+    the same blocks, :func:`hotich.matching.engine.batch.without_capped`). The features are
+    the stored ones (Citizen.match_features); a citizen stored without them, or with
+    another version, has them derived from its values, so the answer is the same either way.
+    ``loose`` False reads the first six keys only (the benchmarks' reference).
     """
     found: dict[int, tuple[str, list[Any]]] = {}
     stale: list[int] = []
-    for query in _candidate_filters(rows):
+
+    def take(pk: int, personal_id: str, stored: Any) -> None:
+        if pk in found:
+            return
+        vector = decode_features(stored)
+        if vector is None:
+            stale.append(pk)
+        else:
+            found[pk] = (personal_id, vector)
+
+    values = _key_values(rows, LOOSE_KEYS) if loose else {}
+    capped: dict[str, set[str]] = {}
+    if len(rows) == 1:
+        # One record (the lookup): one probe of the loose blocks' sizes, then one indexed
+        # query, OR-ed over the first six keys and the loose blocks under the cap.
+        capped = _probe(values, cap) if values else {}
+        filters = _blocking_q(rows) + [
+            Q(**{key: value[0]}) for key, value in values.items() if key not in capped
+        ]
+        queries = [_or_all(filters)] if filters else []
+    else:
+        queries = _candidate_filters(rows)
+    for query in queries:
         for pk, personal_id, stored in Citizen.objects.filter(query).values_list(
             "pk", "personal_id", "match_features"
         ):
-            vector = decode_features(stored)
-            if vector is None:
-                stale.append(pk)
-            else:
-                found[pk] = (personal_id, vector)
+            take(pk, personal_id, stored)
+    if len(rows) > 1 and values:
+        extra, capped = _loose_many(values, cap)
+        for row in extra:
+            take(row[0], row[1], row[2])
+    stale = sorted(set(stale))
     for start in range(0, len(stale), 500):
         for citizen in Citizen.objects.filter(pk__in=stale[start : start + 500]).only(
             *CITIZEN_FIELDS
         ):
             found[citizen.pk] = (citizen.personal_id, citizen_compared(citizen))
-    return found
+    return Candidates(found, capped)
+
+
+def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
+    """Return primary key → (personal ID, compared features) of :func:`candidate_search`."""
+    return candidate_search(rows).found
 
 
 def citizen_compared(citizen: Citizen) -> list[Any]:
@@ -150,18 +256,21 @@ class LookupResult:
     model_version: int
 
 
-def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = None) -> LookupResult:
+def lookup(
+    person: PersonInput, *, limit: int = 5, model: MatchModel | None = None, loose: bool = True
+) -> LookupResult:
     """The interactive path: the registry's best candidates for one person, and the outcome.
 
     Every candidate is weighed with the model's fast path; only those above REPORT_FLOOR (as
     the batch path keeps them) get their full per-field score and go to :func:`decide`.
+    ``loose`` False: the first six keys only (:func:`candidate_search`).
     """
     model = model or active_model()
     record = person_features(person)
     left = as_vector(record)
     kept = []
     weigh = model.weigh
-    for pk, (personal_id, vector) in candidate_vectors([record]).items():
+    for pk, (personal_id, vector) in candidate_search([record], loose=loose).found.items():
         weighed = weigh(left, vector)
         if probability_from_weight(weighed.weight) >= REPORT_FLOOR:
             kept.append((pk, personal_id, vector, model.explain(weighed)))
@@ -173,6 +282,7 @@ def lookup(person: PersonInput, *, limit: int = 5, model: MatchModel | None = No
             for _, pid, v, s in kept
         ],
         thresholds(),
+        model.known_given_names,
     )
     shown = kept[:limit]
     citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])
@@ -195,12 +305,19 @@ def reconcile_people(
     model = model or active_model()
     rows = [person_features(p) for _, p in people]
     records = features_frame(rows, [uid for uid, _ in people])
-    candidates = candidate_vectors(rows).values()
+    search = candidate_search(rows)
+    candidates = search.found.values()
     registry = features_frame(
         [features_row(vector) for _, vector in candidates], [pid for pid, _ in candidates]
     )
     result = reconcile(
-        model, records, registry, thresholds=thresholds(), backend=backend, spark=spark
+        model,
+        records,
+        registry,
+        thresholds=thresholds(),
+        backend=backend,
+        spark=spark,
+        capped=search.capped,
     )
     return result.decisions
 
@@ -365,6 +482,103 @@ def lookup_before_new_id(
     )
     decision = Decision("review", None, candidates[0].probability, (), candidates)
     return LookupResult(decision, search.candidates, result.features, result.model_version)
+
+
+# --- what the form showed, reused by the save ------------------------------------------------
+
+LOOKUP_TOKEN_SALT = "hotich.matching.lookup"  # noqa: S105 - a signing namespace, not a secret
+#: How long the lookup a form showed stands for its save: past this, it is done again.
+LOOKUP_TOKEN_MAX_AGE = 3600
+
+
+def facts_digest(person: PersonInput) -> str:
+    """Return a digest of the folded facts the engine compares for PERSON (its feature
+    record): two people with the same digest get the same lookup."""
+    record = person_features(person)
+    return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32]
+
+
+def _scored(items: Iterable[tuple[str, float, float]]) -> list[list[Any]]:
+    return [[pid, round(p, 9), round(w, 6)] for pid, p, w in items]
+
+
+def lookup_token(person: PersonInput, result: LookupResult) -> str:
+    """Return a signed token of RESULT, the lookup of PERSON the form shows: its outcome
+    and candidates, the digest of the facts it was computed on, the model's version and the
+    registry features' version. :func:`lookup_from_token` gives the lookup back to the save
+    while none of those changed (docs/keying.md, "One lookup per person per save")."""
+    decision = result.decision
+    payload = {
+        "f": facts_digest(person),
+        "m": result.model_version,
+        "v": FEATURES_VERSION,
+        "o": decision.outcome,
+        "p": decision.personal_id,
+        "s": decision.score,
+        "d": list(decision.fields),
+        "c": _scored((c.personal_id, c.probability, c.weight) for c in decision.candidates[:5]),
+        "k": _scored(
+            (c.citizen.personal_id, c.score.probability, c.score.weight) for c in result.candidates
+        ),
+    }
+    return signing.dumps(payload, salt=LOOKUP_TOKEN_SALT, compress=True)
+
+
+def lookup_from_token(token: str, person: PersonInput) -> LookupResult | None:
+    """Return the lookup of PERSON a form showed, from its TOKEN (:func:`lookup_token`), or
+    None when it cannot stand: not signed by this server, older than
+    LOOKUP_TOKEN_MAX_AGE, computed on other facts, with another model or features version,
+    or naming a citizen the registry no longer has. The caller then looks up again.
+
+    Only the candidates' identity and scores come back (what recording an outcome needs:
+    :func:`hotich.reconciliation.services.outcome_apply`); the citizens are read by
+    personal ID, one query, no blocking or scoring.
+    """
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token, salt=LOOKUP_TOKEN_SALT, max_age=LOOKUP_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("v") != FEATURES_VERSION:
+        return None
+    if payload.get("m") != active_model().version or payload.get("f") != facts_digest(person):
+        return None
+    outcome = next((o for o in get_args(Outcome) if o == payload.get("o")), None)
+    if outcome is None:
+        return None
+    try:
+        shown = [(str(pid), float(p), float(w)) for pid, p, w in payload["k"]]
+        ranked = [(str(pid), float(p), float(w)) for pid, p, w in payload["c"]]
+        decision_pid = None if payload["p"] is None else str(payload["p"])
+        score = None if payload["s"] is None else float(payload["s"])
+        fields = tuple(str(f) for f in payload["d"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    wanted = [pid for pid, _p, _w in shown]
+    citizens = (
+        {
+            c.personal_id: c
+            for c in Citizen.objects.only(*CITIZEN_FIELDS).filter(personal_id__in=wanted)
+        }
+        if wanted
+        else {}
+    )
+    if len(citizens) != len(shown):
+        return None
+    decision = Decision(
+        outcome,
+        decision_pid,
+        score,
+        fields,
+        tuple(Candidate(pid, p, w, {}) for pid, p, w in ranked),
+    )
+    return LookupResult(
+        decision,
+        tuple(LookupCandidate(citizens[pid], Score(w, p, ())) for pid, p, w in shown),
+        person_features(person),
+        payload["m"],
+    )
 
 
 def issue_lock(person: PersonInput) -> None:

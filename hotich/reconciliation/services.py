@@ -38,6 +38,7 @@ from hotich.matching.services import (
     entry_person_input,
     issue_lock,
     lookup_before_new_id,
+    lookup_from_token,
     new_id_search,
     reconcile_people,
 )
@@ -79,14 +80,22 @@ def _candidates_json(decision: Decision, limit: int = 5) -> list[dict[str, Any]]
 
 @transaction.atomic
 def match_result_record(
-    *, person: Any, decision: Decision, path: str, model_version: int, user: Any = None
+    *,
+    person: Any,
+    decision: Decision,
+    path: str,
+    model_version: int,
+    user: Any = None,
+    known: Iterable[Citizen] = (),
 ) -> MatchResult:
-    """Store the outcome for an entry's person; link the citizen when one was identified."""
-    citizen = (
-        Citizen.objects.filter(personal_id=decision.personal_id).first()
-        if decision.personal_id
-        else None
-    )
+    """Store the outcome for an entry's person; link the citizen when one was identified.
+
+    KNOWN are citizens the caller read already (a lookup's candidates): the one identified is
+    taken from them instead of being read again.
+    """
+    citizen = next((c for c in known if c.personal_id == decision.personal_id), None)
+    if citizen is None and decision.personal_id:
+        citizen = Citizen.objects.filter(personal_id=decision.personal_id).first()
     result, _ = MatchResult.objects.update_or_create(
         person=person,
         defaults={
@@ -234,18 +243,21 @@ def outcome_apply(
     user: User,
     report: OutcomeReport,
     actor: Actor | None = None,
+    shown: str = "",
 ) -> None:
     """Record the outcome for ROLE of ENTRY: attach, open a tracking case, or issue an ID.
 
     CHOICE is the officer's (a form choice, see :func:`proposal_of`); WORK is the entry's
     keying work (``entry.work``): a new personal ID waits there while the entry waits for
-    its second keying.
+    its second keying. SHOWN is the token of the lookup the form showed
+    (:func:`~hotich.matching.services.lookup_token`): it stands for the lookup while the
+    person's facts are those it was computed on; otherwise the person is looked up once.
     """
     person = EntryPerson.objects.filter(entry=entry, role=role).first()
     person_input = entry_person_input(entry, role)
     if person is None or person_input is None:
         return
-    result = lookup_before_new_id(person_input)
+    result = lookup_from_token(shown, person_input) or lookup_before_new_id(person_input)
     decision, path = _officer_decision(choice, result, person_features(person_input))
     if decision.outcome == "not_found":
         verified = work.verification in (
@@ -265,15 +277,19 @@ def outcome_apply(
             work.pending_issue = [*work.pending_issue, role]
             work.save(update_fields=["pending_issue"])
     else:
+        known = [c.citizen for c in result.candidates]
         match_result_record(
             person=person,
             decision=decision,
             path=path,
             model_version=result.model_version,
             user=user,
+            known=known,
         )
         if decision.outcome == "discrepancy":
-            citizen = Citizen.objects.get(personal_id=decision.personal_id)
+            citizen = next(
+                (c for c in known if c.personal_id == decision.personal_id), None
+            ) or Citizen.objects.get(personal_id=decision.personal_id)
             report.cases.append(
                 tracking_case_open(
                     entry=entry,

@@ -24,6 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hotich.lib.dates import DateParseError, PartialDate, parse_partial_date, today_in_vietnam
@@ -233,6 +234,17 @@ def _value_problems(field: Field, value: str) -> list[Problem]:
             ]
     elif kind is FieldType.ID_NUMBER:
         return _id_problems(field, value)
+    elif kind is FieldType.ADMIN_UNIT and not (
+        value.isascii() and value.isdigit() and len(value) <= 5
+    ):
+        return [
+            Problem(
+                field.name,
+                "error",
+                _("Mã đơn vị hành chính “%(value)s” chỉ gồm chữ số (tỉnh 2, huyện 3, xã 5 chữ số).")
+                % {"value": value[:30]},
+            )
+        ]
     return []
 
 
@@ -296,15 +308,31 @@ def _id_against_person(
     return problems
 
 
+_VALUE_PROBLEMS: dict[tuple[int, str, str | None], tuple[Problem, ...]] = {}
+
+
 def field_problems(
     register: RegisterType, field: Field, values: Mapping[str, str]
 ) -> list[Problem]:
     """Return the problems of FIELD's value in VALUES: on its own, and an ID number against
     its person's sex and birth year. An empty value has none."""
+    return _field_problems(register, field, values, get_language())
+
+
+def _field_problems(
+    register: RegisterType, field: Field, values: Mapping[str, str], language: str | None
+) -> list[Problem]:
     value = values.get(field.name, "")
     if not value:
         return []
-    problems = _value_problems(field, value)
+    # A value's own problems depend on the value alone (and the language of the messages).
+    key = (id(field), value, language)
+    known = _VALUE_PROBLEMS.get(key)
+    if known is None:
+        if len(_VALUE_PROBLEMS) > 100_000:
+            _VALUE_PROBLEMS.clear()
+        known = _VALUE_PROBLEMS[key] = tuple(_value_problems(field, value))
+    problems = list(known)
     if field.type is FieldType.ID_NUMBER:
         problems.extend(_id_against_person(register, field, values))
     return problems
@@ -318,8 +346,12 @@ def entry_problems(register: RegisterType, values: Mapping[str, str]) -> list[Pr
     without them (each in its own words).
     """
     problems: list[Problem] = []
-    for field in register.fields:
-        problems.extend(field_problems(register, field, values))
+    language = get_language()
+    # Only the values given, in field order: an empty value has no problem, and most of a
+    # register's 70 columns are empty.
+    order = register.field_order
+    for name in sorted((n for n in values if values[n] and n in order), key=order.__getitem__):
+        problems.extend(_field_problems(register, register.field(name), values, language))
     registered = _date(values.get("ngayDangKy", "")) if values.get("ngayDangKy") else None
     if registered is None:
         return problems

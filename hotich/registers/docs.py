@@ -34,6 +34,14 @@ a test fails when this file and the definitions disagree. Regenerate with
 - **Fact**: what a person's column says about them (`full_name`, `birth_date`,
   `personal_id` …, `hotich.registers.spec.Fact`). Code reads a person's facts through these
   tags (`hotich.registers.people`), never through the column names.
+- **Interconnection only** (`liên thông` in the tables, `Field.in_template` false): a
+  field the Ministry template lacks and the newer interconnection layout (hồ sơ liên thông
+  khai sinh, khai tử) carries: birth-certificate and death-notice codes, other ethnicity,
+  unit codes of places sent as objects, the requester's phone and e-mail. It is keyed
+  (folded, F8), stored, imported and exported in that layout; the template's files
+  leave it out, so the template columns, and their order, are the template's alone
+  ([`exchange.md`](exchange.md#interconnection-layout-liên-thông)). `#` is the position
+  in the template; an interconnection-only field has none.
 - **Required**: the template marks no column as required, so the flags are our reading:
   the entry's place in the book, when, how and where it was registered, and the main
   person's name and dates. Each register module's docstring gives its reasons.
@@ -53,14 +61,24 @@ def _summary() -> list[str]:
             f"[{t.code}](#{t.code.lower()})",
             t.label,
             t.book_label,
-            str(len(t.fields)),
+            str(len(t.column_names)),
+            str(len(t.interconnection_fields)) if t.interconnection_fields else "",
             str(len(t.required_fields)),
             str(t.priority),
             "yes" if t.has_public_template else "no (our layout)",
         )
         for t in REGISTER_TYPES.values()
     )
-    header = ("Code", "Register", "Book", "Columns", "Required", "Work order", "Public template")
+    header = (
+        "Code",
+        "Register",
+        "Book",
+        "Columns",
+        "Interconnection only",
+        "Required",
+        "Work order",
+        "Public template",
+    )
     return _table(header, rows)
 
 
@@ -69,14 +87,20 @@ def _register(register: RegisterType) -> list[str]:
         f"## {register.code}",
         "",
         f"{register.label}: {register.book_label}. Work order {register.priority}; "
-        f"sheet `{register.template_sheet}`; {len(register.fields)} columns.",
+        f"sheet `{register.template_sheet}`; {len(register.column_names)} columns"
+        + (
+            f", and {len(register.interconnection_fields)} fields of the interconnection "
+            "layout only."
+            if register.interconnection_fields
+            else "."
+        ),
     ]
-    position = {f.name: i for i, f in enumerate(register.fields, start=1)}
+    position = {name: i for i, name in enumerate(register.column_names, start=1)}
     for key, label in register.groups:
         lines += ["", f"### {register.code} · {label} (`{key}`)", ""]
         rows = (
             (
-                str(position[f.name]),
+                str(position[f.name]) if f.in_template else "liên thông",
                 f"`{f.name}`",
                 f.label,
                 f.type.value,

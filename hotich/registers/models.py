@@ -50,6 +50,11 @@ class RegisterBook(models.Model):
         help_text=_("Sổ đã số hóa (từ 2016/2019) không phải nhập lại."),
     )
     notes = models.TextField(_("ghi chú"), blank=True)
+    #: The book's own usual values, set by its team leader: what a new entry's form carries
+    #: first (hotich.keying.carry, docs/keying.md "Carried over"). Keys: registration
+    #: columns (noiDangKy, nguoiKy, chucVuNguoiKy, loaiDangKy) and the facts "nationality",
+    #: "ethnicity"; values as the book writes them.
+    usual_values = models.JSONField(_("giá trị thường dùng khi nhập"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -205,7 +205,12 @@ def entry_subjects(register: RegisterType, values: Mapping[str, Any]) -> list[Pe
 def entry_summary(register: RegisterType, values: Mapping[str, Any]) -> str:
     """Return the one-line summary of an entry shown in lists: its subjects' names as
     written, joined by " – " (at most 300 characters, the column's width)."""
-    return " – ".join(p.full_name for p in entry_subjects(register, values))[:300]
+    return people_summary(entry_people(register, values))
+
+
+def people_summary(people: list[Person]) -> str:
+    """Return the summary of an entry naming PEOPLE (:func:`entry_people`'s list)."""
+    return " – ".join(p.full_name for p in people if p.role in SUBJECT_ROLES)[:300]
 
 
 def compared_fields(register: RegisterType, role: str) -> tuple[Field, ...]:

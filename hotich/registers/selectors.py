@@ -20,7 +20,9 @@ BLIND = "Trường hợp này đang chờ nhập lần hai: người nhập lầ
 
 def books_for_user(user: Any) -> QuerySet[RegisterBook]:
     """Return the books USER may see."""
-    return RegisterBook.objects.filter(book_scope(user)).select_related("commune")
+    return RegisterBook.objects.filter(book_scope(user)).select_related(
+        "commune", "historical_unit"
+    )
 
 
 def entries_for_user(user: Any) -> QuerySet[Entry]:

@@ -11,8 +11,15 @@ from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
+from hotich.db.bulk import objects_insert
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
-from hotich.registers.people import compared_facts, compared_fields, entry_people, entry_summary
+from hotich.registers.people import (
+    compared_facts,
+    compared_fields,
+    entry_people,
+    entry_summary,
+    people_summary,
+)
 from hotich.registers.spec import PersonRole, RegisterType
 
 #: States that say every person was reconciled; a save that changes a person's compared facts
@@ -153,7 +160,9 @@ def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
     return [EntryPerson(entry=entry, **person) for person in _people_values(entry.values, register)]
 
 
-def _people_insert(entries: list[Entry], register: RegisterType) -> None:
+def _people_insert(
+    entries: list[Entry], register: RegisterType, people: list[list[Any]] | None = None
+) -> None:
     """Insert the people of many saved ENTRIES with one executemany.
 
     Imports create four or five people per entry; building a model instance for each and
@@ -172,8 +181,12 @@ def _people_insert(entries: list[Entry], register: RegisterType) -> None:
             p["sex"],
             p["personal_id"],
         )
-        for entry in entries
-        for p in _people_values(entry.values, register)
+        for entry, persons in zip(
+            entries,
+            people if people is not None else (entry_people(register, e.values) for e in entries),
+            strict=True,
+        )
+        for p in (person.row() for person in persons)
     ]
     if not params:
         return
@@ -358,8 +371,11 @@ def entries_bulk_create(
     """
     register = book.register_type_spec
     entries = []
+    people = []
     for row in rows:
         clean, clean_marks = _clean_values(register, row["values"], row.get("marks") or {})
+        persons = entry_people(register, clean)  # once, for the summary and the people rows
+        people.append(persons)
         entries.append(
             Entry(
                 book=book,
@@ -369,14 +385,14 @@ def entries_bulk_create(
                 registration_date=row.get("registration_date") or None,
                 values=clean,
                 marks=clean_marks,
-                summary=entry_summary(register, clean),
+                summary=people_summary(persons),
                 status=status,
                 created_by=user,
                 updated_by=user,
             )
         )
-    Entry.objects.bulk_create(entries)
-    _people_insert(entries, register)
+    objects_insert(entries)
+    _people_insert(entries, register, people)
     username = getattr(user, "username", "") or ""
     AuditEvent.objects.bulk_create(
         AuditEvent(

@@ -8,7 +8,7 @@ The Ministry template's column names (``nksHoTen``, ``meLoaiCuTru`` …) appear 
 only; code elsewhere should refer to fields through a :class:`RegisterType`.
 
 Public API: :class:`FieldType`, :class:`PersonRole`, :class:`Fact`, :class:`CodeList`, :class:`Field`,
-:class:`RegisterType`, :func:`header_key`, :func:`role_for_column`, ``REGISTER_TYPES``
+:class:`Address`, :class:`RegisterType`, :func:`header_key`, :func:`role_for_column`, ``REGISTER_TYPES``
 (code → register type, in work order) and :func:`get_register_type`. The registers
 themselves are defined in :mod:`hotich.registers.definitions`, one module each.
 """
@@ -99,14 +99,22 @@ class Fact(StrEnum):
     SEX = "sex"
     BIRTHPLACE = "birthplace"
     BIRTHPLACE_UNIT = "birthplace_unit"
-    """The administrative-unit code of the birthplace (``NoiSinhDVHC``)."""
+    """The administrative-unit code of the birthplace (``NoiSinhDVHC``, ``NoiSinhMaTinh``)."""
+    BIRTHPLACE_ABROAD = "birthplace_abroad"
+    """The birthplace abroad, as the interconnection layout sends it (``NoiSinhNuocNgoai``)."""
     HOMETOWN = "hometown"
+    HOMETOWN_UNIT = "hometown_unit"
+    """The administrative-unit codes of the hometown (``QueQuanMaXa`` …)."""
     ETHNICITY = "ethnicity"
+    OTHER_ETHNICITY = "other_ethnicity"
+    """The ethnic group written out when the list's code is "other" (``DanTocKhac``)."""
     NATIONALITY = "nationality"
     OTHER_NATIONALITY = "other_nationality"
     BIRTH_KIND = "birth_kind"
     RESIDENCE_TYPE = "residence_type"
     RESIDENCE = "residence"
+    RESIDENCE_UNIT = "residence_unit"
+    """The administrative-unit codes of the place of residence (``NoiCuTruMaXa`` …)."""
     PERSONAL_ID = "personal_id"
     """Số định danh cá nhân (12 digits; older books may hold a 9-digit CMND here)."""
     ID_DOCUMENT_TYPE = "id_doc_type"
@@ -117,6 +125,8 @@ class Fact(StrEnum):
     ID_DOCUMENT_PLACE = "id_doc_place"
     RELATIONSHIP = "relationship"
     """How the person is related to another person of the entry (quan hệ)."""
+    CONTACT = "contact"
+    """How to reach the person: telephone number, e-mail (the requester's, liên thông)."""
     DEATH = "death"
     """When, where, how the person died (ngày, giờ, nơi, nguyên nhân chết)."""
     DECLARATION = "declaration"
@@ -137,11 +147,15 @@ PAGE_FACT_ORDER: tuple[Fact, ...] = (
     Fact.ETHNICITY,
     Fact.NATIONALITY,
     Fact.OTHER_NATIONALITY,
+    Fact.OTHER_ETHNICITY,
     Fact.BIRTHPLACE,
     Fact.BIRTHPLACE_UNIT,
+    Fact.BIRTHPLACE_ABROAD,
     Fact.HOMETOWN,
+    Fact.HOMETOWN_UNIT,
     Fact.RESIDENCE_TYPE,
     Fact.RESIDENCE,
+    Fact.RESIDENCE_UNIT,
     Fact.PERSONAL_ID,
     Fact.ID_DOCUMENT_TYPE,
     Fact.ID_DOCUMENT_OTHER,
@@ -149,6 +163,7 @@ PAGE_FACT_ORDER: tuple[Fact, ...] = (
     Fact.ID_DOCUMENT_DATE,
     Fact.ID_DOCUMENT_PLACE,
     Fact.RELATIONSHIP,
+    Fact.CONTACT,
     Fact.BIRTH_KIND,
 )
 
@@ -304,6 +319,15 @@ class Field:
     Ministry template (or, where it is silent, our documented reading) needs a value;
     ``group`` is the form section the field belongs to; ``person`` is whom it describes
     and ``fact`` what it says about them (set on every person field, and only there).
+    ``synonyms`` are headers old commune software gives the column ("Số ĐK", "Quyển"); a
+    person's field lists bare words ("Họ tên") that stand for it alone for the register's
+    first person and, with the person's group label before or after ("Họ tên mẹ"), for any.
+    The import's mapping screen proposes them (compared folded: tones, case, spaces and
+    punctuation do not count).
+    ``in_template`` is false for a field the Ministry template lacks and only the newer
+    interconnection layout (liên thông) carries (``maGCS``, ``nksDanTocKhac`` …): it is
+    keyed, stored, imported and exported in that layout, and the template's files leave
+    it out (docs/exchange.md, "Interconnection layout").
     """
 
     name: str
@@ -315,6 +339,8 @@ class Field:
     fact: Fact | None = None
     group: str
     help: str = ""
+    synonyms: tuple[str, ...] = ()
+    in_template: bool = True
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", self.name):
@@ -326,13 +352,33 @@ class Field:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Address:
+    """A place the interconnection layout sends as an object (địa chỉ: tỉnh, huyện, xã, chi
+    tiết) and the book writes as one text: ``text`` names the field holding the text as the
+    book writes it, ``province``, ``district`` and ``commune`` the fields keeping the codes
+    of the administrative-unit list (ADMIN_UNIT fields of the same person)."""
+
+    text: str
+    province: str
+    district: str
+    commune: str
+
+    @property
+    def code_fields(self) -> tuple[str, str, str]:
+        """Return the code fields, province first."""
+        return (self.province, self.district, self.commune)
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterType:
     """A kind of civil-status book (loại sổ hộ tịch) and the columns of its template.
 
     ``fields`` are in template column order; ``groups`` are ``(key, Vietnamese label)`` in
     the order a book page is laid out; ``priority`` is the work order of the campaign
-    (births 1, marriages 2, adoptions 3, deaths 4, then the rest). Construction fails on
-    duplicate names or an undeclared group, so a bad definition cannot be imported.
+    (births 1, marriages 2, adoptions 3, deaths 4, then the rest). ``addresses`` are the
+    places the interconnection layout sends as objects. Construction fails on duplicate
+    names, an undeclared group or an address naming a missing field, so a bad definition
+    cannot be imported.
     """
 
     code: str
@@ -343,6 +389,7 @@ class RegisterType:
     template_sheet: str = "DL Import"
     has_public_template: bool
     priority: int
+    addresses: tuple[Address, ...] = ()
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -355,6 +402,13 @@ class RegisterType:
         undeclared = sorted({f.group for f in self.fields} - set(declared))
         if undeclared:
             raise ValueError(f"register {self.code}: undeclared groups {undeclared}")
+        by_name = {f.name: f for f in self.fields}
+        for address in self.addresses:
+            for name in address.code_fields:
+                if name not in by_name or by_name[name].type is not FieldType.ADMIN_UNIT:
+                    raise ValueError(f"register {self.code}: {name} is not a unit-code field")
+            if address.text not in by_name:
+                raise ValueError(f"register {self.code}: address {address.text} has no field")
 
     @cached_property
     def _by_name(self) -> dict[str, Field]:
@@ -392,10 +446,15 @@ class RegisterType:
         """Return the Vietnamese label of form section ``group``; raise ``KeyError``."""
         return dict(self.groups)[group]
 
-    @property
+    @cached_property
     def required_fields(self) -> tuple[Field, ...]:
         """Return the fields that must have a value, in template order."""
         return tuple(f for f in self.fields if f.required)
+
+    @cached_property
+    def field_order(self) -> dict[str, int]:
+        """Return each field's place in template order, by name."""
+        return {f.name: i for i, f in enumerate(self.fields)}
 
     @property
     def persons(self) -> tuple[PersonRole, ...]:
@@ -404,8 +463,19 @@ class RegisterType:
 
     @property
     def column_names(self) -> tuple[str, ...]:
-        """Return the template column names in template order."""
+        """Return the template column names in template order (the Ministry file's header:
+        fields only the interconnection layout carries are not among them)."""
+        return tuple(f.name for f in self.fields if f.in_template)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Return every field's name, the interconnection-only fields included, in order."""
         return tuple(f.name for f in self.fields)
+
+    @property
+    def interconnection_fields(self) -> tuple[Field, ...]:
+        """Return the fields the Ministry template lacks (interconnection layout only)."""
+        return tuple(f for f in self.fields if not f.in_template)
 
 
 def header_key(cell: str | None) -> str:

@@ -74,6 +74,17 @@ class Citizen(models.Model):
     bk4 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     bk5 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     bk6 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    # The loose keys (features.LOOSE_KEYS, migration 0006), whose common blocks are capped.
+    bk7 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk8 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk9 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk10 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk11 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk12 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk13 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk14 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk15 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
+    bk16 = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001
     # The comparison features of the matching engine, derived once when the citizen is
     # written (hotich.matching.engine.features.encode_features: JSON, versioned). The lookup reads
     # them instead of deriving them from the values for every candidate; NULL or another
@@ -92,7 +103,7 @@ class Citizen(models.Model):
         # ever compared for equality.
         indexes = [
             models.Index(fields=[field], name=f"citizen_{field}", opclasses=["varchar_pattern_ops"])
-            for field in ("name_key", "bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
+            for field in ("name_key", *(f"bk{n}" for n in range(1, 17)))
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from hotich.lib.names import parse_name
 from hotich.lib.places import resolve_place
 from hotich.lib.text import comparison_key, normalise_name
 from hotich.matching.engine.features import (
+    BLOCKING_KEYS,
     PERSON_COLUMNS,
     NameFeatures,
     blocking_values,
@@ -81,10 +82,20 @@ DB_COLUMNS: tuple[str, ...] = (
     "bk4",
     "bk5",
     "bk6",
+    "bk7",
+    "bk8",
+    "bk9",
+    "bk10",
+    "bk11",
+    "bk12",
+    "bk13",
+    "bk14",
+    "bk15",
+    "bk16",
     "match_features",
 )
 #: What the loader writes for the matching engine (hotich.matching.engine.features.match_columns).
-MATCH_COLUMNS: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6", "match_features")
+MATCH_COLUMNS: tuple[str, ...] = (*BLOCKING_KEYS, "match_features")
 DEFAULT_NATIONALITY = "Việt Nam"
 
 # Problem codes; ``fatal`` problems reject the row, the others are warnings.

@@ -7,12 +7,15 @@ from hotich.registers.spec import FieldType, RegisterType
 NAMES = ["Nguyễn Thị Phượng", "Trần Văn Bình", "Lê Thị Hoà", "Phạm Văn Hùng", "Hoàng Thị Lan"]
 
 
-def sample_values(register: RegisterType, i: int, year: int) -> dict[str, Any]:
-    """Return values for entry I of a book of YEAR: every column filled, valid for its type."""
+def sample_values(
+    register: RegisterType, i: int, year: int, *, template_only: bool = False
+) -> dict[str, Any]:
+    """Return values for entry I of a book of YEAR: every column filled, valid for its type
+    (with TEMPLATE_ONLY, only the Ministry template's columns, as its files carry)."""
     values: dict[str, Any] = {}
     for f in register.fields:
         t = f.type
-        if f.name == "STT":
+        if f.name == "STT" or (template_only and not f.in_template):
             continue  # a row counter of the file, not part of the entry
         if t is FieldType.CODE:
             codes = f.code_list.codes

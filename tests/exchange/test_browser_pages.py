@@ -107,3 +107,43 @@ def test_the_export_and_whole_book_split_pages(page, live_server, personas, entr
         page.click("text=Xuất theo mẫu của Bộ (Excel + PDF)")
     assert "Đã xuất 1 trường hợp" in page.content()
     page.screenshot(path=ARTIFACTS / "book-exports.png", full_page=True)
+
+
+def test_the_mapping_screen_is_done_by_keyboard_alone(page, live_server, personas, book, tmp_path):
+    from tests.exchange.test_mapping import PEOPLE
+    from tests.exchange.test_mapping import legacy_file as old_software_file
+
+    path = tmp_path / "phan-mem-cu.xlsx"
+    old_software_file(path, PEOPLE)
+    log_in(page, live_server, "nhaplieu")
+    page.goto(f"{live_server.url}/nhap-tep/")
+    page.set_input_files("input[name=file]", str(path))
+    with page.expect_navigation():
+        page.click("text=Tải lên và nhập")
+    assert "/ghep-cot/" in page.url
+    # The first column's list has the focus; Tab walks the screen in reading order.
+    visited = [page.evaluate("document.activeElement.id")]
+    while visited[-1] != "fixed-noiDangKy" and len(visited) < 40:
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("document.activeElement.id"))
+    assert visited == [f"col{i}" for i in range(13)] + ["fixed-noiDangKy"]
+    page.keyboard.type("UBND xã Đông Văn")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")  # picks "1 – Đã xác định được cả cha lẫn mẹ"
+    assert page.locator("#fixed-nksLoaiKhaiSinh").input_value() == "1"
+    trai = page.locator("select[aria-label='Giới tính: Trai']")
+    target = trai.get_attribute("id")
+    for _ in range(20):
+        if page.evaluate("document.activeElement.id") == target:
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.type("1")  # "1 – Nam"
+    assert trai.input_value() == "1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "import-mapping-keyboard.png", full_page=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/ghep-cot/" not in page.url
+    call_command("worker", batch=True, verbosity=0)
+    page.get_by_text("Hoàn thành").wait_for(timeout=10_000)
+    assert page.get_by_test_id("n-imported").inner_text() == "4"

@@ -296,7 +296,7 @@ def test_the_upload_page_accepts_the_new_types(name, client, personas, book):
 def test_the_upload_page_lists_the_types_and_refuses_others(client, personas, book):
     client.force_login(personas["justice_officer"])
     page = client.get(reverse("import_upload")).content.decode()
-    assert 'accept=".xlsx,.xls,.ods,.csv"' in page and "OpenDocument" in page
+    assert 'accept=".xlsx,.xls,.ods,.csv,.json"' in page and "OpenDocument" in page
 
     upload = io.BytesIO(b"%PDF-1.4")
     upload.name = "ks.pdf"

@@ -123,7 +123,7 @@ def test_splink_settings_carry_the_trained_parameters():
     assert exact["tf_adjustment_column"] == "giv_n"
     assert exact["m_probability"] == model.parameters.mu["giv"][1][0]
     assert [b["blocking_rule"] for b in settings["blocking_rules_to_generate_predictions"]] == [
-        f"l.bk{i} = r.bk{i}" for i in range(1, 7)
+        f"l.bk{i} = r.bk{i}" for i in range(1, 17)
     ]
 
 

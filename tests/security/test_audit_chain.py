@@ -50,6 +50,40 @@ def test_each_event_is_chained_to_the_previous_one(db):
     assert report.checked == 3
 
 
+def test_events_of_a_deferred_block_are_chained_together_when_it_ends(db):
+    from django.db import transaction
+
+    from hotich.audit.chain import chain_deferred
+
+    first = _events(1)[0]
+    with transaction.atomic(), chain_deferred():
+        waiting = _events(3)
+        # Nothing written yet, the head not touched (nor locked) until the block ends.
+        assert AuditEvent.objects.count() == 1
+        assert AuditChainHead.objects.get(pk=1).seq == 1
+        with chain_deferred():  # nested: appended with the outermost
+            waiting += _events(1)
+        assert AuditEvent.objects.count() == 1
+    assert [e.seq for e in waiting] == [2, 3, 4, 5]
+    assert waiting[0].prev_hash == first.hash
+    assert [e.object_id for e in AuditEvent.objects.order_by("seq")] == ["0", "0", "1", "2", "0"]
+    assert chain_verify().ok
+
+
+def test_an_error_leaving_a_deferred_block_drops_its_events(db):
+    from django.db import transaction
+
+    from hotich.audit.chain import chain_deferred
+
+    _events(1)
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), chain_deferred():
+        _events(2)
+        1 / 0  # noqa: B018
+    assert AuditEvent.objects.count() == 1
+    _events(1)
+    assert chain_verify().ok and AuditChainHead.objects.get(pk=1).seq == 2
+
+
 def test_events_written_in_bulk_enter_the_chain_in_order(db):
     first = _events(1)[0]
     made = AuditEvent.objects.bulk_create(

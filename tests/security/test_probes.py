@@ -37,6 +37,7 @@ TARGETS: dict[str, dict[str, object]] = {
     "keying_new": BOOK,
     "keying_check": BOOK,
     "keying_policy": BOOK,
+    "keying_usual": BOOK,
     "campaigns:inventory_book_edit": BOOK,
     "book_scan_split": {"pk": "book", "source": "scansource"},
     "book_scan_page": {"pk": "book", "source": "scansource", "page": 1},

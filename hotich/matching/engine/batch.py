@@ -18,7 +18,12 @@ from typing import Any, Literal
 import pandas as pd
 
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.engine.features import FEATURE_COLUMNS
+from hotich.matching.engine.features import (
+    BLOCK_CAP,
+    BLOCKING_KEYS,
+    FEATURE_COLUMNS,
+    LOOSE_KEYS,
+)
 from hotich.matching.engine.model import MatchModel, splink_settings
 
 Backend = Literal["duckdb", "spark"]
@@ -37,6 +42,31 @@ def features_frame(rows: Iterable[Mapping[str, Any]], ids: Iterable[str]) -> pd.
     for column in ("byr", "bmon", "bday", "bprec"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+#: Per loose key, the values whose block is over the cap (they find nobody through that key).
+Capped = Mapping[str, set[str]]
+
+
+def capped_blocks(registry: pd.DataFrame, cap: int = BLOCK_CAP) -> dict[str, set[str]]:
+    """Return, per loose key (LOOSE_KEYS), the values more than ``cap`` citizens of
+    ``registry`` share: the blocks the interactive lookup does not read."""
+    out = {}
+    for key in LOOSE_KEYS:
+        counts = registry[key].value_counts()
+        out[key] = {str(value) for value in counts.index[counts > cap]}
+    return out
+
+
+def without_capped(registry: pd.DataFrame, capped: Capped) -> pd.DataFrame:
+    """Return ``registry`` with the values of its capped blocks set to None."""
+    if not any(capped.values()):
+        return registry
+    registry = registry.copy()
+    for key, values in capped.items():
+        if values:
+            registry[key] = registry[key].where(~registry[key].isin(values), None)
+    return registry
 
 
 def _db_api(backend: Backend, spark: Any = None) -> Any:
@@ -74,14 +104,21 @@ def scored_pairs(
     *,
     backend: Backend = "duckdb",
     spark: Any = None,
+    capped: Capped | None = None,
 ) -> pd.DataFrame:
-    """Return the candidate pairs above REPORT_FLOOR: record_uid, citizen_uid, weight, prob."""
+    """Return the candidate pairs above REPORT_FLOOR: record_uid, citizen_uid, weight, prob.
+
+    ``capped``: the blocks over the cap (:func:`capped_blocks`); by default those of
+    ``registry``, which is right when it is the whole registry (the caller that passes only
+    candidates passes the blocks the database counted over the cap).
+    """
     from splink import Linker
 
     if records.empty or registry.empty:
         return pd.DataFrame(
             columns=["record_uid", "citizen_uid", "match_weight", "match_probability"]
         )
+    registry = without_capped(registry, capped_blocks(registry) if capped is None else capped)
     db_api = _db_api(backend, spark)
     left = _register(db_api, records, "hotich_records", backend, spark)
     right = _register(db_api, registry, "hotich_registry", backend, spark)
@@ -120,10 +157,12 @@ def reconcile(
     thresholds: Thresholds | None = None,
     backend: Backend = "duckdb",
     spark: Any = None,
+    capped: Capped | None = None,
 ) -> BatchResult:
-    """Decide every record of ``records`` against ``registry`` (feature frames)."""
+    """Decide every record of ``records`` against ``registry`` (feature frames; ``capped``
+    as in :func:`scored_pairs`)."""
     thresholds = thresholds or Thresholds()
-    pairs = scored_pairs(model, records, registry, backend=backend, spark=spark)
+    pairs = scored_pairs(model, records, registry, backend=backend, spark=spark, capped=capped)
     by_record: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
     for rid, cid, weight, prob in pairs.itertuples(index=False):
         by_record[rid].append((cid, weight, prob))
@@ -135,7 +174,7 @@ def reconcile(
             Candidate(cid, prob, weight, registry_rows[cid])
             for cid, weight, prob in by_record.get(record_uid, ())
         ]
-        decisions[record_uid] = decide(record, candidates, thresholds)
+        decisions[record_uid] = decide(record, candidates, thresholds, model.known_given_names)
     return BatchResult(decisions, len(pairs))
 
 
@@ -146,3 +185,29 @@ def feature_rows(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     for row in clean.to_dict("records"):
         out[str(row.pop("uid"))] = row
     return out
+
+
+def candidate_recall(
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    keys: Iterable[str] | None = None,
+    capped: Capped | None = None,
+) -> tuple[int, int, dict[str, int]]:
+    """Return how many of the true ``pairs`` (record uid, citizen uid) share a blocking key
+    (of ``keys``, all by default; capped blocks excluded), out of how many, and per key how
+    many only that key finds: the recall of the candidate set, before any decision."""
+    keys = list(keys or BLOCKING_KEYS)
+    registry = without_capped(registry, capped_blocks(registry) if capped is None else capped)
+    left = records.set_index(records["uid"].astype(str))[keys]
+    right = registry.set_index(registry["uid"].astype(str))[keys]
+    wanted = [(r, c) for r, c in pairs if r in left.index and c in right.index]
+    if not wanted:
+        return 0, 0, {}
+    a = left.loc[[r for r, _ in wanted]].to_numpy(dtype=object)
+    b = right.loc[[c for _, c in wanted]].to_numpy(dtype=object)
+    shared = (a == b) & pd.notna(a) & pd.notna(b)
+    found = shared.any(axis=1)
+    alone = shared & (shared.sum(axis=1) == 1)[:, None]
+    return int(found.sum()), len(wanted), {k: int(alone[:, i].sum()) for i, k in enumerate(keys)}

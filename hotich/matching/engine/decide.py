@@ -5,9 +5,11 @@ Both paths call :func:`decide` with the candidates they scored, so they decide a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from rapidfuzz.distance import Levenshtein
 
 from hotich.lib.dates import PartialDate
 from hotich.matching.engine.model import COMPARISON_BY_KEY
@@ -143,17 +145,74 @@ def _level(key: str, record: Mapping[str, Any], features: Mapping[str, Any]) -> 
     return comparison.levels[comparison.level_index(record, features)].key
 
 
-def looks_like_a_relative(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
+def _names_swapped(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
+    """Return True when the family and given names are the same two words, swapped (a
+    foreign-style order, given name first)."""
+    fam, giv = record.get("fam_f"), record.get("giv_f")
+    return bool(fam and giv and fam != giv) and (fam, giv) == (
+        features.get("giv_f"),
+        features.get("fam_f"),
+    )
+
+
+#: A given name shorter than this is never taken for a typo: one edit turns most short
+#: Vietnamese names into another real one (An / Anh / Ân), so a twin's name is that close.
+TYPO_MIN_LETTERS = 5
+
+
+def _given_typo(
+    record: Mapping[str, Any], features: Mapping[str, Any], known_names: Container[str] | None
+) -> bool:
+    """Return True when the book's given name is no name the registry has and is one edit
+    (or its letters reordered) from the candidate's: a keying typo, not another name.
+
+    Only when the registry knows neither parent of the candidate: otherwise the candidate
+    may be a sibling of someone the registry lacks, whose name is one letter from the
+    typo'd one (the benchmark's siblings of absent people were attached so), and the
+    parents, missing or agreeing in the book, cannot tell them apart. FEBRL's records have
+    no parents; Vietnamese registry citizens nearly always do."""
+    if known_names is None or not record.get("giv_n") or record["giv_n"] in known_names:
+        return False
+    written, registered = record.get("giv_f"), features.get("giv_f")
+    if not written or not registered or min(len(written), len(registered)) < TYPO_MIN_LETTERS:
+        return False
+    if features.get("fa_f") or features.get("mo_f"):
+        return False
+    return (
+        sorted(written) == sorted(registered)
+        or Levenshtein.distance(written, registered, score_cutoff=1) <= 1
+    )
+
+
+def looks_like_a_relative(
+    record: Mapping[str, Any],
+    features: Mapping[str, Any],
+    known_names: Container[str] | None = None,
+) -> bool:
     """Return True when a high score may be a sibling, a twin or a namesake, not the person.
 
     Siblings and twins share family name, parents and birthplace but not the given name;
     namesakes share the name and birth year but not the date. On the benchmark these were
-    all the wrong people attached. Such a candidate is left to an officer, unless a parent's
-    full name agrees and only the date differs (the same person, a date to verify).
+    all the wrong people attached. Such a candidate is left to an officer, unless:
+
+    - a parent's full name agrees and only the date differs (the same person, a date to
+      verify), the middle name not different (a sibling given the same name);
+    - the book's given name is no name anyone in the registry has (``known_names``, the
+      model's given-name frequencies) and one edit or a reordering from the candidate's,
+      whose parents the registry does not know: a sibling has a real name, a typo does not
+      (FEBRL's "dnaiel" for "daniel");
+    - the family and given names are swapped (the same two words).
     """
-    if _level("giv", record, features) in ("else", "fuzzy"):
+    given = _level("giv", record, features)
+    if given in ("fuzzy", "else") and not (
+        _given_typo(record, features, known_names) or _names_swapped(record, features)
+    ):
         return True
     if _level("bd", record, features) in ("year", "year1", "else"):
+        # Another date and another middle name with the same parents is a brother or a
+        # sister given the same name (Đặng Công Tú, Đặng Đức Tú), not a date to verify.
+        if _level("mid", record, features) == "else":
+            return True
         parents = (_level("fa", record, features), _level("mo", record, features))
         return "exact" not in parents
     return False
@@ -163,8 +222,13 @@ def decide(
     record: Mapping[str, Any],
     candidates: Sequence[Candidate],
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen dataclass, safe default
+    known_names: Container[str] | None = None,
 ) -> Decision:
-    """Return the outcome for ``record`` given its scored candidates (any order)."""
+    """Return the outcome for ``record`` given its scored candidates (any order).
+
+    ``known_names``: the given names of the registry (the model's frequencies,
+    ``MatchModel.known_given_names``), which tell a typo from a sibling's name.
+    """
     ranked = sorted(
         (c for c in candidates if c.probability >= thresholds.floor),
         key=lambda c: (-c.weight, c.personal_id),
@@ -180,7 +244,7 @@ def decide(
     if (
         best.probability < thresholds.match
         or not clear
-        or looks_like_a_relative(record, best.features)
+        or looks_like_a_relative(record, best.features, known_names)
     ):
         return Decision("review", None, best.probability, (), tuple(ranked))
     fields = differing_fields(record, best.features)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 import orjson
 
@@ -60,6 +61,16 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "bk4",
     "bk5",
     "bk6",
+    "bk7",
+    "bk8",
+    "bk9",
+    "bk10",
+    "bk11",
+    "bk12",
+    "bk13",
+    "bk14",
+    "bk15",
+    "bk16",
 )
 
 # What each blocking key joins on; a pair of records is a candidate when any key is equal.
@@ -70,7 +81,25 @@ BLOCKING_KEYS: dict[str, str] = {
     "bk4": "family name and full birth date",
     "bk5": "whole name and day and month of birth (year differs)",
     "bk6": "whole name and mother's given name",
+    # The loose passes (LOOSE_KEYS): each survives a kind of damage the six above do not.
+    "bk7": "consonant skeletons of family (variants merged) and given name, and birth year",
+    "bk8": "mother's whole name and birth year (the child's name damaged)",
+    "bk9": "given name, birth year, day and month in either order (day and month swapped)",
+    "bk10": "birthplace (current commune), given name and birth year (family name damaged)",
+    "bk11": "birthplace (current commune), family name and birth year (given name damaged)",
+    "bk12": "whole name and birth year halved, even pairing (the year one off)",
+    "bk13": "whole name and birth year halved, odd pairing (the year one off)",
+    "bk14": "family and given name and birthplace, any year (the date missing or unreadable)",
+    "bk15": "family and given name in either order and birth year (given name written first)",
+    "bk16": "birthplace and full birth date (both names damaged)",
 }
+#: The keys whose blocks are capped: a value shared by more than BLOCK_CAP registry citizens
+#: finds nobody through that key (both paths), so that a common value (a big commune's
+#: "Nguyễn" born in 1990) never makes a lookup read thousands of citizens. The first six keys
+#: are not capped: they carry the whole name or a full date, and their blocks are the
+#: commonest names' (docs/matching.md).
+LOOSE_KEYS: tuple[str, ...] = tuple(f"bk{n}" for n in range(7, 17))
+BLOCK_CAP = 1000
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _MARKERS = {"van", "thi"}
@@ -219,7 +248,7 @@ def parse_sex(value: str | None) -> str | None:
 # features of another version are ignored (derived again from the citizen's values) until
 # ``hotich registry features`` stores them anew.
 COMPARED_COLUMNS: tuple[str, ...] = FEATURE_COLUMNS[: -len(BLOCKING_KEYS)]
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: the loose blocking keys bk7…bk16 (registry migration 0006)
 
 NameFeatures = tuple[
     str | None, str | None, str | None, str | None,  # fam_n fam_t fam_f fam_v
@@ -298,10 +327,22 @@ _AT = {column: index for index, column in enumerate(FEATURE_COLUMNS)}
 
 _FULL_F, _FAM_V, _GIV_F = _AT["full_f"], _AT["fam_v"], _AT["giv_f"]
 _BD, _BYR, _BMON, _BDAY, _MO_G = _AT["bd"], _AT["byr"], _AT["bmon"], _AT["bday"], _AT["mo_g"]
+_MO_F, _BP_U, _BP_C, _FAM_F = _AT["mo_f"], _AT["bp_u"], _AT["bp_c"], _AT["fam_f"]
+
+_VOWELS = re.compile(r"[aeiouy]")
 
 
-def blocking_values(compared: tuple[object, ...]) -> tuple[str | None, ...]:
-    """Return bk1…bk6 (BLOCKING_KEYS) of a vector of compared features.
+def consonant_skeleton(key: str) -> str:
+    """Return a folded key without its vowels: "nguyen" → "ngn", "khanh" → "khnh".
+
+    A Vietnamese syllable's vowels are what keying damages most (ă/â/a, ơ/o, ư/u once the
+    diacritics are lost or misread, a vowel dropped or doubled); its consonants survive.
+    """
+    return _VOWELS.sub("", key)
+
+
+def blocking_values(compared: Sequence[Any]) -> tuple[str | None, ...]:
+    """Return bk1…bk16 (BLOCKING_KEYS) of a vector of compared features.
 
     A key is None when a part is unknown. Written out (no helper per key): the registry
     loader calls this for every row of a 10-million-row extract.
@@ -310,6 +351,12 @@ def blocking_values(compared: tuple[object, ...]) -> tuple[str | None, ...]:
     year, day, mother = compared[_BYR], compared[_BDAY], compared[_MO_G]
     full_date = compared[_BD] if day else None
     month = compared[_BMON]
+    fam_f = compared[_FAM_F]
+    mother_f = compared[_MO_F]
+    place = compared[_BP_C] or compared[_BP_U]
+    if place:
+        place = str(place)[:60]  # a place not resolved is its text key: keep the column short
+    swappable = day and month and day <= 12 and day != month
     return (
         f"{full_f}|{year}" if full_f and year else None,
         f"{fam_v}|{giv_f}|{year}" if fam_v and giv_f and year else None,
@@ -317,6 +364,24 @@ def blocking_values(compared: tuple[object, ...]) -> tuple[str | None, ...]:
         f"{fam_v}|{full_date}" if fam_v and full_date else None,
         f"{full_f}|{month:02d}-{day:02d}" if full_f and day and month else None,
         f"{full_f}|{mother}" if full_f and mother else None,
+        (
+            f"{consonant_skeleton(fam_v)}|{consonant_skeleton(giv_f)}|{year}"
+            if fam_v and giv_f and year
+            else None
+        ),
+        f"{mother_f}|{year}" if mother_f and year else None,
+        (
+            f"{giv_f}|{year}|{min(day, month):02d}{max(day, month):02d}"
+            if giv_f and year and swappable
+            else None
+        ),
+        f"{place}|{giv_f}|{year}" if place and giv_f and year else None,
+        f"{place}|{fam_v}|{year}" if place and fam_v and year else None,
+        f"{full_f}|{year // 2}" if full_f and year else None,
+        f"{full_f}|{(year + 1) // 2}" if full_f and year else None,
+        f"{place}|{fam_v}|{giv_f}" if place and fam_v and giv_f else None,
+        (f"{min(fam_f, giv_f)}|{max(fam_f, giv_f)}|{year}" if fam_f and giv_f and year else None),
+        f"{place}|{full_date}" if place and full_date else None,
     )
 
 
@@ -367,7 +432,7 @@ def features_row(compared: tuple[object, ...] | list[object]) -> dict[str, objec
 
 
 def match_columns(person: PersonInput) -> dict[str, str | None]:
-    """Return the Citizen columns the matching engine reads: bk1…bk6 and match_features."""
+    """Return the Citizen columns the matching engine reads: the blocking keys and match_features."""
     compared = person_compared(person)
     return {
         **dict(zip(BLOCKING_KEYS, blocking_values(compared), strict=True)),

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from hotich.matching.engine.features import FEATURE_COLUMNS
+from hotich.matching.engine.features import BLOCKING_KEYS, FEATURE_COLUMNS
 
 Row = Mapping[str, Any]
 # A feature row as a sequence in FEATURE_COLUMNS order (the blocking keys may be left off).
@@ -365,7 +365,7 @@ LEVELS = compile_levels(COMPARISONS)
 
 # Candidate pairs: equal on any of these keys (hotich.matching.engine.features.BLOCKING_KEYS). The
 # registry has the same keys in indexed columns, so the lookup finds exactly these pairs.
-BLOCKING_RULES: tuple[str, ...] = ("bk1", "bk2", "bk3", "bk4", "bk5", "bk6")
+BLOCKING_RULES: tuple[str, ...] = tuple(BLOCKING_KEYS)
 
 # Unsupervised training: each EM session fixes the comparisons its blocking rule uses.
 EM_SESSIONS: tuple[str, ...] = (
@@ -510,6 +510,11 @@ class MatchModel:
             self._weights[comparison.key] = weights
             self._plan.append((weights, tf))
         self._prior = parameters.prior_weight
+
+    @cached_property
+    def known_given_names(self) -> frozenset[str]:
+        """The given names (giv_n) the registry the model was trained on has."""
+        return frozenset(self.parameters.tf.get("giv_n", {}))
 
     def weigh(self, left: Row | Vector, right: Row | Vector) -> Weighed:
         """Return the match weight of a pair with the level and weight of each comparison."""

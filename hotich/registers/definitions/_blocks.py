@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from hotich.registers.definitions import code_lists
-from hotich.registers.spec import CodeList, Fact, Field, FieldType, PersonRole
+from hotich.registers.spec import Address, CodeList, Fact, Field, FieldType, PersonRole
 
 T = FieldType
 F = Fact
@@ -27,10 +27,29 @@ class Attr(NamedTuple):
     code_list: CodeList | None = None
     help: str = ""
     fact: Fact | None = None
+    synonyms: tuple[str, ...] = ()
 
 
 def _code(label: str, code_list: CodeList, help: str = "", fact: Fact | None = None) -> Attr:
     return Attr(label, T.CODE, code_list, help, fact)
+
+
+_UNIT_LEVELS = (("MaTinh", "tỉnh", 2), ("MaHuyen", "huyện", 3), ("MaXa", "xã", 5))
+
+
+def _unit_codes(place: str, what: str, fact: Fact, *, commune: bool = True) -> dict[str, Attr]:
+    """Return the unit-code attributes of PLACE (``NoiCuTruMaTinh`` …): province, district
+    and, unless the template already has its own column (``NoiSinhDVHC``), commune."""
+    return {
+        f"{place}{suffix}": Attr(
+            f"Mã {level} của {what}",
+            T.ADMIN_UNIT,
+            help=f"Mã {level} ({digits} chữ số) theo danh mục đơn vị hành chính (liên thông).",
+            fact=fact,
+        )
+        for suffix, level, digits in _UNIT_LEVELS
+        if commune or suffix != "MaXa"
+    }
 
 
 # Attributes of a person, keyed by the column-name suffix after the person prefix.
@@ -50,6 +69,12 @@ PERSON_ATTRS: dict[str, Attr] = {
     ),
     "QueQuan": Attr("Quê quán", T.PLACE, fact=F.HOMETOWN),
     "DanToc": Attr("Dân tộc", T.ETHNICITY, fact=F.ETHNICITY),
+    "DanTocKhac": Attr(
+        "Dân tộc khác",
+        T.TEXT,
+        help="Tên dân tộc ghi bằng chữ khi không có trong danh mục (liên thông).",
+        fact=F.OTHER_ETHNICITY,
+    ),
     "QuocTich": Attr("Quốc tịch", T.NATIONALITY, fact=F.NATIONALITY),
     "QuocTichStr": Attr(
         "Quốc tịch (dạng chữ)",
@@ -78,6 +103,20 @@ PERSON_ATTRS: dict[str, Attr] = {
         "Ngày cấp giấy tờ tùy thân", T.PARTIAL_DATE, fact=F.ID_DOCUMENT_DATE
     ),
     "NoiCapGiayToTuyThan": Attr("Nơi cấp giấy tờ tùy thân", T.PLACE, fact=F.ID_DOCUMENT_PLACE),
+    # The interconnection layout (liên thông) sends places as objects (tỉnh, huyện, xã, chi
+    # tiết): the book's text keeps the place as written, these keep its unit codes.
+    **_unit_codes("NoiSinh", "nơi sinh", F.BIRTHPLACE_UNIT, commune=False),
+    **_unit_codes("QueQuan", "quê quán", F.HOMETOWN_UNIT),
+    **_unit_codes("NoiCuTru", "nơi cư trú", F.RESIDENCE_UNIT),
+    **_unit_codes("NoiChet", "nơi chết", F.DEATH),
+    "NoiSinhNuocNgoai": Attr(
+        "Nơi sinh ở nước ngoài",
+        T.PLACE,
+        help="Nơi sinh khi sinh ra ở nước ngoài, ghi như hồ sơ liên thông.",
+        fact=F.BIRTHPLACE_ABROAD,
+    ),
+    "SoDienThoai": Attr("Số điện thoại", T.TEXT, fact=F.CONTACT),
+    "Email": Attr("Thư điện tử", T.TEXT, fact=F.CONTACT),
     # Requester (nyc): relationship to the person registered.
     "QuanHe": Attr("Quan hệ với người được đăng ký", T.TEXT, fact=F.RELATIONSHIP),
     "QHNguoiDuocNhan": Attr("Quan hệ với người được nhận", T.TEXT, fact=F.RELATIONSHIP),
@@ -182,10 +221,57 @@ COLUMN_ATTRS: dict[str, Attr] = {
     "gbtSo": Attr("Số giấy báo tử", T.TEXT),
     "gbtNgay": Attr("Ngày cấp giấy báo tử", T.PARTIAL_DATE),
     "gbtCoQuanCap": Attr("Cơ quan cấp giấy báo tử", T.TEXT),
+    # Interconnection layout (liên thông) only: the medical certificates behind the entry
+    # and the number of extracts asked for.
+    "maGCS": Attr("Mã giấy chứng sinh", T.TEXT, help="Mã giấy chứng sinh điện tử (liên thông)."),
+    "ngayCapGCS": Attr("Ngày cấp giấy chứng sinh", T.PARTIAL_DATE),
+    "maGBT": Attr("Mã giấy báo tử", T.TEXT, help="Mã giấy báo tử điện tử (liên thông)."),
+    "ngayCapGBT": Attr("Ngày cấp giấy báo tử (liên thông)", T.PARTIAL_DATE),
+    "soLuongBanSao": Attr("Số lượng bản sao", T.INTEGER, help="Số bản sao trích lục yêu cầu."),
     "soDangKyNuocNgoai": Attr("Số đăng ký ở nước ngoài", T.TEXT),
     "ngayDangKyNuocNgoai": Attr("Ngày đăng ký ở nước ngoài", T.PARTIAL_DATE),
     "cqNuocNgoaiDaDangKy": Attr("Cơ quan nước ngoài đã đăng ký", T.TEXT),
     "qgNuocNgoaiDaDangKy": Attr("Quốc gia đã đăng ký", T.NATIONALITY, help="Tên quốc gia."),
+}
+
+# Headers that old commune software (and hand-made spreadsheets) give the columns, as met in
+# legacy exports: keyed by the column name, or for a person's column by its suffix (the
+# words then stand for the register's first person alone, or combine with the person's
+# group label: "Họ tên mẹ", "Họ và tên người được khai sinh"). The mapping screen of an
+# import proposes them; matching folds tones, case, spaces and punctuation.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "STT": ("TT", "Số TT"),
+    "so": ("Số ĐK", "Số đăng ký", "Số đăng kí", "Số khai sinh", "Số hiệu"),
+    "quyenSo": ("Quyển", "Quyển số", "Số quyển", "Quyển sổ"),
+    "trangSo": ("Trang", "Tờ số", "Số trang"),
+    "ngayDangKy": ("Ngày ĐK", "Ngày đăng ký", "Ngày đăng kí", "Ngày ghi sổ"),
+    "loaiDangKy": ("Loại ĐK", "Hình thức đăng ký", "Loại việc", "Hình thức ĐK"),
+    "noiDangKy": ("Nơi ĐK", "Nơi đăng ký", "Cơ quan đăng ký", "Đơn vị đăng ký"),
+    "nguoiKy": ("Người ký", "Người ký giấy", "Lãnh đạo ký"),
+    "chucVuNguoiKy": ("Chức vụ", "Chức vụ người ký"),
+    "nguoiThucHien": (
+        "Cán bộ tư pháp",
+        "Cán bộ hộ tịch",
+        "Công chức tư pháp",
+        "Cán bộ tư pháp hộ tịch",
+        "Người thực hiện",
+    ),
+    "ghiChu": ("Ghi chú", "Chú thích"),
+    "SoDinhDanh": ("Số định danh", "Mã định danh", "Số ĐDCN"),
+    "SoDinhDanhCaNhan": ("Số định danh", "Mã định danh", "Số ĐDCN"),
+    "HoTen": ("Họ tên", "Họ và tên", "Tên"),
+    "GioiTinh": ("Giới tính", "Phái", "Giới"),
+    "NgaySinh": ("Ngày sinh", "Năm sinh", "Ngày tháng năm sinh"),
+    "NoiSinh": ("Nơi sinh",),
+    "QueQuan": ("Quê quán", "Nguyên quán"),
+    "DanToc": ("Dân tộc",),
+    "QuocTich": ("Quốc tịch",),
+    "NoiCuTru": ("Nơi cư trú", "Địa chỉ", "Nơi thường trú", "Trú quán", "Thường trú"),
+    "SoGiayToTuyThan": ("Số CMND", "Số CCCD", "Số giấy tờ", "CMND", "CCCD"),
+    "LoaiKhaiSinh": ("Loại khai sinh",),
+    "NgayChet": ("Ngày chết", "Ngày mất", "Ngày tử"),
+    "NoiChet": ("Nơi chết", "Nơi mất"),
+    "NguyenNhanChet": ("Nguyên nhân chết", "Nguyên nhân"),
 }
 
 # --- Column lists that recur, in template order ------------------------------------------
@@ -202,6 +288,22 @@ ID_DOCUMENT: tuple[str, ...] = (
 REQUESTER: tuple[str, ...] = ("HoTen", "QuanHe", *ID_DOCUMENT)
 """``nyc{7 fields}``: the requester (người yêu cầu) in KS, KT and HN."""
 
+REQUESTER_INTERCONNECTION: tuple[str, ...] = (
+    "SoDinhDanhCaNhan",
+    "SoDienThoai",
+    "Email",
+    "LoaiCuTru",
+    "NoiCuTru",
+    "NoiCuTruMaTinh",
+    "NoiCuTruMaHuyen",
+    "NoiCuTruMaXa",
+)
+"""What the interconnection layout adds to the requester of a birth or a death (its
+``nycSoDDCN`` is our ``nycSoDinhDanhCaNhan``)."""
+
+RESIDENCE_UNITS: tuple[str, ...] = ("NoiCuTruMaTinh", "NoiCuTruMaHuyen", "NoiCuTruMaXa")
+"""The unit codes of a residence, interconnection layout only."""
+
 FOREIGN_REGISTRATION: tuple[str, ...] = (
     "soDangKyNuocNgoai",
     "ngayDangKyNuocNgoai",
@@ -216,6 +318,19 @@ REGISTRATION_REQUIRED: frozenset[str] = frozenset(
 """Registration columns every entry needs (our reading: the template marks none)."""
 
 
+def address(prefix: str, place: str, *, commune: str = "") -> Address:
+    """Return the address ``<prefix><place>`` (its text field) with its unit-code fields
+    ``…MaTinh``, ``…MaHuyen``, ``…MaXa``; COMMUNE names the template's own commune-code
+    column where it has one (``nksNoiSinhDVHC``)."""
+    text = prefix + place
+    return Address(
+        text=text,
+        province=f"{text}MaTinh",
+        district=f"{text}MaHuyen",
+        commune=commune or f"{text}MaXa",
+    )
+
+
 def person_fields(
     prefix: str,
     role: PersonRole | None,
@@ -224,6 +339,7 @@ def person_fields(
     *,
     required: Iterable[str] = (),
     attrs: Mapping[str, Attr] = PERSON_ATTRS,
+    not_in_template: Iterable[str] = (),
 ) -> tuple[Field, ...]:
     """Return the fields ``<prefix><suffix>`` for each suffix in ``include``, in that order.
 
@@ -231,13 +347,16 @@ def person_fields(
     names the suffixes that must have a value and must be among ``include``. ``attrs``
     lets a register add suffixes of its own. A person's field carries its attribute's fact
     (:class:`~hotich.registers.spec.Fact`); a document's or an institution's carries none.
+    ``not_in_template`` names the suffixes (among ``include``) the Ministry template lacks:
+    the interconnection layout's own fields (:attr:`Field.in_template`).
     """
     include = tuple(include)
     required = frozenset(required)
-    if not required <= set(include):
-        raise ValueError(f"{prefix}: required {sorted(required - set(include))} not included")
+    extra = frozenset(not_in_template)
+    if not (required | extra) <= set(include):
+        raise ValueError(f"{prefix}: {sorted((required | extra) - set(include))} not included")
     return tuple(
-        _field(prefix + suffix, attrs[suffix], group, role, suffix in required)
+        _field(prefix + suffix, attrs[suffix], group, role, suffix in required, suffix in extra)
         for suffix in include
     )
 
@@ -249,25 +368,38 @@ def plain_fields(
     required: Iterable[str] = (),
     code_lists_by_name: Mapping[str, CodeList] | None = None,
     attrs: Mapping[str, Attr] = COLUMN_ATTRS,
+    not_in_template: Iterable[str] = (),
 ) -> tuple[Field, ...]:
     """Return fields for unprefixed columns ``include``, in that order.
 
     ``required`` columns not in ``include`` are ignored, so one set (such as
     :data:`REGISTRATION_REQUIRED`) serves registers whose blocks differ.
-    ``code_lists_by_name`` supplies lists that differ per register (``loaiDangKy``).
+    ``code_lists_by_name`` supplies lists that differ per register (``loaiDangKy``);
+    ``not_in_template`` names the columns the Ministry template lacks (see
+    :func:`person_fields`).
     """
     required = frozenset(required)
+    extra = frozenset(not_in_template)
+    if not extra <= set(include):
+        raise ValueError(f"{sorted(extra - set(include))} not included")
     overrides = code_lists_by_name or {}
     fields = []
     for name in include:
         attr = attrs[name]
         if name in overrides:
             attr = attr._replace(code_list=overrides[name])
-        fields.append(_field(name, attr, group, None, name in required))
+        fields.append(_field(name, attr, group, None, name in required, name in extra))
     return tuple(fields)
 
 
-def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required: bool) -> Field:
+def _field(
+    name: str,
+    attr: Attr,
+    group: str,
+    role: PersonRole | None,
+    required: bool,
+    not_in_template: bool = False,
+) -> Field:
     if role is not None and attr.fact is None:
         raise ValueError(f"{name}: a person's column needs the fact it carries")
     return Field(
@@ -280,4 +412,16 @@ def _field(name: str, attr: Attr, group: str, role: PersonRole | None, required:
         fact=attr.fact if role is not None else None,
         group=group,
         help=attr.help,
+        synonyms=attr.synonyms or SYNONYMS.get(name, SYNONYMS.get(_suffix(name, role), ())),
+        in_template=not not_in_template,
     )
+
+
+def _suffix(name: str, role: PersonRole | None) -> str:
+    """Return the attribute part of a person's column name (``meHoTen`` → ``HoTen``)."""
+    if role is None:
+        return name
+    for suffix in sorted(PERSON_ATTRS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix
+    return name

@@ -8,6 +8,11 @@ person), the requester and the four foreign-registration columns.
 ``required`` is our reading: the entry's place in the book, when, how and where it was
 registered, and the deceased's name, sex and date of death. The date of birth is not
 required: old death books often give only an age.
+
+Beside them, marked ``not_in_template``, the fields of the newer interconnection layout
+(liên thông) that the template lacks: the death-notice code and date (``maGBT``,
+``ngayCapGBT``), the number of extracts, other ethnicity, the unit codes of the residence
+and of the place of death, and the requester's personal ID, residence and contacts.
 """
 
 from hotich.registers.definitions import code_lists
@@ -16,6 +21,9 @@ from hotich.registers.definitions._blocks import (
     ID_DOCUMENT,
     REGISTRATION_REQUIRED,
     REQUESTER,
+    REQUESTER_INTERCONNECTION,
+    RESIDENCE_UNITS,
+    address,
     person_fields,
     plain_fields,
 )
@@ -48,9 +56,11 @@ DEATH = RegisterType(
                 "chucVuNguoiKy",
                 "nguoiThucHien",
                 "ghiChu",
+                "soLuongBanSao",
             ),
             required=REGISTRATION_REQUIRED,
             code_lists_by_name={"loaiDangKy": code_lists.DEATH_REGISTRATION_TYPE},
+            not_in_template=("soLuongBanSao",),
         ),
         *person_fields(
             "nkt",
@@ -61,20 +71,33 @@ DEATH = RegisterType(
                 "GioiTinh",
                 "NgaySinh",
                 "DanToc",
+                "DanTocKhac",
                 "QuocTich",
                 "QuocTichKhac",
                 "LoaiCuTru",
                 "NoiCuTru",
+                *RESIDENCE_UNITS,
                 *ID_DOCUMENT,
             ),
             required=("HoTen", "GioiTinh"),
+            not_in_template=("DanTocKhac", *RESIDENCE_UNITS),
         ),
         *person_fields(
             "nkt",
             PersonRole.DECEASED,
             "death",
-            ("NgayChet", "NgayChetGhiBangChu", "GioPhutChet", "NoiChet", "NguyenNhanChet"),
+            (
+                "NgayChet",
+                "NgayChetGhiBangChu",
+                "GioPhutChet",
+                "NoiChet",
+                "NoiChetMaTinh",
+                "NoiChetMaHuyen",
+                "NoiChetMaXa",
+                "NguyenNhanChet",
+            ),
             required=("NgayChet",),
+            not_in_template=("NoiChetMaTinh", "NoiChetMaHuyen", "NoiChetMaXa"),
         ),
         *person_fields(
             "nkt",
@@ -88,9 +111,24 @@ DEATH = RegisterType(
                 "CanCuHuyTuyenBoViecChet",
             ),
         ),
-        *plain_fields("death_notice", ("gbtLoai", "gbtSo", "gbtNgay", "gbtCoQuanCap")),
-        *person_fields("nyc", PersonRole.REQUESTER, "requester", REQUESTER),
+        *plain_fields(
+            "death_notice",
+            ("gbtLoai", "gbtSo", "gbtNgay", "gbtCoQuanCap", "maGBT", "ngayCapGBT"),
+            not_in_template=("maGBT", "ngayCapGBT"),
+        ),
+        *person_fields(
+            "nyc",
+            PersonRole.REQUESTER,
+            "requester",
+            (*REQUESTER, *REQUESTER_INTERCONNECTION),
+            not_in_template=REQUESTER_INTERCONNECTION,
+        ),
         *plain_fields("foreign", FOREIGN_REGISTRATION),
+    ),
+    addresses=(
+        address("nkt", "NoiCuTru"),
+        address("nkt", "NoiChet"),
+        address("nyc", "NoiCuTru"),
     ),
     has_public_template=True,
     priority=4,

@@ -3,12 +3,16 @@ with --with-worker, a ``hotich worker`` process runs beside it and stops with it
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 #: prctl(2) option: the signal the kernel sends a child when its parent dies (Linux).
 PR_SET_PDEATHSIG = 1
@@ -49,6 +53,55 @@ def worker_stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def serve_processes(processes: int, host: str, port: int, serve_one: Callable[..., Any]) -> None:
+    """Serve with PROCESSES copies of the server sharing one listening socket (POSIX: fork).
+
+    One Python process runs Python on one core at a time whatever its threads; a campaign's
+    keyers keep several cores busy (docs/deployment.md, "Processes"). Each child serves the
+    socket with its own threads and database connections; the children stop with the parent
+    (SIGTERM, Ctrl+C; on Linux even when it is killed).
+    """
+    listener = socket.create_server((host, port), backlog=2048)
+    connections.close_all()  # never share the parent's database connections with a child
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # the child
+            _stop_with_parent()
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            try:
+                serve_one(sockets=[listener])
+            except KeyboardInterrupt:
+                pass
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while children:
+            pid, _status = os.wait()
+            if pid in children:
+                children.remove(pid)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                continue
+        listener.close()
+
+
 class Command(BaseCommand):
     help = "Chạy máy chủ web (waitress). Dùng PORT/HOST hoặc --port/--host."
 
@@ -56,6 +109,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=int(os.environ.get("WEB_PROCESSES", "1")),
+            help="Số tiến trình máy chủ (Linux: dùng chung cổng; mỗi tiến trình --threads luồng).",
+        )
         parser.add_argument(
             "--no-migrate", action="store_true", help="Không tự áp dụng migration trước khi chạy."
         )
@@ -71,6 +130,7 @@ class Command(BaseCommand):
         host: str,
         port: int,
         threads: int,
+        processes: int,
         no_migrate: bool,
         with_worker: bool,
         **options,
@@ -93,15 +153,21 @@ class Command(BaseCommand):
         # without a Content-Length; below that, RequestSizeLimitMiddleware refuses a body past
         # the limit with a Vietnamese page and an audit event.
         keep_forwarded = bool(settings.TRUSTED_PROXIES)
-        try:
+
+        def serve_one(**where: Any) -> None:
             serve(
                 application,
-                host=host,
-                port=port,
                 threads=threads,
                 clear_untrusted_proxy_headers=not keep_forwarded,
                 max_request_body_size=2 * settings.HOTICH_REQUEST_MAX_BYTES,
+                **where,
             )
+
+        try:
+            if processes > 1 and hasattr(os, "fork"):
+                serve_processes(processes, host, port, serve_one)
+            else:
+                serve_one(host=host, port=port)
         except KeyboardInterrupt:
             pass
         finally:

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from hotich.accounts.models import User
 from hotich.exchange.importer import ImportFileError, import_run_execute
+from hotich.exchange.layout import INTERCONNECTION
 from hotich.exchange.models import ColumnMapping
 from hotich.exchange.services import import_run_create
 from hotich.registers.locks import BookBusy
@@ -19,11 +20,14 @@ from hotich.registers.models import RegisterBook
 class Command(BaseCommand):
     help = (
         "Nhập tệp bảng tính .xlsx, .xls, .ods hoặc .csv (mẫu DL Import của Bộ, tệp bàn giao DL_GOC, hoặc tệp cũ đã có bảng "
-        "ghép cột) vào sổ hộ tịch. Nhập lại cùng tệp không thay đổi gì."
+        "ghép cột), hoặc tệp hồ sơ liên thông .json, vào sổ hộ tịch. Nhập lại cùng tệp không "
+        "thay đổi gì."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", help="Tệp .xlsx, .xls, .ods hoặc .csv (nhận theo nội dung)")
+        parser.add_argument(
+            "file", help="Tệp .xlsx, .xls, .ods, .csv hoặc .json liên thông (nhận theo nội dung)"
+        )
         parser.add_argument(
             "--book", type=int, help="Mã sổ nhận dữ liệu (mặc định: theo cột quyenSo)"
         )
@@ -91,13 +95,15 @@ class Command(BaseCommand):
         )
         if reconciled is not None:
             self.stdout.write(f"Đối chiếu CSDL dân cư xong {reconciled} trường hợp.")
+        run.refresh_from_db()
+        # An interconnection file's problems are numbered by record, not by row.
+        where = "Bản ghi" if run.kind == INTERCONNECTION else "Dòng"
         for problem in outcome.errors[:50]:
             self.stdout.write(
-                f"  Dòng {problem['row']}, cột {problem['column']}: {problem['message']}"
+                f"  {where} {problem['row']}, cột {problem['column']}: {problem['message']}"
             )
         if len(outcome.errors) > 50:
             self.stdout.write(f"  … và {len(outcome.errors) - 50} lỗi khác (xem báo cáo Excel).")
-        run.refresh_from_db()
         if run.report:
             self.stdout.write(
                 f"Báo cáo lỗi: {run.report.path if hasattr(run.report, 'path') else run.report.name}"

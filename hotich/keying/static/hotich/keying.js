@@ -227,7 +227,8 @@
     // Changes that count for the officer: fields, marks and lookup choices.
     let n = 0;
     for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (name.startsWith("_engine:") || name === "_version" || name === "_entry" || name === "_token") continue;
+      // The engine's proposal and the signed lookup are the server's, not the officer's.
+      if (name.startsWith("_engine:") || name.startsWith("_lookup:") || name === "_version" || name === "_entry" || name === "_token") continue;
       if ((a[name] || "") !== (b[name] || "")) n += 1;
     }
     return n;
@@ -291,10 +292,10 @@
     // kept): they are not changes waiting to be sent.
     const now = snapshot(state.form);
     for (const name of Object.keys(state.acked)) {
-      if (name.startsWith("_choice:") || name.startsWith("_engine:")) delete state.acked[name];
+      if (name.startsWith("_choice:") || name.startsWith("_engine:") || name.startsWith("_lookup:")) delete state.acked[name];
     }
     for (const [name, value] of Object.entries(now)) {
-      if (name.startsWith("_choice:") || name.startsWith("_engine:")) state.acked[name] = value;
+      if (name.startsWith("_choice:") || name.startsWith("_engine:") || name.startsWith("_lookup:")) state.acked[name] = value;
     }
   }
 

@@ -1,0 +1,213 @@
+"""The fast path of .xlsx reading (calamine on files proven plain) and the .xls cell bound.
+
+A plain file read by calamine gives the rows the bounded streaming reader gives; a file with
+a formula, a member past the decompression budget, a lying zip header or cells far apart is
+read by the streaming reader (which refuses it where it always did). An .xls whose sheets
+would take more than ``reader.MAX_CELLS`` cells is refused before calamine opens it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from hotich.exchange import plainxlsx, reader, xlsx
+from hotich.exchange.xlsbounds import xls_cells
+from tests.exchange.ministry_files import ministry_file, real_ks_template
+
+ROWS = [
+    {
+        "STT": i + 1,
+        "so": f"{i + 1:02d}/2008",
+        "quyenSo": "01/2008",
+        "trangSo": i + 1,
+        "ngayDangKy": date(2008, 8, 15) if i % 2 else "15.08.2008",
+        "nksHoTen": ["Nguyễn Thị Phượng", "Trần Văn Bình", "Lê Thị Hoà"][i % 3],
+        "nksGioiTinh": ["Nữ", 1, "2"][i % 3],
+        "nksNgaySinh": datetime.fromisoformat("2008-08-01T10:30") if i % 3 == 0 else "03/2008",
+        "meHoTen": "Đỗ Thị Ngọc Ánh",
+        "meSoDinhDanhCaNhan": 38_108_000_123 + i,
+        "nksDanToc": "Kinh" if i % 4 else "",
+        "meNgaySinh": 1980.5 if i == 3 else 1980,
+    }
+    for i in range(40)
+]
+
+
+def normalised(rows):
+    """Rows as the importer sees them: empty text as no value, trailing empty cells and empty
+    rows dropped (the streaming reader keeps them, calamine does not; the importer skips them)."""
+    out = []
+    for number, values in rows:
+        cells = [None if v == "" else v for v in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if cells:
+            out.append((number, tuple(cells)))
+    return out
+
+
+def both(path: Path, sheet: str = "DL Import"):
+    fast = plainxlsx.PlainWorkbook(str(path))
+    fast_rows = list(fast.numbered_rows(sheet))
+    streamed = list(xlsx.Workbook(str(path)).numbered_rows(sheet))
+    return fast, normalised(fast_rows), normalised(streamed)
+
+
+def rewrite(path: Path, out: Path, change) -> Path:
+    """Copy the .xlsx PATH to OUT with its first sheet's XML passed through CHANGE."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            dest.writestr(info.filename, data)
+    return out
+
+
+def test_a_plain_file_read_by_calamine_gives_the_streaming_readers_rows(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    fast, fast_rows, streamed = both(path)
+    assert fast.sheets["DL Import"] is not None  # calamine read it
+    assert fast_rows == streamed
+    assert len(fast_rows) == 1 + len(ROWS)
+    # What the two readers must agree on: date cells, whole numbers, text, long numbers.
+    cells = [v for _, row in fast_rows for v in row]
+    assert any(isinstance(v, datetime) for v in cells)
+    assert 38_108_000_123 in cells and "Lê Thị Hoà" in cells and 1980.5 in cells
+
+
+def test_a_file_saved_with_shared_strings_reads_alike(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    workbook = openpyxl.load_workbook(path)  # saved again: shared strings, styles, dimension
+    workbook.save(tmp_path / "again.xlsx")
+    fast, fast_rows, streamed = both(tmp_path / "again.xlsx")
+    assert fast.sheets["DL Import"] is not None
+    assert fast_rows == streamed
+
+
+def test_the_real_template_reads_alike_on_both_paths():
+    fast, fast_rows, streamed = both(real_ks_template())
+    assert fast_rows == streamed
+
+
+def test_a_formula_sends_the_file_to_the_streaming_reader(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    formula = rewrite(
+        path,
+        tmp_path / "formula.xlsx",
+        lambda xml: xml.replace(
+            b'<c r="D2" s="1" t="n"><v>1</v></c>', b'<c r="D2" s="1"><f>0+1</f><v>1</v></c>'
+        ),
+    )
+    assert b"<f>" in zipfile.ZipFile(formula).read("xl/worksheets/sheet1.xml")
+    fast, fast_rows, streamed = both(formula)
+    assert fast.sheets["DL Import"] is None  # not calamine
+    assert fast_rows == streamed
+
+
+def test_an_error_cell_goes_to_the_streaming_reader_and_stays_a_bad_cell(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    broken = rewrite(
+        path,
+        tmp_path / "error.xlsx",
+        lambda xml: xml.replace(
+            b'<c r="D2" s="1" t="n"><v>1</v></c>', b'<c r="D2" s="1" t="e"><v>#DIV/0!</v></c>'
+        ),
+    )
+    fast, fast_rows, _ = both(broken)
+    assert fast.sheets["DL Import"] is None
+    assert any(isinstance(v, xlsx.BadCell) for v in fast_rows[1][1])
+
+
+def test_cells_far_apart_are_not_loaded_as_one_dense_range(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "S"
+    workbook.active["A1"] = "x"
+    workbook.active["XFD1048576"] = 1
+    workbook.save(tmp_path / "far.xlsx")
+    fast, fast_rows, streamed = both(tmp_path / "far.xlsx", "S")
+    assert plainxlsx.sheet_is_plain(fast.streaming, "S")[0] is False
+    assert fast.sheets["S"] is None
+    assert fast_rows == streamed == [(1, ("x",)), (1_048_576, (*[None] * 16_383, 1))]
+
+
+def test_a_member_past_the_budget_is_refused_by_the_streaming_reader(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    padding = b"<!--" + b" " * (20 * 1024 * 1024) + b"-->"
+    bomb = rewrite(
+        path,
+        tmp_path / "bomb.xlsx",
+        lambda xml: xml.replace(b"<sheetData>", padding + b"<sheetData>", 1),
+    )
+    workbook = reader.open_workbook(str(bomb))
+    with pytest.raises(xlsx.XlsxLimitError, match="nén bất thường"):
+        list(workbook.numbered_rows("DL Import"))
+    assert workbook.sheets["DL Import"] is None
+
+
+def test_a_zip_header_that_lies_about_the_size_is_not_trusted(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    # Declare half the real size in the central directory: the stream goes on past it.
+    declared = info.file_size.to_bytes(4, "little")
+    at = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/worksheets/sheet1.xml"))
+    size_at = data.index(declared, at)
+    data[size_at : size_at + 4] = (info.file_size // 2).to_bytes(4, "little")
+    lying = tmp_path / "lying.xlsx"
+    lying.write_bytes(bytes(data))
+    workbook = plainxlsx.PlainWorkbook(str(lying))
+    assert plainxlsx.sheet_is_plain(workbook.streaming, "DL Import") == (False, 0)
+
+
+def test_a_date_format_the_readers_would_read_differently_is_not_fast():
+    assert plainxlsx._calamine_kind("dd/mm/yyyy") == "date"
+    assert plainxlsx._calamine_kind("[h]:mm:ss") == "duration"
+    assert plainxlsx._calamine_kind('0.00 "kg"') == "number"
+    assert plainxlsx._calamine_kind("#,##0;[Red]-#,##0") == "number"
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+
+
+def to_xls(path: Path) -> Path:
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(path.parent), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(path.parent), "PATH": "/usr/bin:/bin"},
+    )
+    return path.with_suffix(".xls")
+
+
+@needs_soffice
+def test_an_xls_counts_the_cells_calamine_would_hold_and_a_huge_one_is_refused(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    small = to_xls(ministry_file(tmp_path / "ks.xlsx", ROWS))
+    sheets = CalamineWorkbook.from_path(str(small))
+    held = sum(
+        sheets.get_sheet_by_name(name).height * sheets.get_sheet_by_name(name).width
+        for name in sheets.sheet_names
+    )
+    assert xls_cells(small.read_bytes()) == held
+    assert reader.open_workbook(str(small)).sheetnames  # read as before
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "x"
+    workbook.active["IV65536"] = 1  # the .xls format's last cell: 16.7 million cells
+    workbook.save(tmp_path / "far.xlsx")
+    far = to_xls(tmp_path / "far.xlsx")
+    assert far.stat().st_size < 100_000
+    assert xls_cells(far.read_bytes()) == 65_536 * 256
+    with pytest.raises(reader.ReadError, match="quá 10,000,000 ô đọc được một lần"):
+        reader.open_workbook(str(far))
