@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from typing import IO, Any
+from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
@@ -54,6 +55,11 @@ _FORMULA = re.compile(rb"<f[ >/]")
 _PREFIXED = re.compile(rb"<\w+:(?:sheetData|row|c|f|v|is|t)[ >/]")
 _BIG_NUMBER = re.compile(rb"<v>\s*-?\d{16}")
 _BARE_CELL = re.compile(rb"<c[>/]")
+#: Every value of a cell; calamine reads a number the streaming reader would refuse (NaN,
+#: inf, 1e99999) as a float, so only plain decimals are left to it.
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_PLAIN_NUMBER = re.compile(rb"-?\d{1,15}(?:\.\d{1,15})?")
+_SHARED_VALUE = re.compile(rb'<c [^>]*\bt="s"[^>]*><v>([^<]*)</v>')
 _PREFIXED_STRINGS = re.compile(rb"<\w+:(?:sst|si|r|t)[ >/]")
 _ROW = re.compile(rb'<row r="(\d{1,7})"')
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d')
@@ -214,29 +220,44 @@ def _read_member(fp: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise NotPlain
 
 
-def _strings_plain(workbook: xlsx.Workbook, budget: int) -> bool:
-    """Return True when the shared strings (if any) are provably whole and unprefixed.
-
-    An index past the last string is not looked for here: calamine refuses to load such a
-    sheet, and the streaming reader then reads it (the cell is a bad cell).
-    """
+def _strings_plain(workbook: xlsx.Workbook, budget: int) -> int | None:
+    """Return how many shared strings there are when they are provably whole and unprefixed
+    (0 without a strings part), else None."""
     part = "xl/sharedStrings.xml"
     if part not in workbook.names:
-        return True
+        return 0
     pieces = _pieces(workbook.zip, workbook.zip.getinfo(part), budget)
     if pieces is None:
-        return False
+        return None
     carry = b""
+    count = 0
     try:
         for piece in pieces:
             data = carry + piece
             cut = max(0, data.rfind(b"<"))
             if _PREFIXED_STRINGS.search(data, 0, cut):
-                return False
+                return None
+            count += data.count(b"<si>", 0, cut) + data.count(b"<si ", 0, cut)
             carry = data[cut:]
     except NotPlain:
-        return False
-    return not _PREFIXED_STRINGS.search(carry)
+        return None
+    if _PREFIXED_STRINGS.search(carry):
+        return None
+    return count + carry.count(b"<si>") + carry.count(b"<si ")
+
+
+def _refuse(*_args: Any) -> None:
+    raise NotPlain
+
+
+def _well_formed() -> Any:
+    """Return an XML parser that only checks the sheet is well-formed and declares nothing
+    (a DOCTYPE or entity is the streaming reader's to refuse); it raises on anything else."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ProcessingInstructionHandler = _refuse
+    return parser
 
 
 def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
@@ -248,7 +269,8 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
     if part is None or part not in workbook.names:
         return False, 0
     budget = workbook.budget
-    if not _strings_plain(workbook, budget):
+    strings = _strings_plain(workbook, budget)
+    if strings is None:
         return False, 0
     pieces = _pieces(workbook.zip, workbook.zip.getinfo(part), budget)
     if pieces is None:
@@ -256,8 +278,10 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
     last_row = 0
     widest = 0
     carry = b""
+    parser = _well_formed()
     try:
         for piece in pieces:
+            parser.Parse(piece, False)
             data = carry + piece
             # Cut before the last row or cell that starts in this piece: no tag is split.
             cut = max(data.rfind(b"<row "), data.rfind(b"<c "))
@@ -265,24 +289,28 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
                 carry = data
                 continue
             block, carry = data[:cut], data[cut:]
-            found = _check_block(block, last_row)
+            found = _check_block(block, last_row, strings)
             if found is None:
                 return False, 0
             last_row, columns = found
             widest = max(widest, columns)
-        found = _check_block(carry, last_row)
+        parser.Parse(b"", True)
+        found = _check_block(carry, last_row, strings)
         if found is None:
             return False, 0
         last_row, columns = found
         widest = max(widest, columns)
-    except NotPlain:
+    except (NotPlain, expat.ExpatError):
         return False, 0
     cells = last_row * widest
     return cells <= MAX_CELLS, cells
 
 
-def _check_block(block: bytes, last_row: int) -> tuple[int, int] | None:
-    """Check one block of whole rows and cells; return (last row number, widest column)."""
+def _check_block(block: bytes, last_row: int, strings: int) -> tuple[int, int] | None:
+    """Check one block of whole rows and cells; return (last row number, widest column).
+
+    STRINGS is the number of shared strings: an index past them, or one that is no number,
+    is a bad cell the streaming reader reports with its row and column."""
     if (
         (b"<f" in block and _FORMULA.search(block))
         or b't="e"' in block
@@ -296,6 +324,12 @@ def _check_block(block: bytes, last_row: int) -> tuple[int, int] | None:
     cells = block.count(b"<c ")
     if cells != block.count(b'<c r="'):
         return None
+    for value in _VALUE.findall(block):
+        if not _PLAIN_NUMBER.fullmatch(value):
+            return None
+    for index in _SHARED_VALUE.findall(block):
+        if not index.isdigit() or int(index) >= strings:
+            return None
     rows = block.count(b"<row")
     numbers = [int(m) for m in _ROW.findall(block)]
     if len(numbers) != rows:

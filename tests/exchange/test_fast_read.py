@@ -211,3 +211,27 @@ def test_an_xls_counts_the_cells_calamine_would_hold_and_a_huge_one_is_refused(t
     assert xls_cells(far.read_bytes()) == 65_536 * 256
     with pytest.raises(reader.ReadError, match="quá 10,000,000 ô đọc được một lần"):
         reader.open_workbook(str(far))
+
+
+@pytest.mark.parametrize(
+    "mutation", ["entity_bomb", "not_a_number", "wrong_shared_index", "xml_garbage"]
+)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_sheet_calamine_would_read_leniently_goes_to_the_streaming_reader(
+    tmp_path, mutation, seed
+):
+    """An entity declaration, a NaN or 1e99999 number, a shared-string index that is no
+    string, or XML that is not well formed: calamine loaded them without a word, so the fault
+    run's files were imported instead of refused (or their bad cell went unreported)."""
+    import random
+
+    from tests.faults.mutations import MUTATIONS, template_file
+
+    content, _expected = MUTATIONS[mutation](template_file(20), random.Random(seed))
+    path = tmp_path / "spoilt.xlsx"
+    path.write_bytes(content)
+    try:
+        fast = plainxlsx.PlainWorkbook(str(path))
+    except xlsx.XlsxError:
+        return  # refused before any sheet is read, as the streaming reader refuses it
+    assert plainxlsx.sheet_is_plain(fast.streaming, "DL Import") == (False, 0)
