@@ -265,16 +265,37 @@ def handover_export_create(
     if not entries:
         raise ValueError("Sổ chưa có trường hợp nào đã đối chiếu với CSDL dân cư.")
     personal_ids_lost_refuse(entries=entries, step="xuất tệp bàn giao")
-    export = BookExport(book=book, kind=BookExport.Kind.HANDOVER, user=user, entries=len(entries))
-    content = handover_workbook(book=book, entries=entries)
-    export.workbook.save(f"DL_GOC_{_file_stem(book)}.xlsx", ContentFile(content), save=False)
+    return _export_keep(
+        book=book,
+        kind=BookExport.Kind.HANDOVER,
+        user=user,
+        actor=actor,
+        entries=len(entries),
+        name=f"DL_GOC_{_file_stem(book)}.xlsx",
+        content=handover_workbook(book=book, entries=entries),
+    )
+
+
+def _export_keep(
+    *,
+    book: RegisterBook,
+    kind: str,
+    user: User,
+    actor: Actor | None,
+    entries: int,
+    name: str,
+    content: bytes,
+) -> BookExport:
+    """Keep one generated file of BOOK as a BookExport named NAME, and audit the export."""
+    export = BookExport(book=book, kind=kind, user=user, entries=entries)
+    export.workbook.save(name, ContentFile(content), save=False)
     export.save()
     audit_record(
         actor=actor,
         user=user,
         action=AuditEvent.Action.EXPORT,
         obj=book,
-        changes={"entries": [None, len(entries)], "kind": [None, export.kind]},
+        changes={"entries": [None, entries], "kind": [None, export.kind]},
     )
     return export
 
@@ -307,17 +328,12 @@ def interconnection_export_create(
     if not entries:
         raise ValueError("Sổ chưa có trường hợp nào được phê duyệt để xuất.")
     personal_ids_lost_refuse(entries=entries, step="xuất hồ sơ liên thông")
-    content = interconnection_json(book.register_type_spec, (_exported(e) for e in entries))
-    export = BookExport(
-        book=book, kind=BookExport.Kind.INTERCONNECTION, user=user, entries=len(entries)
-    )
-    export.workbook.save(f"LienThong_{_file_stem(book)}.json", ContentFile(content), save=False)
-    export.save()
-    audit_record(
-        actor=actor,
+    return _export_keep(
+        book=book,
+        kind=BookExport.Kind.INTERCONNECTION,
         user=user,
-        action=AuditEvent.Action.EXPORT,
-        obj=book,
-        changes={"entries": [None, len(entries)], "kind": [None, export.kind]},
+        actor=actor,
+        entries=len(entries),
+        name=f"LienThong_{_file_stem(book)}.json",
+        content=interconnection_json(book.register_type_spec, (_exported(e) for e in entries)),
     )
-    return export
