@@ -25,6 +25,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -394,8 +395,10 @@ class ErrorReport:
     """The rejected rows as an Excel file, bad cells filled red with the problem as a note.
 
     Each row: its row in the original file (a number), the reasons ("Lý do": row, column and
-    problem, in Vietnamese), then the original cells. Every cell of text is written as text (dates as
-    ``dd/mm/yyyy``), so a cell such as ``=HYPERLINK(…)`` or ``+84…`` stays those characters.
+    problem), then the original cells; its own texts are in the active language (the
+    language of whoever started the import, :func:`~hotich.exchange.tasks.import_run_task`).
+    Every cell of text is written as text (dates as ``dd/mm/yyyy``), so a cell such as
+    ``=HYPERLINK(…)`` or ``+84…`` stays those characters.
     """
 
     FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -407,11 +410,11 @@ class ErrorReport:
     def _start(self) -> None:
         # Made on the first bad row only: an unsaved write-only workbook complains when dropped.
         self.workbook = Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet("Dòng lỗi")
+        self.sheet = self.workbook.create_sheet(gettext("Dòng lỗi"))
         bold = Font(bold=True)
         header = [
-            text_cell(self.sheet, "Dòng trong tệp gốc"),
-            text_cell(self.sheet, "Lý do"),
+            text_cell(self.sheet, gettext("Dòng trong tệp gốc")),
+            text_cell(self.sheet, gettext("Lý do")),
             *(text_cell(self.sheet, h) for h in self.raw_headers),
         ]
         for cell in header:
@@ -430,7 +433,11 @@ class ErrorReport:
             WriteOnlyCell(self.sheet, value=row_number),
             text_cell(
                 self.sheet,
-                "; ".join(f"Dòng {row_number}, cột “{p.column}”: {p.message}" for p in problems),
+                "; ".join(
+                    gettext("Dòng %(row)s, cột “%(column)s”: %(problem)s")
+                    % {"row": row_number, "column": p.column, "problem": p.message}
+                    for p in problems
+                ),
             ),
         ]
         for header, value in zip(headers, raw, strict=False):

@@ -79,7 +79,9 @@ def code_columns(
     """Return the code columns of LAYOUT with the distinct values ROWS hold in them.
 
     Each value's code is the one MAPS (field → value key → code) gives, where it says
-    anything about the value, else the suggestion (:func:`code_suggestion`).
+    anything about the value, else the suggestion (:func:`code_suggestion`). A value MAPS
+    knows that ROWS do not hold (a saved mapping shown with another file, or with none) is
+    listed last, by its key, with a count of 0, so that saving the screen keeps it.
     """
     coded = {
         i: layout.register.field(name)
@@ -110,6 +112,11 @@ def code_columns(
             item.suggested = code_suggestion(f.code_list, item.text)
             item.code = str(chosen[item.key]) if item.key in chosen else item.suggested
         values = sorted(found[i].values(), key=lambda v: (-v.count, v.text))
+        values += [
+            ColumnValue(text=key, key=key, count=0, code=str(code))
+            for key, code in sorted(chosen.items())
+            if key and key not in found[i]
+        ]
         columns.append(CodeColumn(f, layout.headers[i], values, i in truncated))
     return columns
 

@@ -5,7 +5,7 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from hotich.accounts.models import User
@@ -64,11 +64,19 @@ class MappingConflictError(Exception):
         self.current = current
 
 
+def column_mappings_for(user: User | None) -> QuerySet[ColumnMapping]:
+    """Return the mappings USER's imports use and USER's saves replace: those of the user's
+    unit (the commune), or the shared ones (no commune) for a user without a unit."""
+    commune_id = user.unit_id if user is not None and user.unit_id else None
+    if commune_id is None:
+        return ColumnMapping.objects.filter(commune__isnull=True)
+    return ColumnMapping.objects.filter(commune_id=commune_id)
+
+
 def column_mapping_for(*, user: User | None, signature: str) -> ColumnMapping | None:
     """Return the mapping saved for this header row by the user's commune (the one a save
     replaces), or ``None``."""
-    commune_id = user.unit_id if user is not None and user.unit_id else None
-    return ColumnMapping.objects.filter(signature=signature, commune_id=commune_id).first()
+    return column_mappings_for(user).filter(signature=signature).first()
 
 
 def column_mapping_save(
@@ -120,3 +128,16 @@ def column_mapping_save(
     if not saved:
         raise MappingConflictError(current)
     return current
+
+
+def column_mapping_delete(*, mapping: ColumnMapping, expected_version: int) -> None:
+    """Delete MAPPING if it is still at EXPECTED_VERSION (the version the user looked at).
+
+    Runs that used it keep their rows and lose only the link (``SET_NULL``); the next file
+    with its header row goes to the mapping screen again. When someone saved the mapping
+    since, nothing is deleted and :class:`MappingConflictError` carries it as it is now (or
+    ``None`` when it was deleted meanwhile).
+    """
+    deleted, _ = ColumnMapping.objects.filter(pk=mapping.pk, version=expected_version).delete()
+    if not deleted:
+        raise MappingConflictError(ColumnMapping.objects.filter(pk=mapping.pk).first())

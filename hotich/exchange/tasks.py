@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.tasks import task
+from django.utils import translation
 
 from hotich.exchange.importer import ImportFileError, import_run_execute
 from hotich.exchange.models import ImportRun
@@ -10,11 +12,17 @@ from hotich.registers.locks import BookBusy
 
 
 @task(queue_name="imports")
-def import_run_task(*, run_id: int) -> dict[str, Any]:
-    """Run import RUN_ID; return a one-line summary (a file-level problem is a summary too)."""
+def import_run_task(*, run_id: int, language: str = "") -> dict[str, Any]:
+    """Run import RUN_ID; return a one-line summary (a file-level problem is a summary too).
+
+    The run's problems and its rejected-rows file are written in LANGUAGE, the interface
+    language of whoever started the import (Vietnamese when not given); what reconciliation
+    records for everyone stays in the project's language.
+    """
     run = ImportRun.objects.get(pk=run_id)
     try:
-        outcome = import_run_execute(run=run)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            outcome = import_run_execute(run=run)
     except ImportFileError as error:
         return {"summary": str(error)}
     # Imported entries then go through batch reconciliation with the population registry,
