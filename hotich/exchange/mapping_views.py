@@ -327,29 +327,22 @@ def _preview_context(
     }
 
 
-def _mapping_context(
-    request: UserRequest,
-    sample: Sample,
-    register: RegisterType,
-    state: MappingState,
-    fixed_problems: FixedProblems,
-    screen: Screen,
+def _shape(register: RegisterType, state: MappingState, headers: list[str]) -> str:
+    """Return what decides sections 2 and 3 of the screen: the register and the fields the
+    columns feed (the live preview redraws those sections when it changes). ``STT``, a row
+    counter the screen never offers, does not count."""
+    fed = mapped_layout(headers, register, state.columns).columns.values()
+    return ",".join([register.code, *sorted(n for n in fed if n != "STT")])
+
+
+def _values_context(
+    sample: Sample, register: RegisterType, state: MappingState, fixed_problems: FixedProblems
 ) -> dict[str, object]:
+    """Return what sections 2 and 3 show: a fixed value for each required field no column
+    feeds, and the values of each code column with their codes."""
     layout = mapped_layout(
         sample.headers, register, state.columns, fixed=state.fixed, value_maps=state.value_maps
     )
-    coded = code_columns(layout, sample.rows, state.value_maps)
-    example = [report_text(v) for v in sample.rows[0][1]] if sample.rows else []
-    columns = [
-        {
-            "index": i,
-            "header": h,
-            "example": (example[i] or "") if i < len(example) else "",
-            "chosen": state.columns.get(h, ""),
-        }
-        for i, h in enumerate(sample.headers)
-        if h
-    ]
     fed = set(layout.columns.values())
     fixed = [
         {
@@ -361,6 +354,34 @@ def _mapping_context(
         if f.name != "STT" and f.name not in fed and (f.required or f.name in state.fixed)
     ]
     return {
+        "fixed": fixed,
+        "code_columns": code_columns(layout, sample.rows, state.value_maps),
+        "scanned": len(sample.rows),
+        "scanned_all": len(sample.rows) < SCANNED_ROWS,
+        "shape": _shape(register, state, sample.headers),
+    }
+
+
+def _mapping_context(
+    request: UserRequest,
+    sample: Sample,
+    register: RegisterType,
+    state: MappingState,
+    fixed_problems: FixedProblems,
+    screen: Screen,
+) -> dict[str, object]:
+    example = [report_text(v) for v in sample.rows[0][1]] if sample.rows else []
+    columns = [
+        {
+            "index": i,
+            "header": h,
+            "example": (example[i] or "") if i < len(example) else "",
+            "chosen": state.columns.get(h, ""),
+        }
+        for i, h in enumerate(sample.headers)
+        if h
+    ]
+    return {
         "screen": screen,
         "run": sample.run,
         "columns": columns,
@@ -370,13 +391,24 @@ def _mapping_context(
             (label, [f for f in register.fields_in(key) if f.name != "STT"])
             for key, label in register.groups
         ],
-        "fixed": fixed,
-        "code_columns": coded,
-        "scanned": len(sample.rows),
-        "scanned_all": len(sample.rows) < SCANNED_ROWS,
         "state": state,
+        **_values_context(sample, register, state, fixed_problems),
         **_preview_context(request, sample, register, state),
     }
+
+
+def _live_preview(
+    request: UserRequest, sample: Sample, register: RegisterType, load: Callable[[], Sample]
+) -> HttpResponse:
+    """Render the preview region for the posted choices; when the columns chosen changed
+    which fixed values and value maps the screen needs, sections 2 and 3 too (out of band),
+    with the rows LOAD reads for them."""
+    state = _posted_state(request, sample.headers, register)
+    context = _preview_context(request, sample, register, state)
+    if request.POST.get("shape") != _shape(register, state, sample.headers):
+        context |= _values_context(load(), register, state, _fixed_problems(register, state))
+        context["oob"] = True
+    return render(request, "exchange/_mapping_preview.html", context)
 
 
 # ---- a run waiting for its mapping ----
@@ -437,9 +469,9 @@ def import_mapping_preview(request: UserRequest, pk: int) -> HttpResponse:
         return render(request, "exchange/_mapping_preview.html", {"preview_error": str(error)})
     assert sample is not None
     register = _register(request, run.book.register_type if run.book else "KS")
-    state = _posted_state(request, sample.headers, register)
-    context = _preview_context(request, sample, register, state)
-    return render(request, "exchange/_mapping_preview.html", context)
+    return _live_preview(
+        request, sample, register, lambda: _run_sample(run, SCANNED_ROWS) or sample
+    )
 
 
 # ---- the commune's saved mappings ----
@@ -500,9 +532,9 @@ def saved_mapping_preview(request: UserRequest, pk: int) -> HttpResponse:
     mapping = _get_mapping(request, pk)
     sample = _mapping_sample(request, mapping, PREVIEW_ROWS)
     register = _register(request, mapping.register_type)
-    state = _posted_state(request, sample.headers, register)
-    context = _preview_context(request, sample, register, state)
-    return render(request, "exchange/_mapping_preview.html", context)
+    return _live_preview(
+        request, sample, register, lambda: _mapping_sample(request, mapping, SCANNED_ROWS)
+    )
 
 
 @require_POST

@@ -147,3 +147,76 @@ def test_the_mapping_screen_is_done_by_keyboard_alone(page, live_server, persona
     call_command("worker", batch=True, verbosity=0)
     page.get_by_text("Hoàn thành").wait_for(timeout=10_000)
     assert page.get_by_test_id("n-imported").inner_text() == "4"
+
+
+def test_a_saved_mapping_is_edited_by_keyboard_and_the_preview_follows(
+    page, live_server, personas, book, tmp_path
+):
+    from hotich.exchange.models import ColumnMapping
+    from tests.exchange.test_mapping import client_for
+    from tests.exchange.test_mapping_edit import saved_mapping
+
+    mapping = saved_mapping(client_for(personas["helper"]), tmp_path / "phan-mem-cu.xlsx")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "nhaplieu")
+    page.goto(f"{live_server.url}/nhap-tep/")
+    # From the import page to the list, then to the mapping, by keyboard.
+    page.get_by_test_id("mapping-list-link").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator(f"tr[data-mapping='{mapping.pk}'] a").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/bang-ghep-cot/{mapping.pk}/")
+    summary = page.get_by_test_id("preview-summary")
+    assert "4 dòng sẽ được nhập" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "col0"
+    # Tab to "Trai" → 1 and take it back ("— như trong tệp —"): row 4 will be rejected.
+    trai = page.locator("select[aria-label='Giới tính: Trai']")
+    target = trai.get_attribute("id")
+    for _ in range(40):
+        if page.evaluate("document.activeElement.id") == target:
+            break
+        page.keyboard.press("Tab")
+    assert trai.input_value() == "1"
+    page.keyboard.press("ArrowUp")
+    assert trai.input_value() == ""
+    wait_until(
+        page, "document.querySelector('[data-testid=preview-summary]').innerText.includes('3 dòng')"
+    )
+    row = page.locator("[data-testid=preview] tr[data-row='4']")
+    assert "Sẽ bị từ chối" in row.inner_text() and "Trai" in row.inner_text()
+    # Shift+Tab back to the registration place; a new value shows in every row.
+    place = page.locator("#fixed-noiDangKy")
+    for _ in range(40):
+        if page.evaluate("document.activeElement.id") == "fixed-noiDangKy":
+            break
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("UBND xã Đông Sơn")
+    assert place.input_value() == "UBND xã Đông Sơn"
+    wait_until(
+        page,
+        "document.querySelector('[data-testid=preview]').innerText.includes('UBND xã Đông Sơn')",
+    )
+    assert page.url.endswith(f"/bang-ghep-cot/{mapping.pk}/")  # no page load
+    # Unmapping the sex column redraws sections 2 and 3 too: one value for all rows asked.
+    page.select_option("#col6", "")
+    page.locator("#fixed-nksGioiTinh").wait_for(timeout=10_000)
+    assert page.locator("[data-testid=value-map-nksGioiTinh]").count() == 0
+    page.select_option("#col6", "nksGioiTinh")
+    page.locator("[data-testid=value-map-nksGioiTinh]").wait_for(timeout=10_000)
+    assert trai.input_value() == ""
+    assert place.input_value() == "UBND xã Đông Sơn"
+    place.focus()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#mapping-preview").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "mapping-edit-1366x768.png")
+    page.screenshot(path=ARTIFACTS / "mapping-edit.png", full_page=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/bang-ghep-cot/")
+    assert "lần sửa 2" in page.content()
+    mapping = ColumnMapping.objects.get()
+    assert mapping.version == 2 and mapping.fixed["noiDangKy"] == "UBND xã Đông Sơn"
+    assert "trai" not in mapping.value_maps["nksGioiTinh"]

@@ -247,9 +247,21 @@ def test_the_live_preview_returns_the_rows_for_the_changed_mapping(personas, boo
     assert preview_rows(response) == {2: True, 3: True, 4: False, 5: True}  # "Trai"
     assert "3 dòng sẽ được nhập" in fragment
 
+    assert "hx-swap-oob" not in fragment  # sections 2 and 3 stay as they are
+
     # A value map changed: "Trai" → 1.
     form[map_index(form, "nksGioiTinh", "Trai")] = "1"
     assert preview_rows(helper.post(preview_url, form)) == {2: True, 3: True, 4: True, 5: True}
+    # A column choice that changes what sections 2 and 3 ask for: they come along (out of
+    # band), the sex column's values gone, a value for all rows asked instead.
+    response = helper.post(preview_url, {**form, "col6": ""})
+    fragment = response.content.decode()
+    assert '<div id="mapping-values" hx-swap-oob="true">' in fragment
+    oob = shown_form(f'<form data-testid="mapping-form">{fragment}</form>')
+    assert "fixed-nksGioiTinh" in oob and oob["fixed-noiDangKy"] == "UBND xã Đông Văn"
+    assert not any(k.startswith("mapv-nksGioiTinh") for k in oob)
+    assert oob[map_index(oob, "loaiDangKy", "Quá hạn")] == "4"
+    assert set(preview_rows(response).values()) == {False}  # sex is required
     # A column choice changed: the name column no longer feeds the child's name.
     form["col5"] = ""
     response = helper.post(preview_url, form)

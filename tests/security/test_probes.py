@@ -62,6 +62,10 @@ TARGETS: dict[str, dict[str, object]] = {
     "import_detail": {"pk": "importrun"},
     "import_mapping": {"pk": "importrun"},
     "import_report": {"pk": "importrun"},
+    "import_mapping_preview": {"pk": "importrun"},
+    "mapping_edit": {"pk": "columnmapping"},
+    "mapping_preview": {"pk": "columnmapping"},
+    "mapping_delete": {"pk": "columnmapping"},
     "export_download": {"pk": "bookexport", "part": "excel"},
     "campaigns:dashboard": UNIT,
     "campaigns:dashboard_table": {"pk": "unit", "key": "so"},
@@ -118,7 +122,7 @@ def _world(commune, owner) -> dict[str, object]:
     from hotich.accounts.models import Role, User
     from hotich.campaigns.models import Team, WeeklyReport
     from hotich.campaigns.services import campaign_create, local_today
-    from hotich.exchange.models import BookExport, ImportRun
+    from hotich.exchange.models import BookExport, ColumnMapping, ImportRun
     from hotich.jobs.models import Job
     from hotich.reconciliation.models import TrackingCase
     from hotich.registers.models import EntryPerson, RegisterBook, Scan
@@ -177,6 +181,16 @@ def _world(commune, owner) -> dict[str, object]:
             book=book,
             report="r.xlsx",
         ).pk,
+        "columnmapping": ColumnMapping.objects.create(
+            name=SECRET,
+            register_type="KS",
+            signature="0" * 32,
+            headers=[SECRET],
+            columns={SECRET: "nksHoTen"},
+            fixed={"noiDangKy": SECRET},
+            commune=commune,
+            created_by=owner,
+        ).pk,
         "campaign": campaign.pk,
         "team": Team.objects.create(campaign=campaign, commune=commune, name="Tổ 1").pk,
         "report": WeeklyReport.objects.create(
@@ -201,6 +215,7 @@ KINDS = {
     "scansource",
     "bookexport",
     "importrun",
+    "columnmapping",
     "campaign",
     "team",
     "report",
