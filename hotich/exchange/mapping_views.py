@@ -199,12 +199,13 @@ def _save_refusal(state: MappingState, fixed_problems: FixedProblems) -> str:
 
 @dataclass
 class Screen:
-    """What differs between the two ways into the screen: texts, where the preview and the
-    register-type list go, the mapping being edited, and what saving does (``None``: someone
+    """What differs between the two ways into the screen: texts, where the form (``url``) and
+    the live preview post, the mapping being edited, and what saving does (``None``: someone
     saved the mapping meanwhile, show theirs)."""
 
     heading: str
     save_label: str
+    url: str
     preview_url: str
     save: Callable[[MappingState], HttpResponse | None]
     name: str
@@ -451,6 +452,7 @@ def import_mapping(request: UserRequest, pk: int) -> HttpResponse:
     screen = Screen(
         heading=_("Ghép cột cho tệp %(name)s") % {"name": run.original_name},
         save_label=_("Lưu bảng ghép và nhập"),
+        url=reverse("import_mapping", args=[run.pk]),
         preview_url=reverse("import_mapping_preview", args=[run.pk]),
         save=save,
         name=run.original_name,
@@ -519,6 +521,7 @@ def _edit(mapping: ColumnMapping, save: Callable[[MappingState], HttpResponse | 
     return Screen(
         heading=_("Sửa bảng ghép cột “%(name)s”") % {"name": mapping.name},
         save_label=_("Lưu bảng ghép"),
+        url=reverse("mapping_edit", args=[mapping.pk]),
         preview_url=reverse("mapping_preview", args=[mapping.pk]),
         save=save,
         name=mapping.name,

@@ -1,4 +1,5 @@
-"""Upload page with progress, the column-mapping screen, and book exports."""
+"""Upload page with progress, the rejected-rows file, and book exports (the column-mapping
+screen and the saved mappings are in :mod:`hotich.exchange.mapping_views`)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,9 +28,7 @@ from hotich.exchange.importer import (
 )
 from hotich.exchange.interconnection import REGISTERS as INTERCONNECTION_REGISTERS
 from hotich.exchange.models import BookExport, ImportRun
-from hotich.exchange.services import (
-    import_run_create,
-)
+from hotich.exchange.services import import_run_create
 from hotich.exchange.tasks import import_run_task
 from hotich.jobs.services import job_enqueue
 from hotich.registers.selectors import books_for_user, get_book_for_user

@@ -215,6 +215,8 @@ def test_deleting_a_mapping_is_audited_refused_when_stale_and_the_next_file_is_m
 
     assert stale.status_code == 409 and "chưa xóa" in stale.content.decode()
     assert shown_form(stale.content.decode())["version"] == "2"
+    # The screen shown at the delete address still saves to the mapping's own.
+    assert f'action="{reverse("mapping_edit", args=[mapping.pk])}"' in stale.content.decode()
     assert ColumnMapping.objects.filter(pk=mapping.pk).exists()
 
     response = helper.post(url, {"version": "2"})
