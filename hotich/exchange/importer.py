@@ -33,7 +33,7 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
 from hotich.exchange import reader, xlsx
-from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
+from hotich.exchange.cells import MAX_NUMBER, Problem, RowReading, entry_number_of, read_row
 from hotich.exchange.interconnection import RecordsBook
 from hotich.exchange.layout import (
     HANDOVER,
@@ -460,9 +460,8 @@ def report_text(value: Any) -> str | None:
     return str(value)
 
 
-def _meta_for(sheet: Sheet, row_number: int) -> dict[str, Any] | None:
-    """Return what our hidden sheet says of ROW_NUMBER; raise ValueError if it is damaged."""
-    row = sheet.meta.get(row_number)
+def _meta_for(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
+    """Return what our hidden sheet's ROW says of its row; raise ValueError if it is damaged."""
     if row is None:
         return None
     padded = (list(row) + [None] * 6)[:6]
@@ -494,6 +493,93 @@ def _small_number(value: Any) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_NUMBER:
         raise ValueError(f"“{str(value)[:20]}” không phải số hợp lệ")
     return value
+
+
+def _place(values: dict[str, str], meta: dict | None) -> tuple[int | None, int | None, Any]:
+    """Return (year, number, registration date) as the row gives them."""
+    number, _year = entry_number_of(values.get("so", ""))
+    # The year as keying reads it: with the number, else the registration date's, else
+    # the volume's (hotich.registers.checks.entry_year).
+    year, registration = entry_year(values)
+    # Our own exports say exactly what the entry held; other files give the column.
+    if meta:
+        registration = None
+        if meta["registration"]:
+            try:
+                registration = parse_partial_date(meta["registration"], allow_future=True)
+            except DateParseError:
+                registration = None
+        if meta["number"] is not None:
+            number, year = meta["number"], meta["year"] or year
+        if year is None and registration is not None:
+            year = registration.year
+    return year, number, registration
+
+
+@dataclass
+class CheckedRow:
+    """What the checks of one row found, before any book is looked at (no database).
+
+    ``problems`` reject the row before its cells are read (an unreadable cell, a damaged
+    hidden-sheet row); else ``reading`` holds its values and problems and, when it has none,
+    ``place`` its (year, number, page, registration date ISO, fingerprint).
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    reading: RowReading | None = None
+    place: tuple[int | None, int | None, int | None, str | None, str] | None = None
+
+
+class RowChecker:
+    """The pure part of importing a row: reading its cells and checking them as keying does.
+
+    It needs no database, so a large file's rows are checked in a helper process while the
+    importer writes (:mod:`.checking`); the result is the same wherever it runs.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.register = layout.register
+        self.headers_by_field = layout.field_headers()
+
+    def check(self, row_number: int, raw: tuple[Any, ...], meta_row: tuple | None) -> CheckedRow:
+        """Return the checks of row ROW_NUMBER (RAW its cells, META_ROW our hidden sheet's)."""
+        cells = self.layout.cells_of(raw)
+        unreadable = [
+            Problem(self.headers_by_field[name], value.reason)
+            for name, value in cells.items()
+            if isinstance(value, xlsx.BadCell)
+        ]
+        if unreadable:
+            return CheckedRow(problems=unreadable)
+        try:
+            meta = _meta_for(meta_row)
+        except (ValueError, TypeError) as error:
+            return CheckedRow(
+                problems=[
+                    Problem(
+                        META_SHEET, f"Trang ẩn “{META_SHEET}” hỏng ở dòng {row_number}: {error}."
+                    )
+                ]
+            )
+        reading = read_row(
+            self.register,
+            cells,
+            headers=self.headers_by_field,
+            marks=meta["marks"] if meta else None,
+            capitals_are_registry_style=self.layout.kind == HANDOVER,
+        )
+        if reading.problems:
+            return CheckedRow(reading=reading)
+        year, number, registration = _place(reading.values, meta)
+        page = (
+            meta["page"]
+            if meta
+            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+        )
+        iso = registration.isoformat() if registration else None
+        digest = content_hash(reading.values, reading.marks, page, iso)
+        return CheckedRow(reading=reading, place=(year, number, page, iso, digest))
 
 
 class Importer:
@@ -531,7 +617,8 @@ class Importer:
             )
         self.finder = BookFinder(register_code=self.register.code, book=book, user=user)
         self.indexes: dict[int, BookIndex] = {}
-        self.headers_by_field = layout.field_headers()
+        self.checker = RowChecker(layout)
+        self.headers_by_field = self.checker.headers_by_field
         self.outcome = Outcome()
         self.report = ErrorReport(sheet.raw_headers)
         self.creates: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -564,64 +651,22 @@ class Importer:
                 )
         self.report.add(row_number, raw, problems, self.layout.headers)
 
-    def _place(
-        self, values: dict[str, str], meta: dict | None
-    ) -> tuple[int | None, int | None, Any]:
-        """Return (year, number, registration date) as the row gives them."""
-        number, _year = entry_number_of(values.get("so", ""))
-        # The year as keying reads it: with the number, else the registration date's, else
-        # the volume's (hotich.registers.checks.entry_year).
-        year, registration = entry_year(values)
-        # Our own exports say exactly what the entry held; other files give the column.
-        if meta:
-            registration = None
-            if meta["registration"]:
-                try:
-                    registration = parse_partial_date(meta["registration"], allow_future=True)
-                except DateParseError:
-                    registration = None
-            if meta["number"] is not None:
-                number, year = meta["number"], meta["year"] or year
-            if year is None and registration is not None:
-                year = registration.year
-        return year, number, registration
-
-    def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
+    def handle(
+        self, row_number: int, raw: tuple[Any, ...], checked: CheckedRow | None = None
+    ) -> None:
         record_warnings: list[Problem] = []
         if isinstance(self.sheet.workbook, RecordsBook):
             errors, record_warnings = self.sheet.workbook.record_issues(row_number)
             if errors:
                 self._reject(row_number, raw, errors)
                 return
-        cells = self.layout.cells_of(raw)
-        unreadable = [
-            Problem(self.headers_by_field[name], value.reason)
-            for name, value in cells.items()
-            if isinstance(value, xlsx.BadCell)
-        ]
-        if unreadable:
-            self._reject(row_number, raw, unreadable)
+        if checked is None:
+            checked = self.checker.check(row_number, raw, self.sheet.meta.get(row_number))
+        if checked.problems:
+            self._reject(row_number, raw, checked.problems)
             return
-        try:
-            meta = _meta_for(self.sheet, row_number)
-        except (ValueError, TypeError) as error:
-            self._reject(
-                row_number,
-                raw,
-                [
-                    Problem(
-                        META_SHEET, f"Trang ẩn “{META_SHEET}” hỏng ở dòng {row_number}: {error}."
-                    )
-                ],
-            )
-            return
-        reading = read_row(
-            self.register,
-            cells,
-            headers=self.headers_by_field,
-            marks=meta["marks"] if meta else None,
-            capitals_are_registry_style=self.layout.kind == HANDOVER,
-        )
+        reading = checked.reading
+        assert reading is not None
         if reading.repairs:
             self.outcome.repaired += 1
             for column, encoding in reading.repairs:
@@ -632,7 +677,8 @@ class Importer:
         if reading.problems:
             self._reject(row_number, raw, reading.problems)
             return
-        year, number, registration = self._place(reading.values, meta)
+        assert checked.place is not None
+        year, number, page, iso, digest = checked.place
         unit = ""
         for index, name in self.layout.extra.items():
             if name == "DC_DVNHAPXA" and index < len(raw) and isinstance(raw[index], str | int):
@@ -669,13 +715,6 @@ class Importer:
             )
             return
         assert number is not None  # "so" is required and checked by read_row
-        page = (
-            meta["page"]
-            if meta
-            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
-        )
-        iso = registration.isoformat() if registration else None
-        digest = content_hash(reading.values, reading.marks, page, iso)
         existing = self._index(book).claim(year, number)
         row = {
             "row": row_number,
