@@ -32,7 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
-from hotich.exchange import reader, xlsx
+from hotich.exchange import checking, reader, xlsx
 from hotich.exchange.cells import MAX_NUMBER, Problem, RowReading, entry_number_of, read_row
 from hotich.exchange.interconnection import RecordsBook
 from hotich.exchange.layout import (
@@ -582,6 +582,10 @@ class RowChecker:
         return CheckedRow(reading=reading, place=(year, number, page, iso, digest))
 
 
+def _has_values(raw: tuple[Any, ...]) -> bool:
+    return bool(raw) and any(v not in (None, "") for v in raw)
+
+
 class Importer:
     """One import of one sheet; :meth:`run` returns the :class:`Outcome`."""
 
@@ -596,8 +600,13 @@ class Importer:
         batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
         locks: ExitStack | None = None,
+        parallel: bool | None = None,
+        check_chunk: int = checking.CHUNK,
     ) -> None:
         self.sheet = sheet
+        # Whether rows are checked in a helper process (None: when the file is large).
+        self.parallel = parallel
+        self.check_chunk = check_chunk
         # The books' write locks: held until the caller has recorded the run's final state.
         self.own_locks = locks is None
         self.locks = locks if locks is not None else ExitStack()
@@ -808,16 +817,34 @@ class Importer:
         self.updates = []
         self.pending = 0
 
+    def _rows(self) -> Iterator[tuple[int, tuple[Any, ...], CheckedRow | None]]:
+        """Yield the sheet's rows with their checks: done by a helper process for a large
+        file (:mod:`.checking`), else by :meth:`handle` itself (``None``)."""
+        parallel = self.parallel
+        if parallel is None:
+            parallel = checking.worth_it(self.sheet.estimated_rows)
+        if parallel and not isinstance(self.sheet.workbook, RecordsBook):
+            yield from checking.rows_checked(
+                self.sheet.rows,
+                checker=self.checker,
+                meta=self.sheet.meta,
+                wanted=_has_values,
+                chunk=self.check_chunk,
+            )
+            return
+        for row_number, raw in self.sheet.rows:
+            yield row_number, raw, None
+
     def run(self) -> Outcome:
         """Import every row; the books' locks are held (by the caller's stack, if given)."""
         try:
             since_flush = 0
-            for row_number, raw in self.sheet.rows:
+            for row_number, raw, checked in self._rows():
                 self.row_number = row_number
                 self.rows_done += 1
                 since_flush += 1
-                if raw and any(v not in (None, "") for v in raw):
-                    self.handle(row_number, raw)
+                if _has_values(raw):
+                    self.handle(row_number, raw, checked)
                 elif (
                     isinstance(self.sheet.workbook, RecordsBook)
                     and self.sheet.workbook.record_issues(row_number)[0]
@@ -904,6 +931,8 @@ def import_run_execute(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int | None], None] | None = None,
+    parallel: bool | None = None,
+    check_chunk: int = checking.CHUNK,
 ) -> Outcome:
     """Import RUN's file; record counts, problems and the error report on RUN; return the outcome.
 
@@ -944,6 +973,8 @@ def import_run_execute(
                     batch_size=batch_size,
                     progress=progress,
                     locks=locks,
+                    parallel=parallel,
+                    check_chunk=check_chunk,
                 )
                 outcome = importer.run()
                 outcome.reading = sheet.workbook.reading
