@@ -138,13 +138,16 @@ def test_an_import_checked_in_a_helper_gives_the_same_outcome_and_entries(units,
         books.append(book)
 
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0]["rejected"] == sum(1 for i in range(300) if i % 9 in (1, 2, 3)) and outcomes[0]["repaired"] > 0
+    assert (
+        outcomes[0]["rejected"] == sum(1 for i in range(300) if i % 9 in (1, 2, 3))
+        and outcomes[0]["repaired"] > 0
+    )
     assert outcomes[0]["warnings"] and outcomes[0]["errors"][0]["row"] == 3
     assert entries_of(books[0]) == entries_of(books[1]) != []
 
 
 TRICKY = [
-    'quote " and \' apostrophe',
+    "quote \" and ' apostrophe",
     "new\nline and\r\ncarriage return",
     "tab\there",
     "back\\slash \\N \\. \\t",
