@@ -64,52 +64,74 @@ def _start(layout: dict[str, Any], language: str | None, parent: int) -> None:
 
     from hotich.exchange.importer import RowChecker
     from hotich.exchange.layout import Layout
+    from hotich.lib.legacy import repair
     from hotich.registers.spec import REGISTER_TYPES
 
     if language:
         translation.activate(language)
     global _checker
     _checker = RowChecker(Layout(**{**layout, "register": REGISTER_TYPES[layout["register"]]}))
+    # Load now what the first rows would load (the syllables of legacy-text repair).
+    repair("Nguyễn Văn Hải")
 
 
 def _check_chunk(rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...] | None]]) -> list[Any]:
     return [_checker.check(number, raw, meta) for number, raw, meta in rows]
 
 
+class Helper:
+    """The helper process checking an import's rows for CHECKER's layout (a context manager:
+    leaving it ends the process). Started before the file's whole-file check, so that it is
+    ready when the rows come."""
+
+    def __init__(self, checker: Any) -> None:
+        from django.utils import translation
+
+        layout = checker.layout
+        state = {
+            "kind": layout.kind,
+            "register": layout.register.code,
+            "columns": dict(layout.columns),
+            "headers": list(layout.headers),
+            "extra": dict(layout.extra),
+            "fixed": dict(layout.fixed),
+            "value_maps": {k: dict(v) for k, v in layout.value_maps.items()},
+        }
+        self.checker = checker
+        self.pool = multiprocessing.get_context("spawn").Pool(
+            1, initializer=_start, initargs=(state, translation.get_language(), os.getpid())
+        )
+
+    def __enter__(self) -> Helper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
 def rows_checked(
     rows: Iterable[tuple[int, tuple[Any, ...]]],
     *,
-    checker: Any,
+    helper: Helper,
     meta: dict[int, tuple[Any, ...]],
     wanted: Callable[[tuple[Any, ...]], bool],
     chunk: int = CHUNK,
     wait: bool = False,
 ) -> Iterator[tuple[int, tuple[Any, ...], Any]]:
-    """Yield (row number, cells, checked) for ROWS in order, checked by a helper process.
+    """Yield (row number, cells, checked) for ROWS in order, checked by HELPER's process.
 
-    CHECKER is the importer's :class:`~hotich.exchange.importer.RowChecker` (its layout is
-    sent to the helper, and it checks the chunks the helper has not answered yet); META the
-    hidden sheet's rows by number; a row that WANTED refuses (an empty row) is not checked
-    and comes with ``None``. With WAIT, every chunk waits for the helper's answer (tests:
-    none is checked in place while the helper starts). An error of the rows' reader is raised after the rows before
-    it have been given, as a loop over ROWS would.
+    The chunks the helper has not answered yet while it starts are checked here, by the
+    helper's checker (the importer's :class:`~hotich.exchange.importer.RowChecker`); META
+    holds the hidden sheet's rows by number; a row that WANTED refuses (an empty row) is
+    not checked and comes with ``None``. With WAIT, every chunk waits for the helper's
+    answer (tests: none is checked here). An error of the rows' reader is raised after the
+    rows before it have been given, as a loop over ROWS would.
     """
-    from django.utils import translation
-
-    layout = checker.layout
-    state = {
-        "kind": layout.kind,
-        "register": layout.register.code,
-        "columns": dict(layout.columns),
-        "headers": list(layout.headers),
-        "extra": dict(layout.extra),
-        "fixed": dict(layout.fixed),
-        "value_maps": {k: dict(v) for k, v in layout.value_maps.items()},
-    }
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(
-        1, initializer=_start, initargs=(state, translation.get_language(), os.getpid())
-    )
+    checker, pool = helper.checker, helper.pool
     pending: deque[tuple[list[tuple[int, tuple[Any, ...]]], list[Any], Any]] = deque()
     answered = wait
 
@@ -132,25 +154,21 @@ def rows_checked(
         for n, raw in rows_:
             yield n, raw, next(found) if wanted(raw) else None
 
+    waiting: list[tuple[int, tuple[Any, ...]]] = []
+    failure: BaseException | None = None
     try:
-        waiting: list[tuple[int, tuple[Any, ...]]] = []
-        failure: BaseException | None = None
-        try:
-            for row in rows:
-                waiting.append(row)
-                if len(waiting) >= chunk:
-                    send(waiting)
-                    waiting = []
-                    while len(pending) > AHEAD:
-                        yield from given()
-        except Exception as error:  # the reader's: raised once the rows before it are given
-            failure = error
-        if waiting:
-            send(waiting)
-        while pending:
-            yield from given()
-        if failure is not None:
-            raise failure
-    finally:
-        pool.terminate()
-        pool.join()
+        for row in rows:
+            waiting.append(row)
+            if len(waiting) >= chunk:
+                send(waiting)
+                waiting = []
+                while len(pending) > AHEAD:
+                    yield from given()
+    except Exception as error:  # the reader's: raised once the rows before it are given
+        failure = error
+    if waiting:
+        send(waiting)
+    while pending:
+        yield from given()
+    if failure is not None:
+        raise failure

@@ -55,7 +55,13 @@ from hotich.registers.checks import entry_year, whole_number
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.selectors import books_for_user
-from hotich.registers.services import entries_bulk_create, entry_update
+from hotich.registers.services import (
+    InvalidEntryData,
+    PreparedEntry,
+    entries_bulk_create,
+    entry_prepare,
+    entry_update,
+)
 from hotich.registers.spec import REGISTER_TYPES, Fact, FieldType, RegisterType
 
 logger = logging.getLogger(__name__)
@@ -528,6 +534,8 @@ class CheckedRow:
     problems: list[Problem] = field(default_factory=list)
     reading: RowReading | None = None
     place: tuple[int | None, int | None, int | None, str | None, str] | None = None
+    #: What the entry would store (:func:`hotich.registers.services.entry_prepare`).
+    prepared: PreparedEntry | None = None
 
 
 class RowChecker:
@@ -579,7 +587,36 @@ class RowChecker:
         )
         iso = registration.isoformat() if registration else None
         digest = content_hash(reading.values, reading.marks, page, iso)
-        return CheckedRow(reading=reading, place=(year, number, page, iso, digest))
+        try:
+            prepared = entry_prepare(self.register, reading.values, reading.marks)
+        except InvalidEntryData:
+            prepared = None  # raised again where the entry is written, as it would be
+        return CheckedRow(
+            reading=reading, place=(year, number, page, iso, digest), prepared=prepared
+        )
+
+
+def _without_row_counter(layout: Layout) -> None:
+    # STT counts the file's rows; it is not part of the entry (exports number afresh).
+    layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+
+
+def _helper_start(
+    sheet: Sheet, layout: Layout, *, parallel: bool | None, locks: ExitStack
+) -> checking.Helper | None:
+    """Return the process checking SHEET's rows (:mod:`.checking`), started, if the file is
+    large enough (or PARALLEL says so); it ends with LOCKS' stack, with the import."""
+    if parallel is False or isinstance(sheet.workbook, RecordsBook):
+        return None
+    if parallel is None:
+        try:
+            estimate = sheet.workbook.estimated_rows(sheet.name)  # type: ignore[attr-defined]
+        except Exception:  # no estimate (other formats) or a broken file: check() tells
+            return None
+        if not checking.worth_it(estimate):
+            return None
+    _without_row_counter(layout)
+    return locks.enter_context(checking.Helper(RowChecker(layout)))
 
 
 def _has_values(raw: tuple[Any, ...]) -> bool:
@@ -602,11 +639,13 @@ class Importer:
         locks: ExitStack | None = None,
         parallel: bool | None = None,
         check_chunk: int = checking.CHUNK,
+        helper: checking.Helper | None = None,
     ) -> None:
         self.sheet = sheet
         # Whether rows are checked in a helper process (None: when the file is large).
         self.parallel = parallel
         self.check_chunk = check_chunk
+        self.helper = helper
         # The books' write locks: held until the caller has recorded the run's final state.
         self.own_locks = locks is None
         self.locks = locks if locks is not None else ExitStack()
@@ -617,8 +656,7 @@ class Importer:
         self.batch_size = batch_size
         self.progress = progress
         self.register = layout.register
-        # STT counts the file's rows; it is not part of the entry (exports number afresh).
-        layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+        _without_row_counter(layout)
         if book is not None and book.register_type != self.register.code:
             raise ImportFileError(
                 f"Tệp là {self.register.label.lower()}, còn sổ đã chọn là "
@@ -626,7 +664,7 @@ class Importer:
             )
         self.finder = BookFinder(register_code=self.register.code, book=book, user=user)
         self.indexes: dict[int, BookIndex] = {}
-        self.checker = RowChecker(layout)
+        self.checker = helper.checker if helper is not None else RowChecker(layout)
         self.headers_by_field = self.checker.headers_by_field
         self.outcome = Outcome()
         self.report = ErrorReport(sheet.raw_headers)
@@ -733,6 +771,7 @@ class Importer:
             "registration_date": iso,
             "values": reading.values,
             "marks": reading.marks,
+            "prepared": checked.prepared,
         }
         if existing is None:
             self.creates[book.pk].append(row)
@@ -820,13 +859,15 @@ class Importer:
     def _rows(self) -> Iterator[tuple[int, tuple[Any, ...], CheckedRow | None]]:
         """Yield the sheet's rows with their checks: done by a helper process for a large
         file (:mod:`.checking`), else by :meth:`handle` itself (``None``)."""
-        parallel = self.parallel
-        if parallel is None:
-            parallel = checking.worth_it(self.sheet.estimated_rows)
-        if parallel and not isinstance(self.sheet.workbook, RecordsBook):
+        if self.helper is None and not isinstance(self.sheet.workbook, RecordsBook):
+            if self.parallel or (
+                self.parallel is None and checking.worth_it(self.sheet.estimated_rows)
+            ):
+                self.helper = self.locks.enter_context(checking.Helper(self.checker))
+        if self.helper is not None:
             yield from checking.rows_checked(
                 self.sheet.rows,
-                checker=self.checker,
+                helper=self.helper,
                 meta=self.sheet.meta,
                 wanted=_has_values,
                 chunk=self.check_chunk,
@@ -957,6 +998,8 @@ def import_run_execute(
                     raise ImportFileError(
                         "Không nhận ra các cột của tệp: cần ghép cột trước khi nhập."
                     )
+                # Started now, the checking helper is ready when the rows come.
+                helper = _helper_start(sheet, layout, parallel=parallel, locks=locks)
                 rows = sheet.check()
                 sheet.load_meta()
                 ImportRun.objects.filter(pk=run.pk).update(
@@ -975,6 +1018,7 @@ def import_run_execute(
                     locks=locks,
                     parallel=parallel,
                     check_chunk=check_chunk,
+                    helper=helper,
                 )
                 outcome = importer.run()
                 outcome.reading = sheet.workbook.reading

@@ -162,7 +162,39 @@ def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
     return [EntryPerson(entry=entry, **person) for person in _people_values(entry.values, register)]
 
 
-def _people_insert(entry_ids: list[int], people: list[list[Any]]) -> None:
+#: An entry as a file import writes it: (values, marks, summary, people rows), each person
+#: as (role, full name, name key, birth date ISO, sex, personal ID).
+PreparedEntry = tuple[dict[str, str], dict[str, str], str, list[tuple[Any, ...]]]
+
+
+def entry_prepare(
+    register: RegisterType, values: dict[str, Any], marks: dict[str, str]
+) -> PreparedEntry:
+    """Return what an entry of REGISTER with VALUES and MARKS stores (no database).
+
+    Pure, so an import computes it in its checking helper process
+    (:mod:`hotich.exchange.checking`) and hands it to :func:`entries_bulk_create`.
+    """
+    clean, clean_marks = _clean_values(register, values, marks)
+    persons = entry_people(register, clean)  # once, for the summary and the people rows
+    people = []
+    for person in persons:
+        p = person.row()
+        birth = p["birth_date"]
+        people.append(
+            (
+                p["role"],
+                p["full_name"],
+                p["name_key"],
+                birth.isoformat() if birth is not None else None,
+                p["sex"],
+                p["personal_id"],
+            )
+        )
+    return clean, clean_marks, people_summary(persons), people
+
+
+def _people_insert(entry_ids: list[int], people: list[list[tuple[Any, ...]]]) -> None:
     """Insert the people of many saved entries (ENTRY_IDS, PEOPLE in the same order) at once.
 
     Imports create four or five people per entry; building a model instance for each and
@@ -170,19 +202,10 @@ def _people_insert(entry_ids: list[int], people: list[list[Any]]) -> None:
     the table (plain columns only: text, the partial date as stored, the entry's key).
     """
     columns = ["entry_id", "role", "full_name", "name_key", "birth_date", "sex", "personal_id"]
-    birth_field = EntryPerson._meta.get_field("birth_date")
     rows = [
-        (
-            entry_id,
-            p["role"],
-            p["full_name"],
-            p["name_key"],
-            birth_field.get_prep_value(p["birth_date"]),
-            p["sex"],
-            p["personal_id"],
-        )
+        (entry_id, *person)
         for entry_id, persons in zip(entry_ids, people, strict=True)
-        for p in (person.row() for person in persons)
+        for person in persons
     ]
     rows_insert(EntryPerson, columns, rows)
 
@@ -353,7 +376,8 @@ def entries_bulk_create(
     Return the new entries' keys, in the rows' order.
 
     Each row holds ``year``, ``number``, ``page``, ``registration_date``, ``values`` and
-    ``marks`` as for :func:`entry_create`. Each entry's audit event names SOURCE (the file
+    ``marks`` as for :func:`entry_create`, and may hold ``prepared``: what
+    :func:`entry_prepare` returns for them, computed before. Each entry's audit event names SOURCE (the file
     and its row) instead of repeating the values, which the file and the entry both hold.
     Runs in the caller's transaction: the importer commits a batch of rows, their people and
     their audit events together.
@@ -367,8 +391,9 @@ def entries_bulk_create(
     now = timezone.now()
     entries, people = [], []
     for row in rows:
-        clean, clean_marks = _clean_values(register, row["values"], row.get("marks") or {})
-        persons = entry_people(register, clean)  # once, for the summary and the people rows
+        clean, clean_marks, summary, persons = row.get("prepared") or entry_prepare(
+            register, row["values"], row.get("marks") or {}
+        )
         people.append(persons)
         given = row.get("registration_date") or None
         if given not in dates:
@@ -382,7 +407,7 @@ def entries_bulk_create(
                 dates[given],
                 clean,
                 clean_marks,
-                people_summary(persons),
+                summary,
                 status,
                 1,
                 user_id,

@@ -95,11 +95,12 @@ def test_the_helper_process_checks_rows_exactly_as_they_are_checked_in_place(tmp
         rows = list(sheet.rows)
     in_place = [(n, raw, checker.check(n, raw, None)) for n, raw in rows if raw]
 
-    helped = list(
-        checking.rows_checked(
-            iter(rows), checker=checker, meta={}, wanted=bool, chunk=25, wait=True
+    with checking.Helper(checker) as helper:
+        helped = list(
+            checking.rows_checked(
+                iter(rows), helper=helper, meta={}, wanted=bool, chunk=25, wait=True
+            )
         )
-    )
 
     assert helped == in_place
     problems = [p.message for _, _, c in helped for p in c.reading.problems]
@@ -118,9 +119,9 @@ def test_a_reading_error_comes_after_the_rows_before_it(tmp_path):
         raise OSError("truncated")
 
     given = []
-    with pytest.raises(OSError, match="truncated"):
+    with checking.Helper(RowChecker(layout)) as helper, pytest.raises(OSError, match="trunc"):
         for n, _raw, _checked in checking.rows_checked(
-            broken(), checker=RowChecker(layout), meta={}, wanted=bool, chunk=20, wait=True
+            broken(), helper=helper, meta={}, wanted=bool, chunk=20, wait=True
         ):
             given.append(n)
     assert given == [n for n, _ in rows]
