@@ -33,8 +33,8 @@ from openpyxl.worksheet._write_only import WriteOnlyCell
 
 from hotich.accounts.models import User
 from hotich.audit.actor import Actor
-from hotich.exchange import reader, xlsx
-from hotich.exchange.cells import MAX_NUMBER, Problem, entry_number_of, read_row
+from hotich.exchange import checking, reader, xlsx
+from hotich.exchange.cells import MAX_NUMBER, Problem, RowReading, entry_number_of, read_row
 from hotich.exchange.interconnection import RecordsBook
 from hotich.exchange.layout import (
     HANDOVER,
@@ -56,7 +56,13 @@ from hotich.registers.checks import entry_year, whole_number
 from hotich.registers.locks import book_lock
 from hotich.registers.models import Entry, EntryStatus, RegisterBook
 from hotich.registers.selectors import books_for_user
-from hotich.registers.services import entries_bulk_create, entry_update
+from hotich.registers.services import (
+    InvalidEntryData,
+    PreparedEntry,
+    entries_bulk_create,
+    entry_prepare,
+    entry_update,
+)
 from hotich.registers.spec import REGISTER_TYPES, Fact, FieldType, RegisterType
 
 logger = logging.getLogger(__name__)
@@ -467,9 +473,8 @@ def report_text(value: Any) -> str | None:
     return str(value)
 
 
-def _meta_for(sheet: Sheet, row_number: int) -> dict[str, Any] | None:
-    """Return what our hidden sheet says of ROW_NUMBER; raise ValueError if it is damaged."""
-    row = sheet.meta.get(row_number)
+def _meta_for(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
+    """Return what our hidden sheet's ROW says of its row; raise ValueError if it is damaged."""
     if row is None:
         return None
     padded = (list(row) + [None] * 6)[:6]
@@ -503,6 +508,128 @@ def _small_number(value: Any) -> int | None:
     return value
 
 
+def _place(values: dict[str, str], meta: dict | None) -> tuple[int | None, int | None, Any]:
+    """Return (year, number, registration date) as the row gives them."""
+    number, _year = entry_number_of(values.get("so", ""))
+    # The year as keying reads it: with the number, else the registration date's, else
+    # the volume's (hotich.registers.checks.entry_year).
+    year, registration = entry_year(values)
+    # Our own exports say exactly what the entry held; other files give the column.
+    if meta:
+        registration = None
+        if meta["registration"]:
+            try:
+                registration = parse_partial_date(meta["registration"], allow_future=True)
+            except DateParseError:
+                registration = None
+        if meta["number"] is not None:
+            number, year = meta["number"], meta["year"] or year
+        if year is None and registration is not None:
+            year = registration.year
+    return year, number, registration
+
+
+@dataclass
+class CheckedRow:
+    """What the checks of one row found, before any book is looked at (no database).
+
+    ``problems`` reject the row before its cells are read (an unreadable cell, a damaged
+    hidden-sheet row); else ``reading`` holds its values and problems and, when it has none,
+    ``place`` its (year, number, page, registration date ISO, fingerprint).
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    reading: RowReading | None = None
+    place: tuple[int | None, int | None, int | None, str | None, str] | None = None
+    #: What the entry would store (:func:`hotich.registers.services.entry_prepare`).
+    prepared: PreparedEntry | None = None
+
+
+class RowChecker:
+    """The pure part of importing a row: reading its cells and checking them as keying does.
+
+    It needs no database, so a large file's rows are checked in a helper process while the
+    importer writes (:mod:`.checking`); the result is the same wherever it runs.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.register = layout.register
+        self.headers_by_field = layout.field_headers()
+
+    def check(self, row_number: int, raw: tuple[Any, ...], meta_row: tuple | None) -> CheckedRow:
+        """Return the checks of row ROW_NUMBER (RAW its cells, META_ROW our hidden sheet's)."""
+        cells = self.layout.cells_of(raw)
+        unreadable = [
+            Problem(self.headers_by_field[name], value.reason)
+            for name, value in cells.items()
+            if isinstance(value, xlsx.BadCell)
+        ]
+        if unreadable:
+            return CheckedRow(problems=unreadable)
+        try:
+            meta = _meta_for(meta_row)
+        except (ValueError, TypeError) as error:
+            return CheckedRow(
+                problems=[
+                    Problem(
+                        META_SHEET, f"Trang ẩn “{META_SHEET}” hỏng ở dòng {row_number}: {error}."
+                    )
+                ]
+            )
+        reading = read_row(
+            self.register,
+            cells,
+            headers=self.headers_by_field,
+            marks=meta["marks"] if meta else None,
+            capitals_are_registry_style=self.layout.kind == HANDOVER,
+        )
+        if reading.problems:
+            return CheckedRow(reading=reading)
+        year, number, registration = _place(reading.values, meta)
+        page = (
+            meta["page"]
+            if meta
+            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
+        )
+        iso = registration.isoformat() if registration else None
+        digest = content_hash(reading.values, reading.marks, page, iso)
+        try:
+            prepared = entry_prepare(self.register, reading.values, reading.marks)
+        except InvalidEntryData:
+            prepared = None  # raised again where the entry is written, as it would be
+        return CheckedRow(
+            reading=reading, place=(year, number, page, iso, digest), prepared=prepared
+        )
+
+
+def _without_row_counter(layout: Layout) -> None:
+    # STT counts the file's rows; it is not part of the entry (exports number afresh).
+    layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+
+
+def _helper_start(
+    sheet: Sheet, layout: Layout, *, parallel: bool | None, locks: ExitStack
+) -> checking.Helper | None:
+    """Return the process checking SHEET's rows (:mod:`.checking`), started, if the file is
+    large enough (or PARALLEL says so); it ends with LOCKS' stack, with the import."""
+    if parallel is False or isinstance(sheet.workbook, RecordsBook):
+        return None
+    if parallel is None:
+        try:
+            estimate = sheet.workbook.estimated_rows(sheet.name)  # type: ignore[attr-defined]
+        except Exception:  # no estimate (other formats) or a broken file: check() tells
+            return None
+        if not checking.worth_it(estimate):
+            return None
+    _without_row_counter(layout)
+    return locks.enter_context(checking.Helper(RowChecker(layout)))
+
+
+def _has_values(raw: tuple[Any, ...]) -> bool:
+    return bool(raw) and any(v not in (None, "") for v in raw)
+
+
 class Importer:
     """One import of one sheet; :meth:`run` returns the :class:`Outcome`."""
 
@@ -517,8 +644,15 @@ class Importer:
         batch_size: int = BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
         locks: ExitStack | None = None,
+        parallel: bool | None = None,
+        check_chunk: int = checking.CHUNK,
+        helper: checking.Helper | None = None,
     ) -> None:
         self.sheet = sheet
+        # Whether rows are checked in a helper process (None: when the file is large).
+        self.parallel = parallel
+        self.check_chunk = check_chunk
+        self.helper = helper
         # The books' write locks: held until the caller has recorded the run's final state.
         self.own_locks = locks is None
         self.locks = locks if locks is not None else ExitStack()
@@ -529,8 +663,7 @@ class Importer:
         self.batch_size = batch_size
         self.progress = progress
         self.register = layout.register
-        # STT counts the file's rows; it is not part of the entry (exports number afresh).
-        layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+        _without_row_counter(layout)
         if book is not None and book.register_type != self.register.code:
             raise ImportFileError(
                 f"Tệp là {self.register.label.lower()}, còn sổ đã chọn là "
@@ -538,7 +671,8 @@ class Importer:
             )
         self.finder = BookFinder(register_code=self.register.code, book=book, user=user)
         self.indexes: dict[int, BookIndex] = {}
-        self.headers_by_field = layout.field_headers()
+        self.checker = helper.checker if helper is not None else RowChecker(layout)
+        self.headers_by_field = self.checker.headers_by_field
         self.outcome = Outcome()
         self.report = ErrorReport(sheet.raw_headers)
         self.creates: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -571,64 +705,22 @@ class Importer:
                 )
         self.report.add(row_number, raw, problems, self.layout.headers)
 
-    def _place(
-        self, values: dict[str, str], meta: dict | None
-    ) -> tuple[int | None, int | None, Any]:
-        """Return (year, number, registration date) as the row gives them."""
-        number, _year = entry_number_of(values.get("so", ""))
-        # The year as keying reads it: with the number, else the registration date's, else
-        # the volume's (hotich.registers.checks.entry_year).
-        year, registration = entry_year(values)
-        # Our own exports say exactly what the entry held; other files give the column.
-        if meta:
-            registration = None
-            if meta["registration"]:
-                try:
-                    registration = parse_partial_date(meta["registration"], allow_future=True)
-                except DateParseError:
-                    registration = None
-            if meta["number"] is not None:
-                number, year = meta["number"], meta["year"] or year
-            if year is None and registration is not None:
-                year = registration.year
-        return year, number, registration
-
-    def handle(self, row_number: int, raw: tuple[Any, ...]) -> None:
+    def handle(
+        self, row_number: int, raw: tuple[Any, ...], checked: CheckedRow | None = None
+    ) -> None:
         record_warnings: list[Problem] = []
         if isinstance(self.sheet.workbook, RecordsBook):
             errors, record_warnings = self.sheet.workbook.record_issues(row_number)
             if errors:
                 self._reject(row_number, raw, errors)
                 return
-        cells = self.layout.cells_of(raw)
-        unreadable = [
-            Problem(self.headers_by_field[name], value.reason)
-            for name, value in cells.items()
-            if isinstance(value, xlsx.BadCell)
-        ]
-        if unreadable:
-            self._reject(row_number, raw, unreadable)
+        if checked is None:
+            checked = self.checker.check(row_number, raw, self.sheet.meta.get(row_number))
+        if checked.problems:
+            self._reject(row_number, raw, checked.problems)
             return
-        try:
-            meta = _meta_for(self.sheet, row_number)
-        except (ValueError, TypeError) as error:
-            self._reject(
-                row_number,
-                raw,
-                [
-                    Problem(
-                        META_SHEET, f"Trang ẩn “{META_SHEET}” hỏng ở dòng {row_number}: {error}."
-                    )
-                ],
-            )
-            return
-        reading = read_row(
-            self.register,
-            cells,
-            headers=self.headers_by_field,
-            marks=meta["marks"] if meta else None,
-            capitals_are_registry_style=self.layout.kind == HANDOVER,
-        )
+        reading = checked.reading
+        assert reading is not None
         if reading.repairs:
             self.outcome.repaired += 1
             for column, encoding in reading.repairs:
@@ -639,7 +731,8 @@ class Importer:
         if reading.problems:
             self._reject(row_number, raw, reading.problems)
             return
-        year, number, registration = self._place(reading.values, meta)
+        assert checked.place is not None
+        year, number, page, iso, digest = checked.place
         unit = ""
         for index, name in self.layout.extra.items():
             if name == "DC_DVNHAPXA" and index < len(raw) and isinstance(raw[index], str | int):
@@ -676,13 +769,6 @@ class Importer:
             )
             return
         assert number is not None  # "so" is required and checked by read_row
-        page = (
-            meta["page"]
-            if meta
-            else (whole_number(reading.values["trangSo"]) if "trangSo" in reading.values else None)
-        )
-        iso = registration.isoformat() if registration else None
-        digest = content_hash(reading.values, reading.marks, page, iso)
         existing = self._index(book).claim(year, number)
         row = {
             "row": row_number,
@@ -692,6 +778,7 @@ class Importer:
             "registration_date": iso,
             "values": reading.values,
             "marks": reading.marks,
+            "prepared": checked.prepared,
         }
         if existing is None:
             self.creates[book.pk].append(row)
@@ -776,16 +863,36 @@ class Importer:
         self.updates = []
         self.pending = 0
 
+    def _rows(self) -> Iterator[tuple[int, tuple[Any, ...], CheckedRow | None]]:
+        """Yield the sheet's rows with their checks: done by a helper process for a large
+        file (:mod:`.checking`), else by :meth:`handle` itself (``None``)."""
+        if self.helper is None and not isinstance(self.sheet.workbook, RecordsBook):
+            if self.parallel or (
+                self.parallel is None and checking.worth_it(self.sheet.estimated_rows)
+            ):
+                self.helper = self.locks.enter_context(checking.Helper(self.checker))
+        if self.helper is not None:
+            yield from checking.rows_checked(
+                self.sheet.rows,
+                helper=self.helper,
+                meta=self.sheet.meta,
+                wanted=_has_values,
+                chunk=self.check_chunk,
+            )
+            return
+        for row_number, raw in self.sheet.rows:
+            yield row_number, raw, None
+
     def run(self) -> Outcome:
         """Import every row; the books' locks are held (by the caller's stack, if given)."""
         try:
             since_flush = 0
-            for row_number, raw in self.sheet.rows:
+            for row_number, raw, checked in self._rows():
                 self.row_number = row_number
                 self.rows_done += 1
                 since_flush += 1
-                if raw and any(v not in (None, "") for v in raw):
-                    self.handle(row_number, raw)
+                if _has_values(raw):
+                    self.handle(row_number, raw, checked)
                 elif (
                     isinstance(self.sheet.workbook, RecordsBook)
                     and self.sheet.workbook.record_issues(row_number)[0]
@@ -872,6 +979,8 @@ def import_run_execute(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int | None], None] | None = None,
+    parallel: bool | None = None,
+    check_chunk: int = checking.CHUNK,
 ) -> Outcome:
     """Import RUN's file; record counts, problems and the error report on RUN; return the outcome.
 
@@ -896,6 +1005,8 @@ def import_run_execute(
                     raise ImportFileError(
                         "Không nhận ra các cột của tệp: cần ghép cột trước khi nhập."
                     )
+                # Started now, the checking helper is ready when the rows come.
+                helper = _helper_start(sheet, layout, parallel=parallel, locks=locks)
                 rows = sheet.check()
                 sheet.load_meta()
                 ImportRun.objects.filter(pk=run.pk).update(
@@ -912,6 +1023,9 @@ def import_run_execute(
                     batch_size=batch_size,
                     progress=progress,
                     locks=locks,
+                    parallel=parallel,
+                    check_chunk=check_chunk,
+                    helper=helper,
                 )
                 outcome = importer.run()
                 outcome.reading = sheet.workbook.reading
