@@ -41,7 +41,9 @@ def entry_created_with(token: uuid.UUID) -> Entry | None:
     Not scoped: the caller compares the entry's book with the book it was given.
     """
     # Nearly always none: the plain look-up first, the entry only when there is one.
-    entry_id = EntryWork.objects.filter(creation_token=token).values_list("entry_id", flat=True).first()
+    entry_id = (
+        EntryWork.objects.filter(creation_token=token).values_list("entry_id", flat=True).first()
+    )
     if entry_id is None:
         return None
     return Entry.objects.select_related("book").get(pk=entry_id)

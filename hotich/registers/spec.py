@@ -429,7 +429,9 @@ class RegisterType:
 
     @cached_property
     def _by_group(self) -> dict[str, tuple[Field, ...]]:
-        return {g: tuple(f for f in self.fields if f.group == g) for g in {f.group for f in self.fields}}
+        return {
+            g: tuple(f for f in self.fields if f.group == g) for g in {f.group for f in self.fields}
+        }
 
     @cached_property
     def _page_by_group(self) -> dict[str, tuple[Field, ...]]:

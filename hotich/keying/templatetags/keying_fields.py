@@ -7,9 +7,9 @@ it runs); each page adds the value, mark, problems and what was carried over.
 """
 
 from dataclasses import dataclass
+from html import escape as _escape
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +19,11 @@ from hotich.keying.forms import FormField, FormGroup
 from hotich.registers.spec import Field
 
 register = template.Library()
+
+
+def escape(value: object) -> str:
+    """Django's ``escape`` without its lazy-text wrapper (some four hundred calls a page)."""
+    return _escape(str(value))
 
 
 def _attr(name: str, value: object) -> str:
@@ -74,7 +79,10 @@ def _written(f: FormField) -> _Written:
             f'    <label for="f-{name}">{escape(field.label)}{required}</label>\n'
         ),
         head=(
-            "    <input" + _attr("class", "kf") + _attr("id", f"f-{field.name}") + _attr("name", field.name)
+            "    <input"
+            + _attr("class", "kf")
+            + _attr("id", f"f-{field.name}")
+            + _attr("name", field.name)
         ),
         typed=typed,
         hint=hint,
@@ -154,7 +162,7 @@ def keying_groups(groups: list[FormGroup]) -> SafeString:
             count = ngettext("+ %(n)s ô ít dùng (F8)", "+ %(n)s ô ít dùng (F8)", len(more))
             out.append(
                 f'<button type="button" class="link open-more" data-testid="more-{key}"'
-                f'{" hidden" if shut else ""}>{count % {"n": len(more)}}</button>'
+                f"{' hidden' if shut else ''}>{count % {'n': len(more)}}</button>"
             )
         out.append("\n  </div>\n  ")
         if more:
