@@ -68,11 +68,11 @@ def main() -> int:
     import django
 
     django.setup()
+    from bench_save_load import PASSWORD, Keyer, _input_value, entry_values
     from django.conf import settings
     from django.db import connection
     from django.test import Client
 
-    from bench_save_load import PASSWORD, Keyer, _input_value, entry_values
     from hotich.accounts.models import User
     from hotich.registers.models import RegisterBook
     from hotich.registry.models import Citizen

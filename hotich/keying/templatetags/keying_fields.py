@@ -11,9 +11,8 @@ from html import escape as _escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from hotich.keying.forms import FormField, FormGroup
 from hotich.registers.spec import Field
