@@ -150,7 +150,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any attempt for a locked-out username, even with the right password.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the session's user with its unit (one query).
+    "hotich.accounts.backends.UserBackend",
 ]
 # Django's validators (messages in Vietnamese; see accounts/passwords.py for the length one).
 AUTH_PASSWORD_VALIDATORS = [

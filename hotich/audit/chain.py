@@ -113,18 +113,37 @@ def chain_append(events: list[Any]) -> None:
         # PostgreSQL: FOR UPDATE locks the head row until commit. SQLite: the transaction
         # began IMMEDIATE (settings), holding the database's write lock already. Should
         # either fail, the unique seq and the conditional head move below refuse a fork.
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            _head_create()
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-        seq, prev = head.seq, head.hash
+        # The head's two statements are written out: every page view appends an event, and
+        # building them through the ORM cost more than running them.
+        connection = transaction.get_connection()
+        quote = connection.ops.quote_name
+        table, seq_, hash_, id_ = (
+            quote(n) for n in (AuditChainHead._meta.db_table, "seq", "hash", "id")
+        )
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        read = f"SELECT {seq_}, {hash_} FROM {table} WHERE {id_} = 1{lock}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(read)
+            row = cursor.fetchone()
+            if row is None:
+                _head_create()
+                cursor.execute(read)
+                row = cursor.fetchone()
+        head_seq, prev = row
+        seq = head_seq
         for event in events:
             _normalise(event)
             seq += 1
             event.seq, event.prev_hash = seq, prev
             event.hash = prev = event_hash(prev, {f: getattr(event, f) for f in SEALED_FIELDS})
         objects_insert(events)
-        moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {seq_} = %s, {hash_} = %s "  # noqa: S608
+                f"WHERE {id_} = 1 AND {seq_} = %s",
+                [seq, prev, head_seq],
+            )
+            moved = cursor.rowcount
         if moved != 1:  # the lock above makes this impossible; never write a forked chain
             raise RuntimeError("audit chain head moved while locked")
 

@@ -97,12 +97,20 @@ def _usual(values: Iterable[str]) -> str:
     return next(v for v in seen if counts[v] == top)
 
 
+#: register id → (the register, its first field of each fact): worked out once per process.
+_FIRST_OF_FACT: dict[int, tuple[RegisterType, dict[tuple[PersonRole, Fact], Field]]] = {}
+
+
 def _first_of_fact(register: RegisterType) -> dict[tuple[PersonRole, Fact], Field]:
     """Return each person's first field of each fact (the person's, in template order)."""
+    known = _FIRST_OF_FACT.get(id(register))
+    if known is not None and known[0] is register:
+        return known[1]
     first: dict[tuple[PersonRole, Fact], Field] = {}
     for f in register.fields:
         if f.person is not None and f.fact is not None:
             first.setdefault((f.person, f.fact), f)
+    _FIRST_OF_FACT[id(register)] = (register, first)
     return first
 
 

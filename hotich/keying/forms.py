@@ -22,6 +22,7 @@ RARE_GROUPS = frozenset(
     {"missing_person", "restricted_capacity", "foreign", "marriage_status", "death_declaration"}
 )
 MARK_PREFIX = "mark:"
+MARKS = frozenset(FieldMark.values)
 CHOICE_PREFIX = "_choice:"
 #: The signed lookup the form showed for a person (``_lookup:<role>``), reused by the save.
 LOOKUP_PREFIX = "_lookup:"
@@ -161,7 +162,7 @@ def posted_marks(register: RegisterType, data: QueryDict) -> dict[str, str]:
     marks = {}
     for f in register.fields:
         mark = data.get(MARK_PREFIX + f.name, "")
-        if mark in FieldMark.values:
+        if mark and mark in MARKS:
             marks[f.name] = mark
     return marks
 

@@ -40,8 +40,13 @@ def entry_created_with(token: uuid.UUID) -> Entry | None:
 
     Not scoped: the caller compares the entry's book with the book it was given.
     """
-    work = EntryWork.objects.filter(creation_token=token).select_related("entry__book").first()
-    return work.entry if work is not None else None
+    # Nearly always none: the plain look-up first, the entry only when there is one.
+    entry_id = (
+        EntryWork.objects.filter(creation_token=token).values_list("entry_id", flat=True).first()
+    )
+    if entry_id is None:
+        return None
+    return Entry.objects.select_related("book").get(pk=entry_id)
 
 
 def books_in_work_order(user: User) -> list[RegisterBook]:
@@ -143,8 +148,8 @@ def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -
         )
     elif year is not None:
         entries = entries.filter(year__lte=year)
-    previous = entries.only("values").first()
-    return dict(previous.values) if previous else {}
+    previous = entries.values_list("values", flat=True).first()
+    return dict(previous) if previous else {}
 
 
 def recent_values(book: RegisterBook, limit: int = 20) -> list[dict[str, str]]:

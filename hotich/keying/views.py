@@ -32,6 +32,7 @@ from hotich.keying.carry import (
 from hotich.keying.forms import (
     NOT_KEYED,
     TOKEN,
+    FormGroup,
     form_groups,
     kept_choice,
     posted_choices,
@@ -217,6 +218,11 @@ def form_check(request: UserRequest, pk: int) -> HttpResponse:
     return render(request, "keying/_check.html", context)
 
 
+#: ``start`` of a form shown without a draft: its first open field, found in its own sections
+#: (the same as :func:`_start_field` finds for it; they are not built twice).
+FROM_GROUPS: Any = object()
+
+
 def _form_page(
     request: HttpRequest,
     book: RegisterBook,
@@ -231,10 +237,13 @@ def _form_page(
     meta = services.entry_meta(book, typed_values(register, values))
     # A value carried is marked while the field still holds it (a draft may have changed it).
     carry = (_carry(request, book) if entry is None else Carry()).held_in(data)
+    groups = form_groups(register, values, marks, checks["problems"], carry)
+    if extra.get("start") is FROM_GROUPS:
+        extra["start"] = _first_open(groups)
     context = {
         "book": book,
         "entry": entry,
-        "groups": form_groups(register, values, marks, checks["problems"], carry),
+        "groups": groups,
         "carried": ",".join(carry.carried),
         "previous": selectors.previous_values(book, entry, meta["year"]),
         "version": data.get("_version", entry.version if entry else ""),
@@ -298,6 +307,11 @@ def _start_field(request: HttpRequest, book: RegisterBook, data: dict[str, str])
     carry = _carry(request, book) if not data.get("_version") else Carry()
     values = posted_values(register, data)  # type: ignore[arg-type]
     groups = form_groups(register, values, posted_marks(register, data), carry=carry)  # type: ignore[arg-type]
+    return _first_open(groups)
+
+
+def _first_open(groups: list[FormGroup]) -> str:
+    """Return the first open field of GROUPS that is empty or only proposed (else the first)."""
     fields = [f for g in groups if g.open for f in g.basic]
     first = next(
         (f for f in fields if (not f.value and not f.mark) or f.carry == PROPOSED),
@@ -317,10 +331,11 @@ def _open_form(request: HttpRequest, book: RegisterBook, entry: Entry | None) ->
     the officer sees both versions and chooses, field by field, or discards theirs.
     """
     stored = _stored(request, book, entry)
-    start = _start_field(request, book, stored)
     draft = _draft(book, entry, request.user)
     if draft is None:
-        return _form_page(request, book, entry, stored, start=start, local_restore=True)
+        # The form is the stored one: its own sections give the start (FROM_GROUPS).
+        return _form_page(request, book, entry, stored, start=FROM_GROUPS, local_restore=True)
+    start = _start_field(request, book, stored)
     data = dict(draft.data)
     if entry is not None and data.get("_version", "") not in ("", str(entry.version)):
         conflict = EntryConflict(Entry.objects.select_related("updated_by").get(pk=entry.pk))

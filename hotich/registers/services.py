@@ -104,21 +104,28 @@ def _linked_id(person: EntryPerson) -> str:
     return match.personal_id if match is not None else ""
 
 
-def entry_people_sync(*, entry: Entry, previous_values: dict[str, str] | None = None) -> PeopleSync:
+def entry_people_sync(
+    *, entry: Entry, previous_values: dict[str, str] | None = None, created: bool = False
+) -> PeopleSync:
     """Bring the people named in ENTRY in line with its values (book values untouched).
 
     A person whose compared facts (:func:`hotich.registers.people.compared_facts`) are the same as in
     PREVIOUS_VALUES is left as it is, with its registry link, match result and tracking
     case. A person whose facts changed keeps its row, takes the new facts, and loses its
     link and match result: they were decided on other facts. Without PREVIOUS_VALUES only
-    the derived columns are compared.
+    the derived columns are compared. CREATED: ENTRY was created just now and has nobody
+    yet (nothing to read).
     """
     register = entry.register_type
     wanted = {p["role"]: p for p in _people_values(entry.values, register)}
-    existing = {
-        p.role: p
-        for p in EntryPerson.objects.filter(entry=entry).select_related("citizen", "match")
-    }
+    existing = (
+        {}
+        if created
+        else {
+            p.role: p
+            for p in EntryPerson.objects.filter(entry=entry).select_related("citizen", "match")
+        }
+    )
     changed, removed, dropped, unlinked = [], [], [], {}
     for role, person in existing.items():
         new = wanted.get(role)
@@ -240,7 +247,7 @@ def entry_create(
         created_by=user,
         updated_by=user,
     )
-    entry_people_sync(entry=entry)
+    entry_people_sync(entry=entry, created=True)
     audit_record(
         actor=actor,
         user=user,

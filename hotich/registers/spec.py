@@ -421,13 +421,36 @@ class RegisterType:
         except KeyError:
             raise KeyError(f"register {self.code} has no field {name!r}") from None
 
+    # A definition does not change once built: what is derived from its fields is worked
+    # out once (a keying form asks for it on every request).
+    @cached_property
+    def _by_person(self) -> dict[PersonRole, tuple[Field, ...]]:
+        return {p: tuple(f for f in self.fields if f.person is p) for p in self.persons}
+
+    @cached_property
+    def _by_group(self) -> dict[str, tuple[Field, ...]]:
+        return {
+            g: tuple(f for f in self.fields if f.group == g) for g in {f.group for f in self.fields}
+        }
+
+    @cached_property
+    def _page_by_group(self) -> dict[str, tuple[Field, ...]]:
+        rank = {fact: i for i, fact in enumerate(PAGE_FACT_ORDER)}
+        last = len(PAGE_FACT_ORDER)
+        return {
+            group: tuple(
+                sorted(fields, key=lambda f: rank.get(f.fact, last) if f.fact is not None else last)
+            )
+            for group, fields in self._by_group.items()
+        }
+
     def fields_for(self, person: PersonRole) -> tuple[Field, ...]:
         """Return the fields describing ``person``, in template order."""
-        return tuple(f for f in self.fields if f.person is person)
+        return self._by_person.get(person, ())
 
     def fields_in(self, group: str) -> tuple[Field, ...]:
         """Return the fields of form section ``group``, in template order."""
-        return tuple(f for f in self.fields if f.group == group)
+        return self._by_group.get(group, ())
 
     def page_fields(self, group: str) -> tuple[Field, ...]:
         """Return the fields of form section ``group`` in the order of the book's page.
@@ -435,12 +458,7 @@ class RegisterType:
         A person's fields follow :data:`PAGE_FACT_ORDER`; other fields (and fields of one
         fact among themselves) keep template order.
         """
-        rank = {fact: i for i, fact in enumerate(PAGE_FACT_ORDER)}
-        last = len(PAGE_FACT_ORDER)
-        fields = self.fields_in(group)
-        return tuple(
-            sorted(fields, key=lambda f: rank.get(f.fact, last) if f.fact is not None else last)
-        )
+        return self._page_by_group.get(group, ())
 
     def group_label(self, group: str) -> str:
         """Return the Vietnamese label of form section ``group``; raise ``KeyError``."""
@@ -456,23 +474,23 @@ class RegisterType:
         """Return each field's place in template order, by name."""
         return {f.name: i for i, f in enumerate(self.fields)}
 
-    @property
+    @cached_property
     def persons(self) -> tuple[PersonRole, ...]:
         """Return the roles that appear in this register, in order of first appearance."""
         return tuple(dict.fromkeys(f.person for f in self.fields if f.person is not None))
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         """Return the template column names in template order (the Ministry file's header:
         fields only the interconnection layout carries are not among them)."""
         return tuple(f.name for f in self.fields if f.in_template)
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         """Return every field's name, the interconnection-only fields included, in order."""
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def interconnection_fields(self) -> tuple[Field, ...]:
         """Return the fields the Ministry template lacks (interconnection layout only)."""
         return tuple(f for f in self.fields if not f.in_template)
