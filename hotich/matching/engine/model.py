@@ -274,6 +274,15 @@ def _name(part: str, label: str, *, markers: bool = False) -> Comparison:
         Level("untoned", "khác dấu thanh", Eq(f"{part}_t")),
         Level("folded", "trùng khi bỏ dấu", Eq(f"{part}_f")),
     ]
+    if part in ("fam", "giv"):
+        # The family and given names written in the other order (given name first, as
+        # foreign registers and FEBRL's duplicates do) agree as the same letters would: the
+        # level keeps its key, so trained model files stay valid, and EM learns its m.
+        levels[-1] = Level(
+            "folded",
+            "trùng khi bỏ dấu (hoặc họ và tên đảo chỗ)",
+            either(Eq(f"{part}_f"), Cross("fam_f", "giv_f")),
+        )
     if part == "fam":
         levels.append(Level("variant", "biến thể vùng miền (Huỳnh/Hoàng, Võ/Vũ)", Eq("fam_v")))
     if markers:
