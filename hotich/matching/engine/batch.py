@@ -143,9 +143,7 @@ def scored_pairs(
     )
 
 
-def tf_lookup(
-    table: Mapping[str, float], column: str, *frames: pd.DataFrame
-) -> pd.DataFrame:
+def tf_lookup(table: Mapping[str, float], column: str, *frames: pd.DataFrame) -> pd.DataFrame:
     """Return the term-frequency lookup of ``column`` for Splink: the model's table, and the
     values of ``frames`` it lacks at its smallest frequency (``model.tf_floor``), as the
     Python scorer weighs them (Splink would give an unknown value no adjustment)."""

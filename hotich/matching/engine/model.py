@@ -110,9 +110,7 @@ class FamilyOnly(Cond):
     unknown (FEBRL's duplicates drop the given name; a lone word parses as a given name)."""
 
     def sql(self) -> str:
-        return (
-            "(fam_f_l IS NULL AND giv_f_l = fam_f_r) OR (fam_f_r IS NULL AND giv_f_r = fam_f_l)"
-        )
+        return "(fam_f_l IS NULL AND giv_f_l = fam_f_r) OR (fam_f_r IS NULL AND giv_f_r = fam_f_l)"
 
     def py(self, at: At) -> str:
         fl, gl, fr, gr = at("l", "fam_f"), at("l", "giv_f"), at("r", "fam_f"), at("r", "giv_f")
