@@ -200,7 +200,7 @@ def _officer_decision(
             _("Lựa chọn “%(choice)s” không có trong kết quả tra cứu.") % {"choice": choice}
         )
     fields = (
-        differing_fields(record, citizen_features(chosen.citizen))
+        differing_fields(record, citizen_features(chosen.citizen), keying_noise=True)
         if outcome == "discrepancy"
         else ()
     )

@@ -1,5 +1,7 @@
 """The model's conditions mean the same in SQL (DuckDB, what Splink runs) and in Python."""
 
+import math
+
 import duckdb
 import pandas as pd
 import pytest
@@ -30,6 +32,13 @@ PAIRS = [
     ("giv", variant(full_name="Nguyễn Văn Hưng"), "folded"),  # ư is another vowel
     ("fam", variant(full_name="Nguyễm Văn Hùng"), "fuzzy"),
     ("fam", variant(full_name="Trần Văn Hùng"), "else"),
+    # Family and given name written in the other order: the same letters (FEBRL's swaps).
+    ("fam", variant(full_name="Hùng Văn Nguyễn"), "folded"),
+    ("giv", variant(full_name="Hùng Văn Nguyễn"), "folded"),
+    ("giv", variant(full_name="Hùng Văn Trần"), "else"),
+    # A lone word that is the other side's family name: the given name is unknown.
+    ("giv", variant(full_name="Nguyễn"), "null"),
+    ("giv", variant(full_name="Hùng"), "exact"),
     ("fam", variant(full_name=""), "null"),
     ("mid", variant(full_name="Nguyễn Hùng"), "markers"),
     ("mid", variant(full_name="Nguyễn Văn Hùng"), "exact"),
@@ -146,3 +155,40 @@ def test_features_keep_nothing_of_damaged_text():
     tcvn3 = person_features(variant(full_name="NguyÔn V¨n Hïng"))
     assert tcvn3["fam_n"] == "nguyễn" and tcvn3["giv_n"] == "hùng"
     assert pd.isna(person_features(PersonInput())["bk1"])
+
+
+def test_names_the_training_registry_never_had_weigh_alike_in_splink_and_python():
+    """A name absent from the model's frequencies is at least as rare as its rarest one, in
+    both paths (Splink gets the same frequency through batch.tf_lookup)."""
+    from hotich.matching.engine.batch import scored_pairs
+    from hotich.matching.engine.model import tf_floor
+
+    model = load_model_file(DEFAULT_MODEL)
+    people = [
+        PersonInput("zilm brianna", "1947-10-01", "", "deer park"),
+        PersonInput("pringle samara", "1956-04-29", "", "campbelltown"),
+        PersonInput("graue william", "1930-11-27", "", "kurri kurri"),
+        PersonInput("Nguyễn Văn Hùng", "15/08/1985", "Nam", PLACE),
+    ]
+    written = [
+        PersonInput("zilm brianna", "1947-10-01", "", "deer park"),
+        PersonInput("samara pringle", "1956-04-29", "", "campbelltown"),
+        PersonInput("graue", "1930-11-27", "", "kurri kurri"),
+        PersonInput("NGUYEN VAN HUNG", "15/08/1985", "Nam", PLACE),
+    ]
+    registry = features_frame([person_features(p) for p in people], ["a", "b", "c", "d"])
+    records = features_frame([person_features(p) for p in written], ["1", "2", "3", "4"])
+    pairs = scored_pairs(model, records, registry)
+    by_pair = {(r, c): w for r, c, w, _p in pairs.itertuples(index=False)}
+    for rid, cid in (("1", "a"), ("2", "b"), ("3", "c"), ("4", "d")):
+        left = person_features(written[int(rid) - 1])
+        right = person_features(people[ord(cid) - ord("a")])
+        assert by_pair[(rid, cid)] == pytest.approx(model.weight(left, right), abs=1e-6)
+    assert "zilm" not in model.parameters.tf["fam_n"]
+    table = model.parameters.tf["fam_n"]
+    exact = model.parameters.mu["fam"][1]
+    assert exact is not None
+    fam = model.score(person_features(written[0]), person_features(people[0])).fields[0]
+    assert fam.weight == pytest.approx(
+        math.log2(exact[0]) - math.log2(tf_floor(table) or 1.0), abs=1e-9
+    )

@@ -24,7 +24,7 @@ from hotich.matching.engine.features import (
     FEATURE_COLUMNS,
     LOOSE_KEYS,
 )
-from hotich.matching.engine.model import MatchModel, splink_settings
+from hotich.matching.engine.model import MatchModel, splink_settings, tf_floor
 
 Backend = Literal["duckdb", "spark"]
 
@@ -124,7 +124,7 @@ def scored_pairs(
     right = _register(db_api, registry, "hotich_registry", backend, spark)
     linker = Linker([left, right], splink_settings(model.parameters), log_level=logging.WARNING)
     for column, table in model.parameters.tf.items():
-        tf_frame = pd.DataFrame({column: list(table), f"tf_{column}": list(table.values())})
+        tf_frame = tf_lookup(table, column, records, registry)
         linker.table_management.register_term_frequency_lookup(
             _register(db_api, tf_frame, f"hotich_tf_{column}", backend, spark), column
         )
@@ -141,6 +141,20 @@ def scored_pairs(
             "match_probability": frame["match_probability"].astype(float),
         }
     )
+
+
+def tf_lookup(table: Mapping[str, float], column: str, *frames: pd.DataFrame) -> pd.DataFrame:
+    """Return the term-frequency lookup of ``column`` for Splink: the model's table, and the
+    values of ``frames`` it lacks at its smallest frequency (``model.tf_floor``), as the
+    Python scorer weighs them (Splink would give an unknown value no adjustment)."""
+    values = dict(table)
+    floor = tf_floor(table)
+    if floor is not None:
+        for frame in frames:
+            if column in frame:
+                for value in frame[column].dropna().unique():
+                    values.setdefault(str(value), floor)
+    return pd.DataFrame({column: list(values), f"tf_{column}": list(values.values())})
 
 
 @dataclass

@@ -112,18 +112,65 @@ def _known_and_differ(left: Mapping[str, Any], right: Mapping[str, Any], column:
     return a is not None and b is not None and a != b
 
 
-def differing_fields(record: Mapping[str, Any], citizen: Mapping[str, Any]) -> tuple[str, ...]:
+#: Name levels that are the book's keying noise, not another name: "Văn"/"Thị" dropped or
+#: added (markers), one letter typed wrong (fuzzy). The model weighs them (m and u learned
+#: by EM); they are shown in the explanation, but the registry does not differ there.
+NOISE_NAME_LEVELS = frozenset({"markers", "fuzzy"})
+#: Date levels that are keying noise: day and month written in the other order.
+NOISE_DATE_LEVELS = frozenset({"swapped"})
+
+
+def _name_parts_differ(
+    left: Mapping[str, Any], right: Mapping[str, Any], *, keying_noise: bool
+) -> bool:
+    if not _names_differ(left, right):
+        return False
+    if keying_noise:
+        return True
+    if _names_swapped(left, right):
+        return False
+    for part in ("fam", "mid", "giv"):
+        level = _level(part, left, right)
+        if level in ("null", "exact") or level in NOISE_NAME_LEVELS:
+            continue
+        if level in ("untoned", "folded"):
+            # Same letters: only a difference when both sides are written with diacritics
+            # (Hùng / Hưng); a side without any is damaged text.
+            written = [
+                "".join(row.get(f"{p}_n") or "" for p in ("fam", "mid", "giv"))
+                for row in (left, right)
+            ]
+            if all(not w.isascii() for w in written):
+                return True
+            continue
+        return True
+    return False
+
+
+def differing_fields(
+    record: Mapping[str, Any], citizen: Mapping[str, Any], *, keying_noise: bool = False
+) -> tuple[str, ...]:
     """Return the basic fields (BASIC_FIELDS keys) on which two feature rows disagree.
 
     A field unknown on either side does not disagree; a date known to the year only agrees
     with any date of that year; places agree when they map to the same current commune.
+    The book's keying noise (:data:`NOISE_NAME_LEVELS`, :data:`NOISE_DATE_LEVELS`: "Văn"
+    dropped, one letter wrong, day and month swapped, family and given name swapped) is no
+    discrepancy of the registry; ``keying_noise=True`` lists it too (an officer who calls a
+    record a discrepancy sees every written difference).
     """
     differ = []
-    if record.get("giv_f") and citizen.get("giv_f") and _names_differ(record, citizen):
+    if (
+        record.get("giv_f")
+        and citizen.get("giv_f")
+        and _name_parts_differ(record, citizen, keying_noise=keying_noise)
+    ):
         differ.append("full_name")
     date_l, date_r = record.get("bd"), citizen.get("bd")
     if date_l and date_r:
-        if not PartialDate.from_iso(date_l).compatible(PartialDate.from_iso(date_r)):
+        if not PartialDate.from_iso(date_l).compatible(PartialDate.from_iso(date_r)) and (
+            keying_noise or _level("bd", record, citizen) not in NOISE_DATE_LEVELS
+        ):
             differ.append("birth_date")
     if _known_and_differ(record, citizen, "sex"):
         differ.append("sex")
@@ -166,22 +213,37 @@ def _given_typo(
     """Return True when the book's given name is no name the registry has and is one edit
     (or its letters reordered) from the candidate's: a keying typo, not another name.
 
-    Only when the registry knows neither parent of the candidate: otherwise the candidate
-    may be a sibling of someone the registry lacks, whose name is one letter from the
-    typo'd one (the benchmark's siblings of absent people were attached so), and the
-    parents, missing or agreeing in the book, cannot tell them apart. FEBRL's records have
-    no parents; Vietnamese registry citizens nearly always do."""
+    A sibling has a real name, a typo does not; but a name one letter from the candidate's
+    may be the typo of a sibling's name the registry lacks. So the typo needs more: the full
+    birth date agrees (a sibling born the same day is a twin), or the registry knows neither
+    parent of the candidate and both names have at least TYPO_MIN_LETTERS letters (one edit
+    turns most short names into another real one: An / Anh). FEBRL's records have no
+    parents ("dnaiel" for "daniel"); Vietnamese registry citizens nearly always do."""
     if known_names is None or not record.get("giv_n") or record["giv_n"] in known_names:
         return False
     written, registered = record.get("giv_f"), features.get("giv_f")
-    if not written or not registered or min(len(written), len(registered)) < TYPO_MIN_LETTERS:
+    if not written or not registered:
         return False
-    if features.get("fa_f") or features.get("mo_f"):
-        return False
-    return (
+    if not (
         sorted(written) == sorted(registered)
         or Levenshtein.distance(written, registered, score_cutoff=1) <= 1
-    )
+    ):
+        return False
+    if _level("bd", record, features) == "exact":
+        return True
+    if min(len(written), len(registered)) < TYPO_MIN_LETTERS:
+        return False
+    return not (features.get("fa_f") or features.get("mo_f"))
+
+
+def _nobody_knows_the_parents(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
+    """Return True when neither side names a parent (FEBRL, a foreign register)."""
+    return not any(row.get(k) for row in (record, features) for k in ("fa_f", "mo_f"))
+
+
+#: Birth-date levels where the two dates differ (or one side knows only the year): the
+#: profile of a namesake born the same year.
+_OTHER_DATE = ("year", "year1", "else")
 
 
 def looks_like_a_relative(
@@ -195,26 +257,38 @@ def looks_like_a_relative(
     namesakes share the name and birth year but not the date. On the benchmark these were
     all the wrong people attached. Such a candidate is left to an officer, unless:
 
-    - a parent's full name agrees and only the date differs (the same person, a date to
-      verify), the middle name not different (a sibling given the same name);
+    - a parent's full name agrees and the date differs by a year at most (the same person,
+      a date to verify), the middle name not different (a sibling given the same name);
+      a date years apart with the same parents and the same name is a brother or a sister
+      named after one who died;
     - the book's given name is no name anyone in the registry has (``known_names``, the
-      model's given-name frequencies) and one edit or a reordering from the candidate's,
-      whose parents the registry does not know: a sibling has a real name, a typo does not
-      (FEBRL's "dnaiel" for "daniel");
-    - the family and given names are swapped (the same two words).
+      model's given-name frequencies) and one edit or a reordering from the candidate's
+      (:func:`_given_typo`): a sibling has a real name, a typo does not;
+    - the family and given names are swapped (the same two words);
+    - neither side names a parent (FEBRL): the twin is the one who shares the parents, and
+      absent parents are no evidence of a twin; the model's score decides.
+
+    A book that knows only the year (or month and year) of a date is a namesake's profile
+    too when nothing else identifies the person: no parent agrees and the birthplace is not
+    the same commune.
     """
     given = _level("giv", record, features)
     if given in ("fuzzy", "else") and not (
-        _given_typo(record, features, known_names) or _names_swapped(record, features)
+        _given_typo(record, features, known_names)
+        or _names_swapped(record, features)
+        or _nobody_knows_the_parents(record, features)
     ):
         return True
-    if _level("bd", record, features) in ("year", "year1", "else"):
+    date = _level("bd", record, features)
+    parents = (_level("fa", record, features), _level("mo", record, features))
+    if date in _OTHER_DATE:
         # Another date and another middle name with the same parents is a brother or a
         # sister given the same name (Đặng Công Tú, Đặng Đức Tú), not a date to verify.
-        if _level("mid", record, features) == "else":
+        if _level("mid", record, features) == "else" or date == "else":
             return True
-        parents = (_level("fa", record, features), _level("mo", record, features))
         return "exact" not in parents
+    if date == "partial":
+        return "exact" not in parents and _level("bp", record, features) not in ("unit", "mapped")
     return False
 
 

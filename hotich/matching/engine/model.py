@@ -105,6 +105,25 @@ class Cross(Cond):
 
 
 @dataclass(frozen=True)
+class FamilyOnly(Cond):
+    """One side's name is one word, the other side's family name: that side's given name is
+    unknown (FEBRL's duplicates drop the given name; a lone word parses as a given name)."""
+
+    def sql(self) -> str:
+        return "(fam_f_l IS NULL AND giv_f_l = fam_f_r) OR (fam_f_r IS NULL AND giv_f_r = fam_f_l)"
+
+    def py(self, at: At) -> str:
+        fl, gl, fr, gr = at("l", "fam_f"), at("l", "giv_f"), at("r", "fam_f"), at("r", "giv_f")
+        return (
+            f"(({fl} is None and {gl} is not None and {gl} == {fr}) or "
+            f"({fr} is None and {gr} is not None and {gr} == {fl}))"
+        )
+
+    def columns(self) -> set[str]:
+        return {"fam_f", "giv_f"}
+
+
+@dataclass(frozen=True)
 class Lev(Cond):
     """Both sides known and at most ``k`` edits apart (Levenshtein, on folded ASCII keys)."""
 
@@ -266,14 +285,26 @@ def compile_levels(
 
 
 def _name(part: str, label: str, *, markers: bool = False) -> Comparison:
+    missing: Cond = EitherNull(f"{part}_f")
+    if part == "giv":
+        missing = either(missing, FamilyOnly())
     levels = [
-        Level("null", "thiếu", EitherNull(f"{part}_f"), null=True),
+        Level("null", "thiếu", missing, null=True),
         # Term frequencies adjust the exact level only: there u is the chance agreement on
         # the exact value, which the value's frequency refines ("Hùng" vs a rare name).
         Level("exact", "trùng khớp", Eq(f"{part}_n"), tf=f"{part}_n"),
         Level("untoned", "khác dấu thanh", Eq(f"{part}_t")),
         Level("folded", "trùng khi bỏ dấu", Eq(f"{part}_f")),
     ]
+    if part in ("fam", "giv"):
+        # The family and given names written in the other order (given name first, as
+        # foreign registers and FEBRL's duplicates do) agree as the same letters would: the
+        # level keeps its key, so trained model files stay valid, and EM learns its m.
+        levels[-1] = Level(
+            "folded",
+            "trùng khi bỏ dấu (hoặc họ và tên đảo chỗ)",
+            either(Eq(f"{part}_f"), Cross("fam_f", "giv_f")),
+        )
     if part == "fam":
         levels.append(Level("variant", "biến thể vùng miền (Huỳnh/Hoàng, Võ/Vũ)", Eq("fam_v")))
     if markers:
@@ -472,6 +503,12 @@ class Score:
     fields: tuple[FieldScore, ...]
 
 
+def tf_floor(table: Mapping[str, float]) -> float | None:
+    """Return the term frequency of a value the table does not have: its smallest one (a
+    name the training registry never had is at least as rare as its rarest name)."""
+    return min(table.values()) if table else None
+
+
 def probability_from_weight(weight: float) -> float:
     if weight > 500:
         return 1.0
@@ -493,7 +530,9 @@ class MatchModel:
         self._weights: dict[str, list[float]] = {}
         # Per comparison, in COMPARISONS order: level weights, and the term-frequency level
         # (index, column position, frequency table, log2 u) or None.
-        self._plan: list[tuple[list[float], tuple[int, int, dict[str, float], float] | None]] = []
+        self._plan: list[
+            tuple[list[float], tuple[int, int, dict[str, float], float, float | None] | None]
+        ] = []
         for comparison in COMPARISONS:
             weights: list[float] = []
             tf = None
@@ -506,7 +545,7 @@ class MatchModel:
                 weights.append(math.log2(m) - math.log2(u))
                 if level.tf:
                     table = parameters.tf.get(level.tf, {})
-                    tf = (index, _POSITION[level.tf], table, math.log2(u))
+                    tf = (index, _POSITION[level.tf], table, math.log2(u), tf_floor(table))
             self._weights[comparison.key] = weights
             self._plan.append((weights, tf))
         self._prior = parameters.prior_weight
@@ -525,12 +564,16 @@ class MatchModel:
         for (level_weights, tf), index in zip(self._plan, levels, strict=True):
             weight = level_weights[index]
             if tf is not None and tf[0] == index:
-                _index, at, table, base = tf
+                _index, at, table, base, floor = tf
                 tl, tr = table.get(left[at]), table.get(right[at])
                 if tr is not None and (tl is None or tr > tl):
                     weight += base - math.log2(tr)
                 elif tl is not None:
                     weight += base - math.log2(tl)
+                elif floor is not None:
+                    # A name the registry the model was trained on never had: rarer than any
+                    # it had (batch.tf_lookup gives Splink the same frequency).
+                    weight += base - math.log2(floor)
             weights.append(weight)
             total += weight
         return Weighed(total, levels, weights)
