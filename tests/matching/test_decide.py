@@ -193,3 +193,19 @@ def test_same_parents_and_name_years_apart_is_a_sibling_named_after_another():
     book = person_features(PersonInput("Phạm Văn Thành", "29/09/1960", "Nam", **parents))
     decision = decide(book, [Candidate("038161000001", 0.9999, 20.0, registered)])
     assert decision.outcome == "discrepancy" and "birth_date" in decision.fields
+
+
+def test_febrl_like_pairs_scored_by_the_shipped_model_are_never_not_found():
+    """Through the real scorer: a given name replaced outright, the names swapped, or the
+    given name dropped, everything else agreeing and no parents anywhere."""
+    from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
+
+    model = load_model_file(DEFAULT_MODEL)
+    registered = person_features(PersonInput("zilm brianna", "1947-10-01", "", "deer park"))
+    for written in ("zilm bailey", "brianna zilm", "zilm"):
+        book = person_features(PersonInput(written, "1947-10-01", "", "deer park"))
+        score = model.score(book, registered)
+        candidate = Candidate("038147000001", score.probability, score.weight, registered)
+        decision = decide(book, [candidate], known_names=model.known_given_names)
+        assert decision.outcome != "not_found", written
+        assert decision.personal_id == "038147000001", written
