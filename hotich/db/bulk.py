@@ -118,7 +118,7 @@ def rows_insert(
         return []
     meta = model._meta
     connection = connections[router.db_for_write(model)]
-    fields = [meta.get_field(name) for name in columns]
+    fields: list[Any] = [meta.get_field(name) for name in columns]
     preparers = [_preparer(f, connection) for f in fields]
     if any(preparers):
         plain = lambda value: value  # noqa: E731
@@ -129,16 +129,17 @@ def rows_insert(
     names = [quote(f.column) for f in fields]
     pk = meta.pk
     assert pk is not None
+    pk_column: str = pk.column or pk.attname
     ids: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if returning:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, pk.column, len(rows)],
+                    [meta.db_table, pk_column, len(rows)],
                 )
                 ids = sorted(new_id for (new_id,) in cursor.fetchall())
-                names = [quote(pk.column), *names]
+                names = [quote(pk_column), *names]
             sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 if returning:
@@ -162,7 +163,7 @@ def rows_insert(
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES "  # noqa: S608 (model names)
                 + ", ".join([one] * len(chunk))
-                + f" RETURNING {quote(pk.column)}",
+                + f" RETURNING {quote(pk_column)}",
                 [v for row in chunk for v in row],
             )
             # One statement's keys ascend in its rows' order (rowid drawn row by row).

@@ -990,6 +990,10 @@ def import_run_execute(
     Vietnamese message and :class:`ImportFileError` is raised. A bad row is rejected with its
     row and column and the other rows are kept. Anything unforeseen fails the run with the
     row it stopped at (whole batches before it are kept) and raises ImportFileError too.
+
+    PARALLEL: check the rows in a helper process (:mod:`.checking`) while this one writes;
+    ``None`` (the default) does so for files of :data:`.checking.MIN_ROWS` rows or more. The
+    outcome is the same either way; CHECK_CHUNK is the rows sent to the helper at a time.
     """
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRun.Status.RUNNING, updated_at=timezone.now()

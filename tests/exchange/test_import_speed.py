@@ -79,7 +79,9 @@ def entries_of(book):
             e.values,
             e.marks,
             e.summary,
-            [(p.role, p.full_name, p.name_key, p.birth_date, p.sex) for p in e.people.all()],
+            sorted(
+                (p.role, p.full_name, p.name_key, str(p.birth_date), p.sex) for p in e.people.all()
+            ),
         )
         for e in Entry.objects.filter(book=book).order_by("id").prefetch_related("people")
     ]
