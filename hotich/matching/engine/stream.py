@@ -1,0 +1,386 @@
+"""The batch path for a province: streamed to disk, decided chunk by chunk, on both cores.
+
+The citizens and the records go, as feature rows, into an on-disk DuckDB database (never a
+pandas frame of the whole registry): ``workers`` processes derive the features of batches of
+rows while the main process reads the file and appends the rows. The loose blocks over the
+cap are counted there, over the whole registry. Then the records are taken in chunks of
+``Resources.chunk``, in the file's order: Splink scores a chunk against the whole registry
+table (the same call as :func:`hotich.matching.engine.batch.scored_pairs`), and
+:func:`hotich.matching.engine.decide.decide` decides the chunk's records. Every registry
+citizen is on the other side of every chunk, so a record's candidates are all scored in its
+chunk and its decision is the one :func:`hotich.matching.engine.batch.reconcile` gives on the
+same data. DuckDB runs with ``threads`` and ``memory_limit``, spilling to the run's directory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hotich.matching.engine.batch import (
+    PAIR_COLUMNS,
+    RECORDS_TABLE,
+    REGISTRY_TABLE,
+    splink_pairs,
+    tf_frames,
+)
+from hotich.matching.engine.contract import (
+    RowProblem,
+    check_row,
+    duplicate_problem,
+    people_rows,
+)
+from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
+from hotich.matching.engine.features import BLOCK_CAP, FEATURE_COLUMNS, LOOSE_KEYS, person_features
+from hotich.matching.engine.model import MatchModel
+
+_INTEGER_COLUMNS = frozenset({"byr", "bmon", "bday", "bprec"})
+_COLUMNS_SQL = ", ".join(
+    f"{c} {'BIGINT' if c in _INTEGER_COLUMNS else 'VARCHAR'}" for c in FEATURE_COLUMNS
+)
+#: Rows appended to the database at a time.
+_APPEND_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What a streamed run may use: DuckDB's ``threads`` and ``memory_limit`` (DuckDB
+    syntax: "3GB"), records per ``chunk``, feature processes (``workers``; 1 derives them in
+    this process) and rows per batch handed to one; ``work_dir`` holds the run's database
+    (the system's temporary directory by default), removed at the end."""
+
+    threads: int = 2
+    memory_limit: str = "3GB"
+    chunk: int = 100_000
+    workers: int = 2
+    batch: int = 5_000
+    work_dir: Path | None = None
+
+
+class BatchFailed(RuntimeError):
+    """A chunk of the run failed; nothing was written (message in Vietnamese)."""
+
+
+# --- features, in worker processes --------------------------------------------------------
+
+FeatureTuple = tuple[Any, ...]
+
+
+def _features_batch(
+    rows: list[tuple[int, dict[str, str]]], kind: str, file: str
+) -> list[tuple[int, str, FeatureTuple | None, list[RowProblem]]]:
+    """Check and derive the features of a batch of rows (runs in a worker process)."""
+    out: list[tuple[int, str, FeatureTuple | None, list[RowProblem]]] = []
+    for number, row in rows:
+        identifier, person, problems = check_row(number, row, kind=kind, file=file)
+        if person is None:
+            out.append((number, identifier, None, problems))
+            continue
+        features = person_features(person)
+        out.append((number, identifier, tuple(features[c] for c in FEATURE_COLUMNS), problems))
+    return out
+
+
+def _batches(
+    rows: Iterator[tuple[int, dict[str, str]]], size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+class _Workers:
+    """``Resources.workers`` processes deriving features, results in the order submitted.
+
+    A worker that dies (killed, out of memory) breaks the pool, and the run fails with
+    :class:`BatchFailed` instead of waiting for it for ever.
+    """
+
+    def __init__(self, workers: int) -> None:
+        # spawn: the parent holds a DuckDB connection and threads, which fork would copy.
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            if workers > 1
+            else None
+        )
+        self.depth = 2 * workers
+
+    def map(
+        self, batches: Iterable[list[tuple[int, dict[str, str]]]], kind: str, file: str
+    ) -> Iterator[list[tuple[int, str, FeatureTuple | None, list[RowProblem]]]]:
+        if self.pool is None:
+            for batch in batches:
+                yield _features_batch(batch, kind, file)
+            return
+        pending: deque[Future[Any]] = deque()
+        try:
+            for batch in batches:
+                pending.append(self.pool.submit(_features_batch, batch, kind, file))
+                if len(pending) > self.depth:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise BatchFailed(
+                f"Một tiến trình tính đặc trưng đã dừng đột ngột khi đọc tệp {file} (có thể do "
+                "hết bộ nhớ). Chưa ghi tệp kết quả nào; hãy chạy lại, với ít tiến trình hơn "
+                "(--workers)."
+            ) from exc
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- the run's database -------------------------------------------------------------------
+
+
+class FeatureStore:
+    """The run's on-disk DuckDB database: ``registry`` (uid + features), ``records`` (seq,
+    uid + features, in the file's order), ``registry_blocking`` (the registry with its
+    capped loose blocks set to NULL, what Splink blocks on) and the term frequencies."""
+
+    def __init__(self, directory: Path, resources: Resources) -> None:
+        import duckdb
+
+        self.con = duckdb.connect(
+            str(directory / "batch.duckdb"),
+            config={
+                "threads": resources.threads,
+                "memory_limit": resources.memory_limit,
+                "temp_directory": str(directory / "spill"),
+                "preserve_insertion_order": False,
+            },
+        )
+        self.con.execute(f"CREATE TABLE registry (uid VARCHAR, {_COLUMNS_SQL})")
+        self.con.execute(f"CREATE TABLE records (seq BIGINT, uid VARCHAR, {_COLUMNS_SQL})")
+        self.counts = {"registry": 0, "records": 0}
+
+    def setting(self, name: str) -> Any:
+        return self.con.execute("SELECT current_setting(?)", [name]).fetchone()[0]  # type: ignore[index]
+
+    def append(self, table: str, ids: list[str], rows: list[FeatureTuple]) -> None:
+        """Append feature rows to ``table`` ("registry" or "records", numbered in order)."""
+        frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
+        for column in _INTEGER_COLUMNS:
+            frame[column] = frame[column].astype("Int64")
+        frame.insert(0, "uid", ids)
+        if table == "records":
+            start = self.counts["records"]
+            frame.insert(0, "seq", range(start, start + len(ids)))
+        self.con.register("hotich_append", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM hotich_append")  # noqa: S608 - table is ours
+        finally:
+            self.con.unregister("hotich_append")
+        self.counts[table] += len(ids)
+
+    def prepare(self, model: MatchModel, cap: int = BLOCK_CAP) -> dict[str, set[str]]:
+        """Count the loose blocks over ``cap`` (as :func:`batch.capped_blocks` does on a
+        frame), write ``registry_blocking`` and the term-frequency tables; return the capped
+        values per key."""
+        # Every name put in the SQL below is one of ours (LOOSE_KEYS, the model's columns).
+        capped: dict[str, set[str]] = {}
+        replaced = []
+        for key in LOOSE_KEYS:
+            count_sql = f"SELECT {key} FROM registry WHERE {key} IS NOT NULL GROUP BY {key}"  # noqa: S608
+            rows = self.con.execute(f"{count_sql} HAVING count(*) > ?", [cap]).fetchall()
+            capped[key] = {value for (value,) in rows}
+            if not capped[key]:
+                continue
+            self.con.execute(f"CREATE TABLE capped_{key} (value VARCHAR)")
+            self.con.executemany(
+                f"INSERT INTO capped_{key} VALUES (?)",  # noqa: S608
+                [[v] for v in sorted(capped[key])],
+            )
+            subquery = f"SELECT value FROM capped_{key}"  # noqa: S608
+            replaced.append(f"CASE WHEN {key} IN ({subquery}) THEN NULL ELSE {key} END AS {key}")
+        select = f"* REPLACE ({', '.join(replaced)})" if replaced else "*"
+        self.con.execute(f"CREATE TABLE registry_blocking AS SELECT {select} FROM registry")  # noqa: S608
+        for column, frame in tf_frames(model).items():
+            self.con.register("hotich_append", frame)
+            self.con.execute(f"CREATE TABLE tf_{column} AS SELECT * FROM hotich_append")  # noqa: S608
+            self.con.unregister("hotich_append")
+        return capped
+
+    def rows(self, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
+        """Return the rows of a query as dicts (Python ints and None, as the frames give)."""
+        cursor = self.con.execute(sql, parameters)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def load_people(
+    store: FeatureStore, workers: _Workers, path: Path, *, kind: str, batch: int
+) -> list[RowProblem]:
+    """Read a citizens or records file into ``store`` ("registry" or "records"), as
+    :func:`contract.read_people` reads it (the same rows kept, the same problems)."""
+    table = "registry" if kind == "citizens" else "records"
+    problems: list[RowProblem] = []
+    seen: set[str] = set()
+    ids: list[str] = []
+    rows: list[FeatureTuple] = []
+    batches = _batches(people_rows(path, kind=kind), batch)
+    for result in workers.map(batches, kind, path.name):
+        for number, identifier, features, row_problems in result:
+            if identifier and identifier in seen:
+                problems.append(duplicate_problem(path.name, number, kind, identifier))
+                continue
+            problems.extend(row_problems)
+            if features is None:
+                continue
+            seen.add(identifier)
+            ids.append(identifier)
+            rows.append(features)
+        if len(ids) >= _APPEND_ROWS:
+            store.append(table, ids, rows)
+            ids, rows = [], []
+    if ids:
+        store.append(table, ids, rows)
+    return problems
+
+
+# --- scoring and deciding, chunk by chunk ---------------------------------------------------
+
+
+def _chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -> pd.DataFrame:
+    from splink import DuckDBAPI
+
+    con = store.con
+    con.execute(
+        "CREATE OR REPLACE TABLE chunk AS SELECT * EXCLUDE (seq) FROM records "
+        "WHERE seq >= ? AND seq < ?",
+        [start, stop],
+    )
+    try:
+        db_api = DuckDBAPI(connection=con)
+        left = db_api.register("chunk", table_name=RECORDS_TABLE)
+        right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
+        tf_tables = {
+            column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
+            for column in model.parameters.tf
+        }
+        return splink_pairs(model, left, right, tf_tables, drop=True)
+    finally:
+        con.execute("DROP TABLE chunk")
+
+
+def chunk_decisions(
+    model: MatchModel,
+    store: FeatureStore,
+    start: int,
+    stop: int,
+    thresholds: Thresholds,
+) -> list[tuple[str, Decision]]:
+    """Return the decisions of the records numbered ``start`` to ``stop`` - 1, in order."""
+    con = store.con
+    pairs = _chunk_pairs(model, store, start, stop) if store.counts["registry"] else None
+    if pairs is None or pairs.empty:
+        pairs = pd.DataFrame(columns=list(PAIR_COLUMNS))
+    by_record: dict[str, list[tuple[str, float, float]]] = {}
+    for rid, cid, weight, prob in pairs.itertuples(index=False):
+        by_record.setdefault(rid, []).append((cid, weight, prob))
+    con.register("hotich_pairs", pairs[["citizen_uid"]])
+    try:
+        citizens = {
+            row.pop("uid"): row
+            for row in store.rows(
+                "SELECT * FROM registry WHERE uid IN (SELECT citizen_uid FROM hotich_pairs)", []
+            )
+        }
+    finally:
+        con.unregister("hotich_pairs")
+    records = store.rows(
+        "SELECT * EXCLUDE (seq) FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
+        [start, stop],
+    )
+    out = []
+    for record in records:
+        uid = record.pop("uid")
+        candidates = [
+            Candidate(cid, prob, weight, citizens[cid])
+            for cid, weight, prob in by_record.get(uid, ())
+        ]
+        out.append((uid, decide(record, candidates, thresholds, model.known_given_names)))
+    return out
+
+
+def decisions(
+    model: MatchModel, store: FeatureStore, *, thresholds: Thresholds, chunk: int
+) -> Iterator[tuple[str, Decision]]:
+    """Yield (record uid, decision) for every record of ``store``, in the file's order.
+
+    Raises BatchFailed when a chunk fails, naming the chunk.
+    """
+    total = store.counts["records"]
+    chunks = max(1, -(-total // chunk))
+    for index, start in enumerate(range(0, total, chunk), start=1):
+        stop = min(start + chunk, total)
+        try:
+            decided = chunk_decisions(model, store, start, stop, thresholds)
+        except Exception as exc:
+            raise BatchFailed(
+                f"Đối chiếu bị lỗi ở phần {index}/{chunks} (bản ghi {start + 1}–{stop}): "
+                f"{exc}. Chưa ghi tệp kết quả nào."
+            ) from exc
+        yield from decided
+
+
+class StreamedRun:
+    """A streamed run's resources: its directory, database and feature processes."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self.directory = tempfile.TemporaryDirectory(prefix="hotich-match-", dir=resources.work_dir)
+        self.workers = _Workers(resources.workers)
+        try:
+            self.store = FeatureStore(Path(self.directory.name), resources)
+        except BaseException:
+            self.workers.close()
+            self.directory.cleanup()
+            raise
+
+    def __enter__(self) -> StreamedRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.workers.close()
+        self.store.close()
+        self.directory.cleanup()
+
+    def load(self, path: Path, *, kind: str) -> list[RowProblem]:
+        """Read a citizens or records file into the run's database; return its problems."""
+        with self._failing_as_batch():
+            return load_people(
+                self.store, self.workers, path, kind=kind, batch=self.resources.batch
+            )
+
+    def prepare(self, model: MatchModel) -> None:
+        """Count the capped blocks and write the tables the chunks are scored on."""
+        with self._failing_as_batch():
+            self.store.prepare(model)
+
+    @contextmanager
+    def _failing_as_batch(self) -> Iterator[None]:
+        import duckdb
+
+        try:
+            yield
+        except duckdb.Error as exc:
+            raise BatchFailed(
+                f"Không ghi được dữ liệu vào CSDL đối chiếu tạm ({self.directory.name}): "
+                f"{exc}. Chưa ghi tệp kết quả nào."
+            ) from exc

@@ -1,0 +1,142 @@
+"""The streamed batch path (hotich match on DuckDB): the same decisions as the in-memory
+path, in chunks, on disk, with its resources applied, failing whole."""
+
+import csv
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from hotich.matching.engine.contract import (
+    CITIZEN_COLUMNS,
+    RECORD_COLUMNS,
+    match_files,
+    match_files_in_memory,
+    write_decisions,
+)
+from hotich.matching.engine.decide import Thresholds
+from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
+from hotich.matching.engine.stream import (
+    BatchFailed,
+    FeatureStore,
+    Resources,
+    StreamedRun,
+    decisions,
+)
+
+# Rows the reader skips or keeps with a note, appended to the benchmark's files.
+BAD_CITIZENS = [
+    {"personal_id": "12345", "full_name": "Sai Mã", "birth_date": "1990", "sex": "Nam"},
+    {"personal_id": "", "full_name": "Thiếu Mã", "birth_date": "1990", "sex": "Nam"},
+]
+BAD_RECORDS = [
+    {"record_id": "x1", "full_name": "", "birth_date": "1990", "sex": "Nam"},
+    {"record_id": "x2", "full_name": "Lê Văn Tám", "birth_date": "31/02/1962", "sex": ""},
+    {"record_id": "x2", "full_name": "Lê Văn Tám", "birth_date": "1962", "sex": ""},
+    {"record_id": "x3", "full_name": "Lê Văn Tám", "birth_date": "1962", "sex": "X"},
+]
+
+
+def write_csv(path, columns, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def files(tmp_path, bench_data):
+    # A registered citizen twice: the second row is a duplicate, as in a records file.
+    citizens = [*bench_data.registry, bench_data.registry[0], *BAD_CITIZENS]
+    return (
+        write_csv(tmp_path / "citizens.csv", CITIZEN_COLUMNS, citizens),
+        write_csv(tmp_path / "records.csv", RECORD_COLUMNS, [*bench_data.records, *BAD_RECORDS]),
+    )
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        Resources(chunk=250, workers=1, threads=1, memory_limit="500MB"),
+        Resources(chunk=100_000, workers=2, threads=2, batch=300),
+    ],
+    ids=["chunks-of-250-one-process", "one-chunk-two-feature-processes"],
+)
+def test_the_streamed_run_decides_every_record_as_the_in_memory_path(tmp_path, files, resources):
+    citizens, records = files
+    model = load_model_file(DEFAULT_MODEL)
+    streamed, memory = tmp_path / "streamed.csv", tmp_path / "memory.csv"
+    written, problems, counts = match_files(
+        citizens, records, streamed, model=model, resources=resources
+    )
+    reference = match_files_in_memory(citizens, records, memory, model=model)
+    # Same outcome, personal ID, score and differing fields per record, in the same order.
+    assert streamed.read_text(encoding="utf-8") == memory.read_text(encoding="utf-8")
+    assert (written, [str(p) for p in problems], counts) == (
+        reference[0],
+        [str(p) for p in reference[1]],
+        reference[2],
+    )
+    assert written == 1_200 + 1  # x2 once (the second is a duplicate), x1 and x3 skipped
+    assert counts["match"] > 600 and counts["not_found"] > 100
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_the_run_database_has_the_threads_and_memory_limit_asked_for(tmp_path):
+    store = FeatureStore(tmp_path, Resources(threads=1, memory_limit="1GiB"))
+    try:
+        assert store.setting("threads") == 1
+        assert store.setting("memory_limit") == "1.0 GiB"
+        assert store.setting("temp_directory") == str(tmp_path / "spill")
+    finally:
+        store.close()
+    assert (tmp_path / "batch.duckdb").exists()  # on disk, not in memory
+
+
+def test_a_failing_chunk_ends_the_run_without_a_results_file(tmp_path, files):
+    citizens, records = files
+    model = load_model_file(DEFAULT_MODEL)
+    out = tmp_path / "results.csv"
+    with StreamedRun(Resources(chunk=400, workers=1)) as run:
+        run.load(citizens, kind="citizens")
+        run.load(records, kind="records")
+        run.prepare(model)
+
+        def second_chunk_fails():
+            # The table Splink blocks on disappears after the first chunk was decided (and
+            # its rows written): the second chunk fails for real.
+            for n, item in enumerate(
+                decisions(model, run.store, thresholds=Thresholds(), chunk=400)
+            ):
+                if n == 399:
+                    run.store.con.execute("DROP TABLE registry_blocking")
+                yield item
+
+        with pytest.raises(BatchFailed, match=r"Đối chiếu bị lỗi ở phần 2/4 \(bản ghi 401–800\)"):
+            write_decisions(out, second_chunk_fails(), {})
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_hotich_match_fails_in_vietnamese_when_its_database_cannot_be_written(tmp_path, files):
+    citizens, records = files
+    out = tmp_path / "results.csv"
+    # A memory limit DuckDB cannot work in: the run fails, named, and writes nothing.
+    with pytest.raises(CommandError, match="Chưa ghi tệp kết quả nào"):
+        call_command(
+            "match",
+            registry=citizens,
+            records=records,
+            out=out,
+            memory_limit="1MB",
+            workers=1,
+            work_dir=tmp_path,
+        )
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("hotich-match-")] == []
+
+
+def test_hotich_match_refuses_zero_threads(tmp_path, files):
+    citizens, records = files
+    with pytest.raises(CommandError, match="phải lớn hơn 0"):
+        call_command("match", registry=citizens, records=records, out=tmp_path / "r.csv", threads=0)
