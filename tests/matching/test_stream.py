@@ -58,7 +58,7 @@ def files(tmp_path, bench_data):
     "resources",
     [
         Resources(chunk=250, workers=1, threads=1, memory_limit="500MB"),
-        Resources(chunk=100_000, workers=2, threads=2, batch=300),
+        Resources(chunk=100_000, workers=2, threads=2, block=20_000),
     ],
     ids=["chunks-of-250-one-process", "one-chunk-two-feature-processes"],
 )
@@ -140,3 +140,59 @@ def test_hotich_match_refuses_zero_threads(tmp_path, files):
     citizens, records = files
     with pytest.raises(CommandError, match="phải lớn hơn 0"):
         call_command("match", registry=citizens, records=records, out=tmp_path / "r.csv", threads=0)
+
+
+def test_rows_cut_across_blocks_are_read_whole(tmp_path):
+    # Blocks of 40 bytes: most rows, and the quoted birthplace written on two lines with a
+    # quote inside, straddle a block's end.
+    citizens = write_csv(
+        tmp_path / "citizens.csv",
+        CITIZEN_COLUMNS,
+        [
+            {
+                "personal_id": "038085000123",
+                "full_name": "Nguyễn Văn Hùng",
+                "birth_date": "1985-08-15",
+                "sex": "Nam",
+                "birth_place": 'Xã Đông Văn,\n"Đông Sơn", Thanh Hóa',
+                "mother_name": "Lê Thị Hoa",
+            },
+            *BAD_CITIZENS,
+        ],
+    )
+    records = write_csv(
+        tmp_path / "records.csv",
+        RECORD_COLUMNS,
+        [
+            {
+                "record_id": "a1",
+                "full_name": "NGUYEN VAN HUNG",
+                "birth_date": "15/08/1985",
+                "sex": "Nam",
+                "birth_place": 'Xã Đông Văn,\n"Đông Sơn", Thanh Hóa',
+                "mother_name": "Lê Thị Hoa",
+            },
+            *BAD_RECORDS,
+        ],
+    )
+    with records.open("a", encoding="utf-8") as handle:
+        handle.write("\n\nz9,Lê Văn Tám,1962,Nam\n")  # blank lines are no rows
+    model = load_model_file(DEFAULT_MODEL)
+    resources = Resources(workers=1, block=40)
+    streamed = match_files(citizens, records, tmp_path / "s.csv", model=model, resources=resources)
+    memory = match_files_in_memory(citizens, records, tmp_path / "m.csv", model=model)
+    assert [str(p) for p in streamed[1]] == [str(p) for p in memory[1]]
+    assert "records.csv, dòng 6, cột sex" in " ".join(str(p) for p in streamed[1])
+    assert (tmp_path / "s.csv").read_text() == (tmp_path / "m.csv").read_text()
+    assert "a1,match,038085000123" in (tmp_path / "s.csv").read_text()
+
+
+def test_a_file_broken_halfway_is_refused_with_its_row(tmp_path):
+    citizens = write_csv(tmp_path / "citizens.csv", CITIZEN_COLUMNS, BAD_CITIZENS)
+    records = tmp_path / "records.csv"
+    records.write_bytes(
+        b"record_id,full_name,birth_date,sex\nr1,Le Van Tam,1962,Nam\nr2,L\xa7\xc6,1962,Nam\n"
+    )
+    with pytest.raises(CommandError, match="records.csv hỏng từ khoảng dòng 3"):
+        call_command("match", registry=citizens, records=records, out=tmp_path / "r.csv", workers=1)
+    assert not (tmp_path / "r.csv").exists()

@@ -13,6 +13,7 @@ one is readable (else with the date unknown), and reported as kept.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -69,6 +70,21 @@ def readable_year(text: str) -> str:
     return years.pop() if len(years) == 1 else ""
 
 
+def _check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ContractError(
+            f"Tệp {path.name} thiếu cột: {', '.join(missing)} (cần: {', '.join(required)})."
+        )
+
+
+def row_values(header: list[str], fields: list[str]) -> dict[str, str]:
+    """Return a CSV row as the reader gives it: values by (stripped) column, missing ones
+    empty, extra ones dropped, every value stripped."""
+    row = dict(zip(header, fields, strict=False))
+    return {k: (row.get(k) or "").strip() for k in header if k}
+
+
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -80,11 +96,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             header = [h.strip() for h in (reader.fieldnames or [])]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ContractError(f"Tệp {path.name} không phải CSV UTF-8 đọc được: {exc}.") from exc
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ContractError(
-                f"Tệp {path.name} thiếu cột: {', '.join(missing)} (cần: {', '.join(required)})."
-            )
+        _check_columns(path, header, required)
         reader.fieldnames = header
         try:
             for number, row in enumerate(reader, start=2):
@@ -150,6 +162,29 @@ def duplicate_problem(file: str, number: int, kind: str, identifier: str) -> Row
     """Return the problem of a row whose ID an earlier row of the file already has."""
     id_column = "personal_id" if kind == "citizens" else "record_id"
     return RowProblem(file, number, id_column, f"mã “{identifier}” bị trùng với dòng trước")
+
+
+def people_header(path: Path, *, kind: str) -> tuple[list[str], int]:
+    """Return the (stripped) header of a citizens or records file and the byte offset of its
+    first row; ContractError as :func:`read_people` raises it."""
+    id_column = "personal_id" if kind == "citizens" else "record_id"
+    required = (id_column, "full_name", "birth_date", "sex")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ContractError(f"Không mở được tệp {path}: {exc.strerror or exc}.") from exc
+    with handle:
+        data = handle.readline()
+        while data.count(b'"') % 2 and (line := handle.readline()):
+            data += line
+        offset = handle.tell()
+    try:
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ContractError(f"Tệp {path.name} không phải CSV UTF-8 đọc được: {exc}.") from exc
+    header = [h.strip() for h in header]
+    _check_columns(path, header, required)
+    return header, offset
 
 
 def people_rows(path: Path, *, kind: str) -> Iterator[tuple[int, dict[str, str]]]:

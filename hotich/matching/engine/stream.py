@@ -14,6 +14,8 @@ same data. DuckDB runs with ``threads`` and ``memory_limit``, spilling to the ru
 
 from __future__ import annotations
 
+import csv
+import io
 import multiprocessing
 import tempfile
 from collections import deque
@@ -21,8 +23,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,12 @@ from hotich.matching.engine.batch import (
     tf_frames,
 )
 from hotich.matching.engine.contract import (
+    ContractError,
     RowProblem,
     check_row,
     duplicate_problem,
-    people_rows,
+    people_header,
+    row_values,
 )
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
 from hotich.matching.engine.features import BLOCK_CAP, FEATURE_COLUMNS, LOOSE_KEYS, person_features
@@ -57,14 +60,14 @@ _APPEND_ROWS = 50_000
 class Resources:
     """What a streamed run may use: DuckDB's ``threads`` and ``memory_limit`` (DuckDB
     syntax: "3GB"), records per ``chunk``, feature processes (``workers``; 1 derives them in
-    this process) and rows per batch handed to one; ``work_dir`` holds the run's database
+    this process) and the bytes of the file handed to one at a time; ``work_dir`` holds the run's database
     (the system's temporary directory by default), removed at the end."""
 
     threads: int = 2
     memory_limit: str = "3GB"
     chunk: int = 100_000
     workers: int = 2
-    batch: int = 5_000
+    block: int = 1 << 20
     work_dir: Path | None = None
 
 
@@ -77,26 +80,54 @@ class BatchFailed(RuntimeError):
 FeatureTuple = tuple[Any, ...]
 
 
-def _features_batch(
-    rows: list[tuple[int, dict[str, str]]], kind: str, file: str
-) -> list[tuple[int, str, FeatureTuple | None, list[RowProblem]]]:
-    """Check and derive the features of a batch of rows (runs in a worker process)."""
+#: What a worker returns for a block: per row (index in the block, ID, features or None,
+#: problems numbered from 0 in the block), and the block's error (undecodable text, broken
+#: CSV) with the index of the row where it stopped.
+BlockResult = tuple[
+    list[tuple[int, str, FeatureTuple | None, list[RowProblem]]], tuple[int, str] | None
+]
+
+
+def _features_block(header: list[str], data: bytes, kind: str, file: str) -> BlockResult:
+    """Parse, check and derive the features of a block of whole CSV rows (in a worker)."""
     out: list[tuple[int, str, FeatureTuple | None, list[RowProblem]]] = []
-    for number, row in rows:
-        identifier, person, problems = check_row(number, row, kind=kind, file=file)
-        if person is None:
-            out.append((number, identifier, None, problems))
-            continue
-        features = person_features(person)
-        out.append((number, identifier, tuple(features[c] for c in FEATURE_COLUMNS), problems))
-    return out
+    index = 0
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Name the row of the first undecodable byte: the rows before it are whole.
+        before = data[: exc.start].decode("utf-8")
+        whole = [r for r in csv.reader(io.StringIO(before, newline="")) if r]
+        partial = bool(whole) and not before.endswith(("\n", "\r"))
+        return out, (len(whole) - partial, str(exc))
+    try:
+        for fields in csv.reader(io.StringIO(text, newline="")):
+            if not fields:  # a blank line is no row, as for csv.DictReader
+                continue
+            row = row_values(header, fields)
+            identifier, person, problems = check_row(index, row, kind=kind, file=file)
+            features = None
+            if person is not None:
+                computed = person_features(person)
+                features = tuple(computed[c] for c in FEATURE_COLUMNS)
+            out.append((index, identifier, features, problems))
+            index += 1
+    except csv.Error as exc:
+        return out, (index, str(exc))
+    return out, None
 
 
-def _batches(
-    rows: Iterator[tuple[int, dict[str, str]]], size: int
-) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    while batch := list(islice(rows, size)):
-        yield batch
+def _blocks(path: Path, offset: int, size: int) -> Iterator[bytes]:
+    """Yield the file from ``offset`` in blocks of about ``size`` bytes of whole CSV rows: a
+    block ends at a newline after an even number of quote characters (outside a quoted
+    value, since a quote inside one is written twice)."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while data := handle.read(size):
+            data += handle.readline()
+            while data.count(b'"') % 2 and (line := handle.readline()):
+                data += line
+            yield data
 
 
 class _Workers:
@@ -116,16 +147,16 @@ class _Workers:
         self.depth = 2 * workers
 
     def map(
-        self, batches: Iterable[list[tuple[int, dict[str, str]]]], kind: str, file: str
-    ) -> Iterator[list[tuple[int, str, FeatureTuple | None, list[RowProblem]]]]:
+        self, header: list[str], blocks: Iterable[bytes], kind: str, file: str
+    ) -> Iterator[BlockResult]:
         if self.pool is None:
-            for batch in batches:
-                yield _features_batch(batch, kind, file)
+            for block in blocks:
+                yield _features_block(header, block, kind, file)
             return
-        pending: deque[Future[Any]] = deque()
+        pending: deque[Future[BlockResult]] = deque()
         try:
-            for batch in batches:
-                pending.append(self.pool.submit(_features_batch, batch, kind, file))
+            for block in blocks:
+                pending.append(self.pool.submit(_features_block, header, block, kind, file))
                 if len(pending) > self.depth:
                     yield pending.popleft().result()
             while pending:
@@ -224,27 +255,34 @@ class FeatureStore:
 
 
 def load_people(
-    store: FeatureStore, workers: _Workers, path: Path, *, kind: str, batch: int
+    store: FeatureStore, workers: _Workers, path: Path, *, kind: str, block: int
 ) -> list[RowProblem]:
     """Read a citizens or records file into ``store`` ("registry" or "records"), as
-    :func:`contract.read_people` reads it (the same rows kept, the same problems)."""
+    :func:`contract.read_people` reads it (the same rows kept, the same problems, the same
+    row numbers: the header is row 1)."""
     table = "registry" if kind == "citizens" else "records"
+    header, offset = people_header(path, kind=kind)
     problems: list[RowProblem] = []
     seen: set[str] = set()
     ids: list[str] = []
     rows: list[FeatureTuple] = []
-    batches = _batches(people_rows(path, kind=kind), batch)
-    for result in workers.map(batches, kind, path.name):
-        for number, identifier, features, row_problems in result:
+    base = 2  # the number of the block's first row
+    for result, error in workers.map(header, _blocks(path, offset, block), kind, path.name):
+        for index, identifier, features, row_problems in result:
             if identifier and identifier in seen:
-                problems.append(duplicate_problem(path.name, number, kind, identifier))
+                problems.append(duplicate_problem(path.name, base + index, kind, identifier))
                 continue
-            problems.extend(row_problems)
+            problems.extend(replace(p, row=base + p.row) for p in row_problems)
             if features is None:
                 continue
             seen.add(identifier)
             ids.append(identifier)
             rows.append(features)
+        if error is not None:
+            raise ContractError(
+                f"Tệp {path.name} hỏng từ khoảng dòng {base + error[0]}: {error[1]}."
+            )
+        base += len(result)
         if len(ids) >= _APPEND_ROWS:
             store.append(table, ids, rows)
             ids, rows = [], []
@@ -365,7 +403,7 @@ class StreamedRun:
         """Read a citizens or records file into the run's database; return its problems."""
         with self._failing_as_batch():
             return load_people(
-                self.store, self.workers, path, kind=kind, batch=self.resources.batch
+                self.store, self.workers, path, kind=kind, block=self.resources.block
             )
 
     def prepare(self, model: MatchModel) -> None:
