@@ -103,13 +103,13 @@ def test_a_failing_chunk_ends_the_run_without_a_results_file(tmp_path, files):
         run.prepare(model)
 
         def second_chunk_fails():
-            # The table Splink blocks on disappears after the first chunk was decided (and
-            # its rows written): the second chunk fails for real.
+            # The registry's table disappears once the first chunk was decided (and its rows
+            # written): deciding the second chunk fails for real.
             for n, item in enumerate(
                 decisions(model, run.store, thresholds=Thresholds(), chunk=400)
             ):
                 if n == 399:
-                    run.store.con.execute("DROP TABLE registry_blocking")
+                    run.store.con.execute("DROP TABLE registry")
                 yield item
 
         with pytest.raises(BatchFailed, match=r"Đối chiếu bị lỗi ở phần 2/4 \(bản ghi 401–800\)"):

@@ -20,7 +20,7 @@ import multiprocessing
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -294,18 +294,23 @@ def load_people(
 # --- scoring and deciding, chunk by chunk ---------------------------------------------------
 
 
-def _chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -> pd.DataFrame:
+def chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -> pd.DataFrame:
+    """Return the scored pairs of the records numbered ``start`` to ``stop`` - 1 against the
+    whole registry, on a cursor of its own (it runs beside the deciding of another chunk)."""
     from splink import DuckDBAPI
 
-    con = store.con
-    con.execute(
-        "CREATE OR REPLACE TABLE chunk AS SELECT * EXCLUDE (seq) FROM records "
-        "WHERE seq >= ? AND seq < ?",
-        [start, stop],
-    )
+    if not store.counts["registry"]:
+        return pd.DataFrame(columns=list(PAIR_COLUMNS))
+    con = store.con.cursor()
+    table = f"chunk_{start}"
     try:
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT * EXCLUDE (seq) FROM records "  # noqa: S608
+            "WHERE seq >= ? AND seq < ?",
+            [start, stop],
+        )
         db_api = DuckDBAPI(connection=con)
-        left = db_api.register("chunk", table_name=RECORDS_TABLE)
+        left = db_api.register(table, table_name=RECORDS_TABLE)
         right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
         tf_tables = {
             column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
@@ -313,7 +318,8 @@ def _chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) 
         }
         return splink_pairs(model, left, right, tf_tables, drop=True)
     finally:
-        con.execute("DROP TABLE chunk")
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.close()
 
 
 def chunk_decisions(
@@ -321,13 +327,12 @@ def chunk_decisions(
     store: FeatureStore,
     start: int,
     stop: int,
+    pairs: pd.DataFrame,
     thresholds: Thresholds,
 ) -> list[tuple[str, Decision]]:
-    """Return the decisions of the records numbered ``start`` to ``stop`` - 1, in order."""
+    """Return the decisions of the records numbered ``start`` to ``stop`` - 1, in order,
+    given their scored ``pairs`` (:func:`chunk_pairs`)."""
     con = store.con
-    pairs = _chunk_pairs(model, store, start, stop) if store.counts["registry"] else None
-    if pairs is None or pairs.empty:
-        pairs = pd.DataFrame(columns=list(PAIR_COLUMNS))
     by_record: dict[str, list[tuple[str, float, float]]] = {}
     for rid, cid, weight, prob in pairs.itertuples(index=False):
         by_record.setdefault(rid, []).append((cid, weight, prob))
@@ -361,20 +366,35 @@ def decisions(
 ) -> Iterator[tuple[str, Decision]]:
     """Yield (record uid, decision) for every record of ``store``, in the file's order.
 
-    Raises BatchFailed when a chunk fails, naming the chunk.
+    While this thread decides a chunk (Python), DuckDB scores the next one (its threads),
+    so both cores stay busy. Raises BatchFailed when a chunk fails, naming the chunk.
     """
     total = store.counts["records"]
-    chunks = max(1, -(-total // chunk))
-    for index, start in enumerate(range(0, total, chunk), start=1):
-        stop = min(start + chunk, total)
-        try:
-            decided = chunk_decisions(model, store, start, stop, thresholds)
-        except Exception as exc:
-            raise BatchFailed(
-                f"Đối chiếu bị lỗi ở phần {index}/{chunks} (bản ghi {start + 1}–{stop}): "
-                f"{exc}. Chưa ghi tệp kết quả nào."
-            ) from exc
-        yield from decided
+    bounds = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
+
+    def failed(index: int, exc: Exception) -> BatchFailed:
+        start, stop = bounds[index]
+        return BatchFailed(
+            f"Đối chiếu bị lỗi ở phần {index + 1}/{len(bounds)} (bản ghi {start + 1}–{stop}): "
+            f"{exc}. Chưa ghi tệp kết quả nào."
+        )
+
+    with ThreadPoolExecutor(1, thread_name_prefix="hotich-score") as scorer:
+        scored = scorer.submit(chunk_pairs, model, store, *bounds[0]) if bounds else None
+        for index, (start, stop) in enumerate(bounds):
+            assert scored is not None
+            try:
+                pairs = scored.result()
+            except Exception as exc:
+                raise failed(index, exc) from exc
+            if index + 1 < len(bounds):
+                scored = scorer.submit(chunk_pairs, model, store, *bounds[index + 1])
+            try:
+                decided = chunk_decisions(model, store, start, stop, pairs, thresholds)
+            except Exception as exc:
+                raise failed(index, exc) from exc
+            del pairs
+            yield from decided
 
 
 class StreamedRun:
