@@ -156,7 +156,7 @@ from pathlib import Path
 from hotich.matching.engine.contract import match_files_in_memory
 from hotich.matching.engine.modelfile import load_model_file
 written, _, counts = match_files_in_memory(
-    Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), model=load_model_file(sys.argv[4])
+    Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), model=load_model_file(Path(sys.argv[4]))
 )
 print(f"in memory: {written} results {counts}")
 """
