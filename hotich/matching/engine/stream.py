@@ -403,13 +403,12 @@ class StreamedRun:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self.directory = tempfile.TemporaryDirectory(prefix="hotich-match-", dir=resources.work_dir)
-        self.workers = _Workers(resources.workers)
         try:
             self.store = FeatureStore(Path(self.directory.name), resources)
         except BaseException:
-            self.workers.close()
             self.directory.cleanup()
             raise
+        self.workers = _Workers(resources.workers)
 
     def __enter__(self) -> StreamedRun:
         return self
