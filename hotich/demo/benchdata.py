@@ -19,10 +19,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hotich.lib.dates import PartialDate
 from hotich.lib.legacy import from_unicode
 from hotich.lib.text import fold, place_tones
+
+if TYPE_CHECKING:
+    from hotich.demo.population import PopulationSynth, SynthPerson
 
 # Shares of the noise, per record (independent draws).
 NOISE = {
@@ -123,7 +127,7 @@ def _date_noise(iso: str, rng: random.Random, applied: list[str]) -> str:
     return f"{date.day:02d}/{date.month:02d}/{date.year}"
 
 
-def _differ(person: dict[str, str], rng: random.Random) -> dict[str, str]:
+def registry_differing(person: dict[str, str], rng: random.Random) -> dict[str, str]:
     """Return a registry copy of ``person`` with one basic value that really differs."""
     changed = dict(person)
     words = person["full_name"].split()
@@ -137,6 +141,26 @@ def _differ(person: dict[str, str], rng: random.Random) -> dict[str, str]:
     else:
         changed["ethnicity"] = "Mường" if person.get("ethnicity") == "Kinh" else "Kinh"
     return changed
+
+
+def noisy_record(
+    person: dict[str, str], record_id: str, rng: random.Random
+) -> tuple[dict[str, str], list[str]]:
+    """Return the book record of ``person`` keyed with the field's noise, and the noise applied."""
+    applied: list[str] = []
+    parents = rng.random() >= NOISE["no_parents"]
+    record = {
+        "record_id": record_id,
+        "full_name": _name_noise(person["full_name"], person["sex"], rng, applied),
+        "birth_date": _date_noise(person["birth_date"], rng, applied),
+        "sex": "" if rng.random() < NOISE["no_sex"] else person["sex"],
+        "birth_place": "" if rng.random() < NOISE["no_birth_place"] else person["birth_place"],
+        "hometown": person.get("hometown", ""),
+        "ethnicity": "" if rng.random() < NOISE["no_ethnicity"] else person["ethnicity"],
+        "father_name": person.get("father_name", "") if parents else "",
+        "mother_name": person.get("mother_name", "") if parents else "",
+    }
+    return record, applied
 
 
 def make_bench_data(
@@ -161,7 +185,7 @@ def make_bench_data(
         pid = person["personal_id"]
         if pid in absent_ids:
             continue
-        registry.append(_differ(person, rng) if pid in differ_ids else dict(person))
+        registry.append(registry_differing(person, rng) if pid in differ_ids else dict(person))
     # Namesakes: another person with the same name, born the same year, elsewhere.
     used = {p["personal_id"] for p in people}
     # Half are namesakes of people absent from the registry (the wrong person is at hand),
@@ -190,20 +214,8 @@ def make_bench_data(
     noise: dict[str, list[str]] = {}
     for n, i in enumerate(chosen):
         person = people[i]
-        applied: list[str] = []
         record_id = f"R{n:07d}"
-        parents = rng.random() >= NOISE["no_parents"]
-        record = {
-            "record_id": record_id,
-            "full_name": _name_noise(person["full_name"], person["sex"], rng, applied),
-            "birth_date": _date_noise(person["birth_date"], rng, applied),
-            "sex": "" if rng.random() < NOISE["no_sex"] else person["sex"],
-            "birth_place": "" if rng.random() < NOISE["no_birth_place"] else person["birth_place"],
-            "hometown": person.get("hometown", ""),
-            "ethnicity": "" if rng.random() < NOISE["no_ethnicity"] else person["ethnicity"],
-            "father_name": person.get("father_name", "") if parents else "",
-            "mother_name": person.get("mother_name", "") if parents else "",
-        }
+        record, applied = noisy_record(person, record_id, rng)
         out_records.append(record)
         pid = person["personal_id"]
         truth[record_id] = None if pid in absent_ids else pid
@@ -213,10 +225,8 @@ def make_bench_data(
     return BenchData(registry, out_records, truth, differs, noise)
 
 
-def synth_people(
-    count: int, *, province_code: str = "38", seed: int = 2026
-) -> list[dict[str, str]]:
-    """Return about ``count`` synthetic people (families) as contract dicts, without Django."""
+def population_synth(*, province_code: str = "38", seed: int = 2026) -> PopulationSynth:
+    """Return the synthetic population generator of ``province_code``'s communes."""
     from hotich.demo.population import PopulationSynth
     from hotich.lib.places import iter_units
 
@@ -234,22 +244,30 @@ def synth_people(
             parts.append(districts[u.parent_code].full_name)
         parts.append(provinces[u.province_code].full_name)
         places.append((u.code, ", ".join(parts)))
-    synth = PopulationSynth(province_code=province_code, places=places, seed=seed)
-    sex = {"1": "Nam", "2": "Nữ"}
-    people = []
-    for family in synth.families(count):
-        for p in family:
-            people.append(
-                {
-                    "personal_id": p.personal_id,
-                    "full_name": p.full_name,
-                    "birth_date": p.birth_date.isoformat(),
-                    "sex": sex[p.sex],
-                    "birth_place": p.birthplace,
-                    "hometown": p.hometown,
-                    "ethnicity": p.ethnicity,
-                    "father_name": p.father_name,
-                    "mother_name": p.mother_name,
-                }
-            )
-    return people
+    return PopulationSynth(province_code=province_code, places=places, seed=seed)
+
+
+_SEX = {"1": "Nam", "2": "Nữ"}
+
+
+def contract_person(p: SynthPerson) -> dict[str, str]:
+    """Return a synthetic person as a dict of the file contract."""
+    return {
+        "personal_id": p.personal_id,
+        "full_name": p.full_name,
+        "birth_date": p.birth_date.isoformat(),
+        "sex": _SEX[p.sex],
+        "birth_place": p.birthplace,
+        "hometown": p.hometown,
+        "ethnicity": p.ethnicity,
+        "father_name": p.father_name,
+        "mother_name": p.mother_name,
+    }
+
+
+def synth_people(
+    count: int, *, province_code: str = "38", seed: int = 2026
+) -> list[dict[str, str]]:
+    """Return about ``count`` synthetic people (families) as contract dicts, without Django."""
+    synth = population_synth(province_code=province_code, seed=seed)
+    return [contract_person(p) for family in synth.families(count) for p in family]

@@ -31,6 +31,10 @@ Backend = Literal["duckdb", "spark"]
 # Pairs scored below this probability are dropped by both paths (not even reported as the
 # "best" score of a not_found record).
 REPORT_FLOOR = 0.001
+#: The names the two sides are registered under (Splink's ``source_dataset``).
+RECORDS_TABLE = "hotich_records"
+REGISTRY_TABLE = "hotich_registry"
+PAIR_COLUMNS = ("record_uid", "citizen_uid", "match_weight", "match_probability")
 
 log = logging.getLogger(__name__)
 
@@ -112,27 +116,43 @@ def scored_pairs(
     ``registry``, which is right when it is the whole registry (the caller that passes only
     candidates passes the blocks the database counted over the cap).
     """
-    from splink import Linker
-
     if records.empty or registry.empty:
-        return pd.DataFrame(
-            columns=["record_uid", "citizen_uid", "match_weight", "match_probability"]
-        )
+        return pd.DataFrame(columns=list(PAIR_COLUMNS))
     registry = without_capped(registry, capped_blocks(registry) if capped is None else capped)
     db_api = _db_api(backend, spark)
-    left = _register(db_api, records, "hotich_records", backend, spark)
-    right = _register(db_api, registry, "hotich_registry", backend, spark)
+    left = _register(db_api, records, RECORDS_TABLE, backend, spark)
+    right = _register(db_api, registry, REGISTRY_TABLE, backend, spark)
+    tf_tables = {
+        column: _register(db_api, frame, f"hotich_tf_{column}", backend, spark)
+        for column, frame in tf_frames(model, records, registry).items()
+    }
+    return splink_pairs(model, left, right, tf_tables, drop=backend == "duckdb")
+
+
+def tf_frames(model: MatchModel, *frames: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return the model's term-frequency lookups, one frame per column (``tf_<column>``),
+    with the values of ``frames`` the model lacks (:func:`tf_lookup`)."""
+    return {
+        column: tf_lookup(table, column, *frames) for column, table in model.parameters.tf.items()
+    }
+
+
+def splink_pairs(
+    model: MatchModel, left: Any, right: Any, tf_tables: Mapping[str, Any], *, drop: bool
+) -> pd.DataFrame:
+    """Return the scored pairs of two Splink tables (``left`` registered as RECORDS_TABLE,
+    ``right`` as REGISTRY_TABLE, capped blocks already None) above REPORT_FLOOR; the one
+    Splink call of both batch paths (:func:`scored_pairs`, :mod:`.stream`)."""
+    from splink import Linker
+
     linker = Linker([left, right], splink_settings(model.parameters), log_level=logging.WARNING)
-    for column, table in model.parameters.tf.items():
-        tf_frame = tf_lookup(table, column, records, registry)
-        linker.table_management.register_term_frequency_lookup(
-            _register(db_api, tf_frame, f"hotich_tf_{column}", backend, spark), column
-        )
+    for column, table in tf_tables.items():
+        linker.table_management.register_term_frequency_lookup(table, column)
     predictions = linker.inference.predict(threshold_match_probability=REPORT_FLOOR)
     frame = predictions.as_pandas_dataframe()
-    if backend == "duckdb":
+    if drop:
         predictions.drop_table_from_database_and_remove_from_cache()
-    swap = frame["source_dataset_l"] != "hotich_records"
+    swap = frame["source_dataset_l"] != RECORDS_TABLE
     return pd.DataFrame(
         {
             "record_uid": frame["uid_l"].where(~swap, frame["uid_r"]).astype(str),

@@ -13,6 +13,8 @@ one is readable (else with the date unknown), and reported as kept.
 from __future__ import annotations
 
 import csv
+import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,6 +70,21 @@ def readable_year(text: str) -> str:
     return years.pop() if len(years) == 1 else ""
 
 
+def _check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ContractError(
+            f"Tệp {path.name} thiếu cột: {', '.join(missing)} (cần: {', '.join(required)})."
+        )
+
+
+def row_values(header: list[str], fields: list[str]) -> dict[str, str]:
+    """Return a CSV row as the reader gives it: values by (stripped) column, missing ones
+    empty, extra ones dropped, every value stripped."""
+    row = dict(zip(header, fields, strict=False))
+    return {k: (row.get(k) or "").strip() for k in header if k}
+
+
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -79,11 +96,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             header = [h.strip() for h in (reader.fieldnames or [])]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ContractError(f"Tệp {path.name} không phải CSV UTF-8 đọc được: {exc}.") from exc
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ContractError(
-                f"Tệp {path.name} thiếu cột: {', '.join(missing)} (cần: {', '.join(required)})."
-            )
+        _check_columns(path, header, required)
         reader.fieldnames = header
         try:
             for number, row in enumerate(reader, start=2):
@@ -127,31 +140,69 @@ def _person(
     return PersonInput.from_row(row), kept
 
 
-def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]], list[RowProblem]]:
-    """Read a citizens (``kind`` "citizens") or records file: (id, person) pairs and problems."""
+def check_row(
+    number: int, row: dict[str, str], *, kind: str, file: str
+) -> tuple[str, PersonInput | None, list[RowProblem]]:
+    """Return the ID, the person (None when the row is skipped) and the problems of one row
+    of a citizens (``kind`` "citizens") or records file; duplicates are the reader's to find
+    (:func:`read_people`, :func:`hotich.matching.engine.stream.load_people`)."""
+    id_column = "personal_id" if kind == "citizens" else "record_id"
+    identifier = row.get(id_column, "")
+    if not identifier:
+        return identifier, None, [RowProblem(file, number, id_column, "thiếu mã")]
+    if kind == "citizens":
+        errors = validate_personal_id(identifier, today=_FAR_FUTURE)
+        if errors:
+            return identifier, None, [RowProblem(file, number, id_column, errors[0])]
+    person, problems = _person(row, number, file)
+    return identifier, person, problems
+
+
+def duplicate_problem(file: str, number: int, kind: str, identifier: str) -> RowProblem:
+    """Return the problem of a row whose ID an earlier row of the file already has."""
+    id_column = "personal_id" if kind == "citizens" else "record_id"
+    return RowProblem(file, number, id_column, f"mã “{identifier}” bị trùng với dòng trước")
+
+
+def people_header(path: Path, *, kind: str) -> tuple[list[str], int]:
+    """Return the (stripped) header of a citizens or records file and the byte offset of its
+    first row; ContractError as :func:`read_people` raises it."""
     id_column = "personal_id" if kind == "citizens" else "record_id"
     required = (id_column, "full_name", "birth_date", "sex")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ContractError(f"Không mở được tệp {path}: {exc.strerror or exc}.") from exc
+    with handle:
+        data = handle.readline()
+        while data.count(b'"') % 2 and (line := handle.readline()):
+            data += line
+        offset = handle.tell()
+    try:
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ContractError(f"Tệp {path.name} không phải CSV UTF-8 đọc được: {exc}.") from exc
+    header = [h.strip() for h in header]
+    _check_columns(path, header, required)
+    return header, offset
+
+
+def people_rows(path: Path, *, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, row) of a citizens or records file (ContractError when unusable)."""
+    id_column = "personal_id" if kind == "citizens" else "record_id"
+    return _rows(path, (id_column, "full_name", "birth_date", "sex"))
+
+
+def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]], list[RowProblem]]:
+    """Read a citizens (``kind`` "citizens") or records file: (id, person) pairs and problems."""
     people: list[tuple[str, PersonInput]] = []
     problems: list[RowProblem] = []
     seen: set[str] = set()
-    for number, row in _rows(path, required):
-        identifier = row.get(id_column, "")
-        if not identifier:
-            problems.append(RowProblem(path.name, number, id_column, "thiếu mã"))
+    for number, row in people_rows(path, kind=kind):
+        identifier, person, row_problems = check_row(number, row, kind=kind, file=path.name)
+        if identifier and identifier in seen:
+            problems.append(duplicate_problem(path.name, number, kind, identifier))
             continue
-        if identifier in seen:
-            problems.append(
-                RowProblem(
-                    path.name, number, id_column, f"mã “{identifier}” bị trùng với dòng trước"
-                )
-            )
-            continue
-        if kind == "citizens":
-            errors = validate_personal_id(identifier, today=_FAR_FUTURE)
-            if errors:
-                problems.append(RowProblem(path.name, number, id_column, errors[0]))
-                continue
-        person, row_problems = _person(row, number, path.name)
         problems.extend(row_problems)
         if person is None:
             continue
@@ -160,26 +211,44 @@ def read_people(path: Path, *, kind: str) -> tuple[list[tuple[str, PersonInput]]
     return people, problems
 
 
+def result_row(record_id: str, decision: Decision) -> list[str]:
+    """Return the results.csv row of one decision."""
+    return csv_row(
+        [
+            record_id,
+            decision.outcome,
+            decision.personal_id or "",
+            "" if decision.score is None else f"{decision.score:.6f}",
+            ";".join(decision.fields),
+        ]
+    )
+
+
 def write_results(path: Path, order: Iterable[str], decisions: dict[str, Decision]) -> int:
     """Write results.csv in the records' order; return the rows written."""
+    return write_decisions(path, ((rid, decisions[rid]) for rid in order), {})
+
+
+def write_decisions(
+    path: Path, decided: Iterable[tuple[str, Decision]], counts: dict[str, int]
+) -> int:
+    """Write results.csv from (record ID, decision) in order, counting the outcomes in
+    ``counts``; return the rows written. The file appears whole or not at all: rows go to
+    ``<path>.part``, renamed at the end, removed when anything fails."""
+    part = path.with_name(path.name + ".part")
     written = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(RESULT_COLUMNS)
-        for record_id in order:
-            decision = decisions[record_id]
-            writer.writerow(
-                csv_row(
-                    [
-                        record_id,
-                        decision.outcome,
-                        decision.personal_id or "",
-                        "" if decision.score is None else f"{decision.score:.6f}",
-                        ";".join(decision.fields),
-                    ]
-                )
-            )
-            written += 1
+    try:
+        with part.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(RESULT_COLUMNS)
+            for record_id, decision in decided:
+                writer.writerow(result_row(record_id, decision))
+                counts[decision.outcome] = counts.get(decision.outcome, 0) + 1
+                written += 1
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return written
 
 
@@ -191,12 +260,59 @@ def match_files(
     backend: str = "duckdb",
     model: object = None,
     thresholds: object = None,
+    resources: object = None,
 ) -> tuple[int, list[RowProblem], dict[str, int]]:
     """Run the batch path on two contract files; return rows written, problems, outcome counts.
 
-    Raises ContractError when nothing can be done (unreadable file, missing columns, no
-    usable row).
+    On DuckDB the run is streamed (:mod:`hotich.matching.engine.stream`, with ``resources``,
+    a ``stream.Resources``); on Spark the files are read into frames. Raises ContractError
+    when nothing can be done (unreadable file, missing columns, no usable row), and
+    ``stream.BatchFailed`` when a chunk fails; results.csv is then not written.
     """
+    from hotich.matching.engine.decide import OUTCOMES, Thresholds
+    from hotich.matching.engine.modelfile import DEFAULT_MODEL, load_model_file
+
+    if backend == "spark":
+        return match_files_in_memory(
+            registry_path,
+            records_path,
+            out_path,
+            model=model,
+            thresholds=thresholds,
+            backend=backend,
+        )
+    from hotich.matching.engine.stream import Resources, StreamedRun, decisions
+
+    chosen = resources if isinstance(resources, Resources) else Resources()
+    counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
+    with StreamedRun(chosen) as run:
+        problems = run.load(registry_path, kind="citizens")
+        problems += run.load(records_path, kind="records")
+        if not run.store.counts["records"]:
+            raise ContractError(f"Tệp {records_path.name} không có bản ghi nào dùng được.")
+        model = model or load_model_file(DEFAULT_MODEL)
+        run.prepare(model)  # type: ignore[arg-type]
+        decided = decisions(
+            model,  # type: ignore[arg-type]
+            run.store,
+            thresholds=thresholds if isinstance(thresholds, Thresholds) else Thresholds(),
+            chunk=chosen.chunk,
+        )
+        written = write_decisions(out_path, decided, counts)
+    return written, problems, counts
+
+
+def match_files_in_memory(
+    registry_path: Path,
+    records_path: Path,
+    out_path: Path,
+    *,
+    model: object = None,
+    thresholds: object = None,
+    backend: str = "duckdb",
+) -> tuple[int, list[RowProblem], dict[str, int]]:
+    """:func:`match_files` with both files read into frames (what Spark runs on, and the
+    reference the streamed run is tested against)."""
     from hotich.matching.engine.batch import features_frame, reconcile
     from hotich.matching.engine.decide import OUTCOMES
     from hotich.matching.engine.features import person_features

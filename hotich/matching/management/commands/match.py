@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hotich.matching.engine.contract import ContractError, match_files
 from hotich.matching.engine.modelfile import ModelFileError, load_model_file
+from hotich.matching.engine.stream import BatchFailed, Resources
 from hotich.matching.services import active_model, thresholds
 
 
@@ -24,14 +25,70 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model", type=Path, default=None, help="Tệp mô hình (mặc định: mô hình đang dùng)."
         )
+        defaults = Resources()
+        parser.add_argument(
+            "--threads", type=int, default=defaults.threads, help="Số luồng DuckDB (mặc định 2)."
+        )
+        parser.add_argument(
+            "--memory-limit",
+            default=defaults.memory_limit,
+            help="Giới hạn bộ nhớ của DuckDB, ví dụ 3GB (phần vượt được ghi tạm ra đĩa).",
+        )
+        parser.add_argument(
+            "--chunk",
+            type=int,
+            default=defaults.chunk,
+            help="Số bản ghi đối chiếu mỗi phần (mặc định 100000).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=defaults.workers,
+            help="Số tiến trình tính đặc trưng (mặc định 2; 1: trong tiến trình này).",
+        )
+        parser.add_argument(
+            "--work-dir",
+            type=Path,
+            default=None,
+            help="Thư mục tạm của CSDL đối chiếu (mặc định: thư mục tạm của hệ thống).",
+        )
 
-    def handle(self, *args, registry, records, out, backend, model, **options) -> None:
+    def handle(
+        self,
+        *args,
+        registry,
+        records,
+        out,
+        backend,
+        model,
+        threads,
+        memory_limit,
+        chunk,
+        workers,
+        work_dir,
+        **options,
+    ) -> None:
+        if min(threads, chunk, workers) < 1:
+            raise CommandError("--threads, --chunk và --workers phải lớn hơn 0.")
+        resources = Resources(
+            threads=threads,
+            memory_limit=memory_limit,
+            chunk=chunk,
+            workers=workers,
+            work_dir=work_dir,
+        )
         try:
             chosen = load_model_file(model) if model else active_model()
             written, problems, counts = match_files(
-                registry, records, out, backend=backend, model=chosen, thresholds=thresholds()
+                registry,
+                records,
+                out,
+                backend=backend,
+                model=chosen,
+                thresholds=thresholds(),
+                resources=resources,
             )
-        except (ContractError, ModelFileError) as exc:
+        except (ContractError, ModelFileError, BatchFailed) as exc:
             raise CommandError(str(exc)) from exc
         skipped = [p for p in problems if not p.kept]
         for problem in problems:
