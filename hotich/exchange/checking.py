@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from hotich.lib.orphans import exit_with_parent
 
 #: Rows sent to the helper at a time.
 CHUNK = 500
@@ -45,16 +45,10 @@ def worth_it(rows: int | None) -> bool:
     return (rows or 0) >= MIN_ROWS and (os.cpu_count() or 1) > 1
 
 
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
 def _start(layout: dict[str, Any], language: str | None, parent: int) -> None:
     """Set up the helper: Django's settings and apps, the language of the messages, the
     checker of the importer's layout (given as plain values, the register by its code)."""
-    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    exit_with_parent(parent)
     import django
     from django.apps import apps
 

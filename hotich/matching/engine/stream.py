@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
+import os
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from hotich.lib.orphans import exit_with_parent
 from hotich.matching.engine.batch import (
     PAIR_COLUMNS,
     RECORDS_TABLE,
@@ -140,7 +142,12 @@ class _Workers:
     def __init__(self, workers: int) -> None:
         # spawn: the parent holds a DuckDB connection and threads, which fork would copy.
         self.pool = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             if workers > 1
             else None
         )
