@@ -287,13 +287,7 @@ def _mapping_write(
         action=AuditEvent.Action.CREATE if mapping.version == 1 else AuditEvent.Action.UPDATE,
         obj=mapping,
         commune=mapping.commune,
-        changes={
-            "columns": mapping.columns,
-            "fixed": mapping.fixed,
-            "value_maps": mapping.value_maps,
-            "version": mapping.version,
-            "run": run.pk if run is not None else None,
-        },
+        changes={**_mapping_held(mapping), "run": run.pk if run is not None else None},
     )
     fed = set(layout.columns.values()) | set(layout.fixed)
     missing = [f.label for f in register.required_fields if f.name not in fed and f.name != "STT"]
@@ -574,13 +568,17 @@ def mapping_delete(request: UserRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.DELETE,
         obj=mapping,
         commune=mapping.commune,
-        changes={
-            "name": mapping.name,
-            "columns": mapping.columns,
-            "fixed": mapping.fixed,
-            "value_maps": mapping.value_maps,
-            "version": mapping.version,
-        },
+        changes={"name": mapping.name, **_mapping_held(mapping)},
     )
     messages.success(request, _("Đã xóa bảng ghép “%(name)s”.") % {"name": mapping.name})
     return redirect("mapping_list")
+
+
+def _mapping_held(mapping: ColumnMapping) -> dict[str, Any]:
+    """What a saved mapping holds, as its audit events record it."""
+    return {
+        "columns": mapping.columns,
+        "fixed": mapping.fixed,
+        "value_maps": mapping.value_maps,
+        "version": mapping.version,
+    }

@@ -32,6 +32,14 @@ def gone(pid: int) -> bool:
     return "Z" in state.split()[1]  # a zombie has exited; only its parent's reaping is left
 
 
+def all_gone_soon(pids: list[int], seconds: float = 30) -> bool:
+    """Return whether every process of ``pids`` has exited within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not all(gone(pid) for pid in pids):
+        time.sleep(0.2)
+    return all(gone(pid) for pid in pids)
+
+
 def test_the_helper_exits_when_the_importing_process_is_killed(process_env):
     done = subprocess.run(
         [*HOTICH, "shell", "--no-imports", "-c", KILLED],
@@ -43,7 +51,4 @@ def test_the_helper_exits_when_the_importing_process_is_killed(process_env):
     assert done.returncode == -9, done.stderr[-3000:]
     helpers = [int(pid) for pid in done.stdout.split()]
     assert helpers
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not all(gone(pid) for pid in helpers):
-        time.sleep(0.2)
-    assert all(gone(pid) for pid in helpers)
+    assert all_gone_soon(helpers)

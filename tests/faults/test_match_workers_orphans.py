@@ -5,10 +5,9 @@ bound and the two feature processes ran on, orphaned, still busy computing featu
 """
 
 import subprocess
-import time
 
 from tests.faults.conftest import HOTICH
-from tests.faults.test_checking_helper import gone
+from tests.faults.test_checking_helper import all_gone_soon
 
 KILLED = """
 import os, signal
@@ -32,7 +31,4 @@ def test_the_feature_processes_exit_when_hotich_match_is_killed(process_env):
     assert done.returncode == -9, done.stderr[-3000:]
     processes = [int(pid) for pid in done.stdout.split()]
     assert len(processes) == 2
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not all(gone(pid) for pid in processes):
-        time.sleep(0.2)
-    assert all(gone(pid) for pid in processes)
+    assert all_gone_soon(processes)
