@@ -21,8 +21,16 @@ fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "Cài gói hệ thống: ${need[*]} ${lean[*]}"
-$SUDO apt-get update -qq
+# Another apt-get (a second checkout's setup, the system's own updates) may hold apt's locks:
+# wait for it, up to 15 minutes, instead of failing at once ("Could not get lock").
+APT=($SUDO apt-get -o DPkg::Lock::Timeout=900)
+for attempt in $(seq 1 90); do
+  "${APT[@]}" update -qq && break
+  [ "$attempt" -lt 90 ] || exit 1
+  echo "apt-get update thất bại (có thể apt đang bận), thử lại sau 10 giây…"
+  sleep 10
+done
 export DEBIAN_FRONTEND=noninteractive
-[ ${#need[@]} -eq 0 ] || $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+[ ${#need[@]} -eq 0 ] || "${APT[@]}" install -y -qq "${need[@]}" >/dev/null
 # LibreOffice's recommended packages (Java, GUI themes…) are not needed to convert to PDF.
-[ ${#lean[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
+[ ${#lean[@]} -eq 0 ] || "${APT[@]}" install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
