@@ -60,8 +60,13 @@ def user_create(
     created_by: User | None = None,
     actor: Actor | None = None,
     check_password: bool = True,
+    password_encoded: str | None = None,
 ) -> User:
-    """Create a personal account; raise AccountError with a Vietnamese message on bad input."""
+    """Create a personal account; raise AccountError with a Vietnamese message on bad input.
+
+    ``password_encoded``: PASSWORD already hashed by ``make_password`` (the demo's accounts
+    share one published password, hashed once instead of once per account).
+    """
     if role not in Role.values:
         raise AccountError(
             f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(Role.values)}."
@@ -74,7 +79,10 @@ def user_create(
     user.phone = phone
     if check_password:
         validate_password(password, user)
-    user.set_password(password)
+    if password_encoded is not None:
+        user.password = password_encoded
+    else:
+        user.set_password(password)
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
     audit_record(

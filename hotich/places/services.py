@@ -13,40 +13,43 @@ def units_load() -> dict[str, int]:
     Return counts of units and successor links present after the load.
     """
     units = list(lib_places.iter_units())
-    AdministrativeUnit.objects.bulk_create(
-        [
-            AdministrativeUnit(
-                code=u.code,
-                name=u.name,
-                type_name=u.type_name,
-                level=u.level,
-                period=u.period,
-                province_code=u.province_code,
-                valid_from=u.valid_from,
-                valid_to=u.valid_to,
-            )
-            for u in units
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
-    ids = {
-        (period, level, code): pk
-        for pk, period, level, code in AdministrativeUnit.objects.values_list(
-            "pk", "period", "level", "code"
+    # Level by level, parents first, so that each unit is written with its parent at once
+    # (a second pass of updates over every unit cost most of the load: `make demo` and the
+    # tests that load the demo).
+    ids: dict[tuple[str, str, str], int] = {}
+    for level in ("province", "district", "commune"):
+        AdministrativeUnit.objects.bulk_create(
+            [
+                AdministrativeUnit(
+                    code=u.code,
+                    name=u.name,
+                    type_name=u.type_name,
+                    level=u.level,
+                    period=u.period,
+                    province_code=u.province_code,
+                    valid_from=u.valid_from,
+                    valid_to=u.valid_to,
+                    parent_id=_parent_id(u, ids),
+                )
+                for u in units
+                if u.level == level
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
         )
-    }
-    # Parents: a commune's district (pre-2025) or province (current); a district's province.
+        ids |= {
+            (period, lv, code): pk
+            for pk, period, lv, code in AdministrativeUnit.objects.filter(level=level).values_list(
+                "pk", "period", "level", "code"
+            )
+        }
+    # Units already in the database (a re-run) keep theirs unless the official list changed it.
+    parents = dict(AdministrativeUnit.objects.values_list("pk", "parent_id"))
     to_update = []
     for u in units:
-        if not u.parent_code:
-            continue
-        parent_level = _parent_level(u)
-        parent_id = ids.get((u.period, parent_level, u.parent_code))
-        if parent_id is not None:
-            to_update.append(
-                AdministrativeUnit(pk=ids[(u.period, u.level, u.code)], parent_id=parent_id)
-            )
+        pk, parent_id = ids[(u.period, u.level, u.code)], _parent_id(u, ids)
+        if parent_id is not None and parents.get(pk) != parent_id:
+            to_update.append(AdministrativeUnit(pk=pk, parent_id=parent_id))
     AdministrativeUnit.objects.bulk_update(to_update, ["parent"], batch_size=2000)
     links = []
     Through = AdministrativeUnit.successors.through
@@ -64,6 +67,13 @@ def units_load() -> dict[str, int]:
                 )
     Through.objects.bulk_create(links, ignore_conflicts=True, batch_size=2000)
     return {"units": AdministrativeUnit.objects.count(), "links": Through.objects.count()}
+
+
+def _parent_id(unit: lib_places.AdminUnit, ids: dict[tuple[str, str, str], int]) -> int | None:
+    """Return the database id of UNIT's parent among IDS, or None (no parent, or not loaded)."""
+    if not unit.parent_code:
+        return None
+    return ids.get((unit.period, _parent_level(unit), unit.parent_code))
 
 
 def _parent_level(unit: lib_places.AdminUnit) -> str:
