@@ -12,8 +12,11 @@ from hotich.registers.locks import BookBusy
 
 
 @task(queue_name="imports")
-def import_run_task(*, run_id: int, language: str = "") -> dict[str, Any]:
+def import_run_task(*, run_id: int, language: str = "", batch_size: int = 0) -> dict[str, Any]:
     """Run import RUN_ID; return a one-line summary (a file-level problem is a summary too).
+
+    BATCH_SIZE: rows written per transaction (0: the importer's default, 1,000); a killed
+    worker leaves whole batches, which the next run finds unchanged.
 
     The run's problems and its rejected-rows file are written in LANGUAGE, the interface
     language of whoever started the import (Vietnamese when not given); what reconciliation
@@ -22,7 +25,9 @@ def import_run_task(*, run_id: int, language: str = "") -> dict[str, Any]:
     run = ImportRun.objects.get(pk=run_id)
     try:
         with translation.override(language or settings.LANGUAGE_CODE):
-            outcome = import_run_execute(run=run)
+            outcome = import_run_execute(
+                run=run, **({"batch_size": batch_size} if batch_size else {})
+            )
     except ImportFileError as error:
         return {"summary": str(error)}
     # Imported entries then go through batch reconciliation with the population registry,

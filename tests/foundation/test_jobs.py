@@ -142,7 +142,7 @@ def test_the_pages_say_when_no_worker_answers(personas, login, entry):
     assert 'data-testid="worker-down"' in client.get(reverse("job_list")).content.decode()
 
 
-def test_serve_with_worker_runs_the_worker_and_stops_it_on_ctrl_c(tmp_path):
+def test_serve_with_worker_runs_the_worker_and_stops_it_on_ctrl_c(tmp_path, migrated_sqlite):
     import os
     import signal
     import socket
@@ -158,6 +158,9 @@ def test_serve_with_worker_runs_the_worker_and_stops_it_on_ctrl_c(tmp_path):
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"HOTICH_DATA_DIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parents[2])}
+    from tests.migrated import sqlite_data_dir
+
+    sqlite_data_dir(tmp_path, migrated_sqlite)  # what `hotich migrate` leaves (not tested here)
     server = subprocess.Popen(
         [sys.executable, "-m", "hotich.cli", "serve", "--with-worker", "--port", str(port)],
         env=env,

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.migrated import sqlite_data_dir
+
 
 def _children(pid: int) -> list[int]:
     found = []
@@ -22,7 +24,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_serve_with_two_processes_answers_on_one_port_and_stops_them_on_sigterm(tmp_path):
+def test_serve_with_two_processes_answers_on_one_port_and_stops_them_on_sigterm(
+    tmp_path, migrated_sqlite
+):
+    sqlite_data_dir(tmp_path, migrated_sqlite)  # what `hotich migrate` leaves (not tested here)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
