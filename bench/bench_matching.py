@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/bench_matching.py            (100,000 registry / 10,000 records)
      .venv/bin/python bench/bench_matching.py --full     (1,000,000 / 100,000, about 15 minutes)
      .venv/bin/python bench/bench_matching.py --size 300000 --records 30000
+     .venv/bin/python bench/bench_matching.py --seed 11 --size 150000   (data not tuned on)
 
 A synthetic population (hotich.demo.benchdata.synth_people) gives the registry; book
 records are drawn from it with the field's noise and the truth (make_bench_data). A model is
@@ -258,13 +259,24 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=DEFAULT_REGISTRY, help="registry size")
     parser.add_argument("--records", type=int, default=None, help="book records (size/10)")
     parser.add_argument("--full", action="store_true", help="1,000,000 registry, 100,000 records")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="another population and draw of records (default: the documented ones, 2026 and 7)",
+    )
+    parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     args = parser.parse_args()
     size = FULL_REGISTRY if args.full else args.size
     n_records = FULL_RECORDS if args.full else (args.records or max(size // 10, 1_000))
 
     started = time.perf_counter()
-    people = synth_people(size)
-    data = make_bench_data(people, records=n_records)
+    if args.seed is None:
+        people = synth_people(size)
+        data = make_bench_data(people, records=n_records)
+    else:
+        people = synth_people(size, seed=args.seed)
+        data = make_bench_data(people, records=n_records, seed=args.seed)
     del people
     made = time.perf_counter() - started
     absent = sum(1 for pid in data.truth.values() if pid is None)
@@ -368,6 +380,8 @@ def main() -> None:
             + "".join(f"{ours['confusion'][(expected, o)]:>13,}" for o in OUTCOMES)
         )
 
+    if args.no_sweep:
+        return
     # Threshold sweep on the same scored pairs.
     started = time.perf_counter()
     pairs = scored_pairs(model, records, registry)
