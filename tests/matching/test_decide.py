@@ -95,12 +95,20 @@ def test_another_day_of_the_same_year_in_the_same_commune_is_a_date_to_verify():
     )
     decision = decide(book, [Candidate("038162000001", 0.999, 12.0, citizen())])
     assert decision.outcome == "discrepancy" and decision.fields == ("birth_date",)
-    # Years apart is another person (a namesake), not a date to verify.
+    # Years apart is left to an officer (a namesake, or a year misread).
     book = person_features(
         PersonInput("Lê Thị Hoa", "20/11/1972", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
     )
     decision = decide(book, [Candidate("038162000001", 0.999, 12.0, citizen())])
-    assert decision.outcome == "not_found" and decision.reason == REASONS["namesake"]
+    assert decision.outcome == "review" and decision.reason == REASONS["relative"]
+
+
+def test_a_place_written_as_text_not_resolved_is_no_evidence_of_another_place():
+    # FEBRL: suburbs are free text with typos; "meadow sprngs" is not another commune.
+    registered = person_features(PersonInput("pringle sarah", "1962-03-04", "", "meadow springs"))
+    book = person_features(PersonInput("pringle sarah", "1962-04-03", "", "meadow sprngs"))
+    decision = decide(book, [Candidate("038162000001", 0.999, 12.0, registered)])
+    assert decision.outcome == "match"
 
 
 def test_a_sibling_or_a_namesake_is_left_to_an_officer():

@@ -285,7 +285,7 @@ def looks_like_a_relative(
         return True
     date = _level("bd", record, features)
     parents = (_level("fa", record, features), _level("mo", record, features))
-    if _level("bp", record, features) in ("province", "else") and "exact" not in parents:
+    if born_elsewhere(record, features) and "exact" not in parents:
         # Born in another commune, no parent to confirm: a namesake's profile, even born
         # the same day.
         return True
@@ -317,7 +317,7 @@ REASONS: dict[str, str] = {
         "nào mâu thuẫn."
     ),
     "namesake": (
-        "Người trùng họ tên nhưng khác ngày sinh và khác nơi sinh, không có cha mẹ trùng: "
+        "Người trùng họ tên nhưng khác ngày sinh và sinh ở xã khác, không có cha mẹ trùng: "
         "một người khác cùng tên."
     ),
     "relative": "Ứng viên có thể là anh chị em, sinh đôi hoặc người trùng tên.",
@@ -353,24 +353,28 @@ def identified_by_date(
         return False
     if any(_level(k, record, features) == "else" for k in ("sex", "fa", "mo", "eth")):
         return False
-    if _level("bp", record, features) in ("province", "else"):
+    if born_elsewhere(record, features):
         return False
     return _same_name(record, features, known_names)
 
 
+def born_elsewhere(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
+    """Return True when both birthplaces are communes the map knows and they are not the
+    same commune (before or after the reorganisation). A place written as free text that
+    is not resolved (a typo, a foreign suburb) is no evidence of another place."""
+    if _level("bp", record, features) not in ("province", "else"):
+        return False
+    return not any(str(row.get("bp_u") or "").startswith("t:") for row in (record, features))
+
+
 def another_namesake(record: Mapping[str, Any], features: Mapping[str, Any]) -> bool:
-    """Return True when the evidence is against the candidate, no parent agreeing: born
-    years apart; or another date of about the same year (or only the year known) and a
-    birthplace both sides know that is another commune. A namesake, not the person."""
+    """Return True when the evidence is against the candidate: another date of about the
+    same year (or only the year known), born in another commune (:func:`born_elsewhere`),
+    and no parent agreeing. A namesake born elsewhere, not the person."""
     if "exact" in (_level("fa", record, features), _level("mo", record, features)):
         return False
     date = _level("bd", record, features)
-    if date == "else":
-        return True
-    return date in ("partial", "year", "year1") and _level("bp", record, features) in (
-        "province",
-        "else",
-    )
+    return date in ("partial", "year", "year1") and born_elsewhere(record, features)
 
 
 def decide(
