@@ -322,6 +322,7 @@ REASONS: dict[str, str] = {
     ),
     "relative": "Ứng viên có thể là anh chị em, sinh đôi hoặc người trùng tên.",
     "unclear": "Điểm của ứng viên tốt nhất chưa đủ cao hoặc quá gần ứng viên khác.",
+    "near": "Có người gần giống trong CSDL: cán bộ xem trước khi cấp số định danh mới.",
 }
 
 #: Name levels that agree up to the book's keying noise (the whole name is the same name).
