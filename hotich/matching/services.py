@@ -487,9 +487,7 @@ def lookup_before_new_id(
         )
         for c in search.candidates
     )
-    decision = Decision(
-        "review", None, candidates[0].probability, (), candidates, REASONS["near"]
-    )
+    decision = Decision("review", None, candidates[0].probability, (), candidates, REASONS["near"])
     return LookupResult(decision, search.candidates, result.features, result.model_version)
 
 

@@ -33,9 +33,7 @@ def test_clear_best_candidate_is_a_match():
 
 def test_identified_but_different_is_a_discrepancy_with_fields():
     mother = {"mother_name": "Hồ Thị Năm"}
-    other = citizen(
-        sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa", **mother
-    )
+    other = citizen(sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa", **mother)
     book = person_features(
         PersonInput(
             "Lê Thị Hoa",
