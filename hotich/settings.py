@@ -302,8 +302,8 @@ HOTICH_DEMO_PROVINCE = os.environ.get("HOTICH_DEMO_PROVINCE", "38")
 # The matching engine: where trained model versions live, and the decision thresholds
 # (probability that the best candidate is the person; see docs/matching.md).
 HOTICH_MODELS_DIR = Path(os.environ.get("HOTICH_MODELS_DIR", DATA_DIR / "models"))
-HOTICH_MATCH_THRESHOLD = float(os.environ.get("HOTICH_MATCH_THRESHOLD", "0.99"))
-HOTICH_MATCH_FLOOR = float(os.environ.get("HOTICH_MATCH_FLOOR", "0.5"))
+HOTICH_MATCH_THRESHOLD = float(os.environ.get("HOTICH_MATCH_THRESHOLD", "0.95"))
+HOTICH_MATCH_FLOOR = float(os.environ.get("HOTICH_MATCH_FLOOR", "0.3"))
 HOTICH_MATCH_MARGIN = float(os.environ.get("HOTICH_MATCH_MARGIN", "5"))
 # Before a new personal ID is issued, anyone in the registry this likely to be the person
 # sends the record to an officer instead (matching.services.new_id_search).

@@ -22,7 +22,14 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from hotich.matching.engine.batch import REPORT_FLOOR, Backend, features_frame, reconcile
-from hotich.matching.engine.decide import Candidate, Decision, Outcome, Thresholds, decide
+from hotich.matching.engine.decide import (
+    REASONS,
+    Candidate,
+    Decision,
+    Outcome,
+    Thresholds,
+    decide,
+)
 from hotich.matching.engine.features import (
     BLOCK_CAP,
     BLOCKING_KEYS,
@@ -480,7 +487,7 @@ def lookup_before_new_id(
         )
         for c in search.candidates
     )
-    decision = Decision("review", None, candidates[0].probability, (), candidates)
+    decision = Decision("review", None, candidates[0].probability, (), candidates, REASONS["near"])
     return LookupResult(decision, search.candidates, result.features, result.model_version)
 
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from hotich.accounts.capabilities import Capability, require
@@ -35,6 +36,8 @@ def registry_lookup(request: UserRequest) -> HttpResponse:
             result=result,
             outcome_label=OUTCOME_LABELS[result.decision.outcome],
             differing=[BASIC_FIELDS[f] for f in result.decision.fields],
+            # Why, in words (decide.REASONS; the English is in the .po catalogue).
+            reason=gettext(result.decision.reason) if result.decision.reason else "",
         )
     template = "matching/_lookup.html" if request.htmx else "matching/lookup.html"
     return render(request, template, context)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from hotich.audit.models import AuditEvent
 from hotich.jobs.models import Job
 from hotich.lib.dates import PartialDate
+from hotich.matching.engine.decide import REASONS
 from hotich.matching.engine.features import PersonInput, match_columns
 from hotich.reconciliation.models import MatchResult
 from hotich.registers.services import entry_create
@@ -107,6 +108,8 @@ def test_lookup_fragment_shows_candidates_field_by_field_and_is_audited(personas
     assert "038308001234" in page
     assert "Tìm thấy, thông tin thống nhất" in page
     assert "Tên: trùng khi bỏ dấu" in page and "Ngày sinh: trùng khớp" in page
+    # Why, in words: the same name born the same day, nothing against.
+    assert REASONS["clear"] in page
     event = AuditEvent.objects.get(action="view", object_type="citizen")
     assert event.object_id == "038308001234" and event.user == personas["helper"]
     assert (

@@ -1,6 +1,12 @@
 """From scored candidates to the four outcomes, and the discrepancy fields."""
 
-from hotich.matching.engine.decide import Candidate, Thresholds, decide, differing_fields
+from hotich.matching.engine.decide import (
+    REASONS,
+    Candidate,
+    Thresholds,
+    decide,
+    differing_fields,
+)
 from hotich.matching.engine.features import PersonInput, person_features
 
 BOOK = person_features(
@@ -26,14 +32,81 @@ def test_clear_best_candidate_is_a_match():
 
 
 def test_identified_but_different_is_a_discrepancy_with_fields():
-    other = citizen(sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa")
+    mother = {"mother_name": "Hồ Thị Năm"}
+    other = citizen(sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa", **mother)
     book = person_features(
-        PersonInput("Lê Thị Hoa", "04/03/1962", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
+        PersonInput(
+            "Lê Thị Hoa",
+            "04/03/1962",
+            "Nữ",
+            "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa",
+            mother_name="Hồ Thị Năm",
+        )
     )
     decision = decide(book, [Candidate("038162000001", 0.999, 15.0, other)])
     assert decision.outcome == "discrepancy"
     assert decision.fields == ("sex", "birth_place")
     assert decision.personal_id == "038162000001"
+    assert decision.reason == REASONS["clear"]
+    # Born in another commune with no parent to confirm it is a namesake's profile, even on
+    # the same day: an officer decides.
+    no_parent = citizen(sex="Nam", birth_place="Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa")
+    book = person_features(
+        PersonInput("Lê Thị Hoa", "04/03/1962", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
+    )
+    decision = decide(book, [Candidate("038162000001", 0.999, 15.0, no_parent)])
+    assert decision.outcome == "review" and decision.reason == REASONS["relative"]
+
+
+def test_the_whole_name_and_the_full_date_identify_below_the_threshold():
+    # "Văn"/"Thị" dropped and no diacritics weigh little, so the score stays below the
+    # threshold; but the same name born the same day, nothing against, is the person.
+    book = person_features(PersonInput("Le Hoa", "04/03/1962", "Nữ"))
+    decision = decide(book, [Candidate("038162000001", 0.9, 3.0, citizen())])
+    assert decision.outcome == "match" and decision.personal_id == "038162000001"
+    assert decision.reason == REASONS["identified"]
+    # Not when something known disagrees (the sex), nor with only the year.
+    man = person_features(PersonInput("Le Hoa", "04/03/1962", "Nam"))
+    assert decide(man, [Candidate("038162000001", 0.9, 3.0, citizen())]).outcome == "review"
+    year = person_features(PersonInput("Le Hoa", "1962", "Nữ"))
+    assert decide(year, [Candidate("038162000001", 0.9, 3.0, citizen())]).outcome == "review"
+
+
+def test_a_namesake_born_elsewhere_on_another_day_is_not_found():
+    elsewhere = "Xã Cẩm Thạch, Huyện Cẩm Thủy, Tỉnh Thanh Hóa"
+    book = person_features(PersonInput("Lê Thị Hoa", "20/11/1962", "Nữ", elsewhere))
+    for probability in (0.9, 0.999):
+        decision = decide(book, [Candidate("038162000001", probability, 8.0, citizen())])
+        assert decision.outcome == "not_found" and decision.personal_id is None
+        assert decision.reason == REASONS["namesake"]
+        assert [c.personal_id for c in decision.candidates] == ["038162000001"]
+    # A parent who agrees makes it a date to verify, not a stranger.
+    parents = {"mother_name": "Hồ Thị Năm"}
+    book = person_features(PersonInput("Lê Thị Hoa", "20/11/1962", "Nữ", elsewhere, **parents))
+    decision = decide(book, [Candidate("038162000001", 0.999, 8.0, citizen(**parents))])
+    assert decision.outcome != "not_found"
+
+
+def test_another_day_of_the_same_year_in_the_same_commune_is_a_date_to_verify():
+    book = person_features(
+        PersonInput("Lê Thị Hoa", "20/11/1962", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
+    )
+    decision = decide(book, [Candidate("038162000001", 0.999, 12.0, citizen())])
+    assert decision.outcome == "discrepancy" and decision.fields == ("birth_date",)
+    # Years apart is left to an officer (a namesake, or a year misread).
+    book = person_features(
+        PersonInput("Lê Thị Hoa", "20/11/1972", "Nữ", "Xã Đông Văn, Huyện Đông Sơn, Tỉnh Thanh Hóa")
+    )
+    decision = decide(book, [Candidate("038162000001", 0.999, 12.0, citizen())])
+    assert decision.outcome == "review" and decision.reason == REASONS["relative"]
+
+
+def test_a_place_written_as_text_not_resolved_is_no_evidence_of_another_place():
+    # FEBRL: suburbs are free text with typos; "meadow sprngs" is not another commune.
+    registered = person_features(PersonInput("pringle sarah", "1962-03-04", "", "meadow springs"))
+    book = person_features(PersonInput("pringle sarah", "1962-04-03", "", "meadow sprngs"))
+    decision = decide(book, [Candidate("038162000001", 0.999, 12.0, registered)])
+    assert decision.outcome == "match"
 
 
 def test_a_sibling_or_a_namesake_is_left_to_an_officer():
