@@ -125,14 +125,15 @@ class Sheet:
             raise ImportFileError(str(error)) from error
 
 
-def open_sheet(source: Any) -> Sheet:
+def open_sheet(source: Any, *, head: int = 0) -> Sheet:
     """Open SOURCE (path or binary file) and return its data sheet, header read, rows not yet.
 
     The file may be .xlsx, .xls, .ods or .csv, told apart by content (:mod:`.reader`). Raise
-    :class:`ImportFileError` (in Vietnamese) when it cannot be read.
+    :class:`ImportFileError` (in Vietnamese) when it cannot be read. HEAD: only the header and
+    that many rows will be read (pages that show them, :func:`.reader.open_head`); 0: all.
     """
     try:
-        workbook = reader.open_workbook(source)
+        workbook = reader.open_head(source, head) if head else reader.open_workbook(source)
         names = workbook.sheetnames
         if not names:
             raise ImportFileError("Tệp bảng tính không có trang nào.")

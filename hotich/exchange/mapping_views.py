@@ -91,7 +91,7 @@ def _run_sample(run: ImportRun, limit: int, signature: str = "") -> Sample | Non
     """Return RUN's header row and first LIMIT rows; ``None`` when SIGNATURE is given and the
     file's header row is another one. Raises ImportFileError for a file that does not open."""
     with run.file.open("rb") as handle:
-        sheet = open_sheet(handle)
+        sheet = open_sheet(handle, head=limit)
         if signature and header_signature(sheet.headers) != signature:
             return None
         rows = list(islice(sheet.rows, limit))

@@ -91,7 +91,7 @@ def import_upload(request: UserRequest) -> HttpResponse:
         return render(request, "exchange/import_upload.html", context, status=400)
     # Only the header row is read here (bounded by the file's size); the worker reads the rest.
     try:
-        sheet = open_sheet(upload.file)
+        sheet = open_sheet(upload.file, head=1)
     except ImportFileError as error:
         context["error"] = str(error)
         return render(request, "exchange/import_upload.html", context, status=400)
