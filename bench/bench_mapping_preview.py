@@ -66,7 +66,9 @@ def legacy_csv(path: Path, rows: int) -> None:
     for n in range(1, rows + 1):
         sex, kind = ("Nam", "Đúng hạn") if n % 3 else ("Nữ", "Quá hạn")
         day = f"{n % 28 + 1:02d}"
-        writer.writerow([n, n, "01/2008", f"{day}/03/2008", kind, f"Người {n}", sex, f"{day}/02/2008"])
+        writer.writerow(
+            [n, n, "01/2008", f"{day}/03/2008", kind, f"Người {n}", sex, f"{day}/02/2008"]
+        )
     path.write_bytes(b"".join(_cp1258(ch) for ch in out.getvalue()))
 
 
@@ -139,7 +141,10 @@ def main() -> int:
             ("live", live_url, form, 200),
             ("upload", reverse("import_upload"), None, 302),
         ):
-            for way, opener in (("first rows", head), ("whole file", lambda source, _rows: whole(source))):
+            for way, opener in (
+                ("first rows", head),
+                ("whole file", lambda source, _rows: whole(source)),
+            ):
                 reader.open_head = opener  # type: ignore[assignment]
                 handle = path.open("rb") if data is None else None
                 wall, cpu = time.perf_counter(), time.process_time()
