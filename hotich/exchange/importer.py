@@ -189,9 +189,9 @@ def find_layout_and_mapping(
         return layout, None
     if mapping is not None:
         return mapping_layout(sheet.headers, mapping), mapping
-    layout = detect_layout(sheet.headers, sheet_name=sheet.name)
-    if layout is not None:
-        return layout, None
+    known = detect_layout(sheet.headers, sheet_name=sheet.name)
+    if known is not None:
+        return known, None
     saved = saved_mapping(sheet.headers, user=user)
     if saved is not None:
         return mapping_layout(sheet.headers, saved), saved

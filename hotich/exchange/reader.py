@@ -9,7 +9,8 @@ python-calamine), text opening a JSON array or object is an interconnection file
 module), anything else is refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
 (row number, cell values) and ``reading``, a Vietnamese description of what was detected
 (format, and for a .csv its encoding and separator), shown on the import page and in
-``hotich import --json``.
+``hotich import --json``. :func:`open_head` opens a file the same way for pages that read
+only its header and first rows, at the cost of those rows.
 
 Hostile input stays bounded as for .xlsx: the .ods members' uncompressed sizes are checked
 against the upload's size before anything is decompressed, a sheet may hold at most
