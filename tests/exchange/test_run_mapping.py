@@ -117,3 +117,27 @@ def test_the_command_records_and_reports_the_mapping_it_was_given(personas, book
     assert f"Read with the column mapping “Phần mềm cũ” (id {mapping.pk}, version 1)." in (
         out.getvalue()
     )
+
+
+def test_the_migration_names_the_runs_linked_before_it(units):
+    """Runs linked to a mapping before 0008 keep its name; their version is not known."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("exchange", "0007_bookexport_kind_interconnection")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    mapping = old.get_model("exchange", "ColumnMapping").objects.create(
+        name="Phần mềm cũ", register_type="KS", signature="d" * 32, commune_id=units["commune"].pk
+    )
+    Run = old.get_model("exchange", "ImportRun")
+    linked = Run.objects.create(original_name="a.xlsx", sha256="0" * 64, mapping=mapping)
+    unlinked = Run.objects.create(original_name="b.xlsx", sha256="1" * 64)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("exchange"))
+
+    runs = ImportRun.objects.in_bulk([linked.pk, unlinked.pk])
+    assert (runs[linked.pk].mapping_name, runs[linked.pk].mapping_version) == ("Phần mềm cũ", None)
+    assert (runs[unlinked.pk].mapping_name, runs[unlinked.pk].mapping_id) == ("", None)
