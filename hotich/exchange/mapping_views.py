@@ -436,7 +436,9 @@ def import_mapping(request: UserRequest, pk: int) -> HttpResponse:
         if mapping is None:
             return None
         queued = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.NEEDS_MAPPING).update(
-            mapping=mapping, status=ImportRun.Status.QUEUED, updated_at=timezone.now()
+            **ImportRun.mapping_link(mapping),
+            status=ImportRun.Status.QUEUED,
+            updated_at=timezone.now(),
         )
         if queued:
             run.mapping = mapping

@@ -141,6 +141,16 @@ class ImportRun(models.Model):
         }
 
     @property
+    def mapping_record(self) -> tuple[str, int | None]:
+        """Return the mapping's name and version as the run's page shows them: what the run
+        recorded, or for a run not started yet, its linked mapping as it is now."""
+        if self.mapping_name:
+            return self.mapping_name, self.mapping_version
+        if self.mapping is not None:
+            return self.mapping.name, self.mapping.version
+        return "", None
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

@@ -44,7 +44,11 @@ def test_a_run_records_the_mapping_and_version_it_was_read_with_and_its_page_lin
     # Next month's file is read with the saved mapping at once, now at version 2.
     mapping = next_version(mapping, personas["helper"])
     legacy_file(tmp_path / "cu.xlsx", [("Vũ Văn Em", "Nam", "Đúng hạn")], start=5)
-    assert "ghep-cot" not in upload(helper, tmp_path / "cu.xlsx").url
+    queued_url = upload(helper, tmp_path / "cu.xlsx").url
+    assert "ghep-cot" not in queued_url
+    # Queued, not read yet: the page already names the mapping found by the header row.
+    page = helper.get(queued_url).content.decode()
+    assert f'href="{reverse("mapping_edit", args=[mapping.pk])}"' in page and "phiên bản 2." in page
     call_command("worker", batch=True, verbosity=0)
     second = ImportRun.objects.latest("pk")
 
