@@ -125,14 +125,15 @@ class Sheet:
             raise ImportFileError(str(error)) from error
 
 
-def open_sheet(source: Any) -> Sheet:
+def open_sheet(source: Any, *, head: int = 0) -> Sheet:
     """Open SOURCE (path or binary file) and return its data sheet, header read, rows not yet.
 
     The file may be .xlsx, .xls, .ods or .csv, told apart by content (:mod:`.reader`). Raise
-    :class:`ImportFileError` (in Vietnamese) when it cannot be read.
+    :class:`ImportFileError` (in Vietnamese) when it cannot be read. HEAD: only the header and
+    that many rows will be read (pages that show them, :func:`.reader.open_head`); 0: all.
     """
     try:
-        workbook = reader.open_workbook(source)
+        workbook = reader.open_head(source, head) if head else reader.open_workbook(source)
         names = workbook.sheetnames
         if not names:
             raise ImportFileError("Tệp bảng tính không có trang nào.")
@@ -170,23 +171,31 @@ def find_layout(sheet: Sheet, *, mapping: ColumnMapping | None, user: User | Non
 
     An interconnection file names its register and fields itself (no mapping applies).
     """
+    return find_layout_and_mapping(sheet, mapping=mapping, user=user)[0]
+
+
+def find_layout_and_mapping(
+    sheet: Sheet, *, mapping: ColumnMapping | None, user: User | None
+) -> tuple[Layout | None, ColumnMapping | None]:
+    """Return :func:`find_layout`'s layout and the saved mapping it comes from (or None)."""
     if isinstance(sheet.workbook, RecordsBook):
         records = sheet.workbook
-        return Layout(
+        layout = Layout(
             kind=INTERCONNECTION,
             register=records.register,
             columns=dict(enumerate(records.columns)),
             headers=sheet.headers,
         )
+        return layout, None
     if mapping is not None:
-        return mapping_layout(sheet.headers, mapping)
-    layout = detect_layout(sheet.headers, sheet_name=sheet.name)
-    if layout is not None:
-        return layout
+        return mapping_layout(sheet.headers, mapping), mapping
+    known = detect_layout(sheet.headers, sheet_name=sheet.name)
+    if known is not None:
+        return known, None
     saved = saved_mapping(sheet.headers, user=user)
     if saved is not None:
-        return mapping_layout(sheet.headers, saved)
-    return None
+        return mapping_layout(sheet.headers, saved), saved
+    return None, None
 
 
 def mapping_layout(headers: list[str], mapping: ColumnMapping) -> Layout:
@@ -681,6 +690,12 @@ class Importer:
         self.rows_done = 0
         self.flushed = Outcome()
         self.source = f"Nhập tệp {run.original_name} (lần nhập {run.pk})" if run else "Nhập tệp"
+        if run is not None and run.mapping_name:
+            # Each entry's audit event names the mapping its row was read with.
+            self.source = (
+                f"Nhập tệp {run.original_name} (lần nhập {run.pk}, bảng ghép cột "
+                f"“{run.mapping_name}” mã {run.mapping_id} phiên bản {run.mapping_version})"
+            )
 
     def _index(self, book: RegisterBook) -> BookIndex:
         if book.pk not in self.indexes:
@@ -1004,7 +1019,13 @@ def import_run_execute(
             with run.file.open("rb") as handle:
                 sheet = open_sheet(handle)
                 ImportRun.objects.filter(pk=run.pk).update(reading=sheet.workbook.reading)
-                layout = find_layout(sheet, mapping=run.mapping, user=run.user)
+                layout, used = find_layout_and_mapping(sheet, mapping=run.mapping, user=run.user)
+                if used is not None:
+                    # Which saved mapping, and which version of it, the rows are read with.
+                    link = ImportRun.mapping_link(used)
+                    ImportRun.objects.filter(pk=run.pk).update(**link)
+                    for name, value in link.items():
+                        setattr(run, name, value)
                 if layout is None:
                     raise ImportFileError(
                         "Không nhận ra các cột của tệp: cần ghép cột trước khi nhập."

@@ -91,7 +91,7 @@ def _run_sample(run: ImportRun, limit: int, signature: str = "") -> Sample | Non
     """Return RUN's header row and first LIMIT rows; ``None`` when SIGNATURE is given and the
     file's header row is another one. Raises ImportFileError for a file that does not open."""
     with run.file.open("rb") as handle:
-        sheet = open_sheet(handle)
+        sheet = open_sheet(handle, head=limit)
         if signature and header_signature(sheet.headers) != signature:
             return None
         rows = list(islice(sheet.rows, limit))
@@ -436,7 +436,9 @@ def import_mapping(request: UserRequest, pk: int) -> HttpResponse:
         if mapping is None:
             return None
         queued = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.NEEDS_MAPPING).update(
-            mapping=mapping, status=ImportRun.Status.QUEUED, updated_at=timezone.now()
+            **ImportRun.mapping_link(mapping),
+            status=ImportRun.Status.QUEUED,
+            updated_at=timezone.now(),
         )
         if queued:
             run.mapping = mapping

@@ -87,7 +87,13 @@ class ImportRun(models.Model):
     book = models.ForeignKey(
         "registers.RegisterBook", on_delete=models.PROTECT, null=True, blank=True
     )
+    # The saved mapping the rows were read with, and which version of it; the name and the
+    # version stay when the mapping is deleted (the link is then lost).
     mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True)
+    mapping_version = models.PositiveIntegerField(
+        _("phiên bản bảng ghép cột"), null=True, blank=True
+    )
+    mapping_name = models.CharField(_("tên bảng ghép cột"), max_length=100, blank=True)
     kind = models.CharField(_("dạng tệp"), max_length=10, blank=True)
     register_type = models.CharField(_("loại sổ"), max_length=4, blank=True)
     status = models.CharField(
@@ -122,6 +128,27 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @staticmethod
+    def mapping_link(mapping: ColumnMapping | None) -> dict[str, object]:
+        """Return the fields that record MAPPING as the one a run was read with (none: {})."""
+        if mapping is None:
+            return {}
+        return {
+            "mapping": mapping,
+            "mapping_version": mapping.version,
+            "mapping_name": mapping.name,
+        }
+
+    @property
+    def mapping_record(self) -> tuple[str, int | None]:
+        """Return the mapping's name and version as the run's page shows them: what the run
+        recorded, or for a run not started yet, its linked mapping as it is now."""
+        if self.mapping_name:
+            return self.mapping_name, self.mapping_version
+        if self.mapping is not None:
+            return self.mapping.name, self.mapping.version
+        return "", None
 
     @property
     def percent(self) -> int:

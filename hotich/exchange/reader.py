@@ -9,7 +9,8 @@ python-calamine), text opening a JSON array or object is an interconnection file
 module), anything else is refused. Every reader gives the same interface: ``sheetnames``, ``numbered_rows(name)``
 (row number, cell values) and ``reading``, a Vietnamese description of what was detected
 (format, and for a .csv its encoding and separator), shown on the import page and in
-``hotich import --json``.
+``hotich import --json``. :func:`open_head` opens a file the same way for pages that read
+only its header and first rows, at the cost of those rows.
 
 Hostile input stays bounded as for .xlsx: the .ods members' uncompressed sizes are checked
 against the upload's size before anything is decompressed, a sheet may hold at most
@@ -22,13 +23,14 @@ like a broken .xlsx.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Protocol
 
@@ -54,6 +56,8 @@ UNKNOWN = (
     "dung tệp. Không dòng nào được nhập."
 )
 SEPARATORS = {",": "dấu phẩy “,”", ";": "dấu chấm phẩy “;”", "\t": "dấu tab"}
+#: When only a .csv's first rows are read, its text is decoded this many bytes at a time.
+HEAD_PIECE = 1 << 16
 
 
 class Book(Protocol):
@@ -123,6 +127,74 @@ def open_workbook(source: str | IO[bytes]) -> Book:
     if interconnection.looks_like_json(_head(source, 256)):
         return interconnection.open_records(source)
     return CsvBook(source)
+
+
+def open_head(source: str | IO[bytes], rows: int) -> Book:
+    """Open SOURCE as :func:`open_workbook` does, to read its header and first ROWS rows only.
+
+    The rows then cost what reading them costs, not a pass over the whole file: an .xlsx
+    sheet is read by the bounded streaming reader unless the fast path reading it whole would
+    be cheaper (:class:`XlsxHead`), and a .csv decodes only the lines read (:class:`CsvHead`:
+    its encoding is still decided on the whole file, so its rows read as :class:`CsvBook`
+    reads them). An .xls, .ods or interconnection file is opened as by :func:`open_workbook`:
+    calamine and the JSON parser read a file whole, after the same bounds are checked. The
+    refusals are those of :func:`open_workbook` and of the rows read.
+    """
+    if not _head(source).startswith((ZIP, OLE2)) and not interconnection.looks_like_json(
+        _head(source, 256)
+    ):
+        return CsvHead(source)
+    book = open_workbook(source)
+    return XlsxHead(book, rows) if isinstance(book, plainxlsx.PlainWorkbook) else book
+
+
+class XlsxHead:
+    """An .xlsx opened for its first rows: each sheet streamed as far as it is read, unless it
+    holds so few rows that the fast path, pre-scanning and loading it whole, is cheaper.
+
+    The rows are the same either way (the fast path changes speed only).
+    """
+
+    #: Streaming a row costs about this many times what the fast path spends on one
+    #: (bench/bench_mapping_preview.py: 5,000 rows streamed against a 5,000-row sheet whole).
+    STREAMING_COST = 3
+
+    def __init__(self, book: plainxlsx.PlainWorkbook, rows: int) -> None:
+        self.book = book
+        self.rows = rows
+        self.reading = book.reading
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self.book.sheetnames
+
+    def estimated_rows(self, name: str) -> int | None:
+        return self.book.estimated_rows(name)
+
+    def numbered_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Yield (row number, values) as :meth:`plainxlsx.PlainWorkbook.numbered_rows` does."""
+        try:
+            rows = self._rows_about(name)
+        except (*xlsx.BROKEN, xlsx.XlsxError):
+            rows = None  # the streaming reader says what is wrong with the sheet
+        if rows is not None and rows < self.STREAMING_COST * self.rows:
+            return self.book.numbered_rows(name)
+        return self.book.streaming.numbered_rows(name)
+
+    def _rows_about(self, name: str) -> int | None:
+        """Return the rows sheet NAME declares, else an estimate: the rows that start in its
+        first 64 KB, in proportion to its size (None for a sheet too small to tell)."""
+        declared = self.book.estimated_rows(name)
+        if declared is not None:
+            return declared
+        workbook = self.book.streaming
+        part = workbook.paths[name]
+        with workbook.open(part) as handle:
+            sample = handle.read(1 << 16)
+        rows = sample.count(b"<row ") + sample.count(b"<row>")
+        if not rows:
+            return None
+        return rows * workbook.zip.getinfo(part).file_size // len(sample)
 
 
 def _calamine_value(value: Any) -> Any:
@@ -336,6 +408,117 @@ class CsvBook:
             raise ReadError(
                 f"Tệp CSV bị hỏng ở dòng {number + 1}: {error}. Không dòng nào được nhập."
             ) from error
+
+
+def _decodes(data: bytes, codec: str, start: int = 0) -> bool:
+    """Return True when DATA[START:] is text in CODEC (checked in pieces: no copy of it whole)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    try:
+        for position in range(start, len(data), 1 << 20):
+            decoder.decode(view[position : position + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
+def _one_byte(data: bytes) -> str:
+    return "".join(_cp1252(data))
+
+
+def _cp1258(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("cp1258"))
+
+
+def _decoding(data: bytes) -> tuple[int, Callable[[bytes], str], str]:
+    """Return how :func:`_decode` reads DATA, without decoding it whole: the bytes to skip (a
+    BOM), how to decode a piece of the rest that ends at a line break, and the encoding's name.
+
+    The same decisions in the same order: UTF-8 is decided on the whole file, a legacy font
+    on the first 200,000 bytes, cp1258 against cp1252 on the whole file.
+    """
+    if data.startswith(b"\xef\xbb\xbf") and _decodes(data, "utf-8", 3):
+        return 3, _utf8, "UTF-8 có BOM"
+    if _decodes(data, "utf-8"):
+        return 0, _utf8, "UTF-8"
+    legacy = detect_document(_one_byte(data[:200_000]))
+    if legacy is not None:
+        return 0, _one_byte, f"{legacy.upper()} (mã chữ cũ, đọc theo cp1252 rồi sửa sang Unicode)"
+    if _decodes(data, "cp1258"):
+        return 0, _cp1258, "Windows-1258 (cp1258)"
+    return 0, _one_byte, "Windows-1252 (cp1252)"
+
+
+class CsvHead:
+    """A .csv opened for its first rows (:func:`open_head`): the bounds, encoding, separator
+    and refusals of :class:`CsvBook`, but only the lines read are decoded and parsed."""
+
+    def __init__(self, source: str | IO[bytes]) -> None:
+        self.data = _read_all(source, MAX_BYTES)
+        sample = self.data[:4096]
+        if b"\x00" in sample or (sample and _binary_share(sample) > 0.1):
+            raise ReadError(UNKNOWN + " Tệp không phải bảng tính cũng không phải văn bản.")
+        self.start, self.decode, encoding = _decoding(self.data)
+        first_line = next(self._pieces(), "").split("\n", 1)[0]
+        self.delimiter = max(SEPARATORS, key=first_line.count)
+        if first_line.count(self.delimiter) == 0:
+            raise ReadError(
+                UNKNOWN + " Dòng đầu không có cột nào phân cách bằng dấu phẩy, chấm phẩy hay tab."
+            )
+        self.reading = f"CSV, mã hoá {encoding}, phân cách bằng {SEPARATORS[self.delimiter]}"
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [CSV_SHEET]
+
+    def _pieces(self) -> Iterator[str]:
+        """Yield the text in pieces of about HEAD_PIECE bytes, each ending at a line break
+        (where no character of these encodings, nor a composed one, is cut)."""
+        data, position = self.data, self.start
+        while position < len(data):
+            end = data.find(b"\n", position + HEAD_PIECE)
+            end = len(data) if end < 0 else end + 1
+            yield self.decode(data[position:end])
+            position = end
+
+    def _lines(self) -> Iterator[str]:
+        for piece in self._pieces():
+            yield from io.StringIO(piece, newline="")
+
+    def numbered_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Yield (line number, fields) of every non-empty record, as :class:`CsvBook` does."""
+        if name != CSV_SHEET:
+            return
+        yield from _csv_records(self._lines(), self.delimiter)
+
+
+def _csv_records(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Yield (line number, fields) of the non-empty records of LINES, bounded as a .csv is."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    number = 0
+    try:
+        for fields in reader:
+            number += 1
+            if number > xlsx.MAX_ROW:
+                raise ReadError(f"Tệp CSV có hơn {xlsx.MAX_ROW:,} dòng; hãy chia nhỏ tệp.")
+            if len(fields) > xlsx.MAX_COLUMN:
+                raise ReadError(
+                    f"Tệp CSV: dòng {number} có hơn {xlsx.MAX_COLUMN:,} cột; tệp bị từ chối."
+                )
+            values = tuple(_csv_value(f) for f in fields)
+            while values and values[-1] is None:
+                values = values[:-1]
+            if values:
+                yield number, values
+    except csv.Error as error:
+        raise ReadError(
+            f"Tệp CSV bị hỏng ở dòng {number + 1}: {error}. Không dòng nào được nhập."
+        ) from error
 
 
 def _csv_value(text: str) -> str | xlsx.BadCell | None:

@@ -22,7 +22,7 @@ from hotich.exchange.exports import (
 )
 from hotich.exchange.importer import (
     ImportFileError,
-    find_layout,
+    find_layout_and_mapping,
     import_run_interrupted_end,
     open_sheet,
 )
@@ -91,15 +91,21 @@ def import_upload(request: UserRequest) -> HttpResponse:
         return render(request, "exchange/import_upload.html", context, status=400)
     # Only the header row is read here (bounded by the file's size); the worker reads the rest.
     try:
-        sheet = open_sheet(upload.file)
+        sheet = open_sheet(upload.file, head=1)
     except ImportFileError as error:
         context["error"] = str(error)
         return render(request, "exchange/import_upload.html", context, status=400)
     upload.file.seek(0)
-    layout = find_layout(sheet, mapping=None, user=request.user)
+    layout, mapping = find_layout_and_mapping(sheet, mapping=None, user=request.user)
     status = ImportRun.Status.QUEUED if layout else ImportRun.Status.NEEDS_MAPPING
+    # A saved mapping found by the header row is the one the worker reads the file with.
     run = import_run_create(
-        handle=upload.file, name=upload.name, user=request.user, book=book, status=status
+        handle=upload.file,
+        name=upload.name,
+        user=request.user,
+        book=book,
+        mapping=mapping,
+        status=status,
     )
     if layout is None:
         return redirect("import_mapping", pk=run.pk)

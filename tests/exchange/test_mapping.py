@@ -289,7 +289,13 @@ def test_a_legacy_file_is_mapped_once_and_the_next_is_imported_with_no_hand_edit
     assert "ghep-cot" not in response.url
     call_command("worker", batch=True, verbosity=0)
     second = ImportRun.objects.latest("id")
-    assert (second.kind, second.mapping, second.imported, second.rejected) == ("mapped", None, 6, 0)
+    assert (second.kind, second.mapping, second.imported, second.rejected) == (
+        "mapped",
+        mapping,
+        6,
+        0,
+    )
+    assert second.mapping_version == 1  # read with the saved mapping, found by its header row
     assert Entry.objects.count() == 10
     entries = Entry.objects.all()
     assert {e.values["nksGioiTinh"] for e in entries if e.number >= 5} == {"1", "2"}

@@ -1,11 +1,19 @@
-"""``hotich import FILE``: import a Ministry template, a handover file or a mapped export."""
+"""``hotich import FILE``: import a Ministry template, a handover file or a mapped export.
+
+Its messages are Vietnamese; ``--language en`` writes them, and the rows' problems, in
+English (the interface's translation, ``hotich/locale/en``), as the upload page does for an
+officer who chose English.
+"""
 
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from hotich.accounts.models import User
@@ -40,31 +48,48 @@ class Command(BaseCommand):
             action="store_true",
             help="Không đối chiếu với CSDL dân cư sau khi nhập (làm sau từ trang sổ)",
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Ngôn ngữ của thông báo và lỗi từng dòng (mặc định: vi; en: tiếng Anh)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"]):
+            self.run_import(options)
+
+    def run_import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {path}.")
+            raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"Không có tài khoản “{options['user']}”.")
+                raise CommandError(_("Không có tài khoản “%(name)s”.") % {"name": options["user"]})
         book = None
         if options["book"] is not None:
             book = RegisterBook.objects.filter(pk=options["book"]).first()
             if book is None:
-                raise CommandError(f"Không có sổ mã {options['book']}.")
+                raise CommandError(_("Không có sổ mã %(id)s.") % {"id": options["book"]})
         mapping = None
         if options["mapping"] is not None:
             mapping = ColumnMapping.objects.filter(pk=options["mapping"]).first()
             if mapping is None:
-                raise CommandError(f"Không có bảng ghép cột mã {options['mapping']}.")
+                raise CommandError(
+                    _("Không có bảng ghép cột mã %(id)s.") % {"id": options["mapping"]}
+                )
         with path.open("rb") as handle:
             run = import_run_create(
                 handle=handle, name=path.name, user=user, book=book, mapping=mapping
             )
-        bar = tqdm(unit=" dòng", file=sys.stderr, disable=options["json"], desc="Nhập")
+        bar = tqdm(
+            unit=" " + _("dòng tệp"),
+            file=sys.stderr,
+            disable=options["json"],
+            desc=_("Đang nhập tệp"),
+        )
         try:
             outcome = import_run_execute(
                 run=run,
@@ -83,28 +108,51 @@ class Command(BaseCommand):
             try:
                 reconciled = reconcile_imported(outcome, user=user)
             except BookBusy as error:
-                self.stderr.write(f"Chưa đối chiếu CSDL dân cư: {error}")
+                self.stderr.write(_("Chưa đối chiếu CSDL dân cư: %(error)s") % {"error": error})
+        run.refresh_from_db()
         if options["json"]:
             result = outcome.as_json()
+            if run.mapping_name:
+                result["mapping"] = {
+                    "id": run.mapping_id,
+                    "name": run.mapping_name,
+                    "version": run.mapping_version,
+                }
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
-        self.stdout.write(f"Đọc tệp: {outcome.reading}.")
+        self.stdout.write(_("Đọc tệp: %(reading)s.") % {"reading": outcome.reading})
+        if run.mapping_name:
+            self.stdout.write(
+                _("Đọc theo bảng ghép cột “%(name)s” (mã %(id)s, phiên bản %(version)s).")
+                % {"name": run.mapping_name, "id": run.mapping_id, "version": run.mapping_version}
+            )
         self.stdout.write(
-            f"Thêm mới {outcome.imported}, cập nhật {outcome.updated}, không đổi "
-            f"{outcome.unchanged}, bị từ chối {outcome.rejected}, sửa mã chữ cũ {outcome.repaired} dòng."
+            _(
+                "Thêm mới %(imported)s, cập nhật %(updated)s, không đổi %(unchanged)s, bị từ "
+                "chối %(rejected)s, sửa mã chữ cũ %(repaired)s dòng."
+            )
+            % {
+                "imported": outcome.imported,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+                "rejected": outcome.rejected,
+                "repaired": outcome.repaired,
+            }
         )
         if reconciled is not None:
-            self.stdout.write(f"Đối chiếu CSDL dân cư xong {reconciled} trường hợp.")
-        run.refresh_from_db()
+            self.stdout.write(_("Đối chiếu CSDL dân cư xong %(n)s trường hợp.") % {"n": reconciled})
         # An interconnection file's problems are numbered by record, not by row.
-        where = "Bản ghi" if run.kind == INTERCONNECTION else "Dòng"
+        where = (
+            _("  Bản ghi %(row)s, cột %(column)s: %(message)s")
+            if run.kind == INTERCONNECTION
+            else _("  Dòng %(row)s, cột %(column)s: %(message)s")
+        )
         for problem in outcome.errors[:50]:
-            self.stdout.write(
-                f"  {where} {problem['row']}, cột {problem['column']}: {problem['message']}"
-            )
+            self.stdout.write(where % problem)
         if len(outcome.errors) > 50:
-            self.stdout.write(f"  … và {len(outcome.errors) - 50} lỗi khác (xem báo cáo Excel).")
-        if run.report:
             self.stdout.write(
-                f"Báo cáo lỗi: {run.report.path if hasattr(run.report, 'path') else run.report.name}"
+                _("  … và %(n)s lỗi khác (xem báo cáo Excel).") % {"n": len(outcome.errors) - 50}
             )
+        if run.report:
+            report = run.report.path if hasattr(run.report, "path") else run.report.name
+            self.stdout.write(_("Báo cáo lỗi: %(path)s") % {"path": report})
