@@ -109,7 +109,9 @@ def chain_append(events: list[Any]) -> None:
     if waiting is not None:
         waiting.extend(events)
         return
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (a keying save): a failure here fails the
+    # whole transaction anyway — nothing may go on after an event it could not record.
+    with transaction.atomic(savepoint=False):
         # PostgreSQL: FOR UPDATE locks the head row until commit. SQLite: the transaction
         # began IMMEDIATE (settings), holding the database's write lock already. Should
         # either fail, the unique seq and the conditional head move below refuse a fork.

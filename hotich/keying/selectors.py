@@ -137,8 +137,24 @@ def next_in_queue(book: RegisterBook, after: Entry | None = None) -> Entry | Non
     ).first()
 
 
-def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -> dict[str, str]:
-    """Return the values of the entry keyed just before (for repeating a field's value)."""
+def previous_values(
+    book: RegisterBook,
+    entry: Entry | None,
+    year: int | None,
+    recent: list[tuple[int, dict[str, str]]] | None = None,
+    limit: int = 20,
+) -> dict[str, str]:
+    """Return the values of the entry keyed just before (for repeating a field's value).
+
+    RECENT is what :func:`recent_entries` gave for BOOK with LIMIT, read already for the
+    new entry's form: the entry before a new one is found there unless all of them are of
+    a later year than YEAR (then it is read).
+    """
+    if entry is None and recent is not None:
+        # recent is in entry order, newest first: the first of YEAR or before is the one.
+        found = next((v for y, v in recent if year is None or y <= year), None)
+        if found is not None or len(recent) < limit:
+            return dict(found) if found else {}
     entries = book.entries.exclude(status=EntryStatus.DRAFT, values={}).order_by(
         "-year", "-number", "-id"
     )
@@ -152,13 +168,14 @@ def previous_values(book: RegisterBook, entry: Entry | None, year: int | None) -
     return dict(previous) if previous else {}
 
 
-def recent_values(book: RegisterBook, limit: int = 20) -> list[dict[str, str]]:
-    """Return the values of BOOK's latest LIMIT entries in entry order, newest first: what
-    a new entry's form learns the book's habits from (:mod:`hotich.keying.carry`)."""
+def recent_entries(book: RegisterBook, limit: int = 20) -> list[tuple[int, dict[str, str]]]:
+    """Return the year and values of BOOK's latest LIMIT entries in entry order, newest
+    first: what a new entry's form learns the book's habits from (:mod:`hotich.keying.carry`)
+    and finds the previous entry in (:func:`previous_values`)."""
     entries = book.entries.exclude(status=EntryStatus.DRAFT, values={}).order_by(
         "-year", "-number", "-id"
     )
-    return [dict(values) for values in entries.values_list("values", flat=True)[:limit]]
+    return [(year, dict(values)) for year, values in entries.values_list("year", "values")[:limit]]
 
 
 def numbers_used(book: RegisterBook, year: int, exclude: int | None) -> dict[int, int]:

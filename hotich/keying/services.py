@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,12 +84,6 @@ def draft_discard(*, user: User, book: RegisterBook, key: str) -> None:
 
 
 # --- numbers ------------------------------------------------------------------------------
-
-
-def next_entry_number(book: RegisterBook, year: int) -> int:
-    """Return the number after the highest keyed in BOOK for YEAR (1 for an empty year)."""
-    top = Entry.objects.filter(book=book, year=year).aggregate(top=Max("number"))["top"]
-    return (top or 0) + 1
 
 
 def entry_meta(book: RegisterBook, values: dict[str, str]) -> dict[str, Any]:
@@ -275,12 +269,16 @@ def _keying_save(
             actor=actor,
             **meta,
         )
+        # Sampled for a second keying before the work row is written: one insert.
+        sampled = aside_reason is None and needs_second_keying(book)
         work = EntryWork.objects.create(
-            entry=entry, first_keyer=user, creation_token=creation_token
+            entry=entry,
+            first_keyer=user,
+            creation_token=creation_token,
+            verification=EntryWork.Verification.WAITING
+            if sampled
+            else EntryWork.Verification.NOT_NEEDED,
         )
-        if aside_reason is None and needs_second_keying(book):
-            work.verification = EntryWork.Verification.WAITING
-            work.save(update_fields=["verification"])
         draft_discard(user=user, book=book, key=NEW_DRAFT)
     else:
         entry, people = entry_update_people(
@@ -335,8 +333,9 @@ def _keying_save(
                 report=report,
                 shown=(shown or {}).get(role, ""),
             )
-    reconciliation_apply(entry=entry, user=user, actor=actor)
-    entry.refresh_from_db()
+    # Only the move to "reconciled" changed the entry's row since it was read or written.
+    if reconciliation_apply(entry=entry, user=user, actor=actor, work=work):
+        entry.refresh_from_db()
     return report
 
 

@@ -154,7 +154,7 @@ def _check_context(
     meta = services.entry_meta(book, values)
     # The number's place in the book only warns: a save (no LOOKUPS) needs only the errors.
     used = (
-        selectors.numbers_used(book, meta["year"], entry.pk if entry else None) if lookups else None
+        _numbers_used(request, book, meta["year"], entry.pk if entry else None) if lookups else None
     )
     problems = entry_problems(
         register, values, marks, numbers_used=used, last_number=max(used or (), default=None)
@@ -245,7 +245,9 @@ def _form_page(
         "entry": entry,
         "groups": groups,
         "carried": ",".join(carry.carried),
-        "previous": selectors.previous_values(book, entry, meta["year"]),
+        "previous": selectors.previous_values(
+            book, entry, meta["year"], _recent(request, book) if entry is None else None
+        ),
         "version": data.get("_version", entry.version if entry else ""),
         "draft_key": f"{request.user.pk}:{book.pk}:{_draft_key(entry)}",
         "token": _form_token(data) if entry is None else None,
@@ -262,7 +264,7 @@ def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
     if book.pk not in known:
         user = request.user
         keyer = user.get_full_name() or user.get_username()  # type: ignore[union-attr]
-        recent = selectors.recent_values(book)
+        recent = [values for _year, values in _recent(request, book)]
         unit = book.historical_unit or book.commune
         known[book.pk] = book_carry(
             book.register_type_spec,
@@ -272,6 +274,30 @@ def _carry(request: HttpRequest, book: RegisterBook) -> Carry:
             book_values=book.usual_values,
         )
     return known[book.pk]
+
+
+def _recent(request: HttpRequest, book: RegisterBook) -> list[tuple[int, dict[str, str]]]:
+    """Return BOOK's latest entries (:func:`selectors.recent_entries`), read once per
+    request: the carry-over and the previous entry of a new entry's form both come from
+    them."""
+    known: dict[int, Any] = request.__dict__.setdefault("_keying_recent", {})
+    if book.pk not in known:
+        known[book.pk] = selectors.recent_entries(book)
+    return known[book.pk]
+
+
+def _numbers_used(
+    request: HttpRequest, book: RegisterBook, year: int, exclude: int | None
+) -> dict[int, int]:
+    """Return :func:`selectors.numbers_used`, read once per request: a new form's next
+    number and its check of the number both need them."""
+    known: dict[tuple[int, int, int | None], dict[int, int]] = request.__dict__.setdefault(
+        "_keying_numbers", {}
+    )
+    key = (book.pk, year, exclude)
+    if key not in known:
+        known[key] = selectors.numbers_used(book, year, exclude)
+    return known[key]
 
 
 def _form_token(data: Any) -> uuid.UUID:
@@ -292,7 +318,8 @@ def _stored(request: HttpRequest, book: RegisterBook, entry: Entry | None) -> di
         data.update({f"mark:{k}": v for k, v in entry.marks.items()})
         data["_version"] = str(entry.version)
         return data
-    number = services.next_entry_number(book, book.year_from)
+    # The number after the highest keyed in the book's first year (1 for an empty year).
+    number = max(_numbers_used(request, book, book.year_from, None), default=0) + 1
     carry = _carry(request, book)
     return {**carry.values, "so": f"{number:02d}", "quyenSo": book.volume}
 

@@ -596,7 +596,9 @@ def people_reconcile_again(
 # --- reconciliation in batch (book page, imports) -----------------------------------------
 
 
-def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None = None) -> bool:
+def reconciliation_apply(
+    *, entry: Entry, user: User | None, actor: Actor | None = None, work: Any = None
+) -> bool:
     """Carry the engine's batch results of ENTRY into the keying workflow; return True if the
     entry is now reconciled.
 
@@ -605,18 +607,21 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
     is verified (or needs no second keying). The entry moves to "reconciled" when every
     person looked up has an outcome an officer need not settle (no "review" left) and its
     second keying is not pending.
+
+    WORK is the entry's keying work as the caller holds it (a save that just wrote it);
+    without it, it is read.
     """
-    work = _work_model().objects.filter(entry=entry).first()
+    if work is None:
+        work = _work_model().objects.filter(entry=entry).first()
     waiting = work is not None and work.verification in (
         work.Verification.WAITING,
         work.Verification.ARBITRATION,
     )
     settled = True
     had: dict[tuple[int, str], str] | None = None
-    people = EntryPerson.objects.filter(entry=entry, role__in=LOOKUP_ROLES).select_related(
-        "match", "entry__book"
-    )
+    people = EntryPerson.objects.filter(entry=entry, role__in=LOOKUP_ROLES).select_related("match")
     for person in people:
+        person.entry = entry  # the caller's, with its book: not read again
         result = getattr(person, "match", None)
         person_input = entry_person_input(entry, person.role)
         if person_input is None:
@@ -624,13 +629,12 @@ def reconciliation_apply(*, entry: Entry, user: User | None, actor: Actor | None
         if result is None or result.outcome == MatchResult.Outcome.REVIEW:
             settled = False
             continue
-        already_open = TrackingCase.objects.filter(
-            entry=entry, role=person.role, status=TrackingCase.Status.OPEN
-        ).exists()
         if (
             result.outcome == MatchResult.Outcome.DISCREPANCY
             and result.citizen_id
-            and not already_open
+            and not TrackingCase.objects.filter(
+                entry=entry, role=person.role, status=TrackingCase.Status.OPEN
+            ).exists()
         ):
             tracking_case_open(
                 entry=entry,
