@@ -6,7 +6,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import translation
 
-from hotich.exchange.importer import ImportFileError, import_run_execute
+from hotich.exchange.importer import BATCH_SIZE, ImportFileError, import_run_execute
 from hotich.exchange.models import ImportRun
 from hotich.registers.locks import BookBusy
 
@@ -25,9 +25,7 @@ def import_run_task(*, run_id: int, language: str = "", batch_size: int = 0) -> 
     run = ImportRun.objects.get(pk=run_id)
     try:
         with translation.override(language or settings.LANGUAGE_CODE):
-            outcome = import_run_execute(
-                run=run, **({"batch_size": batch_size} if batch_size else {})
-            )
+            outcome = import_run_execute(run=run, batch_size=batch_size or BATCH_SIZE)
     except ImportFileError as error:
         return {"summary": str(error)}
     # Imported entries then go through batch reconciliation with the population registry,
