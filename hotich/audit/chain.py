@@ -51,11 +51,16 @@ def _at(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+#: What ``json.dumps(…, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` makes,
+#: built once (``json.dumps`` with options builds an encoder at every call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def event_content(fields: dict[str, Any]) -> bytes:
     """Return the canonical bytes of an event: its sealed fields as sorted, compact JSON."""
     content = {name: fields[name] for name in SEALED_FIELDS}
     content["at"] = _at(content["at"])
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _CANONICAL.encode(content).encode()
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -180,7 +185,9 @@ def chain_rows_append(rows: list[dict[str, Any]]) -> None:
         values = []
         for given in rows:
             row = dict(given)
-            row["changes"] = json.loads(json.dumps(row["changes"] or {}))
+            # Stored as this text: what JSON reads back is what the hash seals.
+            changes = json.dumps(row["changes"] or {})
+            row["changes"] = json.loads(changes)
             for name, limit in limits:
                 if isinstance(row[name], str):
                     row[name] = row[name][:limit]
@@ -188,9 +195,10 @@ def chain_rows_append(rows: list[dict[str, Any]]) -> None:
             seq += 1
             row["seq"] = seq
             digest = event_hash(prev, row)
+            row["changes"] = changes
             values.append((*(row[name] for name in SEALED_FIELDS), prev, digest))
             prev = digest
-        rows_insert(AuditEvent, columns, values)
+        rows_insert(AuditEvent, columns, values, encoded=("changes",))
         moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
         if moved != 1:  # the lock above makes this impossible; never write a forked chain
             raise RuntimeError("audit chain head moved while locked")
