@@ -103,8 +103,13 @@ class Sheet:
         Raise :class:`ImportFileError` when any part of it is broken, so that a damaged file
         (truncated, not XML, past Excel's limits, a compression bomb) writes no row at all.
         """
+        # A sheet proven plain and loaded whole (.xlsx's fast path) is counted, not read again.
+        counted = getattr(self.workbook, "rows_count", None)
         try:
-            count = sum(1 for _ in self.workbook.numbered_rows(self.name)) - 1
+            if counted is not None:
+                count = counted(self.name) - 1
+            else:
+                count = sum(1 for _ in self.workbook.numbered_rows(self.name)) - 1
             if META_SHEET in self.workbook.sheetnames:
                 for _ in self.workbook.numbered_rows(META_SHEET):
                     pass
@@ -125,9 +130,7 @@ class Sheet:
             raise ImportFileError(str(error)) from error
 
 
-def open_sheet(
-    source: Any, *, opened: Callable[[reader.Book, str], None] | None = None
-) -> Sheet:
+def open_sheet(source: Any, *, opened: Callable[[reader.Book, str], None] | None = None) -> Sheet:
     """Open SOURCE (path or binary file) and return its data sheet, header read, rows not yet.
 
     The file may be .xlsx, .xls, .ods or .csv, told apart by content (:mod:`.reader`). Raise

@@ -459,6 +459,15 @@ class PlainWorkbook:
         self.sheets[name] = sheet
         return sheet
 
+    def rows_count(self, name: str) -> int:
+        """Return how many rows :meth:`numbered_rows` yields for NAME, reading it through
+        (raising as that does), without giving each cell's value."""
+        sheet = self._sheet(name)
+        if sheet is None:
+            return sum(1 for _ in self.streaming.numbered_rows(name))
+        # numbered_rows gives a row unless every cell is "" (empty), the one value it drops.
+        return sum(1 for raw in sheet.iter_rows() if len(raw) > raw.count(""))
+
     def numbered_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Yield (row number, values) as :meth:`xlsx.Workbook.numbered_rows` does."""
         sheet = self._sheet(name)
