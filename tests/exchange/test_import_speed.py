@@ -18,9 +18,9 @@ from hotich.exchange import checking
 from hotich.exchange.importer import RowChecker, _has_values, import_run_execute, open_sheet
 from hotich.exchange.layout import detect_layout
 from hotich.exchange.services import import_run_create
+from hotich.exchange.xlsx import BadCell
 from hotich.lib.legacy import from_unicode
 from hotich.registers.models import Entry, EntryPerson, RegisterBook
-from hotich.exchange.xlsx import BadCell
 from hotich.registers.services import entries_bulk_create, entry_prepare
 from hotich.registers.spec import REGISTER_TYPES
 from tests.exchange.ministry_files import ministry_file
