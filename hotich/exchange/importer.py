@@ -906,7 +906,8 @@ class Importer:
                 self.row_number = row_number
                 self.rows_done += 1
                 since_flush += 1
-                if _has_values(raw):
+                # A row the helper checked has values (it is sent only those).
+                if checked is not None or _has_values(raw):
                     self.handle(row_number, raw, checked)
                 elif (
                     isinstance(self.sheet.workbook, RecordsBook)

@@ -459,7 +459,8 @@ def entries_bulk_create(
     chain_rows_append(
         [
             {
-                "at": timezone.now(),
+                # The batch's instant, as its entries' created_at (the log orders by at, id).
+                "at": now,
                 "user_id": user_id,
                 "username": username,
                 "action": AuditEvent.Action.CREATE.value,

@@ -291,3 +291,17 @@ def test_the_entries_json_is_encoded_in_the_helper_and_read_back_as_values(units
     stored = list(Entry.objects.filter(book=book).order_by("number"))
     assert stored[0].values == json.loads(text) and stored[0].marks == {"chaHoTen": "illegible"}
     assert stored[1].values == {"so": "08/2008", "nksHoTen": "An"} and stored[1].marks == {}
+
+
+def test_an_imports_audit_events_are_listed_in_the_order_of_its_entries(units, tmp_path):
+    """A batch's events share its instant: the log (newest first, by time then key) still
+    lists them in the reverse order of the entries they created."""
+    book = book_of(units, "01/2008")
+    path = ministry_file(tmp_path / "ks.xlsx", mixed_rows(40))
+    with path.open("rb") as handle:
+        run = import_run_create(handle=handle, name="ks.xlsx", user=None, book=book)
+    import_run_execute(run=run, batch_size=9)
+    listed = AuditEvent.objects.filter(action="create", object_type="entry")
+    entries = Entry.objects.filter(book=book).order_by("-id").values_list("id", flat=True)
+    assert [int(e) for e in listed.values_list("object_id", flat=True)] == list(entries)
+    assert chain_verify().ok
