@@ -305,3 +305,29 @@ def test_an_imports_audit_events_are_listed_in_the_order_of_its_entries(units, t
     entries = Entry.objects.filter(book=book).order_by("-id").values_list("id", flat=True)
     assert [int(e) for e in listed.values_list("object_id", flat=True)] == list(entries)
     assert chain_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("column", "first", "then", "read_then"),
+    [
+        ("nksNoiSinh", 1, True, "True"),  # equal in Python, not the same cell
+        ("nksNoiSinh", True, 1, "1"),
+        ("nksNoiSinh", 1.5, "1.5", "1.5"),
+        ("nksNoiSinh", 2, 2.0, "2"),  # a whole number is read without its ".0"
+        ("nksGioiTinh", "Nữ", "Nam", "1"),
+        ("nksGioiTinh", "Nam", "Nữ", "2"),
+    ],
+)
+def test_a_remembered_cell_reading_is_the_reading_of_that_very_value(
+    column, first, then, read_then
+):
+    """Cell readings are remembered per column and value: a value read after an equal one
+    of another type, or after another value, reads as itself; the same text in another
+    column reads as that column reads it."""
+    from hotich.exchange.cells import read_row
+
+    register = REGISTER_TYPES["KS"]
+    headers = {"nksGioiTinh": "nksGioiTinh", "nksNoiSinh": "nksNoiSinh"}
+    read_row(register, {column: first}, headers=headers)
+    assert read_row(register, {column: then}, headers=headers).values[column] == read_then
+    assert read_row(register, {"nksNoiSinh": "Nam"}, headers=headers).values["nksNoiSinh"] == "Nam"
