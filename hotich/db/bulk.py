@@ -142,7 +142,7 @@ def rows_insert(
     connection = connections[router.db_for_write(model)]
     fields: list[Any] = [meta.get_field(name) for name in columns]
     for name in encoded:
-        if meta.get_field(name).encoder is not None:  # type: ignore[attr-defined]
+        if getattr(meta.get_field(name), "encoder", None) is not None:
             raise ValueError(f"{name}: json_text does not use the field's encoder")
     preparers = [
         (i, p)
