@@ -51,16 +51,25 @@ def _at(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+#: What ``json.dumps(…, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` makes,
+#: built once (``json.dumps`` with options builds an encoder at every call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def event_content(fields: dict[str, Any]) -> bytes:
     """Return the canonical bytes of an event: its sealed fields as sorted, compact JSON."""
     content = {name: fields[name] for name in SEALED_FIELDS}
     content["at"] = _at(content["at"])
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _CANONICAL.encode(content).encode()
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     """Return the hash sealing an event with FIELDS after the event whose hash is PREV_HASH."""
-    return hashlib.sha256(prev_hash.encode() + b"\n" + event_content(fields)).hexdigest()
+    return _sealed(prev_hash, event_content(fields))
+
+
+def _sealed(prev_hash: str, content: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + content).hexdigest()
 
 
 _deferred = threading.local()
@@ -180,19 +189,29 @@ def chain_rows_append(rows: list[dict[str, Any]]) -> None:
             head = AuditChainHead.objects.select_for_update().get(pk=1)
         seq, prev = head.seq, head.hash
         values = []
+        # The events of one import batch share their instant: its text is made once.
+        at: list[Any] = [None, ""]
         for given in rows:
             row = dict(given)
-            row["changes"] = json.loads(json.dumps(row["changes"] or {}))
+            if row["at"] is not at[0]:
+                at[:] = [row["at"], _at(row["at"])]
+            # Stored as this text: what JSON reads back is what the hash seals.
+            changes = json.dumps(row["changes"] or {})
+            row["changes"] = json.loads(changes)
             for name, limit in limits:
                 if isinstance(row[name], str):
                     row[name] = row[name][:limit]
             row["ip_address"] = address_clean(row["ip_address"])
             seq += 1
             row["seq"] = seq
-            digest = event_hash(prev, row)
+            content = {name: row[name] for name in SEALED_FIELDS}
+            content["at"] = at[1]
+            # event_content's bytes (tested equal), with the instant's text made once.
+            digest = _sealed(prev, _CANONICAL.encode(content).encode())
+            row["changes"] = changes
             values.append((*(row[name] for name in SEALED_FIELDS), prev, digest))
             prev = digest
-        rows_insert(AuditEvent, columns, values)
+        rows_insert(AuditEvent, columns, values, encoded=("changes",))
         moved = AuditChainHead.objects.filter(pk=1, seq=head.seq).update(seq=seq, hash=prev)
         if moved != 1:  # the lock above makes this impossible; never write a forked chain
             raise RuntimeError("audit chain head moved while locked")

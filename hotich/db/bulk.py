@@ -96,17 +96,39 @@ def _preparer(field: Any, connection: Any) -> Any:
     if isinstance(field, models.JSONField):
         return lambda value: json.dumps(value, cls=field.encoder)
     if isinstance(field, models.DateTimeField) and connection.vendor != "postgresql":
-        return connection.ops.adapt_datetimefield_value
+        adapt = connection.ops.adapt_datetimefield_value
+        last: list[Any] = [None, None]
+
+        def adapted(value: Any) -> Any:
+            # A batch's rows mostly share one instant (created_at, updated_at): once each.
+            if value is not last[0] or value is None:
+                last[:] = [value, adapt(value)]
+            return last[1]
+
+        return adapted
     return None
 
 
+def json_text(value: Any) -> str:
+    """Return VALUE as the text :func:`rows_insert` stores in a JSON column (of a JSONField
+    without an encoder), for a column named in its ``encoded``: computed beforehand (an
+    import's checking helper process does it for its entries)."""
+    return json.dumps(value)
+
+
 def rows_insert(
-    model: type[Model], columns: list[str], rows: list[tuple], *, returning: bool = False
+    model: type[Model],
+    columns: list[str],
+    rows: list[tuple],
+    *,
+    returning: bool = False,
+    encoded: tuple[str, ...] = (),
 ) -> list[int]:
     """Insert ROWS (tuples of values for COLUMNS, attnames of MODEL) in order.
 
     Each value is given as the column stores it (text, a number, a foreign key's id, a
-    partial date's ISO text), except JSON (any JSON-able value) and datetimes (aware).
+    partial date's ISO text), except JSON (any JSON-able value; for the columns named in
+    ENCODED, its :func:`json_text` already) and datetimes (aware).
 
     Return the new primary keys in the rows' order when RETURNING, else ``[]``. No model
     instance is built: for the entries, people and audit events of a file import. On
@@ -119,11 +141,23 @@ def rows_insert(
     meta = model._meta
     connection = connections[router.db_for_write(model)]
     fields: list[Any] = [meta.get_field(name) for name in columns]
-    preparers = [_preparer(f, connection) for f in fields]
-    if any(preparers):
-        plain = lambda value: value  # noqa: E731
-        prepare = [p or plain for p in preparers]
-        rows = [tuple(p(v) for p, v in zip(prepare, row, strict=True)) for row in rows]
+    for name in encoded:
+        if getattr(meta.get_field(name), "encoder", None) is not None:
+            raise ValueError(f"{name}: json_text does not use the field's encoder")
+    preparers = [
+        (i, p)
+        for i, (name, f) in enumerate(zip(columns, fields, strict=True))
+        if name not in encoded and (p := _preparer(f, connection)) is not None
+    ]
+    if preparers:
+        # Only the columns that need it, by position: most of a row is stored as given.
+        converted = []
+        for row in rows:
+            values = list(row)
+            for i, prepare in preparers:
+                values[i] = prepare(values[i])
+            converted.append(values)
+        rows = converted  # type: ignore[assignment]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     names = [quote(f.column) for f in fields]

@@ -68,9 +68,9 @@ def _as_text(raw: Any, f: Field) -> str:
 
 
 _SKIP, _MARK, _VALUE = "skip", "mark", "value"
-#: Cell readings kept per register (and handover style): cleared past this many.
+#: Cell readings kept per register (and handover style) and column: cleared past this many.
 MAX_CACHED = 200_000
-_CELLS: dict[tuple[str, int, bool], dict[tuple[str, type, Any], tuple[str, str, str | None]]] = {}
+_CELLS: dict[tuple[str, int, bool], dict[str, dict[Any, tuple[str, str, str | None]]]] = {}
 
 
 def _cell(f: Field, raw: Any, capitals: bool) -> tuple[str, str, str | None]:
@@ -109,14 +109,19 @@ def read_row(
     in the book's usual case ("NGUYỄN VĂN AN" → "Nguyễn Văn An").
     """
     reading = RowReading(marks=dict(marks or {}))
-    cache = _CELLS.setdefault((register.code, id(register), capitals_are_registry_style), {})
-    if len(cache) > MAX_CACHED:
-        cache.clear()
+    columns = _CELLS.setdefault((register.code, id(register), capitals_are_registry_style), {})
+    if sum(map(len, columns.values())) > MAX_CACHED:
+        columns.clear()
     for name, raw in cells.items():
         if raw is None or name in reading.marks:
             continue
         # The same cell text reads the same way: a file repeats names, places, codes and dates.
-        key = (name, raw.__class__, raw)
+        # Text is its own key; any other value goes with its type, so that 1, 1.0 and True
+        # (equal in Python) each read as themselves.
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        cache = columns.get(name)
+        if cache is None:
+            cache = columns[name] = {}
         cell = cache.get(key)
         if cell is None:
             cell = cache[key] = _cell(register.field(name), raw, capitals_are_registry_style)

@@ -38,6 +38,7 @@ MIN_ROWS = 5000
 STALLED = 60
 
 _checker: Any = None
+_state: dict[str, Any] | None = None
 
 
 def worth_it(rows: int | None) -> bool:
@@ -45,9 +46,9 @@ def worth_it(rows: int | None) -> bool:
     return (rows or 0) >= MIN_ROWS and (os.cpu_count() or 1) > 1
 
 
-def _start(layout: dict[str, Any], language: str | None, parent: int) -> None:
-    """Set up the helper: Django's settings and apps, the language of the messages, the
-    checker of the importer's layout (given as plain values, the register by its code)."""
+def _start(language: str | None, parent: int) -> None:
+    """Set up the helper: Django's settings and apps, the language of the messages, and what
+    the first rows would load (the syllables of legacy-text repair, the place names)."""
     exit_with_parent(parent)
     import django
     from django.apps import apps
@@ -56,45 +57,63 @@ def _start(layout: dict[str, Any], language: str | None, parent: int) -> None:
         django.setup()
     from django.utils import translation
 
-    from hotich.exchange.importer import RowChecker
-    from hotich.exchange.layout import Layout
-    from hotich.lib.legacy import repair
-    from hotich.registers.spec import REGISTER_TYPES
+    from hotich.lib.legacy import from_unicode, repair
 
     if language:
         translation.activate(language)
-    global _checker
-    _checker = RowChecker(Layout(**{**layout, "register": REGISTER_TYPES[layout["register"]]}))
-    # Load now what the first rows would load (the syllables of legacy-text repair).
-    repair("Nguyễn Văn Hải")
+    # A legacy text: its reading loads the syllable lexicon (built from the place names).
+    repair(from_unicode("Nguyễn Văn Hải, Đông Văn", "tcvn3"))
 
 
-def _check_chunk(rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...] | None]]) -> list[Any]:
+def _layout_state(layout: Any) -> dict[str, Any]:
+    """Return LAYOUT as plain values (the register by its code), as the helper receives it."""
+    return {
+        "kind": layout.kind,
+        "register": layout.register.code,
+        "columns": dict(layout.columns),
+        "headers": list(layout.headers),
+        "extra": dict(layout.extra),
+        "fixed": dict(layout.fixed),
+        "value_maps": {k: dict(v) for k, v in layout.value_maps.items()},
+    }
+
+
+def _check_chunk(
+    state: dict[str, Any], rows: list[tuple[int, tuple[Any, ...], tuple[Any, ...] | None]]
+) -> list[Any]:
+    global _checker, _state
+    if state != _state:
+        from hotich.exchange.importer import RowChecker
+        from hotich.exchange.layout import Layout
+        from hotich.registers.spec import REGISTER_TYPES
+
+        layout = Layout(**{**state, "register": REGISTER_TYPES[state["register"]]})
+        _checker, _state = RowChecker(layout), state
     return [_checker.check(number, raw, meta) for number, raw, meta in rows]
 
 
 class Helper:
-    """The helper process checking an import's rows for CHECKER's layout (a context manager:
-    leaving it ends the process). Started before the file's whole-file check, so that it is
-    ready when the rows come."""
+    """The helper process checking an import's rows (a context manager: leaving it ends the
+    process). Started as soon as the file is opened, before its layout is known, so that it
+    is ready when the rows come; :meth:`use` gives it the importer's checker (CHECKER, if
+    given, at once)."""
 
-    def __init__(self, checker: Any) -> None:
+    def __init__(self, checker: Any = None) -> None:
         from django.utils import translation
 
-        layout = checker.layout
-        state = {
-            "kind": layout.kind,
-            "register": layout.register.code,
-            "columns": dict(layout.columns),
-            "headers": list(layout.headers),
-            "extra": dict(layout.extra),
-            "fixed": dict(layout.fixed),
-            "value_maps": {k: dict(v) for k, v in layout.value_maps.items()},
-        }
-        self.checker = checker
+        self.checker: Any = None
+        self.state: dict[str, Any] = {}
         self.pool = multiprocessing.get_context("spawn").Pool(
-            1, initializer=_start, initargs=(state, translation.get_language(), os.getpid())
+            1, initializer=_start, initargs=(translation.get_language(), os.getpid())
         )
+        if checker is not None:
+            self.use(checker)
+
+    def use(self, checker: Any) -> None:
+        """Check rows as CHECKER (the importer's :class:`~hotich.exchange.importer.RowChecker`)
+        does: the helper builds the same checker from its layout."""
+        self.checker = checker
+        self.state = _layout_state(checker.layout)
 
     def __enter__(self) -> Helper:
         return self
@@ -125,13 +144,13 @@ def rows_checked(
     answer (tests: none is checked here). An error of the rows' reader is raised after the
     rows before it have been given, as a loop over ROWS would.
     """
-    checker, pool = helper.checker, helper.pool
+    checker, pool, state = helper.checker, helper.pool, helper.state
     pending: deque[tuple[list[tuple[int, tuple[Any, ...]]], list[Any], Any]] = deque()
     answered = wait
 
     def send(rows_: list[tuple[int, tuple[Any, ...]]]) -> None:
         asked = [(n, raw, meta.get(n)) for n, raw in rows_ if wanted(raw)]
-        pending.append((rows_, asked, pool.apply_async(_check_chunk, (asked,))))
+        pending.append((rows_, asked, pool.apply_async(_check_chunk, (state, asked))))
 
     def given() -> Iterator[tuple[int, tuple[Any, ...], Any]]:
         nonlocal answered

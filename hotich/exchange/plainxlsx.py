@@ -57,8 +57,9 @@ _BIG_NUMBER = re.compile(rb"<v>\s*-?\d{16}")
 _BARE_CELL = re.compile(rb"<c[>/]")
 #: Every value of a cell; calamine reads a number the streaming reader would refuse (NaN,
 #: inf, 1e99999) as a float, so only plain decimals are left to it.
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_PLAIN_NUMBER = re.compile(rb"-?\d{1,15}(?:\.\d{1,15})?")
+#: Found in one pass of the regex engine (a loop over every value costs seconds): a value
+#: that is not a plain decimal.
+_NOT_PLAIN_VALUE = re.compile(rb"<v>(?!-?\d{1,15}(?:\.\d{1,15})?</v>)[^<]*</v>")
 _SHARED_VALUE = re.compile(rb'<c [^>]*\bt="s"[^>]*><v>([^<]*)</v>')
 _PREFIXED_STRINGS = re.compile(rb"<\w+:(?:sst|si|r|t)[ >/]")
 _ROW = re.compile(rb'<row r="(\d{1,7})"')
@@ -324,12 +325,17 @@ def _check_block(block: bytes, last_row: int, strings: int) -> tuple[int, int] |
     cells = block.count(b"<c ")
     if cells != block.count(b'<c r="'):
         return None
-    for value in _VALUE.findall(block):
-        if not _PLAIN_NUMBER.fullmatch(value):
-            return None
-    for index in _SHARED_VALUE.findall(block):
-        if not index.isdigit() or int(index) >= strings:
-            return None
+    if _NOT_PLAIN_VALUE.search(block):
+        return None
+    indices = _SHARED_VALUE.findall(block)
+    # Every index a number (none empty, all digits) and below the strings' count.
+    if indices and (
+        not all(indices)
+        or not b"".join(indices).isdigit()
+        or max(map(len, indices)) > 9
+        or max(map(int, indices)) >= strings
+    ):
+        return None
     rows = block.count(b"<row")
     numbers = [int(m) for m in _ROW.findall(block)]
     if len(numbers) != rows:
@@ -452,6 +458,15 @@ class PlainWorkbook:
         self.loaded_cells += cells
         self.sheets[name] = sheet
         return sheet
+
+    def rows_count(self, name: str) -> int:
+        """Return how many rows :meth:`numbered_rows` yields for NAME, reading it through
+        (raising as that does), without giving each cell's value."""
+        sheet = self._sheet(name)
+        if sheet is None:
+            return sum(1 for _ in self.streaming.numbered_rows(name))
+        # numbered_rows gives a row unless every cell is "" (empty), the one value it drops.
+        return sum(1 for raw in sheet.iter_rows() if len(raw) > raw.count(""))
 
     def numbered_rows(self, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Yield (row number, values) as :meth:`xlsx.Workbook.numbered_rows` does."""

@@ -13,7 +13,7 @@ from hotich.audit.actor import Actor
 from hotich.audit.chain import chain_rows_append
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
-from hotich.db.bulk import rows_insert
+from hotich.db.bulk import json_text, rows_insert
 from hotich.registers.models import Entry, EntryPerson, EntryStatus, FieldMark, RegisterBook
 from hotich.registers.people import (
     compared_facts,
@@ -49,12 +49,24 @@ class InvalidEntryData(ValueError):
     """The submitted values name columns the register does not have, or bad marks."""
 
 
+_FIELD_NAMES: dict[int, tuple[RegisterType, frozenset[str]]] = {}
+
+
+def _field_names(register: RegisterType) -> frozenset[str]:
+    """Return the names of REGISTER's columns (register types are module-level constants:
+    each keeps its set for the process's life, instead of one set built per entry)."""
+    cached = _FIELD_NAMES.get(id(register))
+    if cached is None or cached[0] is not register:
+        cached = _FIELD_NAMES[id(register)] = (register, frozenset(f.name for f in register.fields))
+    return cached[1]
+
+
 def _clean_values(
     register: RegisterType, values: dict[str, Any], marks: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Return (values, marks) restricted to the register's columns; text kept as written."""
-    known = {f.name for f in register.fields}
-    unknown = sorted((set(values) | set(marks)) - known)
+    known = _field_names(register)
+    unknown = sorted((values.keys() | marks.keys()) - known)
     if unknown:
         raise InvalidEntryData(
             _("Sổ %(book)s không có cột: %(cols)s")
@@ -169,9 +181,10 @@ def _people_rows(entry: Entry, register: RegisterType) -> list[EntryPerson]:
     return [EntryPerson(entry=entry, **person) for person in _people_values(entry.values, register)]
 
 
-#: An entry as a file import writes it: (values, marks, summary, people rows), each person
-#: as (role, full name, name key, birth date ISO, sex, personal ID).
-PreparedEntry = tuple[dict[str, str], dict[str, str], str, list[tuple[Any, ...]]]
+#: An entry as a file import writes it: (values, marks, summary, people rows), the values
+#: and marks as the text of their JSON columns (:func:`hotich.db.bulk.json_text`), each
+#: person as (role, full name, name key, birth date ISO, sex, personal ID).
+PreparedEntry = tuple[str, str, str, list[tuple[Any, ...]]]
 
 
 def entry_prepare(
@@ -180,7 +193,8 @@ def entry_prepare(
     """Return what an entry of REGISTER with VALUES and MARKS stores (no database).
 
     Pure, so an import computes it in its checking helper process
-    (:mod:`hotich.exchange.checking`) and hands it to :func:`entries_bulk_create`.
+    (:mod:`hotich.exchange.checking`) and hands it to :func:`entries_bulk_create`; the JSON
+    of the values is encoded there too, off the writing process.
     """
     clean, clean_marks = _clean_values(register, values, marks)
     persons = entry_people(register, clean)  # once, for the summary and the people rows
@@ -198,7 +212,7 @@ def entry_prepare(
                 p["personal_id"],
             )
         )
-    return clean, clean_marks, people_summary(persons), people
+    return json_text(clean), json_text(clean_marks), people_summary(persons), people
 
 
 def _people_insert(entry_ids: list[int], people: list[list[tuple[Any, ...]]]) -> None:
@@ -439,13 +453,14 @@ def entries_bulk_create(
         "created_at",
         "updated_at",
     ]
-    ids = rows_insert(Entry, columns, entries, returning=True)
+    ids = rows_insert(Entry, columns, entries, returning=True, encoded=("values", "marks"))
     _people_insert(ids, people)
     username = getattr(user, "username", "") or ""
     chain_rows_append(
         [
             {
-                "at": timezone.now(),
+                # The batch's instant, as its entries' created_at (the log orders by at, id).
+                "at": now,
                 "user_id": user_id,
                 "username": username,
                 "action": AuditEvent.Action.CREATE.value,

@@ -235,3 +235,50 @@ def test_a_sheet_calamine_would_read_leniently_goes_to_the_streaming_reader(
     except xlsx.XlsxError:
         return  # refused before any sheet is read, as the streaming reader refuses it
     assert plainxlsx.sheet_is_plain(fast.streaming, "DL Import") == (False, 0)
+
+
+def test_the_rows_counted_are_the_rows_read_on_both_paths(tmp_path):
+    """The whole-file check counts a loaded sheet's rows without reading their values: the
+    count is the number of rows the import reads (empty rows and "" cells are none)."""
+    path = ministry_file(tmp_path / "ks.xlsx", [*ROWS[:5], {}, {"nksDanToc": ""}, *ROWS[5:9]])
+    formula = rewrite(
+        path,
+        tmp_path / "formula.xlsx",
+        lambda xml: xml.replace(
+            b'<c r="D2" s="1" t="n"><v>1</v></c>', b'<c r="D2" s="1"><f>0+1</f><v>1</v></c>'
+        ),
+    )
+    for file, fast in ((path, True), (formula, False)):
+        workbook = plainxlsx.PlainWorkbook(str(file))
+        count = workbook.rows_count("DL Import")
+        assert (workbook.sheets["DL Import"] is not None) is fast
+        read = list(workbook.numbered_rows("DL Import"))
+        assert count == len(read) and count >= 1 + 9
+
+
+def _block(*cells: bytes) -> bytes:
+    return b'<row r="1">' + b"".join(cells) + b"</row>"
+
+
+@pytest.mark.parametrize(
+    ("cell", "plain"),
+    [
+        (b'<c r="A1"><v>1</v></c>', True),
+        (b'<c r="A1"><v>-12.5</v></c>', True),
+        (b'<c r="A1"><v>123456789012345</v></c>', True),
+        (b'<c r="A1"><v>1.</v></c>', False),
+        (b'<c r="A1"><v>1e5</v></c>', False),
+        (b'<c r="A1"><v>NaN</v></c>', False),
+        (b'<c r="A1"><v></v></c>', False),
+        (b'<c r="A1"><v> 1</v></c>', False),
+        (b'<c r="A1" t="s"><v>0</v></c>', True),
+        (b'<c r="A1" t="s"><v>2</v></c>', True),
+        (b'<c r="A1" t="s"><v>3</v></c>', False),  # past the 3 strings
+        (b'<c r="A1" t="s"><v>1a</v></c>', False),
+        (b'<c r="A1" t="s"><v>-1</v></c>', False),
+        (b'<c r="A1" t="s"><v>' + b"9" * 5000 + b"</v></c>", False),
+    ],
+)
+def test_the_pre_scan_leaves_calamine_plain_numbers_and_shared_strings_only(cell, plain):
+    block = _block(cell, b'<c r="B1" t="s"><v>1</v></c>')
+    assert (plainxlsx._check_block(block, 0, 3) is not None) is plain

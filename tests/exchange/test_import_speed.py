@@ -6,6 +6,7 @@ written as plain rows (``COPY`` on PostgreSQL) must read back exactly as written
 audit chain must verify.
 """
 
+import json
 from datetime import date
 
 import pytest
@@ -14,12 +15,14 @@ from hotich.audit.chain import chain_verify
 from hotich.audit.models import AuditEvent
 from hotich.audit.services import audit_record
 from hotich.exchange import checking
-from hotich.exchange.importer import RowChecker, import_run_execute, open_sheet
+from hotich.exchange.importer import RowChecker, _has_values, import_run_execute, open_sheet
 from hotich.exchange.layout import detect_layout
 from hotich.exchange.services import import_run_create
+from hotich.exchange.xlsx import BadCell
 from hotich.lib.legacy import from_unicode
 from hotich.registers.models import Entry, EntryPerson, RegisterBook
-from hotich.registers.services import entries_bulk_create
+from hotich.registers.services import entries_bulk_create, entry_prepare
+from hotich.registers.spec import REGISTER_TYPES
 from tests.exchange.ministry_files import ministry_file
 
 ROW = {
@@ -207,3 +210,124 @@ def test_the_audit_chain_of_an_import_verifies_between_other_events(units, tmp_p
     created = AuditEvent.objects.filter(action="create", object_type="entry")
     assert created.count() == outcome.imported == Entry.objects.filter(book=book).count()
     assert report.checked == outcome.imported + 2
+
+
+def test_a_helper_started_before_the_layout_checks_with_the_layout_it_is_given(tmp_path):
+    """The helper starts when the file is opened and gets the layout later; given another
+    layout (another import), it checks with that one, not with the first it was given."""
+    path = ministry_file(tmp_path / "ks.xlsx", mixed_rows(60))
+    with path.open("rb") as handle:
+        sheet = open_sheet(handle)
+        layout = detect_layout(sheet.headers, sheet_name=sheet.name)
+        layout.columns = {i: n for i, n in layout.columns.items() if n != "STT"}
+        rows = [(n, raw) for n, raw in sheet.rows if raw]
+    # The same file read without its name column: every row lacks the child's name.
+    nameless = detect_layout(sheet.headers, sheet_name=sheet.name)
+    nameless.columns = {i: n for i, n in layout.columns.items() if n != "nksHoTen"}
+
+    def checked(helper, checker):
+        helper.use(checker)
+        return list(
+            checking.rows_checked(
+                iter(rows), helper=helper, meta={}, wanted=bool, chunk=10, wait=True
+            )
+        )
+
+    with checking.Helper() as helper:
+        first = checked(helper, RowChecker(layout))
+        second = checked(helper, RowChecker(nameless))
+    assert first == [(n, raw, RowChecker(layout).check(n, raw, None)) for n, raw in rows]
+    assert second == [(n, raw, RowChecker(nameless).check(n, raw, None)) for n, raw in rows]
+    assert all(any("Thiếu" in p.message for p in c.reading.problems) for _, _, c in second)
+    assert first != second
+
+
+@pytest.mark.parametrize(
+    ("raw", "has_values"),
+    [
+        ((), False),
+        ((None,), False),
+        (("",), False),
+        ((None, "", None), False),
+        ((0,), True),
+        ((False,), True),
+        ((None, "x"), True),
+        ((" ",), True),
+        ((date(2008, 1, 1),), True),
+        ((None, BadCell("hỏng")), True),
+        ([None, 1.5], True),
+    ],
+)
+def test_a_row_has_values_unless_every_cell_is_empty(raw, has_values):
+    assert _has_values(raw) is has_values
+
+
+def test_the_entries_json_is_encoded_in_the_helper_and_read_back_as_values(units, tmp_path):
+    """entry_prepare gives the values as their column's JSON text (encoded off the writing
+    process); the entries read back with the values and marks the rows gave."""
+    register = REGISTER_TYPES["KS"]
+    values = {"so": "07/2008", "nksHoTen": 'Nguyễn Thị "Phượng"\n', "meHoTen": "Lê Thị Hoà"}
+    text, marks, summary, people = entry_prepare(register, values, {"chaHoTen": "illegible"})
+    assert json.loads(text) == {
+        "so": "07/2008",
+        "nksHoTen": 'Nguyễn Thị "Phượng"',
+        "meHoTen": "Lê Thị Hoà",
+    }
+    assert json.loads(marks) == {"chaHoTen": "illegible"}
+    assert summary == 'Nguyễn Thị "Phượng"' and len(people) == 2
+    book = book_of(units, "01/2008")
+    rows = [
+        {
+            "row": 2,
+            "year": 2008,
+            "number": 7,
+            "values": values,
+            "marks": {"chaHoTen": "illegible"},
+            "prepared": (text, marks, summary, people),
+        },
+        {"row": 3, "year": 2008, "number": 8, "values": {"so": "08/2008", "nksHoTen": "An"}},
+    ]
+    entries_bulk_create(book=book, user=None, rows=rows, source="test")
+    stored = list(Entry.objects.filter(book=book).order_by("number"))
+    assert stored[0].values == json.loads(text) and stored[0].marks == {"chaHoTen": "illegible"}
+    assert stored[1].values == {"so": "08/2008", "nksHoTen": "An"} and stored[1].marks == {}
+
+
+def test_an_imports_audit_events_are_listed_in_the_order_of_its_entries(units, tmp_path):
+    """A batch's events share its instant: the log (newest first, by time then key) still
+    lists them in the reverse order of the entries they created."""
+    book = book_of(units, "01/2008")
+    path = ministry_file(tmp_path / "ks.xlsx", mixed_rows(40))
+    with path.open("rb") as handle:
+        run = import_run_create(handle=handle, name="ks.xlsx", user=None, book=book)
+    import_run_execute(run=run, batch_size=9)
+    listed = AuditEvent.objects.filter(action="create", object_type="entry")
+    entries = Entry.objects.filter(book=book).order_by("-id").values_list("id", flat=True)
+    assert [int(e) for e in listed.values_list("object_id", flat=True)] == list(entries)
+    assert chain_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("column", "first", "then", "read_then"),
+    [
+        ("nksNoiSinh", 1, True, "True"),  # equal in Python, not the same cell
+        ("nksNoiSinh", True, 1, "1"),
+        ("nksNoiSinh", 1.5, "1.5", "1.5"),
+        ("nksNoiSinh", 2, 2.0, "2"),  # a whole number is read without its ".0"
+        ("nksGioiTinh", "Nữ", "Nam", "1"),
+        ("nksGioiTinh", "Nam", "Nữ", "2"),
+    ],
+)
+def test_a_remembered_cell_reading_is_the_reading_of_that_very_value(
+    column, first, then, read_then
+):
+    """Cell readings are remembered per column and value: a value read after an equal one
+    of another type, or after another value, reads as itself; the same text in another
+    column reads as that column reads it."""
+    from hotich.exchange.cells import read_row
+
+    register = REGISTER_TYPES["KS"]
+    headers = {"nksGioiTinh": "nksGioiTinh", "nksNoiSinh": "nksNoiSinh"}
+    read_row(register, {column: first}, headers=headers)
+    assert read_row(register, {column: then}, headers=headers).values[column] == read_then
+    assert read_row(register, {"nksNoiSinh": "Nam"}, headers=headers).values["nksNoiSinh"] == "Nam"
