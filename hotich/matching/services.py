@@ -122,27 +122,62 @@ class Candidates:
     capped: dict[str, set[str]]
 
 
-def probe_sql(keys: Sequence[str], cap: int) -> str:
-    """Return the statement of :func:`_probe`: per key, a count of at most ``cap + 1``
-    citizens with the key's value (a parameter), read from the key's index alone."""
+def one_record_sql(base: Sequence[str], loose: Sequence[str], cap: int) -> str:
+    """Return the one statement of a lookup's candidates: the citizens sharing one of the
+    keys BASE (parameters, in order) or, for each of the keys LOOSE (parameters, in order,
+    each given twice: its count, then its value), sharing the key's value if at most ``cap``
+    citizens do; and a last row (id NULL) holding the block counts of LOOSE, comma-separated.
+
+    Each loose block is counted first (the CTE: bounded index-only counts, a 1,001st citizen
+    at most); a key over the cap is compared with NULL, so its index scan finds nothing and
+    the block is never read. Everything is OR-ed into one indexed query (PostgreSQL: one
+    BitmapOr, each citizen read once however many keys it shares).
+    """
     quote = connection.ops.quote_name
     table = quote(Citizen._meta.db_table)
+    arms = [f"{quote(key)} = %s" for key in base]
+    arms += [
+        f"{quote(key)} = (SELECT CASE WHEN n{n} <= {cap:d} THEN %s END FROM counted)"  # noqa: S608
+        for n, key in enumerate(loose)
+    ]
+    select = (
+        f"SELECT id, personal_id, match_features FROM {table} "  # noqa: S608 - identifiers
+        f"WHERE {' OR '.join(arms)}"
+    )
+    if not loose:
+        return select
     counts = ", ".join(
         f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {quote(key)} = %s "  # noqa: S608
-        f"LIMIT {cap + 1:d}) AS b{n})"
-        for n, key in enumerate(keys)
+        f"LIMIT {cap + 1:d}) AS b{n}) AS n{n}"
+        for n, key in enumerate(loose)
     )
-    return f"SELECT {counts}"
+    listed = " || ',' || ".join(f"CAST(n{n} AS TEXT)" for n in range(len(loose)))
+    return (
+        f"WITH counted AS (SELECT {counts}) {select} "  # noqa: S608 - identifiers
+        f"UNION ALL SELECT NULL, NULL, {listed} FROM counted"
+    )
 
 
-def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
-    """Return the values of one record's loose keys (each key one value) whose block holds
-    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
-    keys = list(values)
+def _one_record(
+    record: dict[str, Any], loose: dict[str, list[str]], cap: int
+) -> tuple[list[tuple[int, str, Any]], dict[str, set[str]]]:
+    """Return the candidate rows (pk, personal ID, stored features) of one record and its
+    loose values over the cap, in one round trip (:func:`one_record_sql`)."""
+    base = [key for key in BASE_KEYS if record.get(key)]
+    keys = list(loose)
+    if not base and not keys:
+        return [], {}
+    params = [record[key] for key in base]
+    params = [loose[key][0] for key in keys] + params + [loose[key][0] for key in keys]
     with connection.cursor() as cursor:
-        cursor.execute(probe_sql(keys, cap), [values[key][0] for key in keys])
-        row = cursor.fetchone()
-    return {key: {values[key][0]} for key, n in zip(keys, row, strict=True) if n > cap}
+        cursor.execute(one_record_sql(base, keys, cap), params)
+        rows = cursor.fetchall()
+    capped: dict[str, set[str]] = {}
+    if keys:
+        counts = next(row[2] for row in rows if row[0] is None).split(",")
+        rows = [row for row in rows if row[0] is not None]
+        capped = {key: {loose[key][0]} for key, n in zip(keys, counts, strict=True) if int(n) > cap}
+    return rows, capped
 
 
 def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
@@ -196,14 +231,12 @@ def candidate_search(
 
     values = _key_values(rows, LOOSE_KEYS) if loose else {}
     capped: dict[str, set[str]] = {}
+    queries: list[Q] = []
     if len(rows) == 1:
-        # One record (the lookup): one probe of the loose blocks' sizes, then one indexed
-        # query, OR-ed over the first six keys and the loose blocks under the cap.
-        capped = _probe(values, cap) if values else {}
-        filters = _blocking_q(rows) + [
-            Q(**{key: value[0]}) for key, value in values.items() if key not in capped
-        ]
-        queries = [_or_all(filters)] if filters else []
+        # One record (the lookup): one statement, the loose blocks' sizes and the candidates.
+        found_rows, capped = _one_record(rows[0], values, cap)
+        for pk, personal_id, stored in found_rows:
+            take(pk, personal_id, stored)
     else:
         queries = _candidate_filters(rows)
     for query in queries:
