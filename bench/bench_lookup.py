@@ -7,6 +7,16 @@ Run: .venv/bin/python bench/bench_lookup.py          (20,000 citizens, SQLite an
                      (a registry already loaded, e.g. 10 million citizens by
                      ``hotich registry load``; records are noisy copies of citizens drawn
                      from it, and a tenth are people it does not have)
+     .venv/bin/python bench/bench_lookup.py --keep-db lookup10m --sizes 1000000,10000000
+                     (the 10-million goal with its 1-million reference, in one run: each
+                     registry is a database PREFIX_1m / PREFIX_10m kept across runs; when
+                     missing, the smallest is made by ``hotich registry synth --out`` and
+                     ``hotich registry load``, the others grown from it (:func:`grow_kept`),
+                     then each is timed as ``--existing`` does; ``--drop`` drops them after)
+
+``--existing`` and ``--keep-db`` also check that the one-statement candidate read finds the
+same citizens as the previous two statements (timed, interleaved, as the reference), the
+registered person's presence among the candidates, and both paths' agreement.
 
 For each database (a SQLite file in a temporary folder; a throw-away PostgreSQL database
 created on ``--postgres`` and dropped afterwards) a child process migrates, loads a synthetic
@@ -212,17 +222,24 @@ def child_existing(lookups: int) -> None:
     model = services.active_model()
     for _rid, person in records[:WARM_UP]:
         services.lookup(person, model=model)
-    lookup_times, query_times, sizes, interactive = [], [], [], {}
+    lookup_times, cpu_times, query_times, sizes, interactive = [], [], [], [], {}
+    before_times: list[float] = []
     found_true = registered = right = 0
     for rid, person in records:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = services.lookup(person, model=model)
         lookup_times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu)
         interactive[rid] = result.decision
         row = person_features(person)
+        # The candidate read as it is, and as it was (interleaved: the same load for both).
         started = time.perf_counter()
         found = services.candidate_vectors([row])
         query_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        before = two_statement_read(row)
+        before_times.append(time.perf_counter() - started)
+        assert before == set(found), rid
         sizes.append(len(found))
         if truth[rid] is not None:
             registered += 1
@@ -238,7 +255,9 @@ def child_existing(lookups: int) -> None:
         fetch_times.append(time.perf_counter() - started)
     sizes.sort()
     print(f"  lookup (query + scoring + decision): {percentiles(lookup_times)}")
+    print(f"  … its CPU time in this process:      {percentiles(cpu_times)}")
     print(f"  candidate query and decoding alone:  {percentiles(query_times)}")
+    print(f"  reference, the two-statement read:   {percentiles(before_times)}")
     print(f"  reference, primary-key fetch:        {percentiles(fetch_times)}")
     print(
         f"  candidates per lookup: p50 {sizes[len(sizes) // 2]}, "
@@ -267,6 +286,42 @@ def child_existing(lookups: int) -> None:
                 f"    {rid}: lookup {d.outcome} {d.personal_id}; batch {other.outcome} {other.personal_id}"
             )
     print(f"  database: {connection.vendor}")
+
+
+def two_statement_read(row: dict[str, Any]) -> set[int]:
+    """Return the primary keys of ROW's candidates read as the lookup read them before the
+    one statement (the reference): a probe of the loose blocks' sizes, then one query OR-ed
+    over the first six keys and the loose blocks under the cap."""
+    from django.db import connection
+
+    from hotich.matching import services
+    from hotich.matching.engine.features import BLOCK_CAP, LOOSE_KEYS
+    from hotich.registry.models import Citizen
+
+    values = {key: row[key] for key in LOOSE_KEYS if row.get(key)}
+    capped = set()
+    if values:
+        table = connection.ops.quote_name(Citizen._meta.db_table)
+        counts = ", ".join(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {key} = %s "  # noqa: S608
+            f"LIMIT {BLOCK_CAP + 1}) AS b{n})"
+            for n, key in enumerate(values)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {counts}", list(values.values()))
+            fetched = cursor.fetchone()
+        capped = {key for key, n in zip(values, fetched, strict=True) if n > BLOCK_CAP}
+    filters = services._blocking_q([row]) + [
+        services.Q(**{key: value}) for key, value in values.items() if key not in capped
+    ]
+    if not filters:
+        return set()
+    query = Citizen.objects.filter(services._or_all(filters))
+    found = set()
+    for pk, _pid, stored in query.values_list("pk", "personal_id", "match_features"):
+        services.decode_features(stored)  # as the lookup decodes them
+        found.add(pk)
+    return found
 
 
 def stored_agree(pks: list[int]) -> str:

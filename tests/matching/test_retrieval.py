@@ -20,6 +20,7 @@ from hotich.matching.engine.features import (
 )
 from hotich.matching.services import (
     BASE_KEYS,
+    CITIZEN_FIELDS,
     active_model,
     candidate_search,
     lookup,
@@ -210,6 +211,22 @@ def test_the_one_statement_of_a_lookup_reads_indexes_never_the_table(registered)
             # One bitmap of every key: each citizen read once, however many keys it shares.
             assert plan.count("BitmapOr") == 1, plan
             assert plan.count("Bitmap Index Scan") == len(base) + len(loose), plan
+
+
+def test_a_lookup_is_one_statement_and_shows_the_citizens_as_stored(
+    registered, django_assert_num_queries
+):
+    # The citizens shown come from the candidates' statement, not from a second query.
+    with django_assert_num_queries(1):
+        result = lookup(REGISTERED)
+    shown = result.candidates[0].citizen
+    assert shown.personal_id == registered
+    stored = Citizen.objects.only(*CITIZEN_FIELDS).get(pk=shown.pk)
+    assert {f: getattr(shown, f) for f in CITIZEN_FIELDS} == {
+        f: getattr(stored, f) for f in CITIZEN_FIELDS
+    }
+    assert isinstance(shown.birth_date, PartialDate)
+    assert shown.get_deferred_fields() == stored.get_deferred_fields()
 
 
 BEFORE = [("registry", "0005_key_indexes_byte_order")]
