@@ -370,7 +370,7 @@ def _grow_chunk(task: tuple[int, int, int, int]) -> str:
 
     copy, start, stop, first_id = task
     g = _GROW
-    n = len(g["a_text"])
+    n = min(len(g["a_text"]), 1_000_000)
     if g.get("perms_of") != copy:
         rng = random.Random(1000 + copy)
         perms = []
@@ -404,7 +404,7 @@ def _grow_chunk(task: tuple[int, int, int, int]) -> str:
 
 def grow_kept(name: str, source: str, size: int) -> None:
     """Create database NAME as a copy of database SOURCE (a registry loaded by
-    :func:`load_kept`) grown to SIZE citizens (at most 11 times SOURCE's).
+    :func:`load_kept`) grown to SIZE citizens (at most ten million more).
 
     Each new citizen recombines four citizens of the source (GROW_PARTS): the name, sex and
     ethnicity of one, the birth date of another, the birthplace of a third, the parents'
@@ -455,7 +455,9 @@ def grow_kept(name: str, source: str, size: int) -> None:
             g["c_json"].append(orjson.dumps(f[18:24]).decode()[1:-1])
             g["d_compared"].append(tuple(f[24:28]))
             g["d_json"].append(orjson.dumps(f[24:28]).decode()[1:-1])
-    n = len(g["a_text"])
+    # At most a million per copy: a grown citizen's row number in its copy is the last six
+    # digits of its personal ID.
+    n = min(len(g["a_text"]), 1_000_000)
     print(
         f"  grow: {n:,} source citizens read in {time.perf_counter() - started:.0f} s", flush=True
     )
