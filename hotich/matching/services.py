@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -127,29 +127,67 @@ class Candidates:
 
     found: dict[int, tuple[str, list[Any]]]
     capped: dict[str, set[str]]
+    #: One record with ``columns``: primary key → stored features and the COLUMNS' values.
+    values: dict[int, tuple] = field(default_factory=dict)
 
 
-def probe_sql(keys: Sequence[str], cap: int) -> str:
-    """Return the statement of :func:`_probe`: per key, a count of at most ``cap + 1``
-    citizens with the key's value (a parameter), read from the key's index alone."""
+def one_record_sql(
+    base: Sequence[str], loose: Sequence[str], cap: int, columns: Sequence[str] = ()
+) -> str:
+    """Return the one statement of a lookup's candidates: the citizens sharing one of the
+    keys BASE (parameters, in order) or, for each of the keys LOOSE (parameters, in order,
+    each given twice: its count, then its value), sharing the key's value if at most ``cap``
+    citizens do; and a last row (id NULL) holding the block counts of LOOSE, comma-separated.
+    Each row: id, personal_id, match_features and the Citizen COLUMNS.
+
+    Each loose block is counted first (the CTE: bounded index-only counts, a 1,001st citizen
+    at most); a key over the cap is compared with NULL, so its index scan finds nothing and
+    the block is never read. Everything is OR-ed into one indexed query (PostgreSQL: one
+    BitmapOr, each citizen read once however many keys it shares).
+    """
     quote = connection.ops.quote_name
     table = quote(Citizen._meta.db_table)
+    arms = [f"{quote(key)} = %s" for key in base]
+    arms += [
+        f"{quote(key)} = (SELECT CASE WHEN n{n} <= {cap:d} THEN %s END FROM counted)"  # noqa: S608
+        for n, key in enumerate(loose)
+    ]
+    read = ", ".join(quote(c) for c in ("id", "personal_id", "match_features", *columns))
+    select = f"SELECT {read} FROM {table} WHERE {' OR '.join(arms)}"  # noqa: S608 - identifiers
+    if not loose:
+        return select
     counts = ", ".join(
         f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {quote(key)} = %s "  # noqa: S608
-        f"LIMIT {cap + 1:d}) AS b{n})"
-        for n, key in enumerate(keys)
+        f"LIMIT {cap + 1:d}) AS b{n}) AS n{n}"
+        for n, key in enumerate(loose)
     )
-    return f"SELECT {counts}"
+    listed = " || ',' || ".join(f"CAST(n{n} AS TEXT)" for n in range(len(loose)))
+    return (
+        f"WITH counted AS (SELECT {counts}) {select} "  # noqa: S608 - identifiers
+        f"UNION ALL SELECT NULL, NULL, {listed}{', NULL' * len(columns)} FROM counted"
+    )
 
 
-def _probe(values: dict[str, list[str]], cap: int) -> dict[str, set[str]]:
-    """Return the values of one record's loose keys (each key one value) whose block holds
-    more than ``cap`` citizens: one query of bounded index-only counts, one per key."""
-    keys = list(values)
+def _one_record(
+    record: dict[str, Any], loose: dict[str, list[str]], cap: int, columns: Sequence[str] = ()
+) -> tuple[list[tuple], dict[str, set[str]]]:
+    """Return the candidate rows (pk, personal ID, stored features, COLUMNS) of one record
+    and its loose values over the cap, in one round trip (:func:`one_record_sql`)."""
+    base = [key for key in BASE_KEYS if record.get(key)]
+    keys = list(loose)
+    if not base and not keys:
+        return [], {}
+    params = [record[key] for key in base]
+    params = [loose[key][0] for key in keys] + params + [loose[key][0] for key in keys]
     with connection.cursor() as cursor:
-        cursor.execute(probe_sql(keys, cap), [values[key][0] for key in keys])
-        row = cursor.fetchone()
-    return {key: {values[key][0]} for key, n in zip(keys, row, strict=True) if n > cap}
+        cursor.execute(one_record_sql(base, keys, cap, columns), params)
+        rows = cursor.fetchall()
+    capped: dict[str, set[str]] = {}
+    if keys:
+        counts = next(row[2] for row in rows if row[0] is None).split(",")
+        rows = [row for row in rows if row[0] is not None]
+        capped = {key: {loose[key][0]} for key, n in zip(keys, counts, strict=True) if int(n) > cap}
+    return rows, capped
 
 
 def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], dict[str, set[str]]]:
@@ -178,7 +216,11 @@ def _loose_many(values: dict[str, list[str]], cap: int) -> tuple[list[tuple], di
 
 
 def candidate_search(
-    rows: Sequence[dict[str, Any]], *, cap: int = BLOCK_CAP, loose: bool = True
+    rows: Sequence[dict[str, Any]],
+    *,
+    cap: int = BLOCK_CAP,
+    loose: bool = True,
+    columns: Sequence[str] = (),
 ) -> Candidates:
     """Return the registry citizens sharing a blocking key with any of ``rows``.
 
@@ -187,7 +229,9 @@ def candidate_search(
     the same blocks, :func:`hotich.matching.engine.batch.without_capped`). The features are
     the stored ones (Citizen.match_features); a citizen stored without them, or with
     another version, has them derived from its values, so the answer is the same either way.
-    ``loose`` False reads the first six keys only (the benchmarks' reference).
+    ``loose`` False reads the first six keys only (the benchmarks' reference). ``columns``
+    (one record only): Citizen columns read with the candidates, in the same statement
+    (Candidates.values), so the lookup needs no second query for the citizens it shows.
     """
     found: dict[int, tuple[str, list[Any]]] = {}
     stale: list[int] = []
@@ -203,14 +247,17 @@ def candidate_search(
 
     values = _key_values(rows, LOOSE_KEYS) if loose else {}
     capped: dict[str, set[str]] = {}
+    queries: list[Q] = []
+    read: dict[int, tuple] = {}
     if len(rows) == 1:
-        # One record (the lookup): one probe of the loose blocks' sizes, then one indexed
-        # query, OR-ed over the first six keys and the loose blocks under the cap.
-        capped = _probe(values, cap) if values else {}
-        filters = _blocking_q(rows) + [
-            Q(**{key: value[0]}) for key, value in values.items() if key not in capped
-        ]
-        queries = [_or_all(filters)] if filters else []
+        # One record (the lookup): one statement, the loose blocks' sizes and the candidates.
+        found_rows, capped = _one_record(rows[0], values, cap, columns)
+        for pk, personal_id, stored, *extra in found_rows:
+            take(pk, personal_id, stored)
+            if columns:
+                read[pk] = (stored, *extra)
+    elif columns:
+        raise ValueError("columns: one record only")
     else:
         queries = _candidate_filters(rows)
     for query in queries:
@@ -228,7 +275,7 @@ def candidate_search(
             *CITIZEN_FIELDS
         ):
             found[citizen.pk] = (citizen.personal_id, citizen_compared(citizen))
-    return Candidates(found, capped)
+    return Candidates(found, capped, read)
 
 
 def candidate_vectors(rows: Sequence[dict[str, Any]]) -> dict[int, tuple[str, list[Any]]]:
@@ -268,8 +315,11 @@ def lookup(
 ) -> LookupResult:
     """The interactive path: the registry's best candidates for one person, and the outcome.
 
-    Every candidate is weighed with the model's fast path; only those above REPORT_FLOOR (as
-    the batch path keeps them) get their full per-field score and go to :func:`decide`.
+    Every candidate is weighed with the model's fast path; those above REPORT_FLOOR (as the
+    batch path keeps them) go to :func:`decide`. Only the ``limit`` shown get their per-field
+    score (the Score of their Candidate, and of the LookupCandidate), and a candidate's
+    feature row is made when read (:class:`_FeatureRow`: decide reads the best one's): a
+    common name keeps a thousand candidates, and both cost more than weighing them.
     ``loose`` False: the first six keys only (:func:`candidate_search`).
     """
     model = model or active_model()
@@ -277,28 +327,83 @@ def lookup(
     left = as_vector(record)
     kept = []
     weigh = model.weigh
-    for pk, (personal_id, vector) in candidate_search([record], loose=loose).found.items():
+    search = candidate_search([record], loose=loose, columns=_SHOWN_READ)
+    for pk, (personal_id, vector) in search.found.items():
         weighed = weigh(left, vector)
-        if probability_from_weight(weighed.weight) >= REPORT_FLOOR:
-            kept.append((pk, personal_id, vector, model.explain(weighed)))
-    kept.sort(key=lambda item: (-item[3].weight, item[1]))
+        probability = probability_from_weight(weighed.weight)
+        if probability >= REPORT_FLOOR:
+            kept.append((weighed.weight, personal_id, pk, probability, vector, weighed))
+    kept.sort(key=lambda item: (-item[0], item[1]))
+    scores = [model.explain(item[5]) for item in kept[:limit]]
     decision = decide(
         record,
         [
-            Candidate(pid, s.probability, s.weight, features_row(v), explanation=s)
-            for _, pid, v, s in kept
+            Candidate(
+                pid,
+                probability,
+                weight,
+                _FeatureRow(vector),
+                explanation=scores[n] if n < limit else None,
+            )
+            for n, (weight, pid, _pk, probability, vector, _w) in enumerate(kept)
         ],
         thresholds(),
         model.known_given_names,
     )
-    shown = kept[:limit]
-    citizens = Citizen.objects.only(*CITIZEN_FIELDS).in_bulk([pk for pk, *_ in shown])
-    return LookupResult(
-        decision,
-        tuple(LookupCandidate(citizens[pk], s) for pk, _, _, s in shown),
-        record,
-        model.version,
-    )
+    shown = [
+        LookupCandidate(_shown_citizen(item[2], item[1], search.values[item[2]]), score)
+        for item, score in zip(kept[:limit], scores, strict=True)
+    ]
+    return LookupResult(decision, tuple(shown), record, model.version)
+
+
+#: The Citizen fields a lookup's shown candidates have (CITIZEN_FIELDS, in the model's order),
+#: and those of them read with the candidates besides the key, personal ID and features.
+_SHOWN_FIELDS = tuple(
+    f.attname for f in Citizen._meta.concrete_fields if f.attname in CITIZEN_FIELDS
+)
+_SHOWN_READ = tuple(f for f in _SHOWN_FIELDS if f not in ("id", "personal_id", "match_features"))
+
+
+def _shown_citizen(pk: int, personal_id: str, values: tuple) -> Citizen:
+    """Return the Citizen (fields CITIZEN_FIELDS, the others deferred) of a lookup's shown
+    candidate from its candidate row's values (stored features, :data:`_SHOWN_READ`), as the ORM
+    would read it (each field's conversion from the database)."""
+    by_name = dict(zip(("match_features", *_SHOWN_READ), values, strict=True))
+    by_name.update(id=pk, personal_id=personal_id)
+    converted = []
+    for name in _SHOWN_FIELDS:
+        value = by_name[name]
+        convert = getattr(Citizen._meta.get_field(name), "from_db_value", None)
+        converted.append(
+            convert(value, None, connection) if convert and value is not None else value
+        )
+    return Citizen.from_db(connection.alias, _SHOWN_FIELDS, converted)
+
+
+class _FeatureRow(Mapping[str, Any]):
+    """The feature row (FEATURE_COLUMNS) of a candidate's compared features, made when first
+    read: :func:`decide` reads only the best candidate's."""
+
+    __slots__ = ("_row", "_vector")
+
+    def __init__(self, vector: list[Any]) -> None:
+        self._vector = vector
+        self._row: dict[str, Any] | None = None
+
+    def _made(self) -> dict[str, Any]:
+        if self._row is None:
+            self._row = features_row(self._vector)
+        return self._row
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 def reconcile_people(

@@ -20,11 +20,12 @@ from hotich.matching.engine.features import (
 )
 from hotich.matching.services import (
     BASE_KEYS,
+    CITIZEN_FIELDS,
     active_model,
     candidate_search,
     lookup,
     lookup_before_new_id,
-    probe_sql,
+    one_record_sql,
     reconcile_people,
 )
 from hotich.registry.models import Citizen
@@ -181,28 +182,51 @@ def test_a_lookup_reads_at_most_the_cap_of_a_common_block(
 ):
     Citizen.objects.bulk_create(_crowd(BLOCK_CAP + 50), batch_size=500)
     record = person_features(DAMAGE["bk8"])
-    # One probe of the loose blocks' sizes, one query of the candidates: never the block.
-    with django_assert_max_num_queries(2):
+    # One statement: the loose blocks' sizes and the candidates, never the capped block.
+    with django_assert_max_num_queries(1):
         search = candidate_search([record])
     assert len(search.found) <= BLOCK_CAP
     assert search.capped == {"bk8": {record["bk8"]}}
 
 
-def test_the_probe_of_the_loose_blocks_reads_indexes_never_the_table(registered):
+def test_the_one_statement_of_a_lookup_reads_indexes_never_the_table(registered):
     record = person_features(DAMAGE["bk8"])
-    keys = [k for k in LOOSE_KEYS if record[k]]
-    sql, params = probe_sql(keys, BLOCK_CAP), [record[k] for k in keys]
+    base = [k for k in BASE_KEYS if record[k]]
+    loose = [k for k in LOOSE_KEYS if record[k]]
+    assert base and loose
+    sql = one_record_sql(base, loose, BLOCK_CAP)
+    params = [record[k] for k in (*loose, *base, *loose)]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(str(row) for row in cursor.fetchall())
-            assert plan.count("COVERING INDEX") >= len(keys), plan
+            # The counts from the key indexes alone, the candidates through the key indexes.
+            assert plan.count("COVERING INDEX") >= len(loose), plan
             assert "SCAN registry_citizen" not in plan.replace("USING COVERING INDEX", ""), plan
         else:
             cursor.execute("SET enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = " ".join(row[0] for row in cursor.fetchall())
             assert "Index" in plan and "Seq Scan" not in plan, plan
+            # One bitmap of every key: each citizen read once, however many keys it shares.
+            assert plan.count("BitmapOr") == 1, plan
+            assert plan.count("Bitmap Index Scan") == len(base) + len(loose), plan
+
+
+def test_a_lookup_is_one_statement_and_shows_the_citizens_as_stored(
+    registered, django_assert_num_queries
+):
+    # The citizens shown come from the candidates' statement, not from a second query.
+    with django_assert_num_queries(1):
+        result = lookup(REGISTERED)
+    shown = result.candidates[0].citizen
+    assert shown.personal_id == registered
+    stored = Citizen.objects.only(*CITIZEN_FIELDS).get(pk=shown.pk)
+    assert {f: getattr(shown, f) for f in CITIZEN_FIELDS} == {
+        f: getattr(stored, f) for f in CITIZEN_FIELDS
+    }
+    assert isinstance(shown.birth_date, PartialDate)
+    assert shown.get_deferred_fields() == stored.get_deferred_fields()
 
 
 BEFORE = [("registry", "0005_key_indexes_byte_order")]
