@@ -32,10 +32,9 @@ import pandas as pd
 
 from hotich.lib.orphans import exit_with_parent
 from hotich.matching.engine.batch import (
-    PAIR_COLUMNS,
     RECORDS_TABLE,
     REGISTRY_TABLE,
-    splink_pairs,
+    splink_predictions,
     tf_frames,
 )
 from hotich.matching.engine.contract import (
@@ -268,12 +267,6 @@ class FeatureStore:
                 [floor],
             )
 
-    def rows(self, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
-        """Return the rows of a query as dicts (Python ints and None, as the frames give)."""
-        cursor = self.con.execute(sql, parameters)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
     def close(self) -> None:
         self.con.close()
 
@@ -318,13 +311,60 @@ def load_people(
 # --- scoring and deciding, chunk by chunk ---------------------------------------------------
 
 
-def chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -> pd.DataFrame:
-    """Return the scored pairs of the records numbered ``start`` to ``stop`` - 1 against the
-    whole registry, on a cursor of its own (it runs beside the deciding of another chunk)."""
+#: Per record, the candidates above the floor kept for :func:`decide`: it reads the best
+#: (its features) and the runner-up (its weight, for the margin) and nothing else; a record
+#: without any also keeps its best-weighted pairs (the score written for a not_found).
+KEPT_ABOVE_FLOOR = 2
+
+
+@dataclass
+class ScoredChunk:
+    """What deciding a chunk needs, fetched from the database (rows as tuples: a dict is
+    made per record while it is decided): the records in order, per record its kept pairs
+    (:data:`KEPT_ABOVE_FLOOR`, :func:`chunk_pairs`), and the kept citizens' features."""
+
+    columns: list[str]
+    records: list[tuple[Any, ...]]
+    pairs: dict[str, list[tuple[str, float, float]]]
+    citizens: dict[str, tuple[Any, ...]]
+    scored: int  # pairs Splink scored above REPORT_FLOOR, before the reduction
+
+
+_KEPT_SQL = """
+WITH pairs AS (
+    SELECT
+        CASE WHEN source_dataset_l = $records THEN uid_l ELSE uid_r END AS record_uid,
+        CASE WHEN source_dataset_l = $records THEN uid_r ELSE uid_l END AS citizen_uid,
+        CAST(match_weight AS DOUBLE) AS match_weight,
+        CAST(match_probability AS DOUBLE) AS match_probability
+    FROM {predictions}
+), ranked AS (
+    SELECT *,
+        row_number() OVER (
+            PARTITION BY record_uid
+            ORDER BY match_probability >= $floor DESC, match_weight DESC, citizen_uid
+        ) AS rank,
+        max(match_weight) OVER (PARTITION BY record_uid) AS top
+    FROM pairs
+)
+SELECT record_uid, citizen_uid, match_weight, match_probability FROM ranked
+WHERE (rank <= $kept AND match_probability >= $floor) OR match_weight = top
+"""
+
+
+def chunk_pairs(
+    model: MatchModel, store: FeatureStore, start: int, stop: int, thresholds: Thresholds
+) -> ScoredChunk:
+    """Score the records numbered ``start`` to ``stop`` - 1 against the whole registry and
+    return what deciding them needs, on a cursor of its own (it runs beside the deciding of
+    another chunk).
+
+    Splink's pairs stay in DuckDB: per record only the pairs :func:`decide` reads come to
+    Python (the best :data:`KEPT_ABOVE_FLOOR` above ``thresholds.floor`` in its order,
+    weight then personal ID, and the best-weighted ones), so a record with thousands of
+    candidates costs no more memory here than one with two."""
     from splink import DuckDBAPI
 
-    if not store.counts["registry"]:
-        return pd.DataFrame(columns=list(PAIR_COLUMNS))
     con = store.con.cursor()
     table = f"chunk_{start}"
     try:
@@ -333,56 +373,69 @@ def chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -
             "WHERE seq >= ? AND seq < ?",
             [start, stop],
         )
-        db_api = DuckDBAPI(connection=con)
-        left = db_api.register(table, table_name=RECORDS_TABLE)
-        right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
-        tf_tables = {
-            column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
-            for column in model.parameters.tf
-        }
-        return splink_pairs(model, left, right, tf_tables, drop=True)
+        kept: list[tuple[str, str, float, float]] = []
+        scored = 0
+        if store.counts["registry"]:
+            db_api = DuckDBAPI(connection=con)
+            left = db_api.register(table, table_name=RECORDS_TABLE)
+            right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
+            tf_tables = {
+                column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
+                for column in model.parameters.tf
+            }
+            predictions = splink_predictions(model, left, right, tf_tables)
+            try:
+                name = predictions.physical_name
+                scored = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]  # noqa: S608
+                con.execute(
+                    f"CREATE TEMP TABLE kept_{start} AS {_KEPT_SQL.format(predictions=name)}",
+                    {"records": RECORDS_TABLE, "floor": thresholds.floor, "kept": KEPT_ABOVE_FLOOR},
+                )
+            finally:
+                predictions.drop_table_from_database_and_remove_from_cache()
+            try:
+                kept = con.execute(
+                    f"SELECT * FROM kept_{start} ORDER BY record_uid, match_weight DESC, citizen_uid"  # noqa: S608
+                ).fetchall()
+                cursor = con.execute(
+                    f"SELECT * FROM registry WHERE uid IN (SELECT citizen_uid FROM kept_{start})"  # noqa: S608
+                )
+                citizens = {row[0]: row[1:] for row in cursor.fetchall()}
+            finally:
+                con.execute(f"DROP TABLE IF EXISTS kept_{start}")
+        else:
+            citizens = {}
+        cursor = con.execute(
+            "SELECT * EXCLUDE (seq) FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
+            [start, stop],
+        )
+        columns = [d[0] for d in cursor.description]
+        records = cursor.fetchall()
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.close()
+    pairs: dict[str, list[tuple[str, float, float]]] = {}
+    for rid, cid, weight, prob in kept:
+        pairs.setdefault(rid, []).append((cid, weight, prob))
+    return ScoredChunk(columns, records, pairs, citizens, scored)
 
 
 def chunk_decisions(
-    model: MatchModel,
-    store: FeatureStore,
-    start: int,
-    stop: int,
-    pairs: pd.DataFrame,
-    thresholds: Thresholds,
-) -> list[tuple[str, Decision]]:
-    """Return the decisions of the records numbered ``start`` to ``stop`` - 1, in order,
-    given their scored ``pairs`` (:func:`chunk_pairs`)."""
-    con = store.con
-    by_record: dict[str, list[tuple[str, float, float]]] = {}
-    for rid, cid, weight, prob in pairs.itertuples(index=False):
-        by_record.setdefault(rid, []).append((cid, weight, prob))
-    con.register("hotich_pairs", pairs[["citizen_uid"]])
-    try:
-        citizens = {
-            row.pop("uid"): row
-            for row in store.rows(
-                "SELECT * FROM registry WHERE uid IN (SELECT citizen_uid FROM hotich_pairs)", []
-            )
-        }
-    finally:
-        con.unregister("hotich_pairs")
-    records = store.rows(
-        "SELECT * EXCLUDE (seq) FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
-        [start, stop],
-    )
-    out = []
-    for record in records:
-        uid = record.pop("uid")
-        candidates = [
-            Candidate(cid, prob, weight, citizens[cid])
-            for cid, weight, prob in by_record.get(uid, ())
-        ]
-        out.append((uid, decide(record, candidates, thresholds, model.known_given_names)))
-    return out
+    model: MatchModel, chunk: ScoredChunk, thresholds: Thresholds
+) -> Iterator[tuple[str, Decision]]:
+    """Yield the decisions of a scored chunk's records (:func:`chunk_pairs`), in order."""
+    names = chunk.columns[1:]
+    citizens: dict[str, dict[str, Any]] = {}
+    known = model.known_given_names
+    for row in chunk.records:
+        uid = row[0]
+        candidates = []
+        for cid, weight, prob in chunk.pairs.get(uid, ()):
+            features = citizens.get(cid)
+            if features is None:
+                features = citizens[cid] = dict(zip(names, chunk.citizens[cid], strict=True))
+            candidates.append(Candidate(cid, prob, weight, features))
+        yield uid, decide(dict(zip(names, row[1:], strict=True)), candidates, thresholds, known)
 
 
 def decisions(
@@ -404,21 +457,22 @@ def decisions(
         )
 
     with ThreadPoolExecutor(1, thread_name_prefix="hotich-score") as scorer:
-        scored = scorer.submit(chunk_pairs, model, store, *bounds[0]) if bounds else None
-        for index, (start, stop) in enumerate(bounds):
+        scored = (
+            scorer.submit(chunk_pairs, model, store, *bounds[0], thresholds) if bounds else None
+        )
+        for index in range(len(bounds)):
             assert scored is not None
             try:
-                pairs = scored.result()
+                current = scored.result()
             except Exception as exc:
                 raise failed(index, exc) from exc
             if index + 1 < len(bounds):
-                scored = scorer.submit(chunk_pairs, model, store, *bounds[index + 1])
+                scored = scorer.submit(chunk_pairs, model, store, *bounds[index + 1], thresholds)
             try:
-                decided = chunk_decisions(model, store, start, stop, pairs, thresholds)
+                yield from chunk_decisions(model, current, thresholds)
             except Exception as exc:
                 raise failed(index, exc) from exc
-            del pairs
-            yield from decided
+            del current
 
 
 class StreamedRun:
