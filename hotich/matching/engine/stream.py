@@ -46,7 +46,13 @@ from hotich.matching.engine.contract import (
     row_values,
 )
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.engine.features import BLOCK_CAP, FEATURE_COLUMNS, LOOSE_KEYS, person_features
+from hotich.matching.engine.features import (
+    BLOCK_CAP,
+    FEATURE_COLUMNS,
+    LOOSE_KEYS,
+    blocking_values,
+    person_compared,
+)
 from hotich.matching.engine.model import MatchModel, tf_floor
 
 _INTEGER_COLUMNS = frozenset({"byr", "bmon", "bday", "bprec"})
@@ -109,8 +115,9 @@ def _features_block(header: list[str], data: bytes, kind: str, file: str) -> Blo
             identifier, person, problems = check_row(index, row, kind=kind, file=file)
             features = None
             if person is not None:
-                computed = person_features(person)
-                features = tuple(computed[c] for c in FEATURE_COLUMNS)
+                # person_features' values, in FEATURE_COLUMNS' order, without its dict.
+                compared = person_compared(person)
+                features = (*compared, *blocking_values(compared))
             out.append((index, identifier, features, problems))
             index += 1
     except csv.Error as exc:
@@ -177,6 +184,7 @@ class _Workers:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 # --- the run's database -------------------------------------------------------------------
@@ -505,6 +513,7 @@ class StreamedRun:
 
     def prepare(self, model: MatchModel) -> None:
         """Count the capped blocks and write the tables the chunks are scored on."""
+        self.workers.close()  # the files are read: their memory is DuckDB's now
         with self._failing_as_batch():
             self.store.prepare(model)
 
