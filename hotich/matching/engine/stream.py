@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import multiprocessing
 import os
 import tempfile
@@ -59,6 +60,8 @@ _INTEGER_COLUMNS = frozenset({"byr", "bmon", "bday", "bprec"})
 _COLUMNS_SQL = ", ".join(
     f"{c} {'BIGINT' if c in _INTEGER_COLUMNS else 'VARCHAR'}" for c in FEATURE_COLUMNS
 )
+log = logging.getLogger(__name__)
+
 #: Rows appended to the database at a time.
 _APPEND_ROWS = 50_000
 
@@ -313,6 +316,7 @@ def load_people(
             ids, rows = [], []
     if ids:
         store.append(table, ids, rows)
+    log.debug("Đã đọc %s: %s dòng dùng được.", path.name, f"{store.counts[table]:,}")
     return problems
 
 
@@ -480,6 +484,14 @@ def decisions(
                 yield from chunk_decisions(model, current, thresholds)
             except Exception as exc:
                 raise failed(index, exc) from exc
+            log.debug(
+                "Phần %d/%d: %s bản ghi, %s cặp được chấm, %s cặp được xét.",
+                index + 1,
+                len(bounds),
+                f"{len(current.records):,}",
+                f"{current.scored:,}",
+                f"{sum(len(p) for p in current.pairs.values()):,}",
+            )
             del current
 
 
@@ -515,7 +527,8 @@ class StreamedRun:
         """Count the capped blocks and write the tables the chunks are scored on."""
         self.workers.close()  # the files are read: their memory is DuckDB's now
         with self._failing_as_batch():
-            self.store.prepare(model)
+            capped = self.store.prepare(model)
+        log.debug("Khối quá lớn không dùng: %s giá trị.", sum(len(v) for v in capped.values()))
 
     @contextmanager
     def _failing_as_batch(self) -> Iterator[None]:
