@@ -271,3 +271,19 @@ def test_records_with_hundreds_of_candidates_are_decided_as_in_memory(tmp_path):
     kept = sum(len(pairs) for pairs in chunk.pairs.values())
     assert chunk.scored > 100 * len(chunk.records)
     assert kept <= 6 * len(chunk.records)
+
+
+def test_hotich_match_shows_its_progress_at_verbosity_2(tmp_path, capsys):
+    citizens, records = namesakes_files(tmp_path)
+    out = tmp_path / "results.csv"
+    call_command(
+        "match", registry=citizens, records=records, out=out, chunk=50, workers=1, verbosity=2
+    )
+    progress = capsys.readouterr().err
+    assert "Đã đọc citizens.csv: 400 dòng dùng được." in progress
+    assert "Đã đọc records.csv: 118 dòng dùng được." in progress
+    assert "Phần 3/3: 18 bản ghi" in progress
+    # Once per line (not a second time through the root logger), and nothing by default.
+    assert progress.count("Phần 1/3") == 1
+    call_command("match", registry=citizens, records=records, out=out, chunk=50, workers=1)
+    assert "Phần" not in capsys.readouterr().err
