@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from hotich.lib.orphans import exit_with_parent
 from hotich.matching.engine.batch import (
@@ -87,20 +87,30 @@ class BatchFailed(RuntimeError):
 
 # --- features, in worker processes --------------------------------------------------------
 
-FeatureTuple = tuple[Any, ...]
+#: The feature rows of a block as an Arrow table (FEATURE_COLUMNS), built in the worker:
+#: it crosses to the main process as buffers and goes into DuckDB without a Python object
+#: per value (the main process, alone to append, was the slower side of the reading).
+_SCHEMA = pa.schema(
+    [(c, pa.int64() if c in _INTEGER_COLUMNS else pa.string()) for c in FEATURE_COLUMNS]
+)
+
+#: What a worker returns for a block: per row (index in the block, ID, whether it has
+#: features, problems numbered from 0 in the block); the features of the rows that have
+#: them, in order; and the block's error (undecodable text, broken CSV) with the index of
+#: the row where it stopped.
+BlockResult = tuple[list[tuple[int, str, bool, list[RowProblem]]], pa.Table, tuple[int, str] | None]
 
 
-#: What a worker returns for a block: per row (index in the block, ID, features or None,
-#: problems numbered from 0 in the block), and the block's error (undecodable text, broken
-#: CSV) with the index of the row where it stopped.
-BlockResult = tuple[
-    list[tuple[int, str, FeatureTuple | None, list[RowProblem]]], tuple[int, str] | None
-]
+def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(FEATURE_COLUMNS)
+    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, _SCHEMA, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=_SCHEMA)
 
 
 def _features_block(header: list[str], data: bytes, kind: str, file: str) -> BlockResult:
     """Parse, check and derive the features of a block of whole CSV rows (in a worker)."""
-    out: list[tuple[int, str, FeatureTuple | None, list[RowProblem]]] = []
+    out: list[tuple[int, str, bool, list[RowProblem]]] = []
+    rows: list[tuple[Any, ...]] = []
     index = 0
     try:
         text = data.decode("utf-8")
@@ -109,23 +119,22 @@ def _features_block(header: list[str], data: bytes, kind: str, file: str) -> Blo
         before = data[: exc.start].decode("utf-8")
         whole = [r for r in csv.reader(io.StringIO(before, newline="")) if r]
         partial = bool(whole) and not before.endswith(("\n", "\r"))
-        return out, (len(whole) - partial, str(exc))
+        return out, _table(rows), (len(whole) - partial, str(exc))
     try:
         for fields in csv.reader(io.StringIO(text, newline="")):
             if not fields:  # a blank line is no row, as for csv.DictReader
                 continue
             row = row_values(header, fields)
             identifier, person, problems = check_row(index, row, kind=kind, file=file)
-            features = None
             if person is not None:
                 # person_features' values, in FEATURE_COLUMNS' order, without its dict.
                 compared = person_compared(person)
-                features = (*compared, *blocking_values(compared))
-            out.append((index, identifier, features, problems))
+                rows.append((*compared, *blocking_values(compared)))
+            out.append((index, identifier, person is not None, problems))
             index += 1
     except csv.Error as exc:
-        return out, (index, str(exc))
-    return out, None
+        return out, _table(rows), (index, str(exc))
+    return out, _table(rows), None
 
 
 def _blocks(path: Path, offset: int, size: int) -> Iterator[bytes]:
@@ -217,15 +226,14 @@ class FeatureStore:
     def setting(self, name: str) -> Any:
         return self.con.execute("SELECT current_setting(?)", [name]).fetchone()[0]  # type: ignore[index]
 
-    def append(self, table: str, ids: list[str], rows: list[FeatureTuple]) -> None:
-        """Append feature rows to ``table`` ("registry" or "records", numbered in order)."""
-        frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
-        for column in _INTEGER_COLUMNS:
-            frame[column] = frame[column].astype("Int64")
-        frame.insert(0, "uid", ids)
+    def append(self, table: str, ids: list[str], rows: list[pa.Table]) -> None:
+        """Append feature rows (Arrow tables of FEATURE_COLUMNS, ``ids`` their IDs) to
+        ``table`` ("registry" or "records", numbered in order)."""
+        frame = pa.concat_tables(rows).add_column(0, "uid", pa.array(ids, type=pa.string()))
         if table == "records":
             start = self.counts["records"]
-            frame.insert(0, "seq", range(start, start + len(ids)))
+            seq = pa.array(range(start, start + len(ids)), type=pa.int64())
+            frame = frame.add_column(0, "seq", seq)
         self.con.register("hotich_append", frame)
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM hotich_append")  # noqa: S608 - table is ours
@@ -293,19 +301,25 @@ def load_people(
     problems: list[RowProblem] = []
     seen: set[str] = set()
     ids: list[str] = []
-    rows: list[FeatureTuple] = []
+    rows: list[pa.Table] = []
     base = 2  # the number of the block's first row
-    for result, error in workers.map(header, _blocks(path, offset, block), kind, path.name):
-        for index, identifier, features, row_problems in result:
+    blocks = _blocks(path, offset, block)
+    for result, features, error in workers.map(header, blocks, kind, path.name):
+        kept = []  # the rows of ``features`` kept (not those of a duplicate ID)
+        position = 0
+        for index, identifier, has_features, row_problems in result:
+            at, position = position, position + has_features
             if identifier and identifier in seen:
                 problems.append(duplicate_problem(path.name, base + index, kind, identifier))
                 continue
             problems.extend(replace(p, row=base + p.row) for p in row_problems)
-            if features is None:
+            if not has_features:
                 continue
             seen.add(identifier)
             ids.append(identifier)
-            rows.append(features)
+            kept.append(at)
+        if kept:
+            rows.append(features if len(kept) == len(features) else features.take(kept))
         if error is not None:
             raise ContractError(
                 f"Tệp {path.name} hỏng từ khoảng dòng {base + error[0]}: {error[1]}."
