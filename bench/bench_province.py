@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -163,11 +164,21 @@ print(f"in memory: {written} results {counts}")
 
 
 def run_match(
-    files: Files, out: Path, extra: list[str], kill_above: float, *, in_memory: bool = False
+    files: Files,
+    out: Path,
+    extra: list[str],
+    kill_above: float,
+    *,
+    in_memory: bool = False,
+    code: Path | None = None,
 ) -> Run:
     """Run ``hotich match`` on ``files`` (or, ``in_memory``, the path that reads both files
-    into frames, as ``hotich match`` did before); return its wall time and peak tree memory
-    (its CPU is the caller's ``os.times()`` children's, before and after)."""
+    into frames, as ``hotich match`` did before; with ``code``, the hotich package of that
+    source tree); return its wall time and peak tree memory (its CPU is the caller's
+    ``os.times()`` children's, before and after)."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(":")
     if in_memory:
         command = [sys.executable, "-c", IN_MEMORY, str(files.citizens), str(files.records)]
         command += [str(out), str(DEFAULT_MODEL)]
@@ -177,19 +188,38 @@ def run_match(
         command += ["--out", str(out), "--model", str(DEFAULT_MODEL), *extra]
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - our own command
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
+    lines: list[str] = []
+
+    def echo() -> None:  # the command's progress (-v 2), as it comes
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            print(f"    | {line.rstrip()}", flush=True)
+
+    reader = threading.Thread(target=echo, daemon=True)
+    reader.start()
     peak = 0
     limit = int(kill_above * 1024**3)
+    shown = started
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        current = _tree_rss(process.pid)
+        peak = max(peak, current)
+        if time.perf_counter() - shown >= 60:  # a long run shows where it stands
+            shown = time.perf_counter()
+            print(
+                f"    … {shown - started:,.0f} s: memory {current / 1024**3:.2f} GB "
+                f"(peak {peak / 1024**3:.2f}), load average {_load()}",
+                flush=True,
+            )
         if peak > limit:
             process.send_signal(signal.SIGKILL)
             print(f"killed: memory of the run above {kill_above} GB", file=sys.stderr)
         time.sleep(0.2)
     wall = time.perf_counter() - started
-    output = process.stdout.read() if process.stdout else ""
-    return Run(wall, peak, process.returncode, output)
+    reader.join()
+    return Run(wall, peak, process.returncode, "".join(lines))
 
 
 # --- accuracy ------------------------------------------------------------------------------
@@ -238,24 +268,50 @@ def accuracy(files: Files, out: Path) -> dict[str, float]:
     }
 
 
-def measure(label: str, directory: Path, size: tuple[int, int], args: argparse.Namespace) -> None:
+def generated(directory: Path, size: tuple[int, int]) -> tuple[Files, str]:
+    """Return the files of ``size`` in ``directory``: those written by an earlier run with
+    the same size (``--data``), or written now; and how they came."""
+    stamp = directory / "size.txt"
+    files = Files(directory / "citizens.csv", directory / "records.csv", directory / "truth.csv")
+    if stamp.exists() and stamp.read_text().split()[:2] == [str(size[0]), str(size[1])]:
+        _, _, files.registry, files.book = map(int, stamp.read_text().split())
+        return files, "written by an earlier run"
     started = time.perf_counter()
     files = generate(directory, registry=size[0], records=size[1])
-    made = time.perf_counter() - started
+    stamp.write_text(f"{size[0]} {size[1]} {files.registry} {files.book}")
+    return files, f"written in {time.perf_counter() - started:.0f} s"
+
+
+def measure(label: str, directory: Path, size: tuple[int, int], args: argparse.Namespace) -> None:
+    files, how = generated(directory, size)
     print(
         f"{label}: registry {files.registry:,}, records {files.book:,} "
-        f"(written in {made:.0f} s, {files.citizens.stat().st_size / 1e6:,.0f} + "
-        f"{files.records.stat().st_size / 1e6:,.0f} MB)",
+        f"({how}, {files.citizens.stat().st_size / 1e6:,.0f} + "
+        f"{files.records.stat().st_size / 1e6:,.0f} MB); load average {_load()}",
         flush=True,
     )
     extra = ["--threads", str(args.threads), "--memory-limit", args.memory_limit]
-    extra += ["--chunk", str(args.chunk), "--workers", str(args.workers)]
+    extra += ["--workers", str(args.workers), "-v", "2"]
+    if args.chunk:
+        extra += ["--chunk", str(args.chunk)]
     out = directory / "results.csv"
+    if args.reference_code:
+        # The same command from another tree (main's, say), right before this tree's.
+        reference_out = directory / "results-reference.csv"
+        code = args.reference_code
+        run, cpu = _timed(files, reference_out, extra, args.kill_above, code=code)
+        if run.returncode:
+            print(f"  reference {code} failed ({run.returncode})")
+        else:
+            report(f"reference: hotich match of {code}", files, reference_out, run, cpu)
     run, cpu = _timed(files, out, extra, args.kill_above)
     if run.returncode:
-        print(f"  hotich match failed ({run.returncode}):\n{run.output}")
+        print(f"  hotich match failed ({run.returncode})")
         return
     report("hotich match (streamed)", files, out, run, cpu)
+    if args.reference_code and reference_out.exists():
+        same = out.read_bytes() == reference_out.read_bytes()
+        print(f"  results.csv identical to the reference's: {'yes' if same else 'NO'}")
     if args.in_memory and label.startswith("reference"):
         memory_out = directory / "results-in-memory.csv"
         run, cpu = _timed(files, memory_out, [], args.kill_above, in_memory=True)
@@ -267,11 +323,21 @@ def measure(label: str, directory: Path, size: tuple[int, int], args: argparse.N
         print(f"  results.csv of both paths identical: {'yes' if same else 'NO'}")
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _timed(
-    files: Files, out: Path, extra: list[str], kill_above: float, *, in_memory: bool = False
+    files: Files,
+    out: Path,
+    extra: list[str],
+    kill_above: float,
+    *,
+    in_memory: bool = False,
+    code: Path | None = None,
 ) -> tuple[Run, float]:
     before = os.times()
-    run = run_match(files, out, extra, kill_above, in_memory=in_memory)
+    run = run_match(files, out, extra, kill_above, in_memory=in_memory, code=code)
     after = os.times()
     cpu = (after.children_user + after.children_system) - (
         before.children_user + before.children_system
@@ -293,8 +359,6 @@ def report(label: str, files: Files, out: Path, run: Run, cpu: float) -> None:
         f"{100 * figures['review']:.2f} %, class accuracy {100 * figures['class_accuracy']:.2f} %",
         flush=True,
     )
-    for line in run.output.strip().splitlines()[-1:]:
-        print(f"    | {line}")
 
 
 def main() -> None:
@@ -306,7 +370,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-limit", default="3GB")
-    parser.add_argument("--chunk", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=0, help="default: hotich match's")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="keep the generated files in this directory and reuse them on the next run",
+    )
+    parser.add_argument(
+        "--reference-code",
+        type=Path,
+        default=None,
+        help="also run hotich match of this source tree (e.g. a worktree of main) first",
+    )
     parser.add_argument("--kill-above", type=float, default=8.0, help="GB (default 8)")
     parser.add_argument("--work-dir", type=Path, default=None)
     parser.add_argument(
@@ -316,14 +392,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     size = PROVINCE if args.province else (args.registry, args.records)
-    with tempfile.TemporaryDirectory(prefix="bench-province-", dir=args.work_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-province-", dir=args.work_dir) as scratch:
+        tmp = str(args.data) if args.data else scratch
         if not args.no_reference and (size != REFERENCE or args.in_memory):
-            (Path(tmp) / "reference").mkdir()
-            measure("reference (small set)", Path(tmp) / "reference", REFERENCE, args)
+            directory = Path(tmp) / "{}x{}".format(*REFERENCE)
+            directory.mkdir(exist_ok=True)
+            measure("reference (small set)", directory, REFERENCE, args)
         if size == REFERENCE and args.in_memory and not args.no_reference:
             return
-        (Path(tmp) / "run").mkdir()
-        measure("province" if args.province else "run", Path(tmp) / "run", size, args)
+        directory = Path(tmp) / "{}x{}".format(*size)
+        directory.mkdir(exist_ok=True)
+        measure("province" if args.province else "run", directory, size, args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from hotich.matching.engine.stream import (
     FeatureStore,
     Resources,
     StreamedRun,
+    chunk_pairs,
     decisions,
 )
 
@@ -111,7 +112,8 @@ def test_a_failing_chunk_ends_the_run_without_a_results_file(tmp_path, files):
 
         def second_chunk_fails():
             # The registry's table disappears once the first chunk was decided (and its rows
-            # written): deciding the second chunk fails for real.
+            # written): scoring the next chunk fails for real; the second, or the third if
+            # the second was scored already (it is scored while the first is decided).
             for n, item in enumerate(
                 decisions(model, run.store, thresholds=Thresholds(), chunk=400)
             ):
@@ -119,7 +121,10 @@ def test_a_failing_chunk_ends_the_run_without_a_results_file(tmp_path, files):
                     run.store.con.execute("DROP TABLE registry")
                 yield item
 
-        with pytest.raises(BatchFailed, match=r"Đối chiếu bị lỗi ở phần 2/4 \(bản ghi 401–800\)"):
+        with pytest.raises(
+            BatchFailed,
+            match=r"Đối chiếu bị lỗi ở phần (2/4 \(bản ghi 401–800\)|3/4 \(bản ghi 801–1200\))",
+        ):
             write_decisions(out, second_chunk_fails(), {})
     assert not out.exists()
     assert not list(tmp_path.glob("*.part"))
@@ -203,3 +208,82 @@ def test_a_file_broken_halfway_is_refused_with_its_row(tmp_path):
     with pytest.raises(CommandError, match="records.csv hỏng từ khoảng dòng 3"):
         call_command("match", registry=citizens, records=records, out=tmp_path / "r.csv", workers=1)
     assert not (tmp_path / "r.csv").exists()
+
+
+def namesakes_files(directory):
+    """A registry where every record has hundreds of candidates: 400 "Nguyễn Văn An" born
+    in 1990 (bk1, whole name and birth year, is never capped), among them exact copies of
+    one citizen under other personal IDs (equal weights: the personal ID breaks the tie)."""
+    mothers = ["Lê Thị Hoa", "Trần Thị Mai", "Phạm Thị Lan", ""]
+    places = ["Xã Đông Văn, Đông Sơn, Thanh Hóa", "Phường Bến Nghé, Quận 1, TP Hồ Chí Minh", ""]
+    citizens = []
+    for n in range(400):
+        copy = n >= 395  # the last five are the same person as the 395th, five times over
+        k = 394 if copy else n
+        citizens.append(
+            {
+                "personal_id": f"001090{n:06d}",
+                "full_name": "Nguyễn Văn An",
+                "birth_date": f"1990-{k % 12 + 1:02d}-{k % 28 + 1:02d}",
+                "sex": "Nam",
+                "birth_place": places[k % 3],
+                "mother_name": mothers[k % 4],
+                "father_name": f"Nguyễn Văn {['Bình', 'Cường', 'Dũng', 'Hải', 'Minh'][k % 5]}",
+            }
+        )
+    people = [{k: v for k, v in c.items() if k != "personal_id"} for c in citizens]
+    records = []
+    for n in range(0, 400, 7):
+        citizen = people[n]
+        records.append({**citizen, "record_id": f"r{n}"})
+        # The same with the date's day lost and the mother unknown: many close candidates.
+        year_month = citizen["birth_date"][:7]
+        records.append(
+            {**citizen, "record_id": f"m{n}", "birth_date": year_month, "mother_name": ""}
+        )
+    records.append({**people[394], "record_id": "copy"})
+    records.append(
+        {"record_id": "far", "full_name": "Nguyễn Văn An", "birth_date": "1990", "sex": "Nữ"}
+    )
+    return (
+        write_csv(directory / "citizens.csv", CITIZEN_COLUMNS, citizens),
+        write_csv(directory / "records.csv", RECORD_COLUMNS, records),
+    )
+
+
+def test_records_with_hundreds_of_candidates_are_decided_as_in_memory(tmp_path):
+    citizens, records = namesakes_files(tmp_path)
+    model = load_model_file(DEFAULT_MODEL)
+    resources = Resources(chunk=9, workers=1, threads=2)
+    streamed = match_files(citizens, records, tmp_path / "s.csv", model=model, resources=resources)
+    memory = match_files_in_memory(citizens, records, tmp_path / "m.csv", model=model)
+    assert streamed == memory
+    assert (tmp_path / "s.csv").read_text() == (tmp_path / "m.csv").read_text()
+    outcomes = {row["record_id"]: row for row in csv.DictReader((tmp_path / "s.csv").open())}
+    assert outcomes["copy"]["outcome"] == "review"  # five equal candidates, no margin
+    assert {r["outcome"] for r in outcomes.values()} >= {"match", "review"}
+    # Only a few of the hundreds of pairs per record came to Python.
+    with StreamedRun(Resources(workers=1)) as run:
+        run.load(citizens, kind="citizens")
+        run.load(records, kind="records")
+        run.prepare(model)
+        chunk = chunk_pairs(model, run.store, 0, run.store.counts["records"], Thresholds())
+    kept = sum(len(pairs) for pairs in chunk.pairs.values())
+    assert chunk.scored > 100 * len(chunk.records)
+    assert kept <= 6 * len(chunk.records)
+
+
+def test_hotich_match_shows_its_progress_at_verbosity_2(tmp_path, capsys):
+    citizens, records = namesakes_files(tmp_path)
+    out = tmp_path / "results.csv"
+    call_command(
+        "match", registry=citizens, records=records, out=out, chunk=50, workers=1, verbosity=2
+    )
+    progress = capsys.readouterr().err
+    assert "Đã đọc citizens.csv: 400 dòng dùng được." in progress
+    assert "Đã đọc records.csv: 118 dòng dùng được." in progress
+    assert "Phần 3/3: 18 bản ghi" in progress
+    # Once per line (not a second time through the root logger), and nothing by default.
+    assert progress.count("Phần 1/3") == 1
+    call_command("match", registry=citizens, records=records, out=out, chunk=50, workers=1)
+    assert "Phần" not in capsys.readouterr().err

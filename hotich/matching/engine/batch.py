@@ -143,12 +143,7 @@ def splink_pairs(
     """Return the scored pairs of two Splink tables (``left`` registered as RECORDS_TABLE,
     ``right`` as REGISTRY_TABLE, capped blocks already None) above REPORT_FLOOR; the one
     Splink call of both batch paths (:func:`scored_pairs`, :mod:`.stream`)."""
-    from splink import Linker
-
-    linker = Linker([left, right], splink_settings(model.parameters), log_level=logging.WARNING)
-    for column, table in tf_tables.items():
-        linker.table_management.register_term_frequency_lookup(table, column)
-    predictions = linker.inference.predict(threshold_match_probability=REPORT_FLOOR)
+    predictions = splink_predictions(model, left, right, tf_tables)
     frame = predictions.as_pandas_dataframe()
     if drop:
         predictions.drop_table_from_database_and_remove_from_cache()
@@ -161,6 +156,20 @@ def splink_pairs(
             "match_probability": frame["match_probability"].astype(float),
         }
     )
+
+
+def splink_predictions(
+    model: MatchModel, left: Any, right: Any, tf_tables: Mapping[str, Any]
+) -> Any:
+    """Return Splink's table of the scored pairs above REPORT_FLOOR (a SplinkDataFrame, left
+    in the database: :func:`splink_pairs` reads it into a frame, :mod:`.stream` reduces it
+    in SQL first)."""
+    from splink import Linker
+
+    linker = Linker([left, right], splink_settings(model.parameters), log_level=logging.WARNING)
+    for column, table in tf_tables.items():
+        linker.table_management.register_term_frequency_lookup(table, column)
+    return linker.inference.predict(threshold_match_probability=REPORT_FLOOR)
 
 
 def tf_lookup(table: Mapping[str, float], column: str, *frames: pd.DataFrame) -> pd.DataFrame:

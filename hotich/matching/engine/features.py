@@ -230,6 +230,7 @@ def parse_birth_date(value: str | PartialDate | None) -> PartialDate | None:
     return _date(value) if value else None
 
 
+@lru_cache(maxsize=1_000)
 def parse_sex(value: str | None) -> str | None:
     """Return "1" (Nam), "2" (Nữ) or None for anything else."""
     if not value:

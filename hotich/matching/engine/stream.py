@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import multiprocessing
 import os
 import tempfile
@@ -28,14 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from hotich.lib.orphans import exit_with_parent
 from hotich.matching.engine.batch import (
-    PAIR_COLUMNS,
     RECORDS_TABLE,
     REGISTRY_TABLE,
-    splink_pairs,
+    splink_predictions,
     tf_frames,
 )
 from hotich.matching.engine.contract import (
@@ -47,13 +47,21 @@ from hotich.matching.engine.contract import (
     row_values,
 )
 from hotich.matching.engine.decide import Candidate, Decision, Thresholds, decide
-from hotich.matching.engine.features import BLOCK_CAP, FEATURE_COLUMNS, LOOSE_KEYS, person_features
+from hotich.matching.engine.features import (
+    BLOCK_CAP,
+    FEATURE_COLUMNS,
+    LOOSE_KEYS,
+    blocking_values,
+    person_compared,
+)
 from hotich.matching.engine.model import MatchModel, tf_floor
 
 _INTEGER_COLUMNS = frozenset({"byr", "bmon", "bday", "bprec"})
 _COLUMNS_SQL = ", ".join(
     f"{c} {'BIGINT' if c in _INTEGER_COLUMNS else 'VARCHAR'}" for c in FEATURE_COLUMNS
 )
+log = logging.getLogger(__name__)
+
 #: Rows appended to the database at a time.
 _APPEND_ROWS = 50_000
 
@@ -79,20 +87,30 @@ class BatchFailed(RuntimeError):
 
 # --- features, in worker processes --------------------------------------------------------
 
-FeatureTuple = tuple[Any, ...]
+#: The feature rows of a block as an Arrow table (FEATURE_COLUMNS), built in the worker:
+#: it crosses to the main process as buffers and goes into DuckDB without a Python object
+#: per value (the main process, alone to append, was the slower side of the reading).
+_SCHEMA = pa.schema(
+    [(c, pa.int64() if c in _INTEGER_COLUMNS else pa.string()) for c in FEATURE_COLUMNS]
+)
+
+#: What a worker returns for a block: per row (index in the block, ID, whether it has
+#: features, problems numbered from 0 in the block); the features of the rows that have
+#: them, in order; and the block's error (undecodable text, broken CSV) with the index of
+#: the row where it stopped.
+BlockResult = tuple[list[tuple[int, str, bool, list[RowProblem]]], pa.Table, tuple[int, str] | None]
 
 
-#: What a worker returns for a block: per row (index in the block, ID, features or None,
-#: problems numbered from 0 in the block), and the block's error (undecodable text, broken
-#: CSV) with the index of the row where it stopped.
-BlockResult = tuple[
-    list[tuple[int, str, FeatureTuple | None, list[RowProblem]]], tuple[int, str] | None
-]
+def _table(rows: list[tuple[Any, ...]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(FEATURE_COLUMNS)
+    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, _SCHEMA, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=_SCHEMA)
 
 
 def _features_block(header: list[str], data: bytes, kind: str, file: str) -> BlockResult:
     """Parse, check and derive the features of a block of whole CSV rows (in a worker)."""
-    out: list[tuple[int, str, FeatureTuple | None, list[RowProblem]]] = []
+    out: list[tuple[int, str, bool, list[RowProblem]]] = []
+    rows: list[tuple[Any, ...]] = []
     index = 0
     try:
         text = data.decode("utf-8")
@@ -101,22 +119,22 @@ def _features_block(header: list[str], data: bytes, kind: str, file: str) -> Blo
         before = data[: exc.start].decode("utf-8")
         whole = [r for r in csv.reader(io.StringIO(before, newline="")) if r]
         partial = bool(whole) and not before.endswith(("\n", "\r"))
-        return out, (len(whole) - partial, str(exc))
+        return out, _table(rows), (len(whole) - partial, str(exc))
     try:
         for fields in csv.reader(io.StringIO(text, newline="")):
             if not fields:  # a blank line is no row, as for csv.DictReader
                 continue
             row = row_values(header, fields)
             identifier, person, problems = check_row(index, row, kind=kind, file=file)
-            features = None
             if person is not None:
-                computed = person_features(person)
-                features = tuple(computed[c] for c in FEATURE_COLUMNS)
-            out.append((index, identifier, features, problems))
+                # person_features' values, in FEATURE_COLUMNS' order, without its dict.
+                compared = person_compared(person)
+                rows.append((*compared, *blocking_values(compared)))
+            out.append((index, identifier, person is not None, problems))
             index += 1
     except csv.Error as exc:
-        return out, (index, str(exc))
-    return out, None
+        return out, _table(rows), (index, str(exc))
+    return out, _table(rows), None
 
 
 def _blocks(path: Path, offset: int, size: int) -> Iterator[bytes]:
@@ -178,6 +196,7 @@ class _Workers:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 # --- the run's database -------------------------------------------------------------------
@@ -207,15 +226,14 @@ class FeatureStore:
     def setting(self, name: str) -> Any:
         return self.con.execute("SELECT current_setting(?)", [name]).fetchone()[0]  # type: ignore[index]
 
-    def append(self, table: str, ids: list[str], rows: list[FeatureTuple]) -> None:
-        """Append feature rows to ``table`` ("registry" or "records", numbered in order)."""
-        frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
-        for column in _INTEGER_COLUMNS:
-            frame[column] = frame[column].astype("Int64")
-        frame.insert(0, "uid", ids)
+    def append(self, table: str, ids: list[str], rows: list[pa.Table]) -> None:
+        """Append feature rows (Arrow tables of FEATURE_COLUMNS, ``ids`` their IDs) to
+        ``table`` ("registry" or "records", numbered in order)."""
+        frame = pa.concat_tables(rows).add_column(0, "uid", pa.array(ids, type=pa.string()))
         if table == "records":
             start = self.counts["records"]
-            frame.insert(0, "seq", range(start, start + len(ids)))
+            seq = pa.array(range(start, start + len(ids)), type=pa.int64())
+            frame = frame.add_column(0, "seq", seq)
         self.con.register("hotich_append", frame)
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM hotich_append")  # noqa: S608 - table is ours
@@ -268,12 +286,6 @@ class FeatureStore:
                 [floor],
             )
 
-    def rows(self, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
-        """Return the rows of a query as dicts (Python ints and None, as the frames give)."""
-        cursor = self.con.execute(sql, parameters)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
     def close(self) -> None:
         self.con.close()
 
@@ -289,19 +301,25 @@ def load_people(
     problems: list[RowProblem] = []
     seen: set[str] = set()
     ids: list[str] = []
-    rows: list[FeatureTuple] = []
+    rows: list[pa.Table] = []
     base = 2  # the number of the block's first row
-    for result, error in workers.map(header, _blocks(path, offset, block), kind, path.name):
-        for index, identifier, features, row_problems in result:
+    blocks = _blocks(path, offset, block)
+    for result, features, error in workers.map(header, blocks, kind, path.name):
+        kept = []  # the rows of ``features`` kept (not those of a duplicate ID)
+        position = 0
+        for index, identifier, has_features, row_problems in result:
+            at, position = position, position + has_features
             if identifier and identifier in seen:
                 problems.append(duplicate_problem(path.name, base + index, kind, identifier))
                 continue
             problems.extend(replace(p, row=base + p.row) for p in row_problems)
-            if features is None:
+            if not has_features:
                 continue
             seen.add(identifier)
             ids.append(identifier)
-            rows.append(features)
+            kept.append(at)
+        if kept:
+            rows.append(features if len(kept) == len(features) else features.take(kept))
         if error is not None:
             raise ContractError(
                 f"Tệp {path.name} hỏng từ khoảng dòng {base + error[0]}: {error[1]}."
@@ -312,19 +330,67 @@ def load_people(
             ids, rows = [], []
     if ids:
         store.append(table, ids, rows)
+    log.debug("Đã đọc %s: %s dòng dùng được.", path.name, f"{store.counts[table]:,}")
     return problems
 
 
 # --- scoring and deciding, chunk by chunk ---------------------------------------------------
 
 
-def chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -> pd.DataFrame:
-    """Return the scored pairs of the records numbered ``start`` to ``stop`` - 1 against the
-    whole registry, on a cursor of its own (it runs beside the deciding of another chunk)."""
+#: Per record, the candidates above the floor kept for :func:`decide`: it reads the best
+#: (its features) and the runner-up (its weight, for the margin) and nothing else; a record
+#: without any also keeps its best-weighted pairs (the score written for a not_found).
+KEPT_ABOVE_FLOOR = 2
+
+
+@dataclass
+class ScoredChunk:
+    """What deciding a chunk needs, fetched from the database (rows as tuples: a dict is
+    made per record while it is decided): the records in order, per record its kept pairs
+    (:data:`KEPT_ABOVE_FLOOR`, :func:`chunk_pairs`), and the kept citizens' features."""
+
+    columns: list[str]
+    records: list[tuple[Any, ...]]
+    pairs: dict[str, list[tuple[str, float, float]]]
+    citizens: dict[str, tuple[Any, ...]]
+    scored: int  # pairs Splink scored above REPORT_FLOOR, before the reduction
+
+
+_KEPT_SQL = """
+WITH pairs AS (
+    SELECT
+        CASE WHEN source_dataset_l = $records THEN uid_l ELSE uid_r END AS record_uid,
+        CASE WHEN source_dataset_l = $records THEN uid_r ELSE uid_l END AS citizen_uid,
+        CAST(match_weight AS DOUBLE) AS match_weight,
+        CAST(match_probability AS DOUBLE) AS match_probability
+    FROM {predictions}
+), ranked AS (
+    SELECT *,
+        row_number() OVER (
+            PARTITION BY record_uid
+            ORDER BY match_probability >= $floor DESC, match_weight DESC, citizen_uid
+        ) AS rank,
+        max(match_weight) OVER (PARTITION BY record_uid) AS top
+    FROM pairs
+)
+SELECT record_uid, citizen_uid, match_weight, match_probability FROM ranked
+WHERE (rank <= $kept AND match_probability >= $floor) OR match_weight = top
+"""
+
+
+def chunk_pairs(
+    model: MatchModel, store: FeatureStore, start: int, stop: int, thresholds: Thresholds
+) -> ScoredChunk:
+    """Score the records numbered ``start`` to ``stop`` - 1 against the whole registry and
+    return what deciding them needs, on a cursor of its own (it runs beside the deciding of
+    another chunk).
+
+    Splink's pairs stay in DuckDB: per record only the pairs :func:`decide` reads come to
+    Python (the best :data:`KEPT_ABOVE_FLOOR` above ``thresholds.floor`` in its order,
+    weight then personal ID, and the best-weighted ones), so a record with thousands of
+    candidates costs no more memory here than one with two."""
     from splink import DuckDBAPI
 
-    if not store.counts["registry"]:
-        return pd.DataFrame(columns=list(PAIR_COLUMNS))
     con = store.con.cursor()
     table = f"chunk_{start}"
     try:
@@ -333,56 +399,69 @@ def chunk_pairs(model: MatchModel, store: FeatureStore, start: int, stop: int) -
             "WHERE seq >= ? AND seq < ?",
             [start, stop],
         )
-        db_api = DuckDBAPI(connection=con)
-        left = db_api.register(table, table_name=RECORDS_TABLE)
-        right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
-        tf_tables = {
-            column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
-            for column in model.parameters.tf
-        }
-        return splink_pairs(model, left, right, tf_tables, drop=True)
+        kept: list[tuple[str, str, float, float]] = []
+        scored = 0
+        if store.counts["registry"]:
+            db_api = DuckDBAPI(connection=con)
+            left = db_api.register(table, table_name=RECORDS_TABLE)
+            right = db_api.register("registry_blocking", table_name=REGISTRY_TABLE)
+            tf_tables = {
+                column: db_api.register(f"tf_{column}", table_name=f"hotich_tf_{column}")
+                for column in model.parameters.tf
+            }
+            predictions = splink_predictions(model, left, right, tf_tables)
+            try:
+                name = predictions.physical_name
+                scored = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]  # noqa: S608
+                con.execute(
+                    f"CREATE TEMP TABLE kept_{start} AS {_KEPT_SQL.format(predictions=name)}",
+                    {"records": RECORDS_TABLE, "floor": thresholds.floor, "kept": KEPT_ABOVE_FLOOR},
+                )
+            finally:
+                predictions.drop_table_from_database_and_remove_from_cache()
+            try:
+                kept = con.execute(
+                    f"SELECT * FROM kept_{start} ORDER BY record_uid, match_weight DESC, citizen_uid"  # noqa: S608
+                ).fetchall()
+                cursor = con.execute(
+                    f"SELECT * FROM registry WHERE uid IN (SELECT citizen_uid FROM kept_{start})"  # noqa: S608
+                )
+                citizens = {row[0]: row[1:] for row in cursor.fetchall()}
+            finally:
+                con.execute(f"DROP TABLE IF EXISTS kept_{start}")
+        else:
+            citizens = {}
+        cursor = con.execute(
+            "SELECT * EXCLUDE (seq) FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
+            [start, stop],
+        )
+        columns = [d[0] for d in cursor.description]
+        records = cursor.fetchall()
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.close()
+    pairs: dict[str, list[tuple[str, float, float]]] = {}
+    for rid, cid, weight, prob in kept:
+        pairs.setdefault(rid, []).append((cid, weight, prob))
+    return ScoredChunk(columns, records, pairs, citizens, scored)
 
 
 def chunk_decisions(
-    model: MatchModel,
-    store: FeatureStore,
-    start: int,
-    stop: int,
-    pairs: pd.DataFrame,
-    thresholds: Thresholds,
-) -> list[tuple[str, Decision]]:
-    """Return the decisions of the records numbered ``start`` to ``stop`` - 1, in order,
-    given their scored ``pairs`` (:func:`chunk_pairs`)."""
-    con = store.con
-    by_record: dict[str, list[tuple[str, float, float]]] = {}
-    for rid, cid, weight, prob in pairs.itertuples(index=False):
-        by_record.setdefault(rid, []).append((cid, weight, prob))
-    con.register("hotich_pairs", pairs[["citizen_uid"]])
-    try:
-        citizens = {
-            row.pop("uid"): row
-            for row in store.rows(
-                "SELECT * FROM registry WHERE uid IN (SELECT citizen_uid FROM hotich_pairs)", []
-            )
-        }
-    finally:
-        con.unregister("hotich_pairs")
-    records = store.rows(
-        "SELECT * EXCLUDE (seq) FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
-        [start, stop],
-    )
-    out = []
-    for record in records:
-        uid = record.pop("uid")
-        candidates = [
-            Candidate(cid, prob, weight, citizens[cid])
-            for cid, weight, prob in by_record.get(uid, ())
-        ]
-        out.append((uid, decide(record, candidates, thresholds, model.known_given_names)))
-    return out
+    model: MatchModel, chunk: ScoredChunk, thresholds: Thresholds
+) -> Iterator[tuple[str, Decision]]:
+    """Yield the decisions of a scored chunk's records (:func:`chunk_pairs`), in order."""
+    names = chunk.columns[1:]
+    citizens: dict[str, dict[str, Any]] = {}
+    known = model.known_given_names
+    for row in chunk.records:
+        uid = row[0]
+        candidates = []
+        for cid, weight, prob in chunk.pairs.get(uid, ()):
+            features = citizens.get(cid)
+            if features is None:
+                features = citizens[cid] = dict(zip(names, chunk.citizens[cid], strict=True))
+            candidates.append(Candidate(cid, prob, weight, features))
+        yield uid, decide(dict(zip(names, row[1:], strict=True)), candidates, thresholds, known)
 
 
 def decisions(
@@ -404,21 +483,30 @@ def decisions(
         )
 
     with ThreadPoolExecutor(1, thread_name_prefix="hotich-score") as scorer:
-        scored = scorer.submit(chunk_pairs, model, store, *bounds[0]) if bounds else None
-        for index, (start, stop) in enumerate(bounds):
+        scored = (
+            scorer.submit(chunk_pairs, model, store, *bounds[0], thresholds) if bounds else None
+        )
+        for index in range(len(bounds)):
             assert scored is not None
             try:
-                pairs = scored.result()
+                current = scored.result()
             except Exception as exc:
                 raise failed(index, exc) from exc
             if index + 1 < len(bounds):
-                scored = scorer.submit(chunk_pairs, model, store, *bounds[index + 1])
+                scored = scorer.submit(chunk_pairs, model, store, *bounds[index + 1], thresholds)
             try:
-                decided = chunk_decisions(model, store, start, stop, pairs, thresholds)
+                yield from chunk_decisions(model, current, thresholds)
             except Exception as exc:
                 raise failed(index, exc) from exc
-            del pairs
-            yield from decided
+            log.debug(
+                "Phần %d/%d: %s bản ghi, %s cặp được chấm, %s cặp được xét.",
+                index + 1,
+                len(bounds),
+                f"{len(current.records):,}",
+                f"{current.scored:,}",
+                f"{sum(len(p) for p in current.pairs.values()):,}",
+            )
+            del current
 
 
 class StreamedRun:
@@ -451,8 +539,10 @@ class StreamedRun:
 
     def prepare(self, model: MatchModel) -> None:
         """Count the capped blocks and write the tables the chunks are scored on."""
+        self.workers.close()  # the files are read: their memory is DuckDB's now
         with self._failing_as_batch():
-            self.store.prepare(model)
+            capped = self.store.prepare(model)
+        log.debug("Khối quá lớn không dùng: %s giá trị.", sum(len(v) for v in capped.values()))
 
     @contextmanager
     def _failing_as_batch(self) -> Iterator[None]:

@@ -1,5 +1,6 @@
 """hotich match: reconcile a records file against a registry file (the file contract)."""
 
+import logging
 import sys
 from pathlib import Path
 
@@ -77,6 +78,14 @@ class Command(BaseCommand):
             workers=workers,
             work_dir=work_dir,
         )
+        stream_log = logging.getLogger("hotich.matching.engine.stream")
+        progress = logging.StreamHandler(sys.stderr)
+        progress.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        if options.get("verbosity", 1) >= 2:
+            # -v 2: the run's progress (files read, each chunk decided) on standard error.
+            stream_log.addHandler(progress)
+            stream_log.setLevel(logging.DEBUG)
+            stream_log.propagate = False  # not a second time by the root's console handler
         try:
             chosen = load_model_file(model) if model else active_model()
             written, problems, counts = match_files(
@@ -90,6 +99,10 @@ class Command(BaseCommand):
             )
         except (ContractError, ModelFileError, BatchFailed) as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            stream_log.removeHandler(progress)
+            stream_log.setLevel(logging.NOTSET)
+            stream_log.propagate = True
         skipped = [p for p in problems if not p.kept]
         for problem in problems:
             sys.stderr.write(f"{'Lưu ý' if problem.kept else 'Bỏ qua'} {problem}\n")
