@@ -396,12 +396,12 @@ def main() -> None:
         tmp = str(args.data) if args.data else scratch
         if not args.no_reference and (size != REFERENCE or args.in_memory):
             directory = Path(tmp) / "{}x{}".format(*REFERENCE)
-            directory.mkdir(exist_ok=True)
+            directory.mkdir(parents=True, exist_ok=True)
             measure("reference (small set)", directory, REFERENCE, args)
         if size == REFERENCE and args.in_memory and not args.no_reference:
             return
         directory = Path(tmp) / "{}x{}".format(*size)
-        directory.mkdir(exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
         measure("province" if args.province else "run", directory, size, args)
 
 
