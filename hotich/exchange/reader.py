@@ -388,26 +388,7 @@ class CsvBook:
         """Yield (line number, fields) of every non-empty record; empty fields as None."""
         if name != CSV_SHEET:
             return
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        number = 0
-        try:
-            for fields in reader:
-                number += 1
-                if number > xlsx.MAX_ROW:
-                    raise ReadError(f"Tệp CSV có hơn {xlsx.MAX_ROW:,} dòng; hãy chia nhỏ tệp.")
-                if len(fields) > xlsx.MAX_COLUMN:
-                    raise ReadError(
-                        f"Tệp CSV: dòng {number} có hơn {xlsx.MAX_COLUMN:,} cột; tệp bị từ chối."
-                    )
-                values = tuple(_csv_value(f) for f in fields)
-                while values and values[-1] is None:
-                    values = values[:-1]
-                if values:
-                    yield number, values
-        except csv.Error as error:
-            raise ReadError(
-                f"Tệp CSV bị hỏng ở dòng {number + 1}: {error}. Không dòng nào được nhập."
-            ) from error
+        yield from _csv_records(io.StringIO(self.text, newline=""), self.delimiter)
 
 
 def _decodes(data: bytes, codec: str, start: int = 0) -> bool:
