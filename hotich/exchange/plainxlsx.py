@@ -60,6 +60,22 @@ _BARE_CELL = re.compile(rb"<c[>/]")
 #: Found in one pass of the regex engine (a loop over every value costs seconds): a value
 #: that is not a plain decimal.
 _NOT_PLAIN_VALUE = re.compile(rb"<v>(?!-?\d{1,15}(?:\.\d{1,15})?</v>)[^<]*</v>")
+
+
+def _far_dates(styles: set[int]) -> re.Pattern[bytes] | None:
+    """Return a pattern of a cell of STYLES (date styles) whose number may be no date.
+
+    Excel's last date is serial 2,958,465 (31/12/9999): a date-styled number of seven
+    digits or more, or a negative one, may lie outside the dates. Calamine then gives the
+    bare number where the streaming reader gives an unreadable date, so such a sheet is
+    streamed (the rare valid serials of seven digits too, read alike by both).
+    """
+    if not styles:
+        return None
+    alternatives = b"|".join(str(style).encode() for style in sorted(styles))
+    return re.compile(rb'<c [^>]*\bs="(?:' + alternatives + rb')"[^>]*><v>\s*(?:-|\d{7})')
+
+
 _SHARED_VALUE = re.compile(rb'<c [^>]*\bt="s"[^>]*><v>([^<]*)</v>')
 _PREFIXED_STRINGS = re.compile(rb"<\w+:(?:sst|si|r|t)[ >/]")
 _ROW = re.compile(rb'<row r="(\d{1,7})"')
@@ -279,6 +295,7 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
     last_row = 0
     widest = 0
     carry = b""
+    far_dates = _far_dates(workbook.date_styles)
     parser = _well_formed()
     try:
         for piece in pieces:
@@ -290,13 +307,13 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
                 carry = data
                 continue
             block, carry = data[:cut], data[cut:]
-            found = _check_block(block, last_row, strings)
+            found = _check_block(block, last_row, strings, far_dates)
             if found is None:
                 return False, 0
             last_row, columns = found
             widest = max(widest, columns)
         parser.Parse(b"", True)
-        found = _check_block(carry, last_row, strings)
+        found = _check_block(carry, last_row, strings, far_dates)
         if found is None:
             return False, 0
         last_row, columns = found
@@ -307,7 +324,9 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
     return cells <= MAX_CELLS, cells
 
 
-def _check_block(block: bytes, last_row: int, strings: int) -> tuple[int, int] | None:
+def _check_block(
+    block: bytes, last_row: int, strings: int, far_dates: re.Pattern[bytes] | None = None
+) -> tuple[int, int] | None:
     """Check one block of whole rows and cells; return (last row number, widest column).
 
     STRINGS is the number of shared strings: an index past them, or one that is no number,
@@ -320,6 +339,7 @@ def _check_block(block: bytes, last_row: int, strings: int) -> tuple[int, int] |
         or ((b":f" in block or b":c" in block or b":row" in block) and _PREFIXED.search(block))
         or _BIG_NUMBER.search(block)
         or _BARE_CELL.search(block)
+        or (far_dates is not None and far_dates.search(block))
     ):
         return None
     cells = block.count(b"<c ")

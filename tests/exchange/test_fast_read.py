@@ -282,3 +282,38 @@ def _block(*cells: bytes) -> bytes:
 def test_the_pre_scan_leaves_calamine_plain_numbers_and_shared_strings_only(cell, plain):
     block = _block(cell, b'<c r="B1" t="s"><v>1</v></c>')
     assert (plainxlsx._check_block(block, 0, 3) is not None) is plain
+
+
+@pytest.mark.parametrize("serial", [b"3000000", b"2958466.5"])
+def test_a_date_cell_outside_the_dates_is_unreadable_on_both_paths(tmp_path, serial):
+    # Found in stop 22: calamine gave the bare number where the streaming reader gave an
+    # unreadable date, so the row was rejected with another message.
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    far = rewrite(
+        path,
+        tmp_path / "far.xlsx",
+        lambda xml: xml.replace(
+            b'<c r="O2" s="2" t="n"><v>39661.4375</v>',
+            b'<c r="O2" s="2" t="n"><v>' + serial + b"</v>",
+        ),
+    )
+    fast, fast_rows, streamed = both(far)
+    assert fast.sheets["DL Import"] is None  # streamed
+    assert fast_rows == streamed
+    bad = [v for v in fast_rows[1][1] if isinstance(v, xlsx.BadCell)]
+    assert len(bad) == 1 and "ngoài khoảng ngày hợp lệ" in bad[0].reason
+
+
+def test_a_date_cell_inside_the_dates_stays_on_the_fast_path(tmp_path):
+    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
+    near = rewrite(
+        path,
+        tmp_path / "near.xlsx",
+        lambda xml: xml.replace(
+            b'<c r="O2" s="2" t="n"><v>39661.4375</v>', b'<c r="O2" s="2" t="n"><v>999999</v>'
+        ),
+    )
+    fast, fast_rows, streamed = both(near)
+    assert fast.sheets["DL Import"] is not None
+    assert fast_rows == streamed
+    assert any(isinstance(v, datetime) and v.year == 4637 for v in fast_rows[1][1])
