@@ -60,22 +60,6 @@ _BARE_CELL = re.compile(rb"<c[>/]")
 #: Found in one pass of the regex engine (a loop over every value costs seconds): a value
 #: that is not a plain decimal.
 _NOT_PLAIN_VALUE = re.compile(rb"<v>(?!-?\d{1,15}(?:\.\d{1,15})?</v>)[^<]*</v>")
-
-
-def _far_dates(styles: set[int]) -> re.Pattern[bytes] | None:
-    """Return a pattern of a cell of STYLES (date styles) whose number may be no date.
-
-    Excel's last date is serial 2,958,465 (31/12/9999): a date-styled number of seven
-    digits or more, or a negative one, may lie outside the dates. Calamine then gives the
-    bare number where the streaming reader gives an unreadable date, so such a sheet is
-    streamed (the rare valid serials of seven digits too, read alike by both).
-    """
-    if not styles:
-        return None
-    alternatives = b"|".join(str(style).encode() for style in sorted(styles))
-    return re.compile(rb'<c [^>]*\bs="(?:' + alternatives + rb')"[^>]*><v>\s*(?:-|\d{7})')
-
-
 _SHARED_VALUE = re.compile(rb'<c [^>]*\bt="s"[^>]*><v>([^<]*)</v>')
 _PREFIXED_STRINGS = re.compile(rb"<\w+:(?:sst|si|r|t)[ >/]")
 _ROW = re.compile(rb'<row r="(\d{1,7})"')
@@ -322,6 +306,20 @@ def sheet_is_plain(workbook: xlsx.Workbook, name: str) -> tuple[bool, int]:
         return False, 0
     cells = last_row * widest
     return cells <= MAX_CELLS, cells
+
+
+def _far_dates(styles: set[int]) -> re.Pattern[bytes] | None:
+    """Return a pattern of a cell of STYLES (date styles) whose number may be no date.
+
+    Excel's last date is serial 2,958,465 (31/12/9999): a date-styled number of seven
+    digits or more, or a negative one, may lie outside the dates. Calamine then gives the
+    bare number where the streaming reader gives an unreadable date, so such a sheet is
+    streamed (the rare valid serials of seven digits too, read alike by both).
+    """
+    if not styles:
+        return None
+    alternatives = b"|".join(str(style).encode() for style in sorted(styles))
+    return re.compile(rb'<c [^>]*\bs="(?:' + alternatives + rb')"[^>]*><v>\s*(?:-|\d{7})')
 
 
 def _check_block(

@@ -284,20 +284,24 @@ def test_the_pre_scan_leaves_calamine_plain_numbers_and_shared_strings_only(cell
     assert (plainxlsx._check_block(block, 0, 3) is not None) is plain
 
 
-@pytest.mark.parametrize("serial", [b"3000000", b"2958466.5"])
-def test_a_date_cell_outside_the_dates_is_unreadable_on_both_paths(tmp_path, serial):
-    # Found in stop 22: calamine gave the bare number where the streaming reader gave an
-    # unreadable date, so the row was rejected with another message.
+def with_date_serial(tmp_path: Path, serial: bytes) -> Path:
+    """The Ministry file with its first entry's date cell (O2, a date style) holding SERIAL."""
     path = ministry_file(tmp_path / "ks.xlsx", ROWS)
-    far = rewrite(
+    return rewrite(
         path,
-        tmp_path / "far.xlsx",
+        tmp_path / "serial.xlsx",
         lambda xml: xml.replace(
             b'<c r="O2" s="2" t="n"><v>39661.4375</v>',
             b'<c r="O2" s="2" t="n"><v>' + serial + b"</v>",
         ),
     )
-    fast, fast_rows, streamed = both(far)
+
+
+@pytest.mark.parametrize("serial", [b"3000000", b"2958466.5"])
+def test_a_date_cell_outside_the_dates_is_unreadable_on_both_paths(tmp_path, serial):
+    # Found in stop 22: calamine gave the bare number where the streaming reader gave an
+    # unreadable date, so the row was rejected with another message.
+    fast, fast_rows, streamed = both(with_date_serial(tmp_path, serial))
     assert fast.sheets["DL Import"] is None  # streamed
     assert fast_rows == streamed
     bad = [v for v in fast_rows[1][1] if isinstance(v, xlsx.BadCell)]
@@ -305,15 +309,7 @@ def test_a_date_cell_outside_the_dates_is_unreadable_on_both_paths(tmp_path, ser
 
 
 def test_a_date_cell_inside_the_dates_stays_on_the_fast_path(tmp_path):
-    path = ministry_file(tmp_path / "ks.xlsx", ROWS)
-    near = rewrite(
-        path,
-        tmp_path / "near.xlsx",
-        lambda xml: xml.replace(
-            b'<c r="O2" s="2" t="n"><v>39661.4375</v>', b'<c r="O2" s="2" t="n"><v>999999</v>'
-        ),
-    )
-    fast, fast_rows, streamed = both(near)
+    fast, fast_rows, streamed = both(with_date_serial(tmp_path, b"999999"))
     assert fast.sheets["DL Import"] is not None
     assert fast_rows == streamed
     assert any(isinstance(v, datetime) and v.year == 4637 for v in fast_rows[1][1])
